@@ -1,0 +1,157 @@
+"""What every check kind sees and returns: the form context, selectors over indicators, and findings.
+
+A check kind is one module in `goallint/checks/` with a pydantic `Params` model (its `kind` literal is the
+name used in rule packs) and a `run(params, ctx)` generator of `Finding`s. Group kinds (rules that look at
+all forms of a department across a run) also define `summarize(params, ctx)` and `run_group(params, summaries)`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from goallint.model import AnyForm, Cell, Fix, Indicator, cell_text
+from goallint.profiles import Profile, label_key
+
+Column = Literal["period", "annual"]
+FormKind = Literal["project", "department"]
+
+
+class Selector(BaseModel):
+    """Where a rule applies: form kinds, canonical levels of the profile, a pattern on the 三级 name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    forms: list[FormKind] = Field(default_factory=lambda: list[FormKind](["project", "department"]))
+    level1: list[str] | None = None
+    """Canonical 一级 keys (`cost`, `output`, `benefit`, `satisfaction`); None: any."""
+    level2: list[str] | None = None
+    """Canonical 二级 keys (`quantity`, `quality`, `economic_cost` …); `cost_level` / `quantity_level`
+    stand for the profile's cost and quantity levels; None: any."""
+    name: str | None = None
+    """A regular expression searched in the normalised 三级 name."""
+    name_not: str | None = None
+    columns: list[Column] = Field(default_factory=lambda: list[Column](["period", "annual"]))
+
+    @cached_property
+    def name_pattern(self) -> re.Pattern[str] | None:
+        return re.compile(self.name) if self.name else None
+
+    @cached_property
+    def name_not_pattern(self) -> re.Pattern[str] | None:
+        return re.compile(self.name_not) if self.name_not else None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem a check found. `cell` None means the form as a whole (reported at the form's start)."""
+
+    message: str
+    cell: Cell | None = None
+    field: str = ""
+    fix: Fix | None = None
+
+
+@dataclass
+class ResolvedIndicator:
+    """An indicator with its levels resolved through the profile."""
+
+    indicator: Indicator
+    level1: str | None
+    level2: str | None
+    index: int
+
+    @property
+    def name(self) -> str:
+        return cell_text(self.indicator.name)
+
+    @property
+    def field(self) -> str:
+        """The indicator's path as written: `成本指标/经济成本指标/支出标准`."""
+        parts = (self.indicator.level1, self.indicator.level2, self.indicator.name)
+        return "/".join(cell_text(part) for part in parts)
+
+    def value_cells(self, columns: Iterable[Column] = ("period", "annual")) -> Iterator[tuple[Column, Cell]]:
+        """Each non-empty value cell in the chosen columns."""
+        for column in columns:
+            cell = self.indicator.period_value if column == "period" else self.indicator.annual_value
+            if cell is not None and not cell.is_empty:
+                yield column, cell
+
+
+@dataclass
+class FormContext:
+    """One form, its profile, and the helpers checks share. Built once per form by the engine."""
+
+    form: AnyForm
+    profile: Profile
+    _resolved: list[ResolvedIndicator] | None = field(default=None, repr=False)
+
+    @property
+    def resolved(self) -> list[ResolvedIndicator]:
+        if self._resolved is None:
+            out = []
+            for index, indicator in enumerate(self.form.indicators):
+                level1 = self.profile.level1_key(cell_text(indicator.level1)) if indicator.level1 else None
+                level2: str | None = None
+                if indicator.level2 is not None:
+                    pair = self.profile.level2_key(cell_text(indicator.level2), level1)
+                    if pair is not None:
+                        level2 = pair[1]
+                        if level1 is None:
+                            level1 = pair[0]
+                out.append(ResolvedIndicator(indicator, level1, level2, index))
+            self._resolved = out
+        return self._resolved
+
+    def indicators(self, where: Selector) -> Iterator[ResolvedIndicator]:
+        """The indicators a selector picks (form kind is the engine's business, not this)."""
+        for item in self.resolved:
+            if where.level1 is not None and item.level1 not in where.level1:
+                continue
+            if where.level2 is not None and not self._level2_matches(item, where.level2):
+                continue
+            name = item.name
+            if where.name_pattern is not None and not where.name_pattern.search(name):
+                continue
+            if where.name_not_pattern is not None and where.name_not_pattern.search(name):
+                continue
+            yield item
+
+    def _level2_matches(self, item: ResolvedIndicator, wanted: list[str]) -> bool:
+        if item.level2 in wanted:
+            return True
+        if "cost_level" in wanted and self.profile.is_cost_level(item.level1, item.level2):
+            return True
+        return "quantity_level" in wanted and self.profile.is_quantity_level(item.level1, item.level2)
+
+
+def name_key(text: str) -> str:
+    """Normalised indicator-name key used for comparisons (see `profiles.label_key`)."""
+    return label_key(text)
+
+
+class CheckKind(Protocol):
+    """The shape of a check-kind module."""
+
+    Params: type[BaseModel]
+
+    def run(self, params: Any, ctx: FormContext) -> Iterable[Finding]: ...
+
+
+class GroupFinding(BaseModel):
+    """A finding of a group rule, already placed: the form summary it belongs to and the cell's location."""
+
+    path: str
+    form: str
+    message: str
+    field: str = ""
+    line: int = 1
+    column: int = 1
+    end_line: int = 1
+    end_column: int = 1

@@ -1,0 +1,139 @@
+"""The `goallint` command line (click). Each command's work lives in `goallint/commands/`, imported lazily so
+that a pre-commit run pays only for what it uses."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+import click
+
+from goallint import __version__
+
+FORMATS = ("full", "concise", "json", "sarif", "github", "html")
+FAIL_ON = ("error", "warning", "info", "never")
+
+
+@dataclass
+class CheckOptions:
+    """Everything `goallint check` was asked, before config is merged in."""
+
+    paths: list[str] = field(default_factory=list)
+    select: str | None = None
+    extend_select: str | None = None
+    ignore: str | None = None
+    severity: list[str] = field(default_factory=list)
+    fail_on: str | None = None
+    output_format: str | None = None
+    output: str | None = None
+    statistics: bool = False
+    profile: str | None = None
+    config: str | None = None
+    isolated: bool = False
+    fix: bool = False
+    unsafe_fixes: bool = False
+    diff: bool = False
+    baseline: str | None = None
+    write_baseline: str | None = None
+    jobs: int | None = None
+    no_progress: bool = False
+    stdin_filename: str | None = None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="goallint")
+def main() -> None:
+    """goallint: lint budget performance target forms (预算绩效目标表).
+
+    \b
+    Quick start:
+      goallint check examples/            lint every form in a folder
+      goallint parse '≥95%' '3500元/月/人'  see how indicator values are read
+      goallint rules                       list the rules; goallint rule GL401 explains one
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--select", help="Comma-separated codes, names or prefixes (GL4, GL40) to enable instead of the defaults.")
+@click.option("--extend-select", help="Codes, names or prefixes to enable on top of the selection.")
+@click.option("--ignore", help="Codes, names or prefixes to disable.")
+@click.option("--severity", multiple=True, metavar="CODE=LEVEL", help="Override a rule's severity (repeatable).")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), help="Lowest severity that makes the exit status 1 [default: error].")
+@click.option("--format", "output_format", type=click.Choice(FORMATS),
+              help="Output format [default: full on a terminal, github under GitHub Actions].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
+@click.option("--statistics", is_flag=True, help="Count findings per rule.")
+@click.option("--profile", help="Force a taxonomy profile (dg2025, legacy, dg2019) instead of detecting one.")
+@click.option("--config", type=click.Path(dir_okay=False), help="Use this config file.")
+@click.option("--isolated", is_flag=True, help="Ignore all config files.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply unsafe fixes (with --fix or --diff).")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff without writing.")
+@click.option("--baseline", type=click.Path(dir_okay=False), help="Report only findings not recorded in FILE.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record the current findings in FILE.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel workers [default: the machine's cores].")
+@click.option("--no-progress", is_flag=True, help="No progress bar on stderr.")
+@click.option("--stdin-filename", help="The file name to report for a form read from stdin (`-`).")
+def check(paths: tuple[str, ...], **kwargs: object) -> None:
+    """Lint the forms in PATHS (files and folders; `-` reads stdin).
+
+    Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or configuration error.
+    """
+    from goallint.commands.check import run_check
+
+    options = CheckOptions(paths=list(paths), **kwargs)  # type: ignore[arg-type]
+    sys.exit(run_check(options))
+
+
+@main.command()
+@click.argument("values", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line (the contract of values.md).")
+def parse(values: tuple[str, ...], as_json: bool) -> None:
+    """Show how the value grammar reads indicator VALUES (`≥95%`, `3500元/月/人`, `12月底前`)."""
+    from goallint.commands.parse import run_parse
+
+    sys.exit(run_parse(list(values), as_json))
+
+
+@main.command("rules")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable list.")
+@click.option("--config", type=click.Path(dir_okay=False), help="Also list the rules of this config's packs.")
+def rules_command(as_json: bool, config: str | None) -> None:
+    """List every rule: code, name, severity, on/off, fixable, pack."""
+    from goallint.commands.rules import run_rules
+
+    sys.exit(run_rules(as_json, config))
+
+
+@main.command("rule")
+@click.argument("code_or_name")
+def rule_command(code_or_name: str) -> None:
+    """Explain one rule: summary, why, a failing and a passing example, fix safety, basis."""
+    from goallint.commands.rules import run_rule
+
+    sys.exit(run_rule(code_or_name))
+
+
+@main.command()
+@click.argument("path")
+@click.option("--to", "target", type=click.Choice(("yaml", "json")), required=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
+def convert(path: str, target: str, output: str | None) -> None:
+    """Write the forms read from PATH (any input format) in the structured format."""
+    from goallint.commands.convert import run_convert
+
+    sys.exit(run_convert(path, target, output))
+
+
+@main.command()
+@click.option("--rules", "of_rules", is_flag=True, help="The schema of a rule pack instead of a form file.")
+def schema(of_rules: bool) -> None:
+    """Print the JSON Schema of the structured form format (or of a rule pack)."""
+    from goallint.commands.schema import run_schema
+
+    sys.exit(run_schema(of_rules))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,199 @@
+"""The form model: cells with exact locations, indicators, project and department forms, diagnostics and fixes.
+
+Readers build these; rules read them; reports print them. Nothing here parses or checks.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from goallint.values.types import Value
+
+
+class Span(BaseModel):
+    """Where a cell's text stands in its source.
+
+    Lines and columns are 1-based; `end_column` is exclusive (one past the last character), as in ruff.
+    Columns count characters (code points) of the decoded text, not bytes.
+    `start`/`end` are character offsets into the decoded source text (text and structured readers), so that
+    a fix can rewrite exactly that span. Excel cells carry `sheet` and `ref` (`B12`) instead of offsets.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start: int | None = None
+    end: int | None = None
+    sheet: str | None = None
+    ref: str | None = None
+
+
+class Cell(BaseModel):
+    """One text cell: its raw text exactly as in the source, where it is, and (lazily) what it means."""
+
+    model_config = ConfigDict(frozen=True)
+
+    raw: str
+    span: Span | None = None
+
+    @property
+    def text(self) -> str:
+        """The normalised text (markup stripped, symbols standardised, spaces collapsed)."""
+        from goallint.values import normalize
+
+        return normalize(self.raw).text
+
+    @property
+    def value(self) -> Value:
+        """The typed value the grammar reads from this cell (cached on the normalised string)."""
+        from goallint.values import parse_value
+
+        return parse_value(self.raw)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.raw.strip()
+
+
+def cell_text(cell: Cell | None) -> str:
+    """The normalised text of an optional cell ('' when absent)."""
+    return cell.text if cell is not None else ""
+
+
+class Indicator(BaseModel):
+    """One row of the indicator table (绩效指标): three levels and the two value columns.
+
+    `period_value` is the 实施周期 (or 中期) column, `annual_value` the 年度 column. Levels hold the labels as
+    written; the profile resolves them to canonical keys.
+    """
+
+    level1: Cell | None = None
+    level2: Cell | None = None
+    name: Cell | None = None
+    period_value: Cell | None = None
+    annual_value: Cell | None = None
+    ignore: list[str] = Field(default_factory=list, alias="goallint-ignore")
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class Task(BaseModel):
+    """A 年度重点工作任务 row (or 其他需完成的任务): name, content, amount in 元, expected result."""
+
+    name: Cell | None = None
+    content: Cell | None = None
+    amount: Cell | None = None
+    expected: Cell | None = None
+
+
+class _FormBase(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    path: str = ""
+    """The file the form was read from, as given on the command line."""
+    span: Span | None = None
+    """Where the form starts in its file (its title or first label)."""
+    title: Cell | None = None
+    budget_year: int | None = None
+    profile: str | None = None
+    """Detected taxonomy profile: `dg2025`, `legacy` or `dg2019` (see rules/profiles)."""
+    indicators: list[Indicator] = Field(default_factory=list)
+    ignore: list[str] = Field(default_factory=list, alias="goallint-ignore")
+
+
+class ProjectForm(_FormBase):
+    """项目绩效目标表 / 批复表."""
+
+    kind: Literal["project"] = "project"
+    name: Cell | None = None  # 项目名称
+    project_type: Cell | None = None  # 项目类型
+    project_level: Cell | None = None  # 项目等级
+    department: Cell | None = None  # 主管部门
+    spending_unit: Cell | None = None  # 用款单位 / 预算单位
+    issuer: Cell | None = None  # 批复单位
+    period_start: Cell | None = None  # 实施周期 起始年度 (dg2019: first year of 中期滚动目标)
+    period_end: Cell | None = None  # 实施周期 到期年度
+    budget: Cell | None = None  # 年度预算金额
+    budget_unit: Literal["元", "万元"] = "元"
+    period_budget: Cell | None = None  # 中期市财政预算 (dg2019)
+    period_budget_unit: Literal["元", "万元"] = "万元"
+    period_goal: Cell | None = None  # 实施周期总目标 / 中期目标
+    annual_goal: Cell | None = None  # 年度目标
+    approval: Cell | None = None  # 批复意见
+
+
+class DepartmentForm(_FormBase):
+    """部门整体预算绩效目标申报表. Money in the budget table is in 万元; task amounts in 元."""
+
+    kind: Literal["department"] = "department"
+    name: Cell | None = None  # 部门名称
+    staff_count: Cell | None = None  # 财政供养人员数
+    subunit_count: Cell | None = None  # 下属二级单位数
+    basic: Cell | None = None  # 基本支出
+    project: Cell | None = None  # 项目支出
+    special: Cell | None = None  # 财政专项资金
+    other_development: Cell | None = None  # 其他事业发展性支出
+    appropriation: Cell | None = None  # 财政拨款
+    other_income: Cell | None = None  # 其他资金
+    city_level: Cell | None = None  # 市本级使用资金
+    transfer: Cell | None = None  # 拟用于对下转移支付资金
+    overall_goal: Cell | None = None  # 总体绩效目标
+    tasks: list[Task] = Field(default_factory=list)  # 年度重点工作任务
+    other_tasks: list[Task] = Field(default_factory=list)  # 其他需完成的任务
+
+
+Form = Annotated[ProjectForm | DepartmentForm, Field(discriminator="kind")]
+AnyForm = ProjectForm | DepartmentForm
+
+
+def form_name(form: AnyForm) -> str:
+    """项目名称 or 部门名称 as reported in diagnostics' `form`."""
+    return form.name.text if form.name is not None else ""
+
+
+class Edit(BaseModel):
+    """Replace the source between (line, column) and (end_line, end_column) with `content`."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+    start: int | None = Field(default=None, exclude=True)
+    end: int | None = Field(default=None, exclude=True)
+
+
+class Fix(BaseModel):
+    applicability: Literal["safe", "unsafe"] = "safe"
+    message: str
+    edits: list[Edit]
+
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_RANK: dict[str, int] = {"info": 1, "warning": 2, "error": 3}
+
+
+class Diagnostic(BaseModel):
+    """One finding, in the shape of cli.md's JSON contract."""
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    path: str
+    line: int = 1
+    column: int = 1
+    end_line: int = 1
+    end_column: int = 1
+    form: str = ""
+    field: str = ""
+    fix: Fix | None = None
+    sheet: str | None = Field(default=None, exclude=True)
+    cell_text: str = Field(default="", exclude=True)
+    """The normalised text of the cell the finding is on (for baselines; not in the JSON contract)."""

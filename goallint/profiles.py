@@ -1,0 +1,130 @@
+"""Taxonomy profiles (rules/profiles/*.yaml): the 一级/二级 levels of a template, their aliases and switches."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from goallint.resources import rules_dir
+
+_MARKUP = re.compile(r"<[^>]{0,80}>|[#*`$\\]|\s+")
+_PARENS = re.compile(r"[（(][^（）()]{0,40}[）)]")
+
+
+def label_key(text: str) -> str:
+    """A label as matched against vocabularies: no spaces, no markup, no parenthetical note, no trailing 指标."""
+    key = _MARKUP.sub("", text)
+    key = _PARENS.sub("", key)
+    key = key.replace("（", "").replace("）", "").replace("(", "").replace(")", "")
+    while key.endswith("指标"):
+        key = key[: -len("指标")]
+    return key
+
+
+class Level(BaseModel):
+    label: str
+    aliases: list[str] = Field(default_factory=list)
+    required: bool = False
+
+    def keys(self) -> list[str]:
+        return [label_key(self.label), *(label_key(alias) for alias in self.aliases)]
+
+
+RuleSwitch = Literal["off", "on", "error", "warning", "info"]
+
+
+class Profile(BaseModel):
+    """One template's taxonomy. Level keys (`cost`, `output`, `quantity` …) are what rules select on."""
+
+    name: str
+    title: str = ""
+    level1: dict[str, Level]
+    level2: dict[str, dict[str, Level]]
+    cost_levels: list[tuple[str, str]] = Field(default_factory=list)
+    quantity_levels: list[tuple[str, str]] = Field(default_factory=list)
+    rules: dict[str, RuleSwitch] = Field(default_factory=dict)
+
+    @field_validator("rules", mode="before")
+    @classmethod
+    def _yaml_off(cls, value: object) -> object:
+        # YAML 1.1 reads a bare `off` as False and `on` as True.
+        if isinstance(value, dict):
+            return {k: ("off" if v is False else "on" if v is True else v) for k, v in value.items()}
+        return value
+
+    def level1_key(self, label: str) -> str | None:
+        """The canonical 一级 key of a label as written (`成本指标` → `cost`), or None."""
+        return _level1_index(self.name).get(label_key(label))
+
+    def level2_key(self, label: str, level1: str | None = None) -> tuple[str, str] | None:
+        """(一级 key, 二级 key) of a 二级 label; under `level1` first, else under any 一级 of the profile."""
+        key = label_key(label)
+        index = _level2_index(self.name)
+        if level1 is not None and (level1, key) in index:
+            return (level1, index[(level1, key)])
+        for (parent, alias), child in index.items():
+            if alias == key:
+                return (parent, child)
+        return None
+
+    def is_cost_level(self, level1: str | None, level2: str | None) -> bool:
+        return any(level1 == l1 and (level2 == l2 or level2 is None) for l1, l2 in self.cost_levels)
+
+    def is_quantity_level(self, level1: str | None, level2: str | None) -> bool:
+        return any(level1 == l1 and level2 == l2 for l1, l2 in self.quantity_levels)
+
+
+class ProfileError(ValueError):
+    """A profile file that cannot be loaded; the message names the file and the key."""
+
+
+def load_profile_file(path: Path) -> Profile:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return Profile.model_validate(data)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ProfileError(f"{path}: {exc}") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ProfileError(f"{path}: {where}: {first['msg']}") from exc
+
+
+@cache
+def profiles() -> dict[str, Profile]:
+    """Every bundled profile by name."""
+    found = {}
+    for path in sorted((rules_dir() / "profiles").glob("*.yaml")):
+        profile = load_profile_file(path)
+        found[profile.name] = profile
+    return found
+
+
+def get_profile(name: str) -> Profile:
+    try:
+        return profiles()[name]
+    except KeyError:
+        known = ", ".join(sorted(profiles()))
+        raise ProfileError(f"unknown profile {name!r} (known: {known})") from None
+
+
+@cache
+def _level1_index(name: str) -> dict[str, str]:
+    profile = profiles()[name]
+    return {alias: key for key, level in profile.level1.items() for alias in level.keys()}
+
+
+@cache
+def _level2_index(name: str) -> dict[tuple[str, str], str]:
+    profile = profiles()[name]
+    return {
+        (parent, alias): key
+        for parent, children in profile.level2.items()
+        for key, level in children.items()
+        for alias in level.keys()
+    }

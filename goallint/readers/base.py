@@ -1,0 +1,23 @@
+"""What a reader returns for one file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from goallint.model import AnyForm
+
+
+@dataclass
+class ReadResult:
+    """What a reader made of one file.
+
+    `problem` is set when the file yields no form: (`GL001`, reason) for a readable file with no
+    recognisable form, (`GL002`, reason) for a file that cannot be opened or decoded.
+    `text` is the decoded source (text and structured formats), kept for carets and fixes.
+    """
+
+    path: str
+    forms: list[AnyForm] = field(default_factory=list)
+    problem: tuple[str, str] | None = None
+    text: str | None = None
+    encoding: str | None = None

@@ -1,0 +1,127 @@
+"""Typed indicator values: the discriminated union the value grammar produces and the rules reason about."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Comparator = Literal["=", ">=", "<=", ">", "<"]
+
+
+def canonical_decimal(number: Decimal) -> str:
+    """`Decimal` as the contract's canonical string: no exponent, no trailing zeros after the point."""
+    if number == number.to_integral_value():
+        return str(number.quantize(Decimal(1)))
+    text = format(number.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class _Value(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    kind: str
+
+    label: str | None = None
+    """Words before the value (`慰问品1500元/份` → 慰问品), or the item's label inside a compound."""
+
+    def to_contract(self) -> dict[str, Any]:
+        """The JSON contract of values.md: keys that do not apply are omitted, decimals as strings."""
+        out: dict[str, Any] = {"kind": self.kind}
+        for key, item in self:
+            if key == "kind":
+                continue
+            if item is None or item is False:
+                continue
+            if isinstance(item, Decimal):
+                out[key] = canonical_decimal(item)
+            elif isinstance(item, list):
+                out[key] = [sub.to_contract() for sub in item]
+            else:
+                out[key] = item
+        return out
+
+
+class Quantity(_Value):
+    """An exact target: `100%`, `3500元/月/人`, `23名党建组织员` (op `=`)."""
+
+    kind: Literal["quantity"] = "quantity"
+    op: Literal["="] = "="
+    value: Decimal
+    unit: str = ""
+    noun: str | None = None
+    approx: bool = False
+
+
+class Bound(_Value):
+    """A one-sided target: `≥95%`, `不少于2场`, `5000元以内`."""
+
+    kind: Literal["bound"] = "bound"
+    op: Literal[">=", "<=", ">", "<"]
+    value: Decimal
+    unit: str = ""
+    noun: str | None = None
+    approx: bool = False
+
+
+class Range(_Value):
+    """`90%~95%`, `14-24℃`, `±3%以内` (low −3, high 3)."""
+
+    kind: Literal["range"] = "range"
+    low: Decimal
+    high: Decimal
+    unit: str = ""
+    low_unit: str | None = None
+    """Set only when the two ends were written with different units (`1万元-5000人`)."""
+
+
+class Deadline(_Value):
+    """`12月底前`, `2024年12月31日`, `每年春节前`, `全年`."""
+
+    kind: Literal["deadline"] = "deadline"
+    year: int | None = None
+    month: int | None = None
+    day: int | Literal["end", "start", "mid"] | None = None
+    event: str | None = None
+    """A named moment instead of a date: 春节前, 全年, 年底."""
+
+
+class Compound(_Value):
+    """Several values in one cell, split on `，；、` and ①②③: each item keeps its own label."""
+
+    kind: Literal["compound"] = "compound"
+    items: list[Value]
+
+
+class Qualitative(_Value):
+    """Free words such as `逐年提高`, `满意`; `vague` marks the words the vocabulary calls vague."""
+
+    kind: Literal["qualitative"] = "qualitative"
+    vague: bool = False
+    text: str = ""
+
+
+class Placeholder(_Value):
+    """No real target: `无`, `**`, `≥**%`, `XX`, `待定`, `/`, `—`."""
+
+    kind: Literal["placeholder"] = "placeholder"
+    text: str = ""
+
+
+class Text(_Value):
+    """Anything else: a sentence or a paragraph, kept verbatim."""
+
+    kind: Literal["text"] = "text"
+    text: str = ""
+
+
+Value = Annotated[
+    Quantity | Bound | Range | Deadline | Compound | Qualitative | Placeholder | Text,
+    Field(discriminator="kind"),
+]
+"""Every typed value; `kind` tells them apart."""
+
+Compound.model_rebuild()
+
+NUMERIC_KINDS = ("quantity", "bound", "range")

@@ -1,9 +1,463 @@
-"""Reader scaffold for the structured format; its issue replaces this module."""
+"""Read structured (YAML/JSON) form files into forms whose cells point at their scalars in the source.
+
+YAML is composed (never constructed) with a SafeLoader subclass that bounds depth and aliases; JSON goes
+through a small position-keeping scanner (string escapes decoded by the json module). Both produce plain
+data plus a map from each path (`("forms", 0, "indicators", 2, "period")`) to the scalar's offsets; the
+data is validated against `goallint.structured_format` and turned into the internal model. Never raises.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from goallint.model import AnyForm, Cell, DepartmentForm, Indicator, ProjectForm, Span, Task
 from goallint.readers.base import ReadResult
+from goallint.readers.encoding import DecodeError, decode
+from goallint.structured_format import (
+    CARRY_DOWN_KEYS,
+    INDICATOR_KEYS,
+    TASK_KEYS,
+    DepartmentFormIn,
+    ProjectFormIn,
+    form_cell_keys,
+    form_model,
+)
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_ALIASES = 256
+MAX_NODES = 1_000_000
+"""Scalars, mappings and sequences visited, aliases expanded (a billion-laughs document stops here)."""
+
+_ALLOWED_TAGS = {
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
+_NULL_TAG = "tag:yaml.org,2002:null"
+
+PathKey = tuple[str | int, ...]
+_UNION_MEMBERS = {"str", "int", "float"}
+
+
+@dataclass(frozen=True)
+class _Pos:
+    """Offsets of a node in the decoded text; `cell_*` is the part a fix rewrites (a quoted scalar's inside)."""
+
+    start: int
+    end: int
+    cell_start: int
+    cell_end: int
+
+
+class _SourceError(Exception):
+    """A problem at an offset of the source text (reported as `line N: reason`)."""
+
+    def __init__(self, offset: int | None, reason: str) -> None:
+        super().__init__(reason)
+        self.offset = offset
+        self.reason = reason
+
+
+@dataclass
+class _Document:
+    data: Any
+    where: dict[PathKey, _Pos]
+
+
+# ---------------------------------------------------------------------------------------------- YAML
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """A SafeLoader that refuses deep nesting and many aliases while composing."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._aliases = 0
+
+    def _here(self) -> int:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        return int(event.start_mark.index)
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise _SourceError(self._here(), f"more than {MAX_ALIASES} aliases")
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _SourceError(self._here(), f"nested deeper than {MAX_DEPTH} levels")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+class _YamlWalker:
+    """Turns a composed node tree into plain data (scalars as their text) and a path → position map."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.visited = 0
+
+    def walk(self, node: yaml.Node, path: PathKey, where: dict[PathKey, _Pos]) -> Any:
+        self.visited += 1
+        if self.visited > MAX_NODES:
+            raise _SourceError(node.start_mark.index, f"more than {MAX_NODES} nodes (alias expansion?)")
+        if node.tag not in _ALLOWED_TAGS:
+            raise _SourceError(node.start_mark.index, f"tag {node.tag!r} is not allowed")
+        where[path] = self._position(node)
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _NULL_TAG and node.style is None:
+                return None
+            return node.value
+        if isinstance(node, yaml.SequenceNode):
+            return [self.walk(item, (*path, i), where) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.MappingNode)
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self._key(key_node)
+            if key in mapping:
+                raise _SourceError(key_node.start_mark.index, f"duplicate key {key!r}")
+            mapping[key] = self.walk(value_node, (*path, key), where)
+        return mapping
+
+    def _key(self, node: yaml.Node) -> str:
+        if node.tag == "tag:yaml.org,2002:merge":
+            raise _SourceError(node.start_mark.index, "merge keys (<<) are not supported")
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in _ALLOWED_TAGS:
+            raise _SourceError(node.start_mark.index, "a mapping key must be plain text")
+        return str(node.value)
+
+    def _position(self, node: yaml.Node) -> _Pos:
+        start, end = node.start_mark.index, node.end_mark.index
+        if isinstance(node, yaml.ScalarNode) and node.style in ("'", '"') and end - start >= 2:
+            if self.text[start + 1 : end - 1] == node.value:
+                return _Pos(start, end, start + 1, end - 1)
+        return _Pos(start, end, start, end)
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Refuse a document whose aliases would expand beyond MAX_NODES, counting each distinct node once."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
+        elif isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        total = 1 + sum(size(child) for child in children)
+        if total > MAX_NODES:
+            raise _SourceError(node.start_mark.index, f"more than {MAX_NODES} nodes once aliases are expanded")
+        sizes[id(node)] = total
+        return total
+
+    size(root)
+
+
+def _yaml_documents(text: str) -> list[_Document]:
+    walker = _YamlWalker(text)
+    documents: list[_Document] = []
+    loader: _BoundedLoader | None = None
+    try:
+        loader = _BoundedLoader(text)
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            _check_expansion(node)
+            where: dict[PathKey, _Pos] = {}
+            documents.append(_Document(walker.walk(node, (), where), where))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        reason = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        raise _SourceError(mark.index if mark is not None else None, reason) from None
+    except yaml.reader.ReaderError as exc:
+        raise _SourceError(exc.position, f"character #x{exc.character:04x} is not allowed in YAML") from None
+    except yaml.YAMLError as exc:
+        raise _SourceError(None, " ".join(str(exc).split())) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return documents
+
+
+# ---------------------------------------------------------------------------------------------- JSON
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+_JSON_STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\.)*"', re.DOTALL)
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+_JSON_LITERALS = {"true": "true", "false": "false", "null": None}
+
+
+class _JsonScanner:
+    """A strict JSON scanner that keeps every value's offsets; numbers stay the text written."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.where: dict[PathKey, _Pos] = {}
+        self.nodes = 0
+
+    def document(self) -> _Document:
+        offset = self._skip(0)
+        data, offset = self._value(offset, (), 0)
+        offset = self._skip(offset)
+        if offset != len(self.text):
+            raise _SourceError(offset, "extra data after the JSON value")
+        return _Document(data, self.where)
+
+    def _skip(self, offset: int) -> int:
+        match = _JSON_SPACE.match(self.text, offset)
+        return match.end() if match else offset
+
+    def _value(self, offset: int, path: PathKey, depth: int) -> tuple[Any, int]:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _SourceError(offset, f"more than {MAX_NODES} values")
+        if depth >= MAX_DEPTH:
+            raise _SourceError(offset, f"nested deeper than {MAX_DEPTH} levels")
+        char = self.text[offset : offset + 1]
+        if char == "{":
+            return self._container(offset, path, depth, "}")
+        if char == "[":
+            return self._container(offset, path, depth, "]")
+        if char == '"':
+            return self._string(offset, path)
+        match = _JSON_NUMBER.match(self.text, offset)
+        if match:
+            self.where[path] = _Pos(offset, match.end(), offset, match.end())
+            return match.group(), match.end()
+        for word, value in _JSON_LITERALS.items():
+            if self.text.startswith(word, offset):
+                end = offset + len(word)
+                self.where[path] = _Pos(offset, end, offset, end)
+                return value, end
+        raise _SourceError(offset, "expected a JSON value" if char else "unexpected end of the JSON text")
+
+    def _string(self, offset: int, path: PathKey | None) -> tuple[str, int]:
+        match = _JSON_STRING.match(self.text, offset)
+        if not match:
+            raise _SourceError(offset, "unterminated string or control character in a string")
+        token = match.group()
+        try:
+            value = json.loads(token)
+        except ValueError as exc:
+            raise _SourceError(offset, f"bad string escape ({exc.args[0].split(':')[0]})") from None
+        if path is not None:
+            inside = token[1:-1] == value
+            cell = (offset + 1, match.end() - 1) if inside else (offset, match.end())
+            self.where[path] = _Pos(offset, match.end(), *cell)
+        return str(value), match.end()
+
+    def _container(self, start: int, path: PathKey, depth: int, close: str) -> tuple[Any, int]:
+        is_object = close == "}"
+        items: dict[str, Any] | list[Any] = {} if is_object else []
+        offset = self._skip(start + 1)
+        if self.text.startswith(close, offset):
+            self.where[path] = _Pos(start, offset + 1, start, offset + 1)
+            return items, offset + 1
+        while True:
+            if isinstance(items, dict):
+                if not self.text.startswith('"', offset):
+                    raise _SourceError(offset, "expected a string key")
+                key, after = self._string(offset, None)
+                if key in items:
+                    raise _SourceError(offset, f"duplicate key {key!r}")
+                offset = self._skip(after)
+                if not self.text.startswith(":", offset):
+                    raise _SourceError(offset, "expected ':' after a key")
+                items[key], offset = self._value(self._skip(offset + 1), (*path, key), depth + 1)
+            else:
+                value, offset = self._value(offset, (*path, len(items)), depth + 1)
+                items.append(value)
+            offset = self._skip(offset)
+            if self.text.startswith(close, offset):
+                self.where[path] = _Pos(start, offset + 1, start, offset + 1)
+                return items, offset + 1
+            if not self.text.startswith(",", offset):
+                raise _SourceError(offset, f"expected ',' or '{close}'")
+            offset = self._skip(offset + 1)
+
+
+# ---------------------------------------------------------------------------------------------- forms
+
+
+class _Lines:
+    """Offset → 1-based (line, column), lines split at '\\n'."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        index = bisect_right(self.starts, offset) - 1
+        return index + 1, offset - self.starts[index] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.locate(start)
+        end_line, end_column = self.locate(end)
+        return Span(line=line, column=column, end_line=end_line, end_column=end_column, start=start, end=end)
+
+
+def _dotted(path: PathKey) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(document)"
+
+
+class _Builder:
+    """Validates one document's forms and builds internal forms with spans."""
+
+    def __init__(self, document: _Document, lines: _Lines, path: str) -> None:
+        self.where = document.where
+        self.lines = lines
+        self.path = path
+
+    def fail(self, path: PathKey, reason: str) -> _SourceError:
+        """An error at the nearest located node on `path` (a missing key: its mapping)."""
+        pos = next((self.where[path[:cut]] for cut in range(len(path), -1, -1) if path[:cut] in self.where), None)
+        return _SourceError(pos.start if pos else None, f"{_dotted(path)}: {reason}" if path else reason)
+
+    def form_entries(self, data: Any) -> list[tuple[PathKey, Any]]:
+        if isinstance(data, list):
+            return [((i,), entry) for i, entry in enumerate(data)]
+        if not isinstance(data, dict):
+            return []
+        if "forms" in data:
+            unknown = sorted(set(data) - {"forms"})
+            if unknown:
+                raise self.fail((unknown[0],), "unknown top-level key (expected only `forms`)")
+            forms = data["forms"]
+            if forms is None:
+                return []
+            if not isinstance(forms, list):
+                raise self.fail(("forms",), "`forms` must be a list of forms")
+            return [(("forms", i), entry) for i, entry in enumerate(forms)]
+        if "kind" in data:
+            return [((), data)]
+        return []
+
+    def form(self, prefix: PathKey, entry: Any) -> AnyForm:
+        if not isinstance(entry, dict):
+            raise self.fail(prefix, "a form must be a mapping of fields")
+        kind = entry.get("kind")
+        if kind not in ("project", "department"):
+            shown = "missing" if kind is None else f"{kind!r} is not"
+            raise self.fail((*prefix, "kind"), f"kind {shown} `project` or `department`")
+        model = form_model(kind)
+        try:
+            validated = model.model_validate(entry)
+        except ValidationError as exc:
+            raise self._validation_error(prefix, exc) from None
+        return self._build(prefix, entry, validated)
+
+    def _validation_error(self, prefix: PathKey, exc: ValidationError) -> _SourceError:
+        errors = exc.errors()
+        first = errors[0]
+        loc: PathKey = (*prefix, *first["loc"])
+        if first["type"] == "extra_forbidden":
+            reason = "unknown key"
+        elif first["type"] == "missing":
+            reason = "missing"
+        elif loc and loc[-1] in _UNION_MEMBERS:  # a cell given a mapping or a list: one error per member
+            while loc and loc[-1] in _UNION_MEMBERS:
+                loc = loc[:-1]
+            reason = "expected a text value (a string or a number), not a mapping or a list"
+        else:
+            reason = first["msg"]
+        places = {tuple(part for part in error["loc"] if part not in _UNION_MEMBERS) for error in errors}
+        more = f" (and {len(places) - 1} more problems)" if len(places) > 1 else ""
+        return self.fail(loc, reason + more)
+
+    def cell(self, path: PathKey, raw: Any) -> Cell | None:
+        if raw is None:
+            return None
+        pos = self.where.get(path)
+        span = self.lines.span(pos.cell_start, pos.cell_end) if pos is not None else None
+        return Cell(raw=str(raw), span=span)
+
+    def _build(self, prefix: PathKey, entry: dict[str, Any], validated: BaseModel) -> AnyForm:
+        fields: dict[str, Any] = {
+            key: self.cell((*prefix, key), entry.get(key)) for key in form_cell_keys(validated.kind)  # type: ignore[attr-defined]
+        }
+        for key in ("budget_year", "profile", "ignore"):
+            fields[key] = getattr(validated, key)
+        pos = self.where.get(prefix)
+        form_span = self.lines.span(pos.start, pos.end) if pos is not None else None
+        indicators = self._indicators((*prefix, "indicators"), entry.get("indicators") or [])
+        common = {"path": self.path, "span": form_span, "indicators": indicators, **fields}
+        if isinstance(validated, ProjectFormIn):
+            units = {"budget_unit": validated.budget_unit, "period_budget_unit": validated.period_budget_unit}
+            return ProjectForm(**common, **units)
+        assert isinstance(validated, DepartmentFormIn)
+        tasks = {key: self._tasks((*prefix, key), entry.get(key) or []) for key in ("tasks", "other_tasks")}
+        return DepartmentForm(**common, **tasks)
+
+    def _indicators(self, prefix: PathKey, entries: list[dict[str, Any]]) -> list[Indicator]:
+        indicators: list[Indicator] = []
+        previous: dict[str, Cell | None] = {key: None for key in CARRY_DOWN_KEYS}
+        for i, entry in enumerate(entries):
+            cells: dict[str, Cell | None] = {}
+            for key, field in INDICATOR_KEYS.items():
+                if key in CARRY_DOWN_KEYS and key not in entry:
+                    cells[field] = previous[key]
+                else:
+                    cells[field] = self.cell((*prefix, i, key), entry.get(key))
+            previous = {key: cells[key] for key in CARRY_DOWN_KEYS}
+            ignore = entry.get("goallint-ignore") or []
+            indicators.append(Indicator(**cells, ignore=[ignore] if isinstance(ignore, str) else ignore))
+        return indicators
+
+    def _tasks(self, prefix: PathKey, entries: list[dict[str, Any]]) -> list[Task]:
+        return [
+            Task(**{key: self.cell((*prefix, i, key), entry.get(key)) for key in TASK_KEYS})
+            for i, entry in enumerate(entries)
+        ]
+
+
+def _parse(text: str, is_json: bool) -> list[_Document]:
+    if is_json:
+        return [_JsonScanner(text).document()]
+    return _yaml_documents(text)
 
 
 def read(data: bytes, path: str) -> ReadResult:
-    return ReadResult(path=path, problem=("GL001", "the structured reader is not built yet"))
+    """Read a YAML (`.yaml`/`.yml`) or JSON (`.json`) form file. Never raises."""
+    if len(data) > MAX_BYTES:
+        return ReadResult(path=path, problem=("GL002", f"file larger than {MAX_BYTES // (1024 * 1024)} MB"))
+    try:
+        text, encoding = decode(data)
+    except DecodeError as exc:
+        return ReadResult(path=path, problem=("GL002", str(exc)))
+    result = ReadResult(path=path, text=text, encoding=encoding)
+    lines = _Lines(text)
+    try:
+        documents = _parse(text, Path(path).suffix.lower() == ".json")
+        for document in documents:
+            builder = _Builder(document, lines, path)
+            result.forms.extend(builder.form(prefix, entry) for prefix, entry in builder.form_entries(document.data))
+    except _SourceError as exc:
+        where = f"line {lines.locate(exc.offset)[0]}: " if exc.offset is not None else ""
+        result.forms = []
+        result.problem = ("GL002", f"{where}{exc.reason}")
+        return result
+    except RecursionError:
+        result.problem = ("GL002", "nested too deeply")
+        return result
+    if not result.forms:
+        result.problem = ("GL001", "no forms: expected a `forms` list or a form mapping with `kind`")
+    return result
+
+
+__all__ = ["MAX_ALIASES", "MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "read"]

@@ -1,0 +1,433 @@
+"""The self-contained HTML review report (`--format html`): every form as a reviewer knows it, findings at their cells.
+
+Jinja2 (autoescape on) renders `templates/report.html.j2`; all CSS and JS are inline, the page's data for the
+script travels in a JSON block, and a Content-Security-Policy with the script's hash lets nothing else run.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from goallint import __version__
+from goallint.model import (
+    SEVERITY_RANK,
+    AnyForm,
+    Cell,
+    DepartmentForm,
+    Diagnostic,
+    ProjectForm,
+    Task,
+    form_name,
+)
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+GRADES = ("优", "良", "中", "差")
+BLOCKING_CODES = frozenset({"GL001", "GL101", "GL102", "GL201"})
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    """What the page explains about one rule (from its pack's `doc` block)."""
+
+    code: str
+    name: str
+    severity: str
+    summary: str = ""
+    why: str = ""
+    bad: str = ""
+    good: str = ""
+    fix: str = "none"
+    basis: str = ""
+
+
+@dataclass
+class FileInput:
+    """One file of the run: the forms read from it and every diagnostic reported on it."""
+
+    path: str
+    forms: Sequence[AnyForm] = ()
+    diagnostics: Sequence[Diagnostic] = ()
+
+
+def default_grade(diagnostics: Iterable[Diagnostic]) -> str:
+    """rules.md "Review grade": 差 blocking error, 中 any error, 良 warnings only, 优 none."""
+    grade = "优"
+    for diag in diagnostics:
+        if diag.severity == "error":
+            if diag.code in BLOCKING_CODES or diag.code.startswith(("GL4", "GL5")):
+                return "差"
+            grade = "中"
+        elif diag.severity == "warning" and grade == "优":
+            grade = "良"
+    return grade
+
+
+# ---- the view model the template walks -------------------------------------------------------------------
+
+
+@dataclass
+class FindingView:
+    id: str
+    code: str
+    name: str
+    severity: str
+    message: str
+    field: str
+    where: str
+
+
+@dataclass
+class CellView:
+    """A displayed cell; `findings` are those reported at its location."""
+
+    text: str
+    findings: list[FindingView] = field(default_factory=list)
+    rowspan: int = 1
+    merged: bool = False
+    """True when the cell above spans over this one (not rendered)."""
+
+    @property
+    def severity(self) -> str:
+        worst = max((SEVERITY_RANK[f.severity] for f in self.findings), default=0)
+        return next((s for s in SEVERITIES if SEVERITY_RANK[s] == worst), "")
+
+    @property
+    def finding_ids(self) -> str:
+        return " ".join(f.id for f in self.findings)
+
+
+@dataclass
+class FieldRow:
+    label: str
+    cell: CellView
+
+
+@dataclass
+class RowView:
+    """A row of the indicator or task table: its cells and the findings on any of them."""
+
+    cells: list[CellView]
+
+    @property
+    def findings(self) -> list[FindingView]:
+        return [f for cell in self.cells for f in cell.findings]
+
+
+@dataclass
+class TableView:
+    title: str
+    headers: list[str]
+    rows: list[RowView]
+
+
+@dataclass
+class FormView:
+    id: str
+    number: int
+    path: str
+    line: int
+    kind: str
+    kind_label: str
+    name: str
+    grade: str
+    profile: str
+    budget: str
+    fields: list[FieldRow]
+    tables: list[TableView]
+    form_findings: list[FindingView]
+    counts: dict[str, int]
+
+    @property
+    def findings(self) -> list[FindingView]:
+        cells = [f for row in self.fields for f in row.cell.findings]
+        rows = [f for table in self.tables for row in table.rows for f in row.findings]
+        return self.form_findings + cells + rows
+
+
+@dataclass
+class FileView:
+    path: str
+    form_count: int
+    findings: list[FindingView]
+    """Findings that belong to no form (GL001/GL002 or a form name the run does not hold)."""
+
+
+# ---- building the view model -----------------------------------------------------------------------------
+
+_Key = tuple[int, int, str | None]
+
+
+def _cell_key(cell: Cell | None) -> _Key | None:
+    if cell is None or cell.span is None:
+        return None
+    return (cell.span.line, cell.span.column, cell.span.sheet)
+
+
+def _diag_key(diag: Diagnostic) -> _Key:
+    return (diag.line, diag.column, diag.sheet)
+
+
+class _FormBuilder:
+    """Lays out one form's cells, attaching each diagnostic to the cell at its location."""
+
+    def __init__(self, form: AnyForm, findings: Mapping[_Key, list[FindingView]], start: _Key | None) -> None:
+        self.form = form
+        self.pending = {key: list(items) for key, items in findings.items() if key != start}
+        self.form_level: list[FindingView] = list(findings.get(start, [])) if start is not None else []
+        self.by_key: dict[_Key, CellView] = {}
+
+    def cell(self, cell: Cell | None, suffix: str = "") -> CellView:
+        key = _cell_key(cell)
+        if key is not None and key in self.by_key:
+            return CellView(self.by_key[key].text, merged=True)
+        text = cell.raw.strip() if cell is not None else ""
+        if text and suffix and not text.endswith(suffix):
+            text += suffix
+        view = CellView(text, self.pending.pop(key, []) if key is not None else [])
+        if key is not None:
+            self.by_key[key] = view
+        return view
+
+    def leftovers(self) -> list[FindingView]:
+        rest = [f for items in self.pending.values() for f in items]
+        return self.form_level + rest
+
+
+def _project_fields(form: ProjectForm, b: _FormBuilder) -> list[FieldRow]:
+    period = b.cell(form.period_start)
+    end = b.cell(form.period_end)
+    period.text = f"{period.text or '?'} — {end.text or '?'}" if (period.text or end.text) else ""
+    period.findings += end.findings
+    rows = [
+        ("项目名称", b.cell(form.name)),
+        ("项目类型", b.cell(form.project_type)),
+        ("项目等级", b.cell(form.project_level)),
+        ("主管部门", b.cell(form.department)),
+        ("用款单位", b.cell(form.spending_unit)),
+        ("批复单位", b.cell(form.issuer)),
+        ("实施周期", period),
+        ("年度预算金额", b.cell(form.budget, form.budget_unit)),
+        ("中期预算", b.cell(form.period_budget, form.period_budget_unit)),
+        ("实施周期总目标" if form.profile != "dg2019" else "中期目标", b.cell(form.period_goal)),
+        ("年度目标", b.cell(form.annual_goal)),
+        ("批复意见", b.cell(form.approval)),
+    ]
+    always = {"项目名称", "主管部门", "年度预算金额", "实施周期", "年度目标"}
+    return [FieldRow(label, view) for label, view in rows if label in always or view.text or view.findings]
+
+
+def _department_fields(form: DepartmentForm, b: _FormBuilder) -> list[FieldRow]:
+    rows = [
+        ("部门名称", b.cell(form.name)),
+        ("财政供养人员数", b.cell(form.staff_count)),
+        ("下属二级单位数", b.cell(form.subunit_count)),
+        ("总体绩效目标", b.cell(form.overall_goal)),
+    ]
+    return [FieldRow(label, view) for label, view in rows if label in ("部门名称", "总体绩效目标") or view.text or view.findings]
+
+
+def _budget_table(form: DepartmentForm, b: _FormBuilder) -> TableView:
+    lines = [
+        ("基本支出", form.basic, "财政拨款", form.appropriation),
+        ("项目支出", form.project, "其他资金", form.other_income),
+        ("财政专项资金", form.special, "市本级使用资金", form.city_level),
+        ("其他事业发展性支出", form.other_development, "拟用于对下转移支付资金", form.transfer),
+    ]
+    rows = [RowView([CellView(a), b.cell(x), CellView(c), b.cell(y)]) for a, x, c, y in lines]
+    return TableView("预算整体情况（万元）", ["部门预算支出", "金额", "收入来源 / 预算级次", "金额"], rows)
+
+
+def _task_table(title: str, tasks: Sequence[Task], b: _FormBuilder) -> TableView:
+    rows = [RowView([b.cell(t.name), b.cell(t.content), b.cell(t.amount), b.cell(t.expected)]) for t in tasks]
+    return TableView(title, ["名称", "主要实施内容", "拟投入的资金（元）", "期望达到的目标"], rows)
+
+
+def _indicator_table(form: AnyForm, b: _FormBuilder) -> TableView:
+    rows: list[RowView] = []
+    for indicator in form.indicators:
+        cells = [b.cell(indicator.level1), b.cell(indicator.level2), b.cell(indicator.name),
+                 b.cell(indicator.period_value), b.cell(indicator.annual_value)]
+        rows.append(RowView(cells))
+    for column in (0, 1):  # a level cell spans the rows below that repeat it (same source cell, same or no text)
+        head: CellView | None = None
+        for row in rows:
+            cell = row.cells[column]
+            repeats = not cell.findings and (cell.merged or not cell.text or cell.text == head.text) if head else False
+            if head is not None and repeats and (column == 0 or row.cells[0].merged):
+                head.rowspan += 1
+                cell.merged = True
+            else:
+                cell.merged = False
+                head = cell
+    period = "中期指标值" if form.profile == "dg2019" else "实施周期指标值"
+    return TableView("绩效指标", ["一级指标", "二级指标", "三级指标", period, "年度指标值"], rows)
+
+
+def _form_view(number: int, form: AnyForm, diagnostics: Sequence[Diagnostic], findings: list[FindingView],
+               grade: str) -> FormView:
+    by_key: dict[_Key, list[FindingView]] = {}
+    for diag, finding in zip(diagnostics, findings, strict=True):
+        by_key.setdefault(_diag_key(diag), []).append(finding)
+    start = (form.span.line, form.span.column, form.span.sheet) if form.span is not None else None
+    builder = _FormBuilder(form, by_key, start)
+    tables: list[TableView] = []
+    if isinstance(form, ProjectForm):
+        fields = _project_fields(form, builder)
+        budget = f"{form.budget.raw.strip()} {form.budget_unit}" if form.budget and not form.budget.is_empty else ""
+    else:
+        fields = _department_fields(form, builder)
+        tables.append(_budget_table(form, builder))
+        for title, tasks in (("年度重点工作任务", form.tasks), ("其他需完成的任务", form.other_tasks)):
+            if tasks:
+                tables.append(_task_table(title, tasks, builder))
+        budget = ""
+    tables.append(_indicator_table(form, builder))
+    counts: Counter[str] = Counter(d.severity for d in diagnostics)
+    return FormView(
+        id=f"form-{number}", number=number, path=form.path, line=form.span.line if form.span else 1,
+        kind=form.kind, kind_label="项目" if form.kind == "project" else "部门整体",
+        name=form_name(form) or "（未命名表单）", grade=grade, profile=form.profile or "",
+        budget=budget, fields=fields, tables=tables, form_findings=builder.leftovers(),
+        counts={s: counts[s] for s in SEVERITIES},
+    )
+
+
+def _finding_view(index: int, diag: Diagnostic) -> FindingView:
+    return FindingView(id=f"f{index}", code=diag.code, name=diag.name, severity=diag.severity,
+                       message=diag.message, field=diag.field, where=f"{diag.path}:{diag.line}:{diag.column}")
+
+
+def _owner(form_starts: list[tuple[int, int, str]], diag: Diagnostic) -> int | None:
+    """The index of the form a diagnostic belongs to: same name, the last such form starting at or before it."""
+    named = [(line, index) for line, index, name in form_starts if name == diag.form]
+    if not named:
+        return None
+    before = [index for line, index in named if line <= diag.line]
+    return before[-1] if before else named[0][1]
+
+
+@dataclass
+class ReportView:
+    version: str
+    files: list[FileView]
+    forms: list[FormView]
+    rules: list[RuleDoc]
+    rule_counts: dict[str, int]
+    totals: dict[str, int]
+    grades: dict[str, int]
+
+
+def build_view(files: Sequence[FileInput], rule_docs: Mapping[str, RuleDoc],
+               grade_of: Callable[[Sequence[Diagnostic]], str] = default_grade,
+               version: str = __version__) -> ReportView:
+    """Attach every diagnostic of the run to its form and cell; nothing is dropped."""
+    counter = 0
+    file_views: list[FileView] = []
+    form_views: list[FormView] = []
+    for file in files:
+        starts = sorted(
+            ((f.span.line if f.span else 1, i, form_name(f)) for i, f in enumerate(file.forms)), key=lambda t: t[:2]
+        )
+        per_form: dict[int, list[tuple[Diagnostic, FindingView]]] = {}
+        orphans: list[FindingView] = []
+        for diag in file.diagnostics:
+            counter += 1
+            finding = _finding_view(counter, diag)
+            owner = _owner(starts, diag)
+            if owner is None:
+                orphans.append(finding)
+            else:
+                per_form.setdefault(owner, []).append((diag, finding))
+        for index, form in enumerate(file.forms):
+            pairs = per_form.get(index, [])
+            diags = [d for d, _ in pairs]
+            form_views.append(_form_view(len(form_views) + 1, form, diags, [f for _, f in pairs], grade_of(diags)))
+        file_views.append(FileView(file.path, len(file.forms), orphans))
+    every = [d for file in files for d in file.diagnostics]
+    severity_counts: Counter[str] = Counter(d.severity for d in every)
+    rule_counts = Counter(d.code for d in every)
+    used = sorted(rule_counts)
+    docs = [rule_docs.get(code) or _fallback_doc(code, every) for code in used]
+    grades = Counter(view.grade for view in form_views)
+    totals = {"files": len(files), "forms": len(form_views), **{s: severity_counts[s] for s in SEVERITIES}}
+    return ReportView(version, file_views, form_views, docs, dict(sorted(rule_counts.items())), totals,
+                      {g: grades[g] for g in GRADES})
+
+
+def _fallback_doc(code: str, diagnostics: Sequence[Diagnostic]) -> RuleDoc:
+    first = next(d for d in diagnostics if d.code == code)
+    return RuleDoc(code=code, name=first.name, severity=first.severity)
+
+
+# ---- rendering -------------------------------------------------------------------------------------------
+
+
+def script_json(data: Any) -> str:
+    """JSON safe inside a `<script type="application/json">` element: `<`, `>`, `&` (and U+2028/9) escaped."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return text
+
+
+def _page_data(view: ReportView) -> dict[str, Any]:
+    return {
+        "version": view.version,
+        "totals": view.totals,
+        "grades": view.grades,
+        "rules": view.rule_counts,
+        "forms": [
+            {"id": f.id, "name": f.name, "path": f.path, "grade": f.grade, "kind": f.kind,
+             "findings": [x.id for x in f.findings], **f.counts}
+            for f in view.forms
+        ],
+        "findings": {x.id: [x.code, x.severity] for f in view.forms for x in f.findings}
+        | {x.id: [x.code, x.severity] for file in view.files for x in file.findings},
+    }
+
+
+def _csp_hash(source: str) -> str:
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")
+
+
+def render_view(view: ReportView) -> str:
+    """The page for a built view."""
+    import jinja2
+    from markupsafe import Markup
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    script = (TEMPLATES / "report.js").read_text(encoding="utf-8")
+    style = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    template = env.get_template("report.html.j2")
+    return template.render(
+        view=view,
+        data=Markup(script_json(_page_data(view))),
+        script=Markup(script),
+        style=Markup(style),
+        script_hash=_csp_hash(script),
+        style_hash=_csp_hash(style),
+        severities=SEVERITIES,
+        severity_labels=SEVERITY_LABELS,
+        grade_names=GRADES,
+    )
+
+
+def render_html(files: Sequence[FileInput], rule_docs: Mapping[str, RuleDoc],
+                grade_of: Callable[[Sequence[Diagnostic]], str] = default_grade,
+                version: str = __version__) -> str:
+    """The whole self-contained report page for a run."""
+    return render_view(build_view(files, rule_docs, grade_of, version))

@@ -91,6 +91,10 @@ class FormContext:
     form: AnyForm
     profile: Profile
     _resolved: list[ResolvedIndicator] | None = field(default=None, repr=False)
+    where: Selector = field(default_factory=Selector)
+    """The selector of the rule being run (set by the engine before each rule)."""
+    vocabularies: dict[str, list[str]] = field(default_factory=dict)
+    """The named word lists of the loaded rule packs (`vague_words`, `placeholders` …)."""
 
     @property
     def resolved(self) -> list[ResolvedIndicator]:
@@ -122,6 +126,14 @@ class FormContext:
             if where.name_not_pattern is not None and where.name_not_pattern.search(name):
                 continue
             yield item
+
+    def selected(self) -> Iterator[ResolvedIndicator]:
+        """The indicators the current rule's `where` picks."""
+        return self.indicators(self.where)
+
+    def vocabulary(self, name: str) -> list[str]:
+        """A named word list of the packs ([] when absent; the pack loader checks names it can see)."""
+        return self.vocabularies.get(name, [])
 
     def _level2_matches(self, item: ResolvedIndicator, wanted: list[str]) -> bool:
         if item.level2 in wanted:

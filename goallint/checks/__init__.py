@@ -1,0 +1,29 @@
+"""The registry of check kinds: one explicit table, kind name → module (a new kind is one line here)."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+import goallint.checks.blank as blank
+import goallint.checks.copies as copies
+import goallint.checks.echo as echo
+import goallint.checks.input_problem as input_problem
+import goallint.checks.levels as levels
+import goallint.checks.names as names
+import goallint.checks.period as period
+import goallint.checks.required as required
+import goallint.checks.unique as unique
+
+KINDS: dict[str, ModuleType] = {
+    "blank": blank,
+    "copies": copies,
+    "echo": echo,
+    "input": input_problem,
+    "levels": levels,
+    "names": names,
+    "period": period,
+    "required": required,
+    "unique": unique,
+}
+"""Every check kind. Each module has `Params` (with `kind: Literal[<name>]`) and `run(params, ctx)`;
+group kinds also `summarize(params, ctx)` and `run_group(params, summaries)`."""

@@ -1,0 +1,37 @@
+"""Check kind `copies`: one header field repeats another word for word (GL104 annual goal = period goal)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from goallint.checks.base import Finding, FormContext
+from goallint.checks.fields import FIELD_LABELS, field_cell, is_blank
+from goallint.checks.period import years
+from goallint.model import ProjectForm
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["copies"] = "copies"
+    field: str
+    of: str
+    multi_year_only: bool = True
+
+
+def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
+    copy, original = field_cell(ctx.form, params.field), field_cell(ctx.form, params.of)
+    if copy is None or original is None or is_blank(copy) or is_blank(original):
+        return
+    if params.multi_year_only:
+        if not isinstance(ctx.form, ProjectForm):
+            return
+        start, end = years(ctx.form)
+        if start is None or end is None or start >= end:
+            return
+    if "".join(copy.text.split()) == "".join(original.text.split()):
+        label, of_label = FIELD_LABELS.get(params.field, params.field), FIELD_LABELS.get(params.of, params.of)
+        yield Finding(f"{label}与{of_label}逐字相同，没有分解出本年度的目标", copy, label)

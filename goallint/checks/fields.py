@@ -1,0 +1,58 @@
+"""Helpers shared by the form-field check kinds: read a header field's cell, a year, an amount of money."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from goallint.model import AnyForm, Cell
+
+FIELD_LABELS: dict[str, str] = {
+    "name": "名称", "project_type": "项目类型", "project_level": "项目等级", "department": "主管部门",
+    "spending_unit": "预算单位", "issuer": "批复单位", "period_start": "实施周期起始年度",
+    "period_end": "实施周期到期年度", "budget": "预算金额", "period_budget": "中期预算",
+    "period_goal": "实施周期总目标", "annual_goal": "年度目标", "approval": "批复意见",
+    "staff_count": "财政供养人员数", "subunit_count": "下属二级单位数", "basic": "基本支出",
+    "project": "项目支出", "special": "财政专项资金", "other_development": "其他事业发展性支出",
+    "appropriation": "财政拨款", "other_income": "其他资金", "city_level": "市本级使用资金",
+    "transfer": "拟用于对下转移支付资金", "overall_goal": "总体绩效目标",
+}
+
+_MONEY = re.compile(r"^(?:人民币)?\s*([+-]?\d[\d,，]*(?:\.\d+)?)\s*(万元|万|元)?$")
+_YEAR = re.compile(r"^\s*(\d+)\s*年?(?:度)?\s*$")
+UNIT_FACTOR = {"元": Decimal(1), "万元": Decimal(10000), "万": Decimal(10000)}
+
+
+def field_cell(form: AnyForm, name: str) -> Cell | None:
+    """The cell of header field `name`, None when the form kind has no such field or it is absent."""
+    value = getattr(form, name, None)
+    return value if isinstance(value, Cell) else None
+
+
+def is_blank(cell: Cell | None) -> bool:
+    return cell is None or cell.is_empty
+
+
+def parse_amount(text: str, default_unit: str = "元") -> Decimal | None:
+    """An amount of money in 元 (`1,893,200`, `189.32万元`, `12000元`), None when the text is not one."""
+    match = _MONEY.match(text.strip())
+    if match is None:
+        return None
+    try:
+        number = Decimal(match.group(1).replace(",", "").replace("，", ""))
+    except InvalidOperation:
+        return None
+    return number * UNIT_FACTOR[match.group(2) or default_unit]
+
+
+def parse_year(text: str) -> int | None:
+    """The integer of a year cell (`2025`, `2025年`), None when it is not a plain number."""
+    match = _YEAR.match(text)
+    return int(match.group(1)) if match else None
+
+
+def format_money(amount: Decimal) -> str:
+    """`1893200.00` → `1,893,200`; `240939.54` → `240,939.54` (no trailing zeros)."""
+    whole = amount == amount.to_integral_value()
+    text = f"{amount.quantize(Decimal(1)):,f}" if whole else f"{amount.normalize():,f}"
+    return text

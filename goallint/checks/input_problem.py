@@ -1,0 +1,21 @@
+"""Check kind `input`: GL001/GL002 are raised by the engine from the reader's `ReadResult.problem`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from goallint.checks.base import Finding, FormContext
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["input"] = "input"
+
+
+def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
+    """Nothing per form: the engine turns a file's problem into this rule's finding."""
+    return iter(())

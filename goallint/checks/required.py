@@ -1,0 +1,45 @@
+"""Check kind `required`: header fields are present and non-empty (GL101–GL103), or read as money (GL107)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from goallint.checks.base import Finding, FormContext
+from goallint.checks.fields import field_cell, is_blank, parse_amount
+
+
+class FieldSpec(BaseModel):
+    """One required field; `any_of` lists alternatives (主管部门 or 预算单位), `label` names it in messages."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    any_of: list[str] = Field(min_length=1)
+    label: str
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["required"] = "required"
+    project: list[FieldSpec] = Field(default_factory=list)
+    department: list[FieldSpec] = Field(default_factory=list)
+    test: Literal["present", "money"] = "present"
+    """`present`: the field has text; `money`: a non-empty field reads as an amount of money."""
+
+
+def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
+    specs = params.project if ctx.form.kind == "project" else params.department
+    for spec in specs:
+        cells = [field_cell(ctx.form, name) for name in spec.any_of]
+        if params.test == "present":
+            if all(is_blank(cell) for cell in cells):
+                present = next((cell for cell in cells if cell is not None), None)
+                message = f"{spec.label}为空" if present is not None else f"缺少{spec.label}"
+                yield Finding(message, present, spec.label)
+            continue
+        for cell in cells:
+            if not is_blank(cell) and cell is not None and parse_amount(cell.text) is None:
+                yield Finding(f"{spec.label}“{cell.text}”不是金额", cell, spec.label)

@@ -1,0 +1,379 @@
+"""The rule engine: select rules, run them over each form (in a process pool for many files), place findings.
+
+`Engine.run(inputs)` reads every input, runs the selected rules per form, then the group rules over the
+summaries of all forms, and returns a `RunReport` whose diagnostics are sorted by path, line, column, code.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import Any
+
+from goallint.checks import KINDS
+from goallint.checks.base import Finding, FormContext, GroupFinding
+from goallint.model import SEVERITY_RANK, AnyForm, Cell, Diagnostic, Span, form_name
+from goallint.packs import Rule
+from goallint.profiles import Profile, get_profile, profiles
+from goallint.readers import ReadResult, read_bytes, read_path
+
+
+class UsageError(ValueError):
+    """A bad selection, severity override or option: one line, exit 2."""
+
+
+def _tokens(text: str | Sequence[str] | None) -> list[str]:
+    if text is None:
+        return []
+    items = text.split(",") if isinstance(text, str) else list(text)
+    return [item.strip() for item in items if item.strip()]
+
+
+def expand(tokens: Iterable[str], rules: Sequence[Rule], origin: str, explicit_only: bool = False) -> set[str]:
+    """Codes named by codes, names, family prefixes (`GL4`, `GL40`) or `ALL`. Unknown → `UsageError`.
+
+    With `explicit_only`, a prefix picks only rules on by default; an exact code or name picks any rule.
+    """
+    by_name = {rule.name: rule.code for rule in rules}
+    codes = {rule.code for rule in rules}
+    out: set[str] = set()
+    for token in tokens:
+        upper = token.upper()
+        if upper in codes:
+            out.add(upper)
+        elif token in by_name:
+            out.add(by_name[token])
+        elif upper == "ALL" or (upper.startswith("GL") and upper[2:].isdigit() and len(upper) < 5):
+            prefix = "GL" if upper == "ALL" else upper
+            found = {r.code for r in rules if r.code.startswith(prefix) and (r.enabled or not explicit_only)}
+            if not found and upper != "ALL" and not any(r.code.startswith(prefix) for r in rules):
+                raise UsageError(f"{origin}: no rule matches prefix {token!r}")
+            out |= found
+        else:
+            raise UsageError(f"{origin}: unknown rule code, name or prefix {token!r}")
+    return out
+
+
+def select_rules(
+    rules: Sequence[Rule],
+    select: Sequence[str] | None = None,
+    extend_select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    origin: str = "--select",
+) -> set[str]:
+    """Codes to run: `select` (or every rule on by default) + `extend_select` − `ignore`."""
+    if select is None:
+        base = {rule.code for rule in rules if rule.enabled}
+    else:
+        base = expand(select, rules, origin, explicit_only=True)
+    base |= expand(extend_select, rules, "--extend-select", explicit_only=True)
+    return base - expand(ignore, rules, "--ignore")
+
+
+def detect_profile(form: AnyForm) -> str:
+    """The profile a form's own 一级 labels point at: dg2019 (预期产出/效果), dg2025 (成本), else legacy."""
+    known = profiles()
+    labels = {(ind.level1.text if ind.level1 else "") for ind in form.indicators} - {""}
+    if not labels:
+        return "dg2025"
+    if "dg2019" in known:
+        dg2019 = known["dg2019"]
+        if any(dg2019.level1_key(label) in ("output", "benefit") and "预期" in label or "效果" in label
+               for label in labels):
+            return "dg2019"
+    if "dg2025" in known and any(known["dg2025"].level1_key(label) == "cost" for label in labels):
+        return "dg2025"
+    return "legacy" if "legacy" in known else "dg2025"
+
+
+@dataclass
+class FormInfo:
+    """What the report keeps of one form after its rules ran (forms themselves are not kept)."""
+
+    path: str
+    form: str
+    kind: str
+    profile: str
+    ignore: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FileReport:
+    """The outcome of one file: its diagnostics, its forms, the group summaries, and source lines to show."""
+
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    forms: list[FormInfo] = field(default_factory=list)
+    summaries: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    lines: dict[int, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunReport:
+    """The whole run: files in input order, every diagnostic sorted, internal errors of rules."""
+
+    files: list[FileReport]
+    diagnostics: list[Diagnostic]
+    forms: list[FormInfo]
+    errors: list[str]
+    rules: list[Rule]
+
+
+@dataclass
+class Input:
+    """One file to lint: the path to report, and either a path to read or the bytes (stdin)."""
+
+    display: str
+    path: Path | None = None
+    data: bytes | None = None
+
+
+@dataclass
+class Engine:
+    """The rules of one run, resolved: what is selected, overridden and ignored where."""
+
+    rules: list[Rule]
+    selected: set[str]
+    vocabularies: dict[str, list[str]] = field(default_factory=dict)
+    profile: str | None = None
+    severity: dict[str, str] = field(default_factory=dict)
+    per_file_ignores: list[tuple[str, set[str]]] = field(default_factory=list)
+    keep_lines: bool = False
+
+    @property
+    def active(self) -> list[Rule]:
+        return [rule for rule in self.rules if rule.code in self.selected]
+
+    # -- one file -----------------------------------------------------------------------------------------
+    def lint(self, item: Input) -> FileReport:
+        """Read one input and run every selected per-form rule on its forms. Never raises."""
+        if item.data is not None:
+            result = read_bytes(item.data, item.display)
+        else:
+            result = read_path(item.path or Path(item.display), item.display)
+        return self.lint_result(result)
+
+    def lint_result(self, result: ReadResult) -> FileReport:
+        report = FileReport(path=result.path)
+        ignored = self._file_ignores(result.path)
+        by_code = {rule.code: rule for rule in self.active}
+        if result.problem is not None:
+            code, reason = result.problem
+            rule = by_code.get(code)
+            if rule is not None and code not in ignored:
+                severity = self.severity.get(code, rule.severity)
+                report.diagnostics.append(Diagnostic(code=code, name=rule.name, severity=severity,
+                                                     message=reason, path=result.path))
+        for form in result.forms:
+            report.diagnostics.extend(self._lint_form(form, result.path, ignored, report))
+        if self.keep_lines and result.text is not None:
+            source = result.text.splitlines()
+            for diagnostic in report.diagnostics:
+                if 0 < diagnostic.line <= len(source):
+                    report.lines[diagnostic.line] = source[diagnostic.line - 1]
+        return report
+
+    def _lint_form(self, form: AnyForm, path: str, ignored: set[str], report: FileReport) -> list[Diagnostic]:
+        profile = self._profile(form)
+        form.path = form.path or path
+        ctx = FormContext(form=form, profile=profile, vocabularies=self.vocabularies)
+        waived = ignored | expand_waivers(form.ignore, self.rules)
+        report.forms.append(FormInfo(path, form_name(form), form.kind, profile.name, sorted(waived)))
+        found: list[tuple[Rule, str, Finding]] = []
+        for rule in self.active:
+            if form.kind not in rule.where.forms or rule.code in waived:
+                continue
+            switch = profile.rules.get(rule.code, "on")
+            if switch == "off":
+                continue
+            severity = self.severity.get(rule.code) or (rule.severity if switch == "on" else switch)
+            module = KINDS[rule.kind]
+            ctx.where = rule.where
+            try:
+                if hasattr(module, "summarize"):
+                    summary = module.summarize(rule.check, ctx)
+                    if summary is not None:
+                        report.summaries.setdefault(rule.code, []).append(summary)
+                    continue
+                found.extend((rule, severity, finding) for finding in module.run(rule.check, ctx))
+            except Exception as exc:  # a rule bug must not stop the run: say which rule, form and file
+                report.errors.append(f"{path}: {form_name(form)}: internal error in {rule.code} "
+                                     f"({rule.kind}): {type(exc).__name__}: {exc}")
+        found = [entry for entry in found if not _indicator_waived(form, entry[2].cell, entry[0].code, self.rules)]
+        return apply_precedence([self._diagnostic(rule, sev, finding, form, path) for rule, sev, finding in found],
+                                {rule.code: rule for rule, _, _ in found})
+
+    def _profile(self, form: AnyForm) -> Profile:
+        for name in (self.profile, form.profile):
+            if name and name in profiles():
+                return get_profile(name)
+        return get_profile(detect_profile(form))
+
+    def _file_ignores(self, path: str) -> set[str]:
+        out: set[str] = set()
+        posix = PurePath(path).as_posix()
+        for pattern, codes in self.per_file_ignores:
+            if fnmatch.fnmatch(posix, pattern) or fnmatch.fnmatch(PurePath(path).name, pattern) \
+                    or PurePath(posix).match(pattern):
+                out |= codes
+        return out
+
+    @staticmethod
+    def _diagnostic(rule: Rule, severity: str, finding: Finding, form: AnyForm, path: str) -> Diagnostic:
+        span = finding.cell.span if finding.cell is not None and finding.cell.span is not None else form.span
+        span = span or Span(line=1, column=1, end_line=1, end_column=1)
+        where = f"{span.sheet}!{span.ref}" if span.sheet and span.ref else ""
+        return Diagnostic(
+            code=rule.code, name=rule.name, severity=severity, message=finding.message,
+            path=path, line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column,
+            form=form_name(form), field=f"{where} {finding.field}".strip() if where else finding.field,
+            fix=finding.fix, sheet=span.sheet,
+            cell_text=finding.cell.text if finding.cell is not None else "",
+        )
+
+    # -- the whole run ------------------------------------------------------------------------------------
+    def run(self, inputs: Sequence[Input], jobs: int = 1,
+            progress: Callable[[int], None] | None = None) -> RunReport:
+        """Lint every input (in `jobs` processes when > 1), then the group rules; deterministic order."""
+        reports = list(self._map(inputs, jobs, progress))
+        diagnostics = [d for report in reports for d in report.diagnostics]
+        forms = [info for report in reports for info in report.forms]
+        errors = [error for report in reports for error in report.errors]
+        diagnostics.extend(self._run_groups(reports, forms, errors))
+        diagnostics.sort(key=lambda d: (d.path, d.line, d.column, d.code, d.end_line, d.end_column, d.message))
+        return RunReport(reports, diagnostics, forms, errors, self.active)
+
+    def _map(self, inputs: Sequence[Input], jobs: int,
+             progress: Callable[[int], None] | None) -> Iterator[FileReport]:
+        if jobs <= 1 or len(inputs) <= 1:
+            for item in inputs:
+                yield self.lint(item)
+                if progress:
+                    progress(1)
+            return
+        from concurrent.futures import ProcessPoolExecutor
+
+        size = max(1, min(16, len(inputs) // (jobs * 4) or 1))
+        chunks = [list(inputs[i:i + size]) for i in range(0, len(inputs), size)]
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(self,)) as pool:
+            for chunk_reports in pool.map(_lint_chunk, chunks):
+                yield from chunk_reports
+                if progress:
+                    progress(len(chunk_reports))
+
+    def _run_groups(self, reports: list[FileReport], forms: list[FormInfo], errors: list[str]) -> list[Diagnostic]:
+        waivers = {(info.path, info.form): set(info.ignore) for info in forms}
+        out: list[Diagnostic] = []
+        for rule in self.active:
+            module = KINDS[rule.kind]
+            if not hasattr(module, "run_group"):
+                continue
+            summaries = [s for report in reports for s in report.summaries.get(rule.code, [])]
+            try:
+                findings: list[GroupFinding] = list(module.run_group(rule.check, summaries))
+            except Exception as exc:
+                errors.append(f"internal error in {rule.code} ({rule.kind}): {type(exc).__name__}: {exc}")
+                continue
+            severity = self.severity.get(rule.code, rule.severity)
+            for g in findings:
+                if rule.code in waivers.get((g.path, g.form), set()) | self._file_ignores(g.path):
+                    continue
+                out.append(Diagnostic(code=rule.code, name=rule.name, severity=severity,
+                                      message=g.message, path=g.path, line=g.line, column=g.column,
+                                      end_line=g.end_line, end_column=g.end_column, form=g.form, field=g.field))
+        return out
+
+
+def expand_waivers(tokens: Iterable[str], rules: Sequence[Rule]) -> set[str]:
+    """Codes a waiver names; unknown tokens in a form's `goallint-ignore` are skipped, not fatal."""
+    out: set[str] = set()
+    for token in tokens:
+        try:
+            out |= expand([token], rules, "goallint-ignore")
+        except UsageError:
+            continue
+    return out
+
+
+def _indicator_waived(form: AnyForm, cell: Cell | None, code: str, rules: Sequence[Rule]) -> bool:
+    if cell is None:
+        return False
+    for indicator in form.indicators:
+        if not indicator.ignore:
+            continue
+        cells = (indicator.level1, indicator.level2, indicator.name, indicator.period_value, indicator.annual_value)
+        if any(part is cell for part in cells) and code in expand_waivers(indicator.ignore, rules):
+            return True
+    return False
+
+
+def apply_precedence(diagnostics: list[Diagnostic], rules: dict[str, Rule]) -> list[Diagnostic]:
+    """Drop a finding when a rule named in its `suppressed_by` reported the same cell."""
+    at: dict[tuple[int, int, int, int], set[str]] = {}
+    for d in diagnostics:
+        at.setdefault((d.line, d.column, d.end_line, d.end_column), set()).add(d.code)
+    kept = []
+    for d in diagnostics:
+        winners = set(rules[d.code].suppressed_by) if d.code in rules else set()
+        if winners & at[(d.line, d.column, d.end_line, d.end_column)]:
+            continue
+        kept.append(d)
+    return kept
+
+
+def worst(diagnostics: Iterable[Diagnostic]) -> int:
+    """The highest severity rank among diagnostics (0 when none)."""
+    return max((SEVERITY_RANK[d.severity] for d in diagnostics), default=0)
+
+
+_WORKER: Engine | None = None
+
+
+def _init_worker(engine: Engine) -> None:
+    global _WORKER
+    _WORKER = engine
+
+
+def _lint_chunk(chunk: list[Input]) -> list[FileReport]:
+    assert _WORKER is not None
+    return [_WORKER.lint(item) for item in chunk]
+
+
+def default_jobs(files: int) -> int:
+    """Workers when `-j` is not given: one per core, but one for a handful of files (a pool costs ~0.1 s)."""
+    cores = os.cpu_count() or 1
+    return 1 if files < 8 else min(cores, files)
+
+
+def make_engine(
+    select: Sequence[str] | None = None,
+    extend_select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    profile: str | None = None,
+    severity: dict[str, str] | None = None,
+    extra_packs: Sequence[Path] = (),
+    per_file_ignores: dict[str, Sequence[str]] | None = None,
+) -> Engine:
+    """An engine over the bundled packs (plus `extra_packs`), with the selection resolved. Raises
+    `UsageError` for an unknown code/name/prefix or severity, `PackError` for a bad pack."""
+    from goallint.packs import bundled_packs, load_packs
+
+    packs = list(load_packs(extra_packs)) if extra_packs else list(bundled_packs())
+    rules = [rule for pack in packs for rule in pack.rules]
+    vocabularies = packs[0].vocabularies if packs else {}
+    levels = {}
+    for key, level in (severity or {}).items():
+        if level not in SEVERITY_RANK:
+            raise UsageError(f"--severity: {key}={level}: the level must be error, warning or info")
+        for code in expand([key], rules, "--severity"):
+            levels[code] = level
+    ignores = [(glob, expand(codes, rules, f"per-file-ignores: {glob}")) for glob, codes in
+               (per_file_ignores or {}).items()]
+    if profile is not None and profile not in profiles():
+        raise UsageError(f"--profile: unknown profile {profile!r} (known: {', '.join(sorted(profiles()))})")
+    return Engine(rules, select_rules(rules, select, extend_select, ignore), vocabularies, profile, levels,
+                  ignores)

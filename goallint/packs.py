@@ -1,0 +1,227 @@
+"""Rule packs (`rules/*.yaml`): load and validate them into `Rule`s; a bad pack is a one-line `PackError`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from goallint.checks import KINDS
+from goallint.checks.base import Selector
+from goallint.checks.patterns import check_pattern
+from goallint.model import Severity
+from goallint.resources import rules_dir
+
+CODE_PATTERN = r"^GL\d{3}$"
+NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+
+
+class PackError(ValueError):
+    """A rule pack that cannot be used. The message is one line: `file: key.path: what is wrong`."""
+
+
+class RuleDoc(BaseModel):
+    """What `goallint rule CODE` prints: summary, why, a failing and a passing example, fix safety, basis."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    summary: str
+    why: str
+    bad: str
+    good: str
+    fix: Literal["none", "safe", "unsafe"] = "none"
+    basis: str = ""
+
+
+class Rule(BaseModel):
+    """One rule instance: metadata, where it applies, and a check of one registered kind."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    code: str = Field(pattern=CODE_PATTERN)
+    name: str = Field(pattern=NAME_PATTERN)
+    severity: Severity
+    enabled: bool = True
+    where: Selector = Field(default_factory=Selector)
+    check: Any
+    """The validated `Params` of the check kind (`check.kind` names the module in `goallint.checks.KINDS`)."""
+    suppressed_by: list[Annotated[str, Field(pattern=CODE_PATTERN)]] = Field(default_factory=list)
+    doc: RuleDoc
+    pack: str = ""
+    """The pack the rule was loaded from (set by the loader)."""
+
+    @property
+    def kind(self) -> str:
+        return str(self.check.kind)
+
+    @property
+    def fixable(self) -> str:
+        return self.doc.fix
+
+
+class _PackHead(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    pack: str
+    vocabularies: dict[str, list[str]] = Field(default_factory=dict)
+    rules: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class Pack(BaseModel):
+    """A loaded pack: its name, vocabularies, rules and the file it came from."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    pack: str
+    path: str
+    vocabularies: dict[str, list[str]]
+    rules: list[Rule]
+
+
+def _where(loc: Iterable[Any]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _first_error(exc: ValidationError, prefix: Sequence[Any] = ()) -> str:
+    error = exc.errors()[0]
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "unknown key"
+    elif error["type"] == "missing":
+        message = "missing required key"
+    return f"{_where([*prefix, *error['loc']])}: {message}"
+
+
+def _validate_rule(raw: Any, index: int, vocabularies: dict[str, list[str]], pack: str) -> Rule:
+    base: list[Any] = ["rules", index]
+    if not isinstance(raw, dict):
+        raise PackError(f"{_where(base)}: a rule must be a mapping")
+    check = raw.get("check")
+    if not isinstance(check, dict):
+        raise PackError(f"{_where([*base, 'check'])}: missing required key" if check is None
+                        else f"{_where([*base, 'check'])}: must be a mapping with a `kind`")
+    kind = check.get("kind")
+    if kind not in KINDS:
+        known = ", ".join(sorted(KINDS))
+        raise PackError(f"{_where([*base, 'check', 'kind'])}: unknown check kind {kind!r} (known: {known})")
+    try:
+        params = KINDS[kind].Params.model_validate(check)
+    except ValidationError as exc:
+        raise PackError(_first_error(exc, [*base, "check"])) from None
+    for field_name, value in params:
+        if field_name == "vocabulary" or field_name.endswith("_vocabulary"):
+            for name in [value] if isinstance(value, str) else (value or []):
+                if name not in vocabularies:
+                    raise PackError(f"{_where([*base, 'check', field_name])}: unknown vocabulary {name!r}")
+    try:
+        rule = Rule.model_validate({**raw, "check": params, "pack": pack})
+    except ValidationError as exc:
+        raise PackError(_first_error(exc, base)) from None
+    for key in ("name", "name_not"):
+        pattern = getattr(rule.where, key)
+        if pattern is not None:
+            try:
+                check_pattern(pattern)
+            except ValueError as exc:
+                raise PackError(f"{_where([*base, 'where', key])}: {exc}") from None
+    return rule
+
+
+def parse_pack(data: Any, shared_vocabularies: dict[str, list[str]] | None = None, path: str = "") -> Pack:
+    """Validate one pack's parsed YAML. Raises `PackError` without the file prefix."""
+    if not isinstance(data, dict):
+        raise PackError("a rule pack must be a mapping with `pack` and `rules`")
+    try:
+        head = _PackHead.model_validate(data)
+    except ValidationError as exc:
+        raise PackError(_first_error(exc)) from None
+    vocabularies = shared_vocabularies if shared_vocabularies is not None else head.vocabularies
+    rules = [_validate_rule(raw, index, vocabularies, head.pack) for index, raw in enumerate(head.rules)]
+    return Pack(pack=head.pack, path=path, vocabularies=head.vocabularies, rules=rules)
+
+
+def _pack_files(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.glob("*.y*ml") if p.suffix in (".yaml", ".yml")))
+        else:
+            files.append(path)
+    return files
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PackError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise PackError(f"{path}: not valid YAML: {first}") from None
+
+
+def load_packs(extra: Sequence[Path] = ()) -> list[Pack]:
+    """The bundled packs (`rules/*.yaml`) then `extra` pack files or folders, validated together.
+
+    Vocabularies are shared: a later pack extends a list of the same name. Codes and names are unique
+    across all packs.
+    """
+    files = _pack_files([rules_dir()]) + _pack_files(extra)
+    raw = [(path, _read_yaml(path)) for path in files]
+    vocabularies: dict[str, list[str]] = {}
+    for _path, data in raw:  # every vocabulary is visible to every pack
+        if isinstance(data, dict) and isinstance(data.get("vocabularies"), dict):
+            for name, words in data["vocabularies"].items():
+                if isinstance(words, list):
+                    vocabularies[str(name)] = [*vocabularies.get(str(name), []), *map(str, words)]
+    packs: list[Pack] = []
+    seen: dict[str, str] = {}
+    for path, data in raw:
+        try:
+            pack = parse_pack(data, vocabularies, str(path))
+            for index, rule in enumerate(pack.rules):
+                for key in (rule.code, rule.name):
+                    if key in seen:
+                        raise PackError(f"rules[{index}].{'code' if key == rule.code else 'name'}: "
+                                        f"duplicate {key!r} (also in {seen[key]})")
+                    seen[key] = str(path)
+        except PackError as exc:
+            raise PackError(f"{path}: {exc}") from None
+        packs.append(pack)
+    for pack in packs:
+        pack.vocabularies = vocabularies
+    return packs
+
+
+@cache
+def bundled_packs() -> tuple[Pack, ...]:
+    """The bundled packs, loaded once per process."""
+    return tuple(load_packs())
+
+
+def rule_pack_schema() -> dict[str, Any]:
+    """The JSON Schema of a rule pack (`goallint schema --rules`), with `check` as a union on `kind`."""
+    params = tuple(module.Params for module in KINDS.values())
+    check_type: Any = Annotated[Union[params], Field(discriminator="kind")] if len(params) > 1 else params[0]  # noqa: UP007
+
+    class RuleSchema(Rule):
+        check: check_type
+
+    class PackSchema(BaseModel):
+        model_config = ConfigDict(extra="forbid", title="goallint rule pack")
+
+        pack: str
+        vocabularies: dict[str, list[str]] = Field(default_factory=dict)
+        rules: list[RuleSchema]
+
+    schema = PackSchema.model_json_schema()
+    rule_props = schema.get("$defs", {}).get("RuleSchema", {}).get("properties", {})
+    rule_props.pop("pack", None)
+    return schema

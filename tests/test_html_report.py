@@ -340,3 +340,17 @@ def test_hostile_form_injects_nothing(browser: Any, tmp_path: Path) -> None:
     assert "<script>window.__pwned = 1; alert(1)</script>恶意项目" in page.locator("section.form h2").inner_text()
     assert [p for p in opened.problems if "Content Security Policy" not in p] == []
     page.screenshot(path=str(tmp_path / "hostile.png"))
+
+
+def test_print_puts_one_form_per_page_without_filters(browser: Any, tmp_path: Path) -> None:
+    path = tmp_path / "two.html"
+    path.write_text(render_html([_two_forms()], {}), encoding="utf-8")
+    opened = Opened(browser, path)
+    page = opened.page
+    page.emulate_media(media="print")
+    assert page.evaluate("getComputedStyle(document.querySelector('.filters')).display") == "none"
+    assert page.evaluate("[...document.querySelectorAll('section.form')].map(s => getComputedStyle(s).breakBefore)") \
+        == ["page", "page"]
+    pdf = page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 3  # the summary, then each form on its own page
+    assert opened.problems == []

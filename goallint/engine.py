@@ -110,6 +110,8 @@ class FileReport:
     summaries: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     lines: dict[int, str] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    source_forms: list[AnyForm] = field(default_factory=list)
+    """The forms themselves, kept only when `Engine.keep_forms` is set (the html report shows them)."""
 
 
 @dataclass
@@ -143,6 +145,7 @@ class Engine:
     severity: dict[str, str] = field(default_factory=dict)
     per_file_ignores: list[tuple[str, set[str]]] = field(default_factory=list)
     keep_lines: bool = False
+    keep_forms: bool = False
 
     @property
     def active(self) -> list[Rule]:
@@ -170,6 +173,8 @@ class Engine:
                                                      message=reason, path=result.path))
         for form in result.forms:
             report.diagnostics.extend(self._lint_form(form, result.path, ignored, report))
+        if self.keep_forms:
+            report.source_forms = list(result.forms)
         if self.keep_lines and result.text is not None:
             source = result.text.splitlines()
             for diagnostic in report.diagnostics:

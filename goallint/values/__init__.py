@@ -8,7 +8,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from goallint.values.types import Text, Value
+# Imported eagerly: the submodule `normalize` must load before the function `normalize` below replaces the
+# package attribute of the same name (`from goallint.values.normalize import strip_html` still works).
+from goallint.values.normalize import normalize_text
+from goallint.values.types import Value
 
 
 class Normalized(NamedTuple):
@@ -20,15 +23,23 @@ class Normalized(NamedTuple):
 
 @lru_cache(maxsize=65536)
 def normalize(raw: str) -> Normalized:
-    """Placeholder until the value grammar lands: collapse surrounding whitespace only."""
-    text = raw.strip()
-    return Normalized(text, () if text == raw else ("space",))
+    """Normalise a value cell (OCR and HTML markup, look-alike symbols, spaces, thousands separators).
+
+    `changes` names the steps that changed something, from "ocr", "html", "symbol", "space", "thousands"."""
+    text, changes = normalize_text(raw)
+    return Normalized(text, changes)
 
 
 @lru_cache(maxsize=65536)
 def parse_value(raw: str) -> Value:
-    """Placeholder until the value grammar lands: everything is text."""
-    return Text(text=normalize(raw).text)
+    """Parse a raw value cell into a typed value; never raises (unparseable cells are `text`)."""
+    from goallint.values.grammar import parse_normalized
+    from goallint.values.types import Text
+
+    try:
+        return parse_normalized(normalize(raw).text)
+    except Exception:  # noqa: BLE001 - the contract: parse_value never raises
+        return Text(text=raw)
 
 
 __all__ = ["Normalized", "Value", "normalize", "parse_value"]

@@ -1,0 +1,288 @@
+"""The value grammar (grammar/value.lark, loaded once) and the Transformer that builds typed values."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Any, NamedTuple
+
+import yaml
+from lark import Lark, Token, Transformer
+from lark.exceptions import LarkError
+
+from goallint.resources import grammar_path
+from goallint.values.types import (
+    Bound,
+    Compound,
+    Deadline,
+    Placeholder,
+    Qualitative,
+    Quantity,
+    Range,
+    Text,
+    Value,
+)
+from goallint.values.units import MAGNITUDES
+
+_OPS = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "=": "="}
+_WORD_OPS = {
+    "不少于": ">=", "不低于": ">=", "不小于": ">=", "大于等于": ">=", "至少": ">=", "最少": ">=", "达到": ">=",
+    "不超过": "<=", "不高于": "<=", "不多于": "<=", "不大于": "<=", "小于等于": "<=", "至多": "<=", "最多": "<=",
+    "大于": ">", "高于": ">", "超过": ">", "多于": ">",
+    "小于": "<", "低于": "<", "少于": "<",
+}
+_SUFFIX_OPS = {"及以上": ">=", "或以上": ">=", "以上": ">=", "及以下": "<=", "或以下": "<=", "以下": "<=",
+               "以内": "<=", "之内": "<=", "内": "<="}
+_PARTS: dict[str, str] = {"底": "end", "末": "end", "下旬": "end", "初": "start", "上旬": "start", "中旬": "mid"}
+_EVENT_DATES: dict[str, tuple[int, str]] = {"年底": (12, "end"), "年末": (12, "end")}
+_EACH = re.compile(r"^(.*?)每([^每]{1,6})$")
+_SPLIT_ITEMS = re.compile(r"\s*(?:[，,；;、。]\s*)?(?:[①-⑳]|\([1-9]\)|（[1-9]）)\s*|\s*[，,；;、。]\s*")
+
+
+class Vocabulary(NamedTuple):
+    """The qualitative vocabulary of grammar/vocabulary.yaml."""
+
+    vague: tuple[str, ...]
+    known: frozenset[str]
+    max_chars: int
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """Load grammar/vocabulary.yaml once."""
+    data = yaml.safe_load(grammar_path("vocabulary.yaml").read_text(encoding="utf-8")) or {}
+    vague = tuple(sorted({str(word) for word in data.get("vague", [])}, key=len, reverse=True))
+    return Vocabulary(vague, frozenset(str(word) for word in data.get("known", [])),
+                      int(data.get("max_qualitative_chars", 12)))
+
+
+def is_vague(text: str) -> bool:
+    """True when the phrase contains a word the vocabulary calls vague."""
+    return any(word in text for word in vocabulary().vague)
+
+
+def words_value(text: str) -> Value:
+    """A phrase without a number: qualitative when short or known, else text."""
+    vocab = vocabulary()
+    vague = is_vague(text)
+    if vague or text in vocab.known or len(text) <= vocab.max_chars:
+        return Qualitative(text=text, vague=vague)
+    return Text(text=text)
+
+
+class _NounStr(str):
+    """A noun after a unit, told apart from the unit string in `amount`."""
+
+
+class _Amount(NamedTuple):
+    value: Decimal
+    unit: str
+    noun: str | None
+
+
+def _year_or_none(value: Decimal) -> int | None:
+    return int(value) if value == value.to_integral_value() and 1900 <= value <= 2200 else None
+
+
+def _small_int(value: Decimal) -> int:
+    return int(value) if value == value.to_integral_value() and 0 <= value < 10000 else 0
+
+
+class ValueTransformer(Transformer[Token, Any]):
+    """Builds the typed values of goallint/values/types.py from the parse (inline, no tree is built)."""
+
+    # --- numbers and units ---
+    def number(self, children: list[Token]) -> Decimal:
+        value = Decimal(children[0])
+        if len(children) > 1:
+            for char in children[1]:
+                value *= MAGNITUDES[char]
+        return value
+
+    def base(self, children: list[Token]) -> str:
+        return str(children[0])
+
+    def per(self, children: list[Any]) -> str:
+        return str(children[1])
+
+    def unit(self, children: list[str]) -> str:
+        return "/".join(children)
+
+    def noun(self, children: list[Token]) -> _NounStr:
+        return _NounStr(str(children[0]).strip())
+
+    def amount(self, children: list[Any]) -> _Amount:
+        value: Decimal = children[0]
+        unit = ""
+        noun = None
+        for child in children[1:]:
+            if isinstance(child, _NounStr):
+                noun = str(child)
+            else:
+                unit = child
+        return _Amount(value, unit, noun)
+
+    # --- measures ---
+    def exact(self, children: list[_Amount]) -> Value:
+        amount = children[0]
+        if amount.unit == "年" and amount.noun is None:
+            year = _year_or_none(amount.value)
+            if year is not None:
+                return Deadline(year=year)
+        return Quantity(value=amount.value, unit=amount.unit, noun=amount.noun)
+
+    def bound_pre(self, children: list[Any]) -> Value:
+        token, amount = children[0], children[1]
+        op = _OPS.get(str(token)) or _WORD_OPS[str(token)]
+        if op == "=":
+            return Quantity(value=amount.value, unit=amount.unit, noun=amount.noun)
+        return Bound(op=op, value=amount.value, unit=amount.unit, noun=amount.noun)
+
+    def bound_post(self, children: list[Any]) -> Value:
+        amount, token = children
+        return Bound(op=_SUFFIX_OPS[str(token)], value=amount.value, unit=amount.unit, noun=amount.noun)
+
+    def approx(self, children: list[Any]) -> Value:
+        value = next(child for child in children if not isinstance(child, Token))
+        return value.model_copy(update={"approx": True}) if isinstance(value, (Quantity, Bound)) else value
+
+    # --- ranges ---
+    def range(self, children: list[Any]) -> Value:
+        low, high = children[0], children[2]
+        unit = high.unit or low.unit
+        low_unit = low.unit if low.unit and low.unit != unit else None
+        return Range(low=low.value, high=high.value, unit=unit, low_unit=low_unit)
+
+    def plus_minus(self, children: list[Any]) -> Value:
+        amount = children[1]
+        return Range(low=-amount.value, high=amount.value, unit=amount.unit)
+
+    # --- deadlines ---
+    def day(self, children: list[Any]) -> int | str:
+        first = children[0]
+        return _PARTS[str(first)] if isinstance(first, Token) else _small_int(first)
+
+    def ymd(self, children: list[Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {"year": _year_or_none(children[0]), "month": _small_int(children[2])}
+        if len(children) > 4:
+            out["day"] = children[4]
+        return out
+
+    def y_part(self, children: list[Any]) -> dict[str, Any]:
+        return {"year": _year_or_none(children[0]), "month": 12, "day": _PARTS[str(children[2])]}
+
+    def y_tail(self, children: list[Any]) -> dict[str, Any]:
+        return {"year": _year_or_none(children[0])}
+
+    def md(self, children: list[Any]) -> dict[str, Any]:
+        return {"month": _small_int(children[0]), "day": children[2]}
+
+    def m_tail(self, children: list[Any]) -> dict[str, Any]:
+        return {"month": _small_int(children[0])}
+
+    def deadline(self, children: list[Any]) -> Value:
+        parts = next(child for child in children if isinstance(child, dict))
+        return Deadline(**parts)
+
+    def event(self, children: list[Any]) -> Value:
+        tokens = [child for child in children if isinstance(child, Token)]
+        name = next(token for token in tokens if token.type == "EVENT")
+        text = "".join(str(token) for token in tokens if token.type != "WORDS")
+        month, day = _EVENT_DATES.get(str(name), (None, None))
+        return Deadline(event=text, month=month, day=day)
+
+    # --- placeholders, words, labels ---
+    def placeholder(self, children: list[Any]) -> Value:
+        return Placeholder(text="".join(str(child) for child in children))
+
+    def words_item(self, children: list[Token]) -> Value:
+        words = [str(child).strip() for child in children if child.type == "WORDS"]
+        if len(words) == 2:
+            value = words_value(words[1])
+            return value.model_copy(update={"label": words[0]})
+        return words_value(words[0])
+
+    def label(self, children: list[Token]) -> list[str]:
+        return [str(child).strip() for child in children if child.type == "WORDS"]
+
+    def labelled(self, children: list[Any]) -> Value:
+        parts: list[str] = children[0]
+        value: Value = children[1]
+        match = _EACH.match(parts[-1])
+        if match and isinstance(value, (Quantity, Bound)) and value.unit:
+            # `补助：每村（社区）10万元/年` → 100000 元/年/村（社区）, labelled 补助
+            parts = [*parts[:-1], match.group(1)] if match.group(1) else parts[:-1]
+            value = value.model_copy(update={"unit": f"{value.unit}/{match.group(2)}"})
+        label = "：".join(part for part in parts if part)
+        return value.model_copy(update={"label": label}) if label else value
+
+    def start(self, children: list[Any]) -> Value:
+        items = [child for child in children if not isinstance(child, Token)]
+        return items[0] if len(items) == 1 else Compound(items=items)
+
+
+@cache
+def parser() -> Lark:
+    """The LALR parser of grammar/value.lark with the Transformer applied inline; built once per process."""
+    return Lark(
+        grammar_path("value.lark").read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="contextual",
+        transformer=ValueTransformer(),
+        maybe_placeholders=False,
+    )
+
+
+def _parse_grammar(text: str) -> Value | None:
+    try:
+        result: Value = parser().parse(text)  # type: ignore[assignment]  # the Transformer returns a Value
+    except (LarkError, InvalidOperation, ValueError, KeyError, StopIteration):
+        return None
+    return result
+
+
+def _structured(value: Value) -> bool:
+    return not isinstance(value, (Qualitative, Text))
+
+
+def _merge_words(text: str, items: list[Value]) -> Value:
+    """A compound made only of words: one qualitative phrase when every item is known or vague, else text."""
+    vocab = vocabulary()
+    if all(isinstance(item, Qualitative) and (item.vague or item.text in vocab.known) for item in items):
+        return Qualitative(text=text, vague=any(isinstance(item, Qualitative) and item.vague for item in items))
+    return Text(text=text)
+
+
+def _fallback(text: str) -> Value:
+    if not text:
+        return Placeholder(text="")
+    pieces = [piece for piece in _SPLIT_ITEMS.split(text) if piece]
+    if len(pieces) > 1:
+        items = [_parse_grammar(piece) or _unparsed(piece) for piece in pieces]
+        if any(map(_structured, items)):
+            return Compound(items=items)
+        return _merge_words(text, items)
+    return _unparsed(text)
+
+
+_NOT_WORDS = re.compile(r"[\d/%‰≥≤<>=~±·*$\\]")
+
+
+def _unparsed(text: str) -> Value:
+    if _NOT_WORDS.search(text):
+        return Text(text=text)
+    return words_value(text)
+
+
+def parse_normalized(text: str) -> Value:
+    """Parse an already normalised value; never raises."""
+    try:
+        value = _parse_grammar(text)
+        if value is None:
+            return _fallback(text)
+        if isinstance(value, Compound) and not any(map(_structured, value.items)):
+            return _merge_words(text, value.items)
+        return value
+    except Exception:  # noqa: BLE001 - the contract: parse_value never raises
+        return Text(text=text)

@@ -1,0 +1,144 @@
+"""Normalisation of a value cell before parsing: each step stands alone (the GL9xx fixes use them)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# --- OCR / LaTeX math markup -------------------------------------------------------------------------
+
+_LATEX_SYMBOLS = {
+    "geqslant": "≥", "leqslant": "≤", "geq": "≥", "leq": "≤", "ge": "≥", "le": "≤",
+    "gt": ">", "lt": "<", "pm": "±", "sim": "~", "times": "×", "cdot": "·", "approx": "≈",
+}
+_LATEX_COMMAND = re.compile(
+    r"\$?\s*\\(" + "|".join(sorted(_LATEX_SYMBOLS, key=len, reverse=True)) + r")(?![A-Za-z])\s*\$?\s*"
+)
+_LATEX_PERCENT = re.compile(r"\s*\\%\s*\$?")
+_LATEX_TEXT = re.compile(r"\\(?:text|mathrm|mathbf|rm)\s*\{([^{}]*)\}")
+_LATEX_SPACING = re.compile(r"\\[,;!: ]")
+_MATH_DOLLARS = re.compile(r"\$([^$]*)\$")
+
+
+def strip_ocr_markup(text: str) -> str:
+    """Turn LaTeX/OCR math markup into plain symbols: `$\\geq 95\\%$` → `≥95%`, `$\\geq$ 8000宗` → `≥8000宗`."""
+    if "\\" not in text and "$" not in text:
+        return text
+    had_markup = "\\" in text
+    out = _LATEX_TEXT.sub(r"\1", text)
+    out = _LATEX_SPACING.sub("", out)
+    out = _LATEX_COMMAND.sub(lambda m: _LATEX_SYMBOLS[m.group(1)], out)
+    out = _LATEX_PERCENT.sub("%", out)
+    if had_markup or _MATH_DOLLARS.search(out):
+        out = _MATH_DOLLARS.sub(lambda m: m.group(1).strip(), out)
+        if had_markup:
+            out = out.replace("$", "")
+    return out
+
+
+# --- HTML ------------------------------------------------------------------------------------------------
+
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_HTML_ENTITIES = {"&nbsp;": " ", "&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&#39;": "'"}
+_HTML_ENTITY = re.compile("|".join(map(re.escape, _HTML_ENTITIES)))
+
+
+def strip_html(text: str) -> str:
+    """Remove HTML tags (`<p>`, `</p>`, `<b>`, `<br/>`, any tag) and decode the common entities."""
+    if "<" not in text and "&" not in text:
+        return text
+    out = _HTML_TAG.sub("", text)
+    return _HTML_ENTITY.sub(lambda m: _HTML_ENTITIES[m.group(0)], out)
+
+
+# --- look-alike symbols ----------------------------------------------------------------------------------
+
+_SYMBOL_PAIRS = re.compile(r"(?:>|＞)\s*(?:=|＝)|≥\s*(?:=|＝)|(?:<|＜)\s*(?:=|＝)|≤\s*(?:=|＝)")
+_SYMBOL_CHARS = str.maketrans(
+    {
+        "≧": "≥", "⩾": "≥", "≦": "≤", "⩽": "≤", "＞": ">", "＜": "<", "＝": "=", "％": "%", "﹪": "%",
+        "～": "~", "〜": "~", "∼": "~", "／": "/", "＊": "*", "－": "-", "＋": "+", "．": ".",
+        "\u3000": " ", "\u00a0": " ", "•": "·", "・": "·", "∙": "·",
+        # full-width digits and letters → ASCII
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+        **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
+        **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
+    }
+)
+_GUILLEMET_GEQ = re.compile(r"》(?=\s*[\d*])")
+
+
+def standardize_symbols(text: str) -> str:
+    """Standard comparators and half-width forms: `>=` `＞＝` `≧` → `≥`, `％` → `%`, `９０` → `90`, `》95%` → `≥95%`."""
+    out = text.translate(_SYMBOL_CHARS)
+    if "=" in out:
+        out = _SYMBOL_PAIRS.sub(lambda m: "≤" if m.group(0)[0] in "<≤" else "≥", out)
+    if "》" in out and "《" not in out:
+        out = _GUILLEMET_GEQ.sub("≥", out)
+    return out
+
+
+# --- spaces ------------------------------------------------------------------------------------------------
+
+_SPACE_RUN = re.compile(r"\s+")
+_INNER_SPACE = re.compile(r"(?<=(.)) (?=(.))")
+
+
+def _is_wordish(char: str) -> bool:
+    return char.isalpha()
+
+
+def _keep_space(match: re.Match[str]) -> str:
+    left, right = match.group(1), match.group(2)
+    if (_is_wordish(left) and _is_wordish(right)) or (left.isdigit() and right.isdigit()):
+        return " "
+    return ""
+
+
+def collapse_spaces(text: str) -> str:
+    """Trim, collapse runs of white space, and drop spaces next to comparators, numbers and units
+    (`≥ 12 次` → `≥12次`); a space between two words (or two numbers) is kept."""
+    out = _SPACE_RUN.sub(" ", text).strip()
+    if " " in out:
+        out = _INNER_SPACE.sub(_keep_space, out)
+    return out
+
+
+# --- thousands separators -------------------------------------------------------------------------------
+
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")
+
+
+def strip_thousands(text: str) -> str:
+    """Drop thousands separators between digit groups of three: `240,939.54` → `240939.54`."""
+    if "," not in text:
+        return text
+    return _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
+
+
+STEPS: tuple[tuple[str, Callable[[str], str]], ...] = (
+    ("html", strip_html),
+    ("ocr", strip_ocr_markup),
+    ("symbol", standardize_symbols),
+    ("space", collapse_spaces),
+    ("thousands", strip_thousands),
+)
+"""The normalisation steps in the order they run, each with the change name `normalize` reports."""
+
+
+def normalize_text(raw: str) -> tuple[str, tuple[str, ...]]:
+    """Run every step until nothing changes; return the text and the names of the steps that changed it."""
+    text = raw
+    changed: list[str] = []
+    for _ in range(4):
+        before = text
+        for name, step in STEPS:
+            after = step(text)
+            if after != text:
+                if name not in changed:
+                    changed.append(name)
+                text = after
+        if text == before:
+            break
+    order = [name for name, _ in STEPS]
+    return text, tuple(sorted(changed, key=order.index))

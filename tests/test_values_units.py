@@ -1,0 +1,92 @@
+"""Unit algebra: parsing units, dimensions, cancelling denominators, time factors, named entities."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from goallint.values.units import (
+    PERSON_UNITS,
+    TIME_FACTORS,
+    Unit,
+    annualize,
+    cancels,
+    entity_named,
+    is_money,
+    is_person,
+    multiply,
+    parse_unit,
+    same_dimension,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("元/月/人", Unit("元", ("月", "人"))),
+        ("元/人·月", Unit("元", ("人", "月"))),
+        ("元/(人·月)", Unit("元", ("人", "月"))),
+        ("元", Unit("元")),
+        ("%", Unit("%")),
+        ("人次", Unit("人次")),
+        ("元/年/村（社区）", Unit("元", ("年", "村（社区）"))),
+        ("", Unit("")),
+    ],
+)
+def test_parse_unit(text: str, unit: Unit) -> None:
+    assert parse_unit(text) == unit
+
+
+def test_canonical() -> None:
+    assert parse_unit("元/人·月").canonical == "元/人/月"
+    assert str(Unit("次", ("月",))) == "次/月"
+
+
+def test_persons_and_money() -> None:
+    assert PERSON_UNITS == {"人", "名"}
+    assert is_person("名") and is_person("人") and not is_person("人次") and not is_person("人/年")
+    assert is_money("元/人/年") and not is_money("人") and not is_money("%")
+
+
+def test_same_dimension() -> None:
+    assert same_dimension("元/月/人", "元/人/月")
+    assert same_dimension("元/名", "元/人")
+    assert not same_dimension("元/人", "元/人次")
+    assert not same_dimension("元/人/月", "元/人")
+    assert not same_dimension("元/人", "次/人")
+
+
+def test_multiply_cancels_one_denominator() -> None:
+    assert multiply("元/人/月", "人") == Unit("元", ("月",))
+    assert multiply("元/人", "名") == Unit("元")
+    assert multiply("元/月/人", "名").canonical == "元/月"
+    assert multiply("元/年/村", "村") == Unit("元", ("年",))
+    assert cancels("元/场", "场") and not cancels("元/场", "人")
+    with pytest.raises(ValueError):
+        multiply("元/场", "人")
+
+
+def test_time_factors_and_annualize() -> None:
+    assert TIME_FACTORS["月"] == 12 and TIME_FACTORS["年"] == 1 and TIME_FACTORS["季度"] == 4
+    assert "周" not in TIME_FACTORS and "天" not in TIME_FACTORS
+    assert annualize("元/人/月") == (Decimal(12), Unit("元", ("人",)))
+    assert annualize("元/人") is None
+    # 元/人/月 × 人 × 12 月/年 = 元/年 for an annual budget
+    factor, rest = annualize(multiply("元/人/月", "人")) or (Decimal(0), Unit(""))
+    assert (factor, rest) == (Decimal(12), Unit("元"))
+
+
+@pytest.mark.parametrize(
+    ("name", "entity", "expected"),
+    [
+        ("补助村数", "村", True),
+        ("社区数", "社区", True),
+        ("补助村（社区）数量", "村（社区）", True),
+        ("补助村（社区）数量", "社区", True),
+        ("开展活动次数", "村", False),
+        ("", "村", False),
+    ],
+)
+def test_entity_named(name: str, entity: str, expected: bool) -> None:
+    assert entity_named(name, entity) is expected

@@ -6,24 +6,32 @@ from types import ModuleType
 
 import goallint.checks.blank as blank
 import goallint.checks.copies as copies
+import goallint.checks.deadline as deadline
 import goallint.checks.echo as echo
 import goallint.checks.input_problem as input_problem
 import goallint.checks.levels as levels
+import goallint.checks.markup as markup
 import goallint.checks.names as names
+import goallint.checks.pair as pair
 import goallint.checks.period as period
 import goallint.checks.required as required
 import goallint.checks.unique as unique
+import goallint.checks.value as value
 
 KINDS: dict[str, ModuleType] = {
     "blank": blank,
     "copies": copies,
+    "deadline": deadline,
     "echo": echo,
     "input": input_problem,
     "levels": levels,
+    "markup": markup,
     "names": names,
+    "pair": pair,
     "period": period,
     "required": required,
     "unique": unique,
+    "value": value,
 }
 """Every check kind. Each module has `Params` (with `kind: Literal[<name>]`) and `run(params, ctx)`;
 group kinds also `summarize(params, ctx)` and `run_group(params, summaries)`."""

@@ -1,0 +1,104 @@
+"""Check kind `markup`: text hygiene on every text cell of a form (GL901–GL906), with safe fixes.
+
+Each rule names one `defect`; detection and fixes use the normaliser's own steps
+(`goallint.values.normalize`), and a fix is offered only when it leaves the cell's meaning unchanged: the
+fixed value parses to the same typed value, and the fixed text normalises to the same text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from goallint.checks import markup_text as text
+from goallint.checks.base import Finding, FormContext
+from goallint.checks.fields import FIELD_LABELS
+from goallint.model import Cell, Edit, Fix, Task
+
+Group = Literal["header", "texts", "tasks", "levels", "names", "values"]
+Defect = Literal["ocr", "html", "masked", "punctuation", "symbol", "space"]
+
+HEADER_FIELDS = ("name", "project_type", "project_level", "department", "spending_unit", "issuer",
+                 "period_start", "period_end", "budget", "period_budget", "staff_count", "subunit_count",
+                 "basic", "project", "special", "other_development", "appropriation", "other_income",
+                 "city_level", "transfer")
+TEXT_FIELDS = ("period_goal", "annual_goal", "overall_goal", "approval")
+TASK_LABELS = {"name": "名称", "content": "主要实施内容", "amount": "拟投入的资金", "expected": "期望达到的目标"}
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["markup"] = "markup"
+    defect: Defect
+    cells: list[Group] = Field(default_factory=lambda: list[Group](["header", "texts", "tasks", "levels",
+                                                                     "names", "values"]))
+    """Which cells to look at: header fields, goal/approval texts, task cells, level labels, 三级 names, values."""
+
+
+Place = tuple[Group, str, str, Cell]
+"""(group, field, the cell as named in a message, cell)."""
+
+
+def _subject(group: Group, label: str, cell: Cell, name: str) -> str:
+    raw = text.clip(cell.raw.strip())
+    if group == "values":
+        return f"指标“{name}”的指标值“{raw}”"
+    return {"levels": f"指标层级“{raw}”", "names": f"指标名称“{raw}”"}.get(group, label)
+
+
+def _cells(ctx: FormContext, groups: list[Group]) -> Iterator[Place]:
+    """Each non-empty cell of the chosen groups, each cell once (carried-down level cells repeat)."""
+    form, seen = ctx.form, set()
+
+    def pick(group: Group, label: str, cell: Cell | None, name: str = "") -> Iterator[Place]:
+        key = (cell.span, cell.raw) if cell is not None and cell.span is not None else id(cell)
+        if cell is not None and not cell.is_empty and group in groups and key not in seen:
+            seen.add(key)
+            yield group, label, _subject(group, label, cell, name), cell
+
+    yield from pick("header", "标题", form.title)
+    groups_of_fields: tuple[tuple[tuple[str, ...], Group], ...] = ((HEADER_FIELDS, "header"), (TEXT_FIELDS, "texts"))
+    for names, group in groups_of_fields:
+        for name in names:
+            value = getattr(form, name, None)
+            yield from pick(group, FIELD_LABELS.get(name, name), value if isinstance(value, Cell) else None)
+    for title, tasks in (("年度重点工作任务", getattr(form, "tasks", [])), ("其他任务", getattr(form, "other_tasks", []))):
+        for number, task in enumerate(tasks, 1):
+            for key, label in TASK_LABELS.items():
+                yield from pick("tasks", f"{title}{number}/{label}", getattr(task, key) if isinstance(task, Task) else None)
+    for item in ctx.selected():
+        indicator, path = item.indicator, item.field
+        yield from pick("levels", path, indicator.level1)
+        yield from pick("levels", path, indicator.level2)
+        yield from pick("names", path, indicator.name)
+        for _, cell in item.value_cells(ctx.where.columns):
+            yield from pick("values", path, cell, item.name)
+
+
+def _fix(cell: Cell, fixed: str, message: str) -> Fix | None:
+    span = cell.span
+    if span is None or span.start is None or span.end is None:
+        return None  # Excel cells and cells without a source position are not rewritten
+    edit = Edit(line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column,
+                content=fixed, start=span.start, end=span.end)
+    return Fix(applicability="safe", message=message, edits=[edit])
+
+
+DETECTORS: dict[str, Callable[[Group, Cell], tuple[str, str | None] | None]] = {
+    "ocr": text.ocr, "html": text.html, "masked": text.masked,
+    "punctuation": text.punctuation, "symbol": text.symbol, "space": text.space,
+}
+
+
+def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
+    detect = DETECTORS[params.defect]
+    for group, label, subject, cell in _cells(ctx, params.cells):
+        found = detect(group, cell)
+        if found is None:
+            continue
+        message, fixed = found
+        fix = _fix(cell, fixed, f"改为“{text.clip(fixed)}”") if fixed is not None else None
+        yield Finding(subject + message, cell, label, fix)

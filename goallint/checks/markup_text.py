@@ -1,0 +1,102 @@
+"""Detectors for the `markup` check kind: what is wrong with a cell's raw text, and its safe fixed text.
+
+A detector returns None (the cell is clean) or (message, fixed text or None). A fixed text is returned only
+when it keeps the cell's meaning: a value parses to the same typed value, any text normalises the same.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable
+
+from goallint.model import Cell
+from goallint.values import normalize, parse_value
+
+Found = tuple[str, str | None] | None
+
+_OCR = re.compile(r"\$[^$\n]{0,60}\$|\\(?:geqslant|leqslant|geq|leq|ge|le|gt|lt|times|cdot|pm|sim|approx)(?![A-Za-z])|\\%")
+_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,10}(?:\s[^<>]{0,80})?/?>")
+_MASK = re.compile(r"\*\*|＊＊")
+_TRAILING = re.compile(r"[.。，,]+(?=\s*$)")
+_SYMBOL = re.compile(r">=|<=|＞＝|＜＝|≧|≦|％|[０-９]+|＞|＜|＝|～|》(?=\s*[0-9０-９])")
+_SPACED = re.compile(r"[≥≤><=]\s+(?=[0-9.])|[0-9]\s+(?=[%\u4e00-\u9fffA-Za-z/])")
+_SPACE = re.compile(r"\s+")
+
+
+def clip(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _same_text(raw: str, fixed: str) -> bool:
+    return normalize(raw).text == normalize(fixed).text
+
+
+def _same_value(raw: str, fixed: str) -> bool:
+    return _same_text(raw, fixed) and parse_value(raw) == parse_value(fixed)
+
+
+def _checked(group: str, raw: str, fixed: str) -> str | None:
+    """`fixed` if it keeps the meaning of `raw` (values by their typed reading), else None."""
+    keep = _same_value if group == "values" else _same_text
+    return fixed if fixed != raw and keep(raw, fixed) else None
+
+
+def _step(name: str) -> Callable[[str], str]:
+    """One step of the normaliser (`strip_ocr_markup`, `strip_html`, …), imported when first used."""
+    module = importlib.import_module("goallint.values.normalize")
+    step: Callable[[str], str] = getattr(module, name)
+    return step
+
+
+def ocr(group: str, cell: Cell) -> Found:
+    match = _OCR.search(cell.raw)
+    if match is None:
+        return None
+    fixed = _step("strip_ocr_markup")(cell.raw)
+    if group == "values":
+        fixed = _step("collapse_spaces")(fixed)
+    if group == "values":
+        return f"含 OCR/LaTeX 公式标记，应为“{clip(fixed)}”", _checked(group, cell.raw, fixed)
+    return f"含 OCR/LaTeX 公式标记“{clip(match.group())}”", _checked(group, cell.raw, fixed)
+
+
+def html(group: str, cell: Cell) -> Found:
+    tags = list(dict.fromkeys(_HTML.findall(cell.raw)))
+    if not tags:
+        return None
+    fixed = _step("strip_html")(cell.raw)
+    return f"含 HTML 标签 {'、'.join(tags[:4])}", _checked(group, cell.raw, fixed)
+
+
+def masked(group: str, cell: Cell) -> Found:
+    if group != "names" or not _MASK.search(cell.raw):
+        return None
+    return "含“**”：名称被遮盖或未填写完整", None
+
+
+def punctuation(group: str, cell: Cell) -> Found:
+    match = _TRAILING.search(cell.raw)
+    if group != "names" or match is None:
+        return None
+    fixed = cell.raw[: match.start()] + cell.raw[match.end():]
+    safe = normalize(fixed).text == _TRAILING.sub("", normalize(cell.raw).text)
+    return f"末尾有多余的标点“{match.group()}”", fixed if safe else None
+
+
+def symbol(group: str, cell: Cell) -> Found:
+    found = list(dict.fromkeys(_SYMBOL.findall(cell.raw)))
+    if not found:
+        return None
+    fixed = _step("standardize_symbols")(cell.raw)
+    marks = "、".join(f"“{mark}”" for mark in found[:4])
+    return f"含非标准符号 {marks}，应为“{clip(fixed)}”", _checked(group, cell.raw, fixed)
+
+
+def space(group: str, cell: Cell) -> Found:
+    if group != "values" or not _SPACED.search(cell.raw):
+        return None
+    fixed = _step("collapse_spaces")(cell.raw)
+    only_spaces = _SPACE.sub("", fixed) == _SPACE.sub("", cell.raw)
+    message = f"中比较符、数字与单位之间有空格，应为“{fixed.strip()}”"
+    return message, _checked(group, cell.raw, fixed) if only_spaces else None

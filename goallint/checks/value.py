@@ -1,0 +1,114 @@
+"""Check kind `value`: predicates on the typed value of each indicator value cell (GL301–GL309, GL311, GL313).
+
+A rule lists `cases`; each case narrows the indicators (a selector, name vocabularies) and states a `when`
+predicate (see `value_when`). The first case that holds for a cell reports it, once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from goallint.checks.base import Column, Finding, FormContext, ResolvedIndicator, Selector, name_key
+from goallint.checks.patterns import check_pattern
+from goallint.checks.value_when import Subject, When, holds
+from goallint.model import Cell, cell_text
+
+COLUMN_LABELS: dict[str, str] = {"period": "实施周期", "annual": "年度"}
+_TRAILING = re.compile(r"[.。，,、；;:：\s]+$")
+
+
+class Case(BaseModel):
+    """Which indicators (beyond the rule's `where`) and which values make a finding, and its message."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    where_any: list[Selector] | None = None
+    """The indicator must match one of these selectors (levels are canonical keys, `name` a regex)."""
+    name_vocabulary: str | None = None
+    """The 三级 name must end with (`name_at: end`) or contain (`anywhere`) a word of this vocabulary."""
+    name_not_vocabulary: str | None = None
+    name_at: Literal["end", "anywhere"] = "end"
+    when: When
+    message: str
+    """Chinese, with `{name}` (三级 name), `{value}` (the cell's text), `{column}` (实施周期/年度), `{level2}`."""
+
+    @model_validator(mode="after")
+    def _safe_patterns(self) -> Case:
+        for selector in self.where_any or []:
+            for pattern in (selector.name, selector.name_not):
+                if pattern:
+                    check_pattern(pattern)
+        return self
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["value"] = "value"
+    cases: list[Case] = Field(min_length=1)
+    used_vocabulary: list[str] = Field(default_factory=list)
+    """Filled from the cases: every vocabulary they name (so that the pack loader checks them)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _single_case(cls, data: Any) -> Any:
+        """`when`/`message` (and name keys) at the top stand for a single case."""
+        if isinstance(data, dict) and "cases" not in data and "when" in data:
+            keys = set(Case.model_fields)
+            case = {k: v for k, v in data.items() if k in keys}
+            return {**{k: v for k, v in data.items() if k not in keys}, "cases": [case]}
+        return data
+
+    @model_validator(mode="after")
+    def _collect_vocabularies(self) -> Params:
+        names = {n for case in self.cases for n in (case.name_vocabulary, case.name_not_vocabulary) if n}
+        names.update(n for case in self.cases for n in case.when.vocabulary_names())
+        self.used_vocabulary = sorted(names)
+        return self
+
+
+def _name_hits(name: str, words: list[str], at: str) -> bool:
+    key = _TRAILING.sub("", name_key(name))
+    return any(key.endswith(word) if at == "end" else word in key for word in words)
+
+
+def _case_indicators(case: Case, ctx: FormContext) -> set[int]:
+    """Indices of the rule's indicators this case applies to."""
+    chosen = {item.index: item for item in ctx.selected()}
+    if case.where_any is not None:
+        wanted = {item.index for selector in case.where_any for item in ctx.indicators(selector)}
+        chosen = {index: item for index, item in chosen.items() if index in wanted}
+    if case.name_vocabulary:
+        words = ctx.vocabulary(case.name_vocabulary)
+        chosen = {i: item for i, item in chosen.items() if _name_hits(item.name, words, case.name_at)}
+    if case.name_not_vocabulary:
+        words = ctx.vocabulary(case.name_not_vocabulary)
+        chosen = {i: item for i, item in chosen.items() if not _name_hits(item.name, words, "anywhere")}
+    return set(chosen)
+
+
+def message_for(case: Case, item: ResolvedIndicator, column: Column, cell: Cell) -> str:
+    fields = {
+        "name": item.name or cell_text(item.indicator.level2),
+        "value": cell.text,
+        "column": COLUMN_LABELS[column],
+        "level2": cell_text(item.indicator.level2),
+    }
+    return case.message.format_map(fields)
+
+
+def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
+    applies = [(case, _case_indicators(case, ctx)) for case in params.cases]
+    for item in ctx.selected():
+        cases = [case for case, indices in applies if item.index in indices]
+        if not cases:
+            continue
+        for column, cell in item.value_cells(ctx.where.columns):
+            subject = Subject(cell.value, cell.text, ctx.vocabulary)
+            case = next((case for case in cases if holds(case.when, subject)), None)
+            if case is not None:
+                yield Finding(message_for(case, item, column, cell), cell, item.field)

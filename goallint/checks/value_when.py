@@ -1,0 +1,148 @@
+"""Predicates on one typed value cell (the `when:` of a `value` check): kind, unit, comparator, numbers, words.
+
+Every key given must hold; `any` holds when one of its predicates does, `not` when its predicate does not.
+Keys ending in `_vocabulary` name word lists of the packs (`FormContext.vocabulary`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from goallint.checks import value_facts as facts
+from goallint.checks.value_facts import Numeric
+from goallint.values.types import Comparator, Qualitative, Range, Value
+
+UNIT_CLASSES = ("percent", "money", "time", "count", "none")
+
+
+class LeafTest(BaseModel):
+    """Holds when ONE numeric item (quantity, bound or range) of the value satisfies every key."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ops: list[Comparator] | None = None
+    """The item's comparator (`=` for a quantity; a range has none)."""
+    units: list[str] | None = None
+    """Unit classes (`percent`, `money`, `time`, `count`, `none`) or bases (`分`, `人`) the item's unit is one of."""
+    equals: Decimal | None = None
+    at_least: Decimal | None = None
+    outside: tuple[Decimal, Decimal] | None = None
+    """The target asks for a number outside [low, high] (`>100%`, `120%`, `-5%`; `≥100%` is inside)."""
+
+
+class When(BaseModel):
+    """A predicate on one value cell; see the module docstring."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    kinds: list[str] | None = None
+    """The value's kind, or for a compound the kind of any item, is one of these."""
+    has_number: bool | None = None
+    vague: bool | None = None
+    """The grammar's vocabulary marks the value (or an item) vague."""
+    text_vocabulary: str | None = None
+    """The normalised cell text is one of these words."""
+    contains_vocabulary: str | None = None
+    """The normalised cell text contains one of these strings."""
+    words_vocabulary: str | None = None
+    """A non-numeric value (or item) of at most `max_words_length` characters contains one of these words."""
+    max_words_length: int = 16
+    units_all: list[str] | None = None
+    """Every item is a number whose unit is one of these classes or bases (and there is one)."""
+    leaf: LeafTest | None = None
+    invalid_range: bool | None = None
+    """A range whose low end exceeds its high end, or whose ends carry different units."""
+    any_: list[When] | None = Field(default=None, alias="any")
+    not_: When | None = Field(default=None, alias="not")
+
+    def vocabulary_names(self) -> Iterator[str]:
+        for name in (self.text_vocabulary, self.contains_vocabulary, self.words_vocabulary):
+            if name:
+                yield name
+        for sub in [*(self.any_ or []), *([self.not_] if self.not_ else [])]:
+            yield from sub.vocabulary_names()
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a predicate looks at: the typed value, the normalised text and the pack vocabularies."""
+
+    value: Value
+    text: str
+    vocabulary: Callable[[str], list[str]]
+
+
+def unit_matches(unit: str, wanted: list[str]) -> bool:
+    cls = facts.unit_class(unit) or "none"
+    return any(token == cls if token in UNIT_CLASSES else facts.unit_base(unit) == token for token in wanted)
+
+
+def _outside(leaf: Numeric, low: Decimal, high: Decimal) -> bool:
+    if isinstance(leaf, Range):
+        symmetric = leaf.low == -leaf.high
+        return leaf.high > high or (leaf.low < low and not symmetric)
+    op, number = leaf.op, leaf.value
+    if op in ("=", ">=", "<="):
+        return number < low or number > high
+    return number >= high if op == ">" else number <= low
+
+
+def leaf_holds(test: LeafTest, leaf: Numeric) -> bool:
+    op = None if isinstance(leaf, Range) else leaf.op
+    numbers = facts.numbers(leaf)
+    checks = (
+        test.ops is None or op in test.ops,
+        test.units is None or unit_matches(leaf.unit, test.units),
+        test.equals is None or any(n == test.equals for n in numbers),
+        test.at_least is None or any(n >= test.at_least for n in numbers),
+        test.outside is None or _outside(leaf, *test.outside),
+    )
+    return all(checks)
+
+
+def _words_hit(subject: Subject, words: list[str], max_length: int) -> bool:
+    for leaf in facts.leaves(subject.value):
+        text = facts.value_text(leaf) or ("" if facts.is_numeric(leaf) else subject.text)
+        if text and len(text) <= max_length and any(word in text for word in words):
+            return True
+    return False
+
+
+def _invalid_range(leaf: Value) -> bool:
+    if not isinstance(leaf, Range):
+        return False
+    mixed = leaf.low_unit is not None and leaf.low_unit != leaf.unit
+    return mixed or leaf.low > leaf.high
+
+
+def holds(when: When, subject: Subject) -> bool:
+    """Whether every key of `when` holds for the subject."""
+    value, items = subject.value, list(facts.leaves(subject.value))
+    numeric = list(facts.numeric_leaves(value))
+    vocab = subject.vocabulary
+    tests: list[Callable[[], bool]] = [
+        lambda: when.kinds is None or value.kind in when.kinds or any(i.kind in when.kinds for i in items),
+        lambda: when.has_number is None or facts.has_number(value, subject.text) == when.has_number,
+        lambda: when.vague is None
+        or any(isinstance(i, Qualitative) and i.vague for i in items) == when.vague,
+        lambda: when.text_vocabulary is None or subject.text in vocab(when.text_vocabulary),
+        lambda: when.contains_vocabulary is None
+        or any(mark in subject.text for mark in vocab(when.contains_vocabulary)),
+        lambda: when.words_vocabulary is None
+        or _words_hit(subject, vocab(when.words_vocabulary), when.max_words_length),
+        lambda: when.units_all is None
+        or (len(numeric) == len(items) > 0 and all(unit_matches(n.unit, when.units_all) for n in numeric)),
+        lambda: when.leaf is None or any(leaf_holds(when.leaf, n) for n in numeric),
+        lambda: when.invalid_range is None or any(_invalid_range(i) for i in items) == when.invalid_range,
+        lambda: when.any_ is None or any(holds(sub, subject) for sub in when.any_),
+        lambda: when.not_ is None or not holds(when.not_, subject),
+    ]
+    return all(test() for test in tests)
+
+
+When.model_rebuild()
+__all__ = ["LeafTest", "Subject", "When", "holds", "leaf_holds"]

@@ -72,6 +72,7 @@ class ProjectFormIn(_FormIn):
     """项目绩效目标表 / 批复表."""
 
     kind: Literal["project"]
+    title: CellText = Field(default=None, description=_TITLE)
     name: CellText = Field(default=None, description="项目名称")
     project_type: CellText = Field(default=None, description="项目类型")
     project_level: CellText = Field(default=None, description="项目等级")
@@ -88,7 +89,6 @@ class ProjectFormIn(_FormIn):
     period_goal: CellText = Field(default=None, description="实施周期总目标 / 中期目标")
     annual_goal: CellText = Field(default=None, description="年度目标")
     approval: CellText = Field(default=None, description="批复意见")
-    title: CellText = Field(default=None, description=_TITLE)
     profile: str | None = Field(default=None, description=_PROFILE)
     indicators: list[IndicatorIn] = Field(default_factory=list, description="绩效指标, top to bottom.")
 
@@ -97,6 +97,7 @@ class DepartmentFormIn(_FormIn):
     """部门整体预算绩效目标申报表. Budget-table money is in 万元, task amounts in 元."""
 
     kind: Literal["department"]
+    title: CellText = Field(default=None, description=_TITLE)
     name: CellText = Field(default=None, description="部门名称")
     budget_year: int | None = Field(default=None, description=_YEAR)
     staff_count: CellText = Field(default=None, description="财政供养人员数")
@@ -112,7 +113,6 @@ class DepartmentFormIn(_FormIn):
     overall_goal: CellText = Field(default=None, description="总体绩效目标")
     tasks: list[TaskIn] = Field(default_factory=list, description="年度重点工作任务")
     other_tasks: list[TaskIn] = Field(default_factory=list, description="其他需完成的任务")
-    title: CellText = Field(default=None, description=_TITLE)
     profile: str | None = Field(default=None, description=_PROFILE)
     indicators: list[IndicatorIn] = Field(default_factory=list, description="绩效指标, top to bottom.")
 
@@ -197,6 +197,8 @@ def form_entry(form: AnyForm) -> dict[str, Any]:
             entry[key] = value.raw
         elif value is not None and value != info.default:
             entry[key] = value
+    if form.ignore:
+        entry["goallint-ignore"] = list(form.ignore)
     if isinstance(form, DepartmentForm):
         for key in ("tasks", "other_tasks"):
             tasks = getattr(form, key)
@@ -205,8 +207,6 @@ def form_entry(form: AnyForm) -> dict[str, Any]:
     if form.indicators:
         previous: list[Indicator | None] = [None, *form.indicators[:-1]]
         entry["indicators"] = [_indicator_entry(ind, prev) for ind, prev in zip(form.indicators, previous, strict=True)]
-    if form.ignore:
-        entry["goallint-ignore"] = list(form.ignore)
     return entry
 
 

@@ -1,9 +1,204 @@
-"""Reader scaffold for the excel format; its issue replaces this module."""
+"""Read .xlsx workbooks: each visible sheet becomes rows of located cells for the layout assembler.
+
+Merged cells read as a person sees them: the top-left value fills the merged range (with the top-left cell's
+span). The zip's declared sizes are checked before openpyxl inflates anything. openpyxl is imported lazily.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import re
+import warnings
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from goallint.model import AnyForm, Cell, Span
 from goallint.readers.base import ReadResult
 
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_RATIO = 100
+RATIO_FLOOR = 1024 * 1024
+"""Archives inflating to less than this are never refused for their ratio (small XML compresses very well)."""
+MAX_MEMBERS = 10_000
+MAX_CELLS = 500_000
+"""Cells per workbook after merged ranges are filled."""
 
-def read(data: bytes, path: str) -> ReadResult:
-    return ReadResult(path=path, problem=("GL001", "the excel reader is not built yet"))
+_DECIMALS = re.compile(r"\.([0#]+)")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+Rows = list[list[Cell]]
+Assembler = Callable[[Rows, str], list[AnyForm]]
+
+
+class WorkbookError(ValueError):
+    """The workbook cannot be read; the message is one line for GL002."""
+
+
+@dataclass
+class SheetRows:
+    """One sheet's rows (row 1 first; an empty row is `[]`), each cell located by sheet and ref."""
+
+    sheet: str
+    rows: Rows
+
+
+def check_archive(data: bytes) -> None:
+    """Refuse what is not an xlsx zip, or a zip whose declared contents are too big. Raises WorkbookError."""
+    if data.startswith(_OLE_MAGIC):
+        raise WorkbookError("password-protected workbook or legacy .xls file (save it as an unprotected .xlsx)")
+    if not data.startswith(b"PK"):
+        raise WorkbookError("not an .xlsx workbook (not a zip archive)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise WorkbookError(f"corrupt or truncated .xlsx ({exc})") from None
+    if len(members) > MAX_MEMBERS:
+        raise WorkbookError(f"more than {MAX_MEMBERS} parts in the archive")
+    inflated = sum(member.file_size for member in members)
+    if inflated > MAX_UNCOMPRESSED:
+        raise WorkbookError(f"contents inflate to {inflated // (1024 * 1024)} MB (limit {MAX_UNCOMPRESSED // (1024 * 1024)} MB)")
+    packed = max(1, sum(member.compress_size for member in members))
+    if inflated > RATIO_FLOOR and inflated / packed > MAX_RATIO:
+        raise WorkbookError(f"compression ratio {inflated // packed}:1 above {MAX_RATIO}:1 (zip bomb?)")
+    names = {member.filename for member in members}
+    if "xl/workbook.xml" not in names and "[Content_Types].xml" not in names:
+        raise WorkbookError("a zip archive but not an .xlsx workbook")
+
+
+def _number_text(value: float | int | Decimal, number_format: str) -> str:
+    """A number as the sheet shows it, for the common formats (General, 0, 0.00, #,##0.00, 0%, 0.00%)."""
+    fmt = number_format.split(";")[0]
+    percent = "%" in fmt
+    number = Decimal(str(value)) * (100 if percent else 1)
+    if "0" in fmt:  # a digit placeholder: fixed decimals, maybe grouped
+        decimals = _DECIMALS.search(fmt)
+        grouping = "," if "#,##" in fmt else ""
+        text = f"{number:{grouping}.{len(decimals.group(1)) if decimals else 0}f}"
+    elif number == number.to_integral_value():
+        text = str(int(number))
+    else:
+        text = format(float(number), ".15g")
+    return text + ("%" if percent else "")
+
+
+def cell_text(value: Any, number_format: str = "General") -> str:
+    """The text a person sees in a cell with this value and number format."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float | Decimal):
+        try:
+            return _number_text(value, number_format or "General")
+        except (ValueError, ArithmeticError):
+            return str(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return str(value)
+
+
+def _ref(row: int, column: int) -> str:
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+
+    return f"{get_column_letter(column)}{row}"
+
+
+def _located(raw: str, sheet: str, row: int, column: int) -> Cell:
+    span = Span(line=row, column=column, end_line=row, end_column=column + 1, sheet=sheet, ref=_ref(row, column))
+    return Cell(raw=raw, span=span)
+
+
+def _sheet_rows(worksheet: Any, budget: list[int]) -> SheetRows:
+    """Rows of one worksheet, merged ranges filled with their top-left cell."""
+    title = str(worksheet.title)
+    grid: dict[tuple[int, int], Cell] = {}
+    for (row, column), source in worksheet._cells.items():  # the stored cells only, not the styled extent
+        text = cell_text(source.value, source.number_format)
+        if text:
+            grid[(row, column)] = _located(text, title, row, column)
+    for merged in worksheet.merged_cells.ranges:
+        top_left = grid.get((merged.min_row, merged.min_col))
+        if top_left is None:
+            continue
+        area = (merged.max_row - merged.min_row + 1) * (merged.max_col - merged.min_col + 1)
+        budget[0] -= area
+        if budget[0] < 0:
+            raise WorkbookError(f"more than {MAX_CELLS} cells once merged ranges are filled")
+        for row in range(merged.min_row, merged.max_row + 1):
+            for column in range(merged.min_col, merged.max_col + 1):
+                grid[(row, column)] = top_left
+    budget[0] -= len(grid)
+    if budget[0] < 0:
+        raise WorkbookError(f"more than {MAX_CELLS} cells")
+    last_column: dict[int, int] = {}
+    for row, column in grid:
+        last_column[row] = max(column, last_column.get(row, 0))
+    rows: Rows = []
+    for row in range(1, max(last_column, default=0) + 1):
+        width = last_column.get(row, 0)
+        rows.append([grid.get((row, column)) or _located("", title, row, column) for column in range(1, width + 1)])
+    return SheetRows(title, rows)
+
+
+def workbook_rows(data: bytes) -> list[SheetRows]:
+    """Every visible sheet's rows. Raises WorkbookError (one-line message) for anything unreadable."""
+    check_archive(data)
+    try:
+        from openpyxl import load_workbook  # type: ignore[import-untyped]
+    except ImportError as exc:  # pragma: no cover - openpyxl is a dependency
+        raise WorkbookError(f"openpyxl is not installed ({exc})") from None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds (KeyError, zipfile, XML errors) for broken files
+        reason = " ".join(str(exc).split())[:200]
+        raise WorkbookError(f"cannot read the workbook: {type(exc).__name__}: {reason}") from None
+    budget = [MAX_CELLS]
+    try:
+        return [
+            _sheet_rows(worksheet, budget)
+            for worksheet in workbook.worksheets
+            if getattr(worksheet, "sheet_state", "visible") == "visible"
+        ]
+    finally:
+        workbook.close()
+
+
+def _assembler() -> Assembler | None:
+    """The layout assembler (`goallint.layout.assemble`) when it is available."""
+    try:
+        from goallint import layout
+    except ImportError:
+        return None
+    assemble = getattr(layout, "assemble", None)
+    return assemble if callable(assemble) else None
+
+
+def read(data: bytes, path: str, assemble: Assembler | None = None) -> ReadResult:
+    """Read an .xlsx workbook into forms (one or several per sheet). Never raises."""
+    try:
+        sheets = workbook_rows(data)
+    except WorkbookError as exc:
+        return ReadResult(path=path, problem=("GL002", str(exc)))
+    assemble = assemble or _assembler()
+    if assemble is None:
+        return ReadResult(path=path, problem=("GL001", "the layout assembler is not available"))
+    forms: list[AnyForm] = []
+    for sheet in sheets:
+        forms.extend(assemble(sheet.rows, path))
+    if not forms:
+        return ReadResult(path=path, problem=("GL001", "no recognisable form in any sheet"))
+    return ReadResult(path=path, forms=forms)
+
+
+__all__ = ["SheetRows", "WorkbookError", "cell_text", "check_archive", "read", "workbook_rows"]

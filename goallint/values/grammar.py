@@ -46,6 +46,7 @@ class Vocabulary(NamedTuple):
     vague: tuple[str, ...]
     known: frozenset[str]
     max_chars: int
+    max_list_chars: int
 
 
 @cache
@@ -54,7 +55,7 @@ def vocabulary() -> Vocabulary:
     data = yaml.safe_load(grammar_path("vocabulary.yaml").read_text(encoding="utf-8")) or {}
     vague = tuple(sorted({str(word) for word in data.get("vague", [])}, key=len, reverse=True))
     return Vocabulary(vague, frozenset(str(word) for word in data.get("known", [])),
-                      int(data.get("max_qualitative_chars", 12)))
+                      int(data.get("max_qualitative_chars", 16)), int(data.get("max_qualitative_list_chars", 12)))
 
 
 def is_vague(text: str) -> bool:
@@ -247,8 +248,11 @@ def _structured(value: Value) -> bool:
 
 
 def _merge_words(text: str, items: list[Value]) -> Value:
-    """A compound made only of words: one qualitative phrase when every item is known or vague, else text."""
+    """A compound made only of words: one qualitative phrase when short or every item is known or vague,
+    else text (a sentence)."""
     vocab = vocabulary()
+    if len(text) <= vocab.max_list_chars and all(isinstance(item, Qualitative) for item in items):
+        return Qualitative(text=text, vague=any(isinstance(item, Qualitative) and item.vague for item in items))
     if all(isinstance(item, Qualitative) and (item.vague or item.text in vocab.known) for item in items):
         return Qualitative(text=text, vague=any(isinstance(item, Qualitative) and item.vague for item in items))
     return Text(text=text)
@@ -275,10 +279,17 @@ def _unparsed(text: str) -> Value:
     return words_value(text)
 
 
+_ENUMERATOR = re.compile(r"(?:^|(?<=[。；;，,\s“]))(1[0-9]|20|[1-9])[、.](?=[^\d\s.%])")
+
+
+def _circle(match: re.Match[str]) -> str:
+    return chr(0x245F + int(match.group(1)))
+
+
 def parse_normalized(text: str) -> Value:
-    """Parse an already normalised value; never raises."""
+    """Parse an already normalised value; never raises. List markers `1、` `2、` read as ① ②."""
     try:
-        value = _parse_grammar(text)
+        value = _parse_grammar(_ENUMERATOR.sub(_circle, text) if "、" in text or "." in text else text)
         if value is None:
             return _fallback(text)
         if isinstance(value, Compound) and not any(map(_structured, value.items)):

@@ -293,3 +293,21 @@ def test_random_documents_never_raise(document: object, name: str) -> None:
 def test_random_bytes_never_raise(data: bytes, name: str) -> None:
     result = read(data, name)
     assert (result.problem is None) == bool(result.forms)
+
+
+def test_examples_in_the_docs_read() -> None:
+    docs = (Path(__file__).parent.parent / "docs" / "structured-format.md").read_text(encoding="utf-8")
+    examples = docs.split("## Full example", 1)[1].split("```yaml\n")[1:]
+    assert len(examples) == 2
+    kinds = []
+    for block in examples:
+        forms, problem = read_text(block.split("```", 1)[0])
+        assert problem is None, problem
+        kinds.extend(form.kind for form in forms)
+    assert kinds == ["project", "department"]
+
+
+def test_profile_is_checked() -> None:
+    assert only_project("kind: project\nprofile: dg2019\n").profile == "dg2019"
+    forms, problem = read_text("kind: project\nname: a\nprofile: dg2030\n")
+    assert forms == [] and problem is not None and problem.startswith("GL002 line 3: profile: unknown profile 'dg2030'")

@@ -19,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from goallint.model import AnyForm, Cell, DepartmentForm, Indicator, ProjectForm, Span, Task
+from goallint.profiles import profiles
 from goallint.readers.base import ReadResult
 from goallint.readers.encoding import DecodeError, decode
 from goallint.structured_format import (
@@ -297,7 +298,11 @@ class _Lines:
     """Offset → 1-based (line, column), lines split at '\\n'."""
 
     def __init__(self, text: str) -> None:
-        self.starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
+        self.starts = [0]
+        newline = text.find("\n")
+        while newline >= 0:
+            self.starts.append(newline + 1)
+            newline = text.find("\n", newline + 1)
 
     def locate(self, offset: int) -> tuple[int, int]:
         index = bisect_right(self.starts, offset) - 1
@@ -393,6 +398,9 @@ class _Builder:
         }
         for key in ("budget_year", "profile", "ignore"):
             fields[key] = getattr(validated, key)
+        if fields["profile"] is not None and fields["profile"] not in profiles():
+            known = ", ".join(sorted(profiles()))
+            raise self.fail((*prefix, "profile"), f"unknown profile {fields['profile']!r} (known: {known})")
         pos = self.where.get(prefix)
         form_span = self.lines.span(pos.start, pos.end) if pos is not None else None
         indicators = self._indicators((*prefix, "indicators"), entry.get("indicators") or [])

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from goallint import __version__
 from goallint.model import (
@@ -26,6 +26,14 @@ from goallint.model import (
     Task,
     form_name,
 )
+
+if TYPE_CHECKING:
+    from goallint.engine import RunReport
+    from goallint.packs import Rule
+    from goallint.report import RenderOptions
+
+GradeOf = Callable[[str, AnyForm, Sequence[Diagnostic]], str]
+"""The review grade of a form: (its file's path, the form, its diagnostics) → 优/良/中/差."""
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SEVERITIES = ("error", "warning", "info")
@@ -59,7 +67,10 @@ class FileInput:
 
 
 def default_grade(diagnostics: Iterable[Diagnostic]) -> str:
-    """rules.md "Review grade": 差 blocking error, 中 any error, 良 warnings only, 优 none."""
+    """rules.md "Review grade" with the default mapping (a run's grades come from `goallint.grade`).
+
+    差 a blocking error, 中 any error, 良 warnings only, 优 none.
+    """
     grade = "优"
     for diag in diagnostics:
         if diag.severity == "error":
@@ -127,6 +138,8 @@ class TableView:
     title: str
     headers: list[str]
     rows: list[RowView]
+    numeric: tuple[int, ...] = ()
+    """Columns of amounts (right-aligned)."""
 
 
 @dataclass
@@ -243,12 +256,12 @@ def _budget_table(form: DepartmentForm, b: _FormBuilder) -> TableView:
         ("其他事业发展性支出", form.other_development, "拟用于对下转移支付资金", form.transfer),
     ]
     rows = [RowView([CellView(a), b.cell(x), CellView(c), b.cell(y)]) for a, x, c, y in lines]
-    return TableView("预算整体情况（万元）", ["部门预算支出", "金额", "收入来源 / 预算级次", "金额"], rows)
+    return TableView("预算整体情况（万元）", ["部门预算支出", "金额", "收入来源 / 预算级次", "金额"], rows, (1, 3))
 
 
 def _task_table(title: str, tasks: Sequence[Task], b: _FormBuilder) -> TableView:
     rows = [RowView([b.cell(t.name), b.cell(t.content), b.cell(t.amount), b.cell(t.expected)]) for t in tasks]
-    return TableView(title, ["名称", "主要实施内容", "拟投入的资金（元）", "期望达到的目标"], rows)
+    return TableView(title, ["名称", "主要实施内容", "拟投入的资金（元）", "期望达到的目标"], rows, (2,))
 
 
 def _indicator_table(form: AnyForm, b: _FormBuilder) -> TableView:
@@ -326,8 +339,11 @@ class ReportView:
     grades: dict[str, int]
 
 
-def build_view(files: Sequence[FileInput], rule_docs: Mapping[str, RuleDoc],
-               grade_of: Callable[[Sequence[Diagnostic]], str] = default_grade,
+def _default_grade_of(path: str, form: AnyForm, diagnostics: Sequence[Diagnostic]) -> str:
+    return default_grade(diagnostics)
+
+
+def build_view(files: Sequence[FileInput], rule_docs: Mapping[str, RuleDoc], grade_of: GradeOf = _default_grade_of,
                version: str = __version__) -> ReportView:
     """Attach every diagnostic of the run to its form and cell; nothing is dropped."""
     counter = 0
@@ -350,7 +366,8 @@ def build_view(files: Sequence[FileInput], rule_docs: Mapping[str, RuleDoc],
         for index, form in enumerate(file.forms):
             pairs = per_form.get(index, [])
             diags = [d for d, _ in pairs]
-            form_views.append(_form_view(len(form_views) + 1, form, diags, [f for _, f in pairs], grade_of(diags)))
+            grade = grade_of(file.path, form, diags)
+            form_views.append(_form_view(len(form_views) + 1, form, diags, [f for _, f in pairs], grade))
         file_views.append(FileView(file.path, len(file.forms), orphans))
     every = [d for file in files for d in file.diagnostics]
     severity_counts: Counter[str] = Counter(d.severity for d in every)
@@ -426,8 +443,32 @@ def render_view(view: ReportView) -> str:
     )
 
 
-def render_html(files: Sequence[FileInput], rule_docs: Mapping[str, RuleDoc],
-                grade_of: Callable[[Sequence[Diagnostic]], str] = default_grade,
+def render_html(files: Sequence[FileInput], rule_docs: Mapping[str, RuleDoc], grade_of: GradeOf = _default_grade_of,
                 version: str = __version__) -> str:
     """The whole self-contained report page for a run."""
     return render_view(build_view(files, rule_docs, grade_of, version))
+
+
+def rule_docs(rules: Iterable[Rule]) -> dict[str, RuleDoc]:
+    """The page's rule docs from the loaded packs' rules."""
+    return {rule.code: RuleDoc(rule.code, rule.name, rule.severity, rule.doc.summary, rule.doc.why, rule.doc.bad,
+                               rule.doc.good, rule.doc.fix, rule.doc.basis) for rule in rules}
+
+
+def run_files(run: RunReport) -> list[FileInput]:
+    """Each file of an engine run with its forms (the engine must have `keep_forms`) and all its diagnostics."""
+    by_path: dict[str, list[Diagnostic]] = {}
+    for diag in run.diagnostics:  # group rules' findings are only here, not on their file's report
+        by_path.setdefault(diag.path, []).append(diag)
+    files = [FileInput(report.path, report.source_forms, by_path.pop(report.path, [])) for report in run.files]
+    return files + [FileInput(path, (), diags) for path, diags in by_path.items()]
+
+
+def render(run: RunReport, options: RenderOptions) -> str:
+    """The report registry's entry point: the page of an engine run, graded as the JSON report grades it."""
+    grades = {(g.path, g.form): g.grade for g in options.grades}
+
+    def grade_of(path: str, form: AnyForm, diagnostics: Sequence[Diagnostic]) -> str:
+        return grades.get((path, form_name(form))) or default_grade(diagnostics)
+
+    return render_html(run_files(run), rule_docs(run.rules), grade_of)

@@ -311,3 +311,18 @@ def test_profile_is_checked() -> None:
     assert only_project("kind: project\nprofile: dg2019\n").profile == "dg2019"
     forms, problem = read_text("kind: project\nname: a\nprofile: dg2030\n")
     assert forms == [] and problem is not None and problem.startswith("GL002 line 3: profile: unknown profile 'dg2030'")
+
+
+def test_pure_python_parser_gives_the_same_forms_and_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without libyaml the reader falls back to PyYAML's own parser: same cells, spans and refusals."""
+    from goallint.readers import structured
+
+    fast = read(EXAMPLE.encode(), "form.yaml").forms
+    monkeypatch.setattr(structured, "_Loader", structured._PureLoader)
+    pure = read(EXAMPLE.encode(), "form.yaml").forms
+    assert [f.model_dump() for f in pure] == [f.model_dump() for f in fast]
+    test_carry_down_of_level1_and_level2()
+    test_billion_laughs_is_refused_quickly()
+    test_python_tags_are_refused()
+    forms, problem = read_text("[" * 10_000)
+    assert problem is not None and "nested deeper" in problem

@@ -8,6 +8,7 @@ data is validated against `goallint.structured_format` and turned into the inter
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from bisect import bisect_right
@@ -17,6 +18,11 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from yaml.composer import Composer
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
 from goallint.model import AnyForm, Cell, DepartmentForm, Indicator, ProjectForm, Span, Task
 from goallint.profiles import profiles
@@ -75,20 +81,18 @@ class _Document:
 # ---------------------------------------------------------------------------------------------- YAML
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """A SafeLoader that refuses deep nesting and many aliases while composing."""
+class _BoundedComposer(Composer):
+    """A composer (never a constructor) that refuses deep nesting and many aliases while composing."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self._depth = 0
-        self._aliases = 0
+    _depth = 0
+    _aliases = 0
 
     def _here(self) -> int:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
+        event = self.peek_event()  # type: ignore[attr-defined]
         return int(event.start_mark.index)
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        if self.check_event(yaml.AliasEvent):
+        if self.check_event(yaml.AliasEvent):  # type: ignore[attr-defined]
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
                 raise _SourceError(self._here(), f"more than {MAX_ALIASES} aliases")
@@ -99,6 +103,39 @@ class _BoundedLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+class _PureLoader(Reader, Scanner, Parser, _BoundedComposer, Resolver):
+    """PyYAML's own reader, scanner and parser under the bounded composer."""
+
+    def __init__(self, stream: str) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        Resolver.__init__(self)
+
+
+def _libyaml_parser() -> Any:
+    try:
+        return importlib.import_module("yaml._yaml").CParser
+    except (ImportError, AttributeError):
+        return None
+
+
+_CParser: Any = _libyaml_parser()
+_Loader: Any = _PureLoader
+if _CParser is not None:
+
+    class _FastLoader(_BoundedComposer, _CParser, Resolver):  # type: ignore[misc]
+        """libyaml's parser (about 9x faster; marks count characters too) under the bounded composer."""
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            Composer.__init__(self)
+            Resolver.__init__(self)
+
+    _Loader = _FastLoader
 
 
 class _YamlWalker:
@@ -116,7 +153,7 @@ class _YamlWalker:
             raise _SourceError(node.start_mark.index, f"tag {node.tag!r} is not allowed")
         where[path] = self._position(node)
         if isinstance(node, yaml.ScalarNode):
-            if node.tag == _NULL_TAG and node.style is None:
+            if node.tag == _NULL_TAG and not node.style:  # plain (libyaml: "", PyYAML: None)
                 return None
             return node.value
         if isinstance(node, yaml.SequenceNode):
@@ -170,9 +207,9 @@ def _check_expansion(root: yaml.Node) -> None:
 def _yaml_documents(text: str) -> list[_Document]:
     walker = _YamlWalker(text)
     documents: list[_Document] = []
-    loader: _BoundedLoader | None = None
+    loader: Any = None
     try:
-        loader = _BoundedLoader(text)
+        loader = _Loader(text)
         while loader.check_node():
             node = loader.get_node()
             if node is None:

@@ -82,13 +82,19 @@ def unit_matches(unit: str, wanted: list[str]) -> bool:
 
 
 def _outside(leaf: Numeric, low: Decimal, high: Decimal) -> bool:
+    """The target asks for a number outside [low, high]; a loose cap or floor (`≤120%`) asks for nothing."""
     if isinstance(leaf, Range):
         symmetric = leaf.low == -leaf.high
         return leaf.high > high or (leaf.low < low and not symmetric)
-    op, number = leaf.op, leaf.value
-    if op in ("=", ">=", "<="):
-        return number < low or number > high
-    return number >= high if op == ">" else number <= low
+    number = leaf.value
+    demands = {
+        "=": number < low or number > high,
+        ">=": number > high,
+        ">": number >= high,
+        "<=": number < low,
+        "<": number <= low,
+    }
+    return demands[leaf.op]
 
 
 def leaf_holds(test: LeafTest, leaf: Numeric) -> bool:

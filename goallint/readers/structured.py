@@ -234,7 +234,7 @@ def _yaml_documents(text: str) -> list[_Document]:
 # ---------------------------------------------------------------------------------------------- JSON
 
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
-_JSON_STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\.)*"', re.DOTALL)
+_JSON_STRING = re.compile(r'"[^"\\\x00-\x1f]*(?:\\.[^"\\\x00-\x1f]*)*"', re.DOTALL)
 _JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _JSON_LITERALS = {"true": "true", "false": "false", "null": None}
 

@@ -72,10 +72,6 @@ def words_value(text: str) -> Value:
     return Text(text=text)
 
 
-class _NounStr(str):
-    """A noun after a unit, told apart from the unit string in `amount`."""
-
-
 class _Amount(NamedTuple):
     value: Decimal
     unit: str
@@ -94,34 +90,21 @@ class ValueTransformer(Transformer[Token, Any]):
     """Builds the typed values of goallint/values/types.py from the parse (inline, no tree is built)."""
 
     # --- numbers and units ---
-    def number(self, children: list[Token]) -> Decimal:
-        value = Decimal(children[0])
-        if len(children) > 1:
-            for char in children[1]:
-                value *= MAGNITUDES[char]
-        return value
-
-    def base(self, children: list[Token]) -> str:
-        return str(children[0])
-
-    def per(self, children: list[Any]) -> str:
-        return str(children[1])
-
-    def unit(self, children: list[str]) -> str:
-        return "/".join(children)
-
-    def noun(self, children: list[Token]) -> _NounStr:
-        return _NounStr(str(children[0]).strip())
+    def unit(self, children: list[Token]) -> str:
+        return "".join(str(child) for child in children).replace("·", "/")
 
     def amount(self, children: list[Any]) -> _Amount:
-        value: Decimal = children[0]
+        value = Decimal(children[0])
         unit = ""
         noun = None
         for child in children[1:]:
-            if isinstance(child, _NounStr):
-                noun = str(child)
-            else:
+            if not isinstance(child, Token):
                 unit = child
+            elif child.type == "MAG":
+                for char in child:
+                    value *= MAGNITUDES[char]
+            else:
+                noun = str(child).strip()
         return _Amount(value, unit, noun)
 
     # --- measures ---
@@ -162,25 +145,25 @@ class ValueTransformer(Transformer[Token, Any]):
     # --- deadlines ---
     def day(self, children: list[Any]) -> int | str:
         first = children[0]
-        return _PARTS[str(first)] if isinstance(first, Token) else _small_int(first)
+        return _PARTS[str(first)] if first.type == "PART" else _small_int(Decimal(first))
 
     def ymd(self, children: list[Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {"year": _year_or_none(children[0]), "month": _small_int(children[2])}
+        out: dict[str, Any] = {"year": _year_or_none(Decimal(children[0])), "month": _small_int(Decimal(children[2]))}
         if len(children) > 4:
             out["day"] = children[4]
         return out
 
     def y_part(self, children: list[Any]) -> dict[str, Any]:
-        return {"year": _year_or_none(children[0]), "month": 12, "day": _PARTS[str(children[2])]}
+        return {"year": _year_or_none(Decimal(children[0])), "month": 12, "day": _PARTS[str(children[2])]}
 
     def y_tail(self, children: list[Any]) -> dict[str, Any]:
-        return {"year": _year_or_none(children[0])}
+        return {"year": _year_or_none(Decimal(children[0]))}
 
     def md(self, children: list[Any]) -> dict[str, Any]:
-        return {"month": _small_int(children[0]), "day": children[2]}
+        return {"month": _small_int(Decimal(children[0])), "day": children[2]}
 
     def m_tail(self, children: list[Any]) -> dict[str, Any]:
-        return {"month": _small_int(children[0])}
+        return {"month": _small_int(Decimal(children[0]))}
 
     def deadline(self, children: list[Any]) -> Value:
         parts = next(child for child in children if isinstance(child, dict))

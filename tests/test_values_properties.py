@@ -1,0 +1,81 @@
+"""Property tests (hypothesis): parsing never raises, normalising is idempotent, numbers are exact."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from goallint.values import normalize, parse_value
+from goallint.values.grammar import parse_normalized
+from goallint.values.types import Bound, Compound, Quantity, Value, canonical_decimal
+
+# Text made of the characters values are made of, so the grammar is exercised, not only the fallback.
+VALUE_CHARS = st.sampled_from(
+    list("0123456789.,%≥≤<>=~-—/·*XxＸ０９％＞＝ 　$\\{}<>pb，；、。：①②③约万亿千元人名次个年月日底前以上下内春节全年每无待定逐年提高满意")
+    + ["\\geq", "\\leq", "\\%", "<p>", "</p>", "<br/>", "不少于", "不超过", "以内", "人次", "元/人/年", "&nbsp;"]
+)
+VALUEISH = st.lists(VALUE_CHARS, max_size=25).map("".join)
+ANY_TEXT = st.one_of(st.text(max_size=60), VALUEISH)
+
+
+@settings(max_examples=400, deadline=None)
+@given(ANY_TEXT)
+def test_any_string_parses_without_exception(raw: str) -> None:
+    value = parse_normalized(normalize(raw).text)  # the uncached path
+    assert value.kind in {"quantity", "bound", "range", "deadline", "compound", "qualitative", "placeholder", "text"}
+    assert isinstance(value.to_contract(), dict)
+    assert parse_value(raw).kind == value.kind
+
+
+@settings(max_examples=400, deadline=None)
+@given(ANY_TEXT)
+def test_normalising_is_idempotent(raw: str) -> None:
+    once = normalize(raw).text
+    assert normalize(once).text == once
+    assert normalize(once).changes == ()
+
+
+def _numbers(value: Value) -> list[str]:
+    contract = value.to_contract()
+    found = [contract[key] for key in ("value", "low", "high") if key in contract]
+    if isinstance(value, Compound):
+        for item in value.items:
+            found += _numbers(item)
+    return found
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY_TEXT)
+def test_canonical_numbers_round_trip_through_decimal(raw: str) -> None:
+    for text in _numbers(parse_value(raw)):
+        assert "e" not in text.lower()
+        assert canonical_decimal(Decimal(text)) == text
+
+
+DECIMALS = st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False, allow_infinity=False)
+UNITS = st.sampled_from(["%", "元", "人", "次", "人次", "场次", "元/人", "元/人/年", "元/月/人", "期/年", "件", "宗"])
+
+
+@given(DECIMALS, UNITS, st.sampled_from(["≥", ">=", "＞＝", "不少于", "≥ "]))
+def test_generated_lower_bounds(number: Decimal, unit: str, op: str) -> None:
+    written = format(number, "f")
+    value = parse_value(f"{op}{written}{unit}")
+    assert isinstance(value, Bound)
+    assert (value.op, value.value, value.unit) == (">=", number, unit)
+
+
+@given(DECIMALS, st.sampled_from(["万", "亿", "千"]), st.sampled_from(["元/人/年", "元/年", "元/场", "元"]))
+def test_generated_magnitudes_fold_into_the_number(number: Decimal, magnitude: str, unit: str) -> None:
+    factor = {"万": Decimal(10000), "亿": Decimal(10) ** 8, "千": Decimal(1000)}[magnitude]
+    value = parse_value(f"{format(number, 'f')}{magnitude}{unit}")
+    assert isinstance(value, Quantity)
+    assert value.value == number * factor and value.unit == unit
+    assert value.to_contract()["value"] == canonical_decimal(number * factor)
+
+
+@given(st.integers(min_value=1000, max_value=10**9))
+def test_thousands_separators_are_read(number: int) -> None:
+    value = parse_value(f"{number:,}元/年")
+    assert isinstance(value, Quantity) and value.value == number

@@ -138,6 +138,10 @@ def test_params_reject_unsafe_patterns_and_unknown_keys() -> None:
         value.Params.model_validate({"when": {}, "message": "x", "where_any": [{"name": "(a+)+$"}]})
     with pytest.raises(ValidationError):
         value.Params.model_validate({"when": {"kindz": ["text"]}, "message": "x"})
+    with pytest.raises(ValidationError, match="unknown message field"):
+        value.Params.model_validate({"when": {}, "message": "指标“{nmae}”"})
+    with pytest.raises(ValidationError, match="bad message template"):
+        value.Params.model_validate({"when": {}, "message": "指标“{name”"})
 
 
 def test_pack_loader_rejects_an_unknown_nested_vocabulary() -> None:

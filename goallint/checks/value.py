@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from string import Formatter
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -18,6 +19,7 @@ from goallint.checks.value_when import Subject, When, holds
 from goallint.model import Cell, cell_text
 
 COLUMN_LABELS: dict[str, str] = {"period": "实施周期", "annual": "年度"}
+MESSAGE_FIELDS = ("name", "value", "column", "level2")
 _TRAILING = re.compile(r"[.。，,、；;:：\s]+$")
 
 
@@ -38,6 +40,12 @@ class Case(BaseModel):
 
     @model_validator(mode="after")
     def _safe_patterns(self) -> Case:
+        try:
+            unknown = {key for _, key, _, _ in Formatter().parse(self.message) if key} - set(MESSAGE_FIELDS)
+        except ValueError as exc:
+            raise ValueError(f"bad message template: {exc}") from None
+        if unknown:
+            raise ValueError(f"unknown message field(s) {sorted(unknown)} (known: {', '.join(MESSAGE_FIELDS)})")
         for selector in self.where_any or []:
             for pattern in (selector.name, selector.name_not):
                 if pattern:

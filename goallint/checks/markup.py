@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from goallint.checks import markup_text as text
-from goallint.checks.base import Finding, FormContext
+from goallint.checks.base import Finding, FormContext, ResolvedIndicator
 from goallint.checks.fields import FIELD_LABELS
 from goallint.model import Cell, Edit, Fix, Task
 
@@ -38,44 +38,55 @@ class Params(BaseModel):
     """Which cells to look at: header fields, goal/approval texts, task cells, level labels, 三级 names, values."""
 
 
-Place = tuple[Group, str, str, Cell]
-"""(group, field, the cell as named in a message, cell)."""
+Place = tuple[Group, Cell, "str | ResolvedIndicator"]
+"""(group, cell, its field label or its indicator)."""
 
 
-def _subject(group: Group, label: str, cell: Cell, name: str) -> str:
+def _named(group: Group, cell: Cell, where: str | ResolvedIndicator) -> tuple[str, str]:
+    """(field, the cell as a message names it), computed only for cells with a finding."""
+    if isinstance(where, str):
+        return where, where
     raw = text.clip(cell.raw.strip())
-    if group == "values":
-        return f"指标“{name}”的指标值“{raw}”"
-    return {"levels": f"指标层级“{raw}”", "names": f"指标名称“{raw}”"}.get(group, label)
+    subject = {"values": f"指标“{where.name}”的指标值“{raw}”", "levels": f"指标层级“{raw}”"}
+    return where.field, subject.get(group, f"指标名称“{raw}”")
 
 
 def _cells(ctx: FormContext, groups: list[Group]) -> Iterator[Place]:
     """Each non-empty cell of the chosen groups, each cell once (carried-down level cells repeat)."""
     form, seen = ctx.form, set()
 
-    def pick(group: Group, label: str, cell: Cell | None, name: str = "") -> Iterator[Place]:
-        key = (cell.span, cell.raw) if cell is not None and cell.span is not None else id(cell)
-        if cell is not None and not cell.is_empty and group in groups and key not in seen:
+    def pick(group: Group, cell: Cell | None, where: str | ResolvedIndicator) -> Iterator[Place]:
+        if cell is None or cell.is_empty:
+            return
+        span = cell.span
+        key = (span.line, span.column, span.end_line, span.end_column, span.ref) if span is not None else id(cell)
+        if key not in seen:
             seen.add(key)
-            yield group, label, _subject(group, label, cell, name), cell
+            yield group, cell, where
 
-    yield from pick("header", "标题", form.title)
-    groups_of_fields: tuple[tuple[tuple[str, ...], Group], ...] = ((HEADER_FIELDS, "header"), (TEXT_FIELDS, "texts"))
-    for names, group in groups_of_fields:
-        for name in names:
+    if "header" in groups:
+        yield from pick("header", form.title, "标题")
+    fields: tuple[tuple[tuple[str, ...], Group], ...] = ((HEADER_FIELDS, "header"), (TEXT_FIELDS, "texts"))
+    for names, group in fields:
+        for name in names if group in groups else ():
             value = getattr(form, name, None)
-            yield from pick(group, FIELD_LABELS.get(name, name), value if isinstance(value, Cell) else None)
-    for title, tasks in (("年度重点工作任务", getattr(form, "tasks", [])), ("其他任务", getattr(form, "other_tasks", []))):
+            yield from pick(group, value if isinstance(value, Cell) else None, FIELD_LABELS.get(name, name))
+    lists = (("年度重点工作任务", getattr(form, "tasks", [])), ("其他任务", getattr(form, "other_tasks", [])))
+    for title, tasks in lists if "tasks" in groups else ():
         for number, task in enumerate(tasks, 1):
             for key, label in TASK_LABELS.items():
-                yield from pick("tasks", f"{title}{number}/{label}", getattr(task, key) if isinstance(task, Task) else None)
+                yield from pick("tasks", getattr(task, key) if isinstance(task, Task) else None, f"{title}{number}/{label}")
+    if not {"levels", "names", "values"} & set(groups):
+        return
     for item in ctx.selected():
-        indicator, path = item.indicator, item.field
-        yield from pick("levels", path, indicator.level1)
-        yield from pick("levels", path, indicator.level2)
-        yield from pick("names", path, indicator.name)
-        for _, cell in item.value_cells(ctx.where.columns):
-            yield from pick("values", path, cell, item.name)
+        indicator = item.indicator
+        if "levels" in groups:
+            yield from pick("levels", indicator.level1, item)
+            yield from pick("levels", indicator.level2, item)
+        if "names" in groups:
+            yield from pick("names", indicator.name, item)
+        for _, cell in item.value_cells(ctx.where.columns) if "values" in groups else ():
+            yield from pick("values", cell, item)
 
 
 def _fix(cell: Cell, fixed: str, message: str) -> Fix | None:
@@ -95,10 +106,11 @@ DETECTORS: dict[str, Callable[[Group, Cell], tuple[str, str | None] | None]] = {
 
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
     detect = DETECTORS[params.defect]
-    for group, label, subject, cell in _cells(ctx, params.cells):
+    for group, cell, where in _cells(ctx, params.cells):
         found = detect(group, cell)
         if found is None:
             continue
         message, fixed = found
+        label, subject = _named(group, cell, where)
         fix = _fix(cell, fixed, f"改为“{text.clip(fixed)}”") if fixed is not None else None
         yield Finding(subject + message, cell, label, fix)

@@ -17,6 +17,7 @@ from goallint.checks.base import Column, Finding, FormContext, ResolvedIndicator
 from goallint.checks.patterns import check_pattern
 from goallint.checks.value_when import Subject, When, holds
 from goallint.model import Cell, cell_text
+from goallint.values import normalize, parse_value
 
 COLUMN_LABELS: dict[str, str] = {"period": "实施周期", "annual": "年度"}
 MESSAGE_FIELDS = ("name", "value", "column", "level2")
@@ -79,24 +80,22 @@ class Params(BaseModel):
         return self
 
 
-def _name_hits(name: str, words: list[str], at: str) -> bool:
-    key = _TRAILING.sub("", name_key(name))
+def _name_hits(key: str, words: list[str], at: str) -> bool:
     return any(key.endswith(word) if at == "end" else word in key for word in words)
 
 
-def _case_indicators(case: Case, ctx: FormContext) -> set[int]:
-    """Indices of the rule's indicators this case applies to."""
-    chosen = {item.index: item for item in ctx.selected()}
+def _case_indicators(case: Case, ctx: FormContext, names: dict[int, str]) -> set[int]:
+    """Indices of the rule's indicators (`names`: index → name key) this case applies to."""
+    chosen = set(names)
     if case.where_any is not None:
-        wanted = {item.index for selector in case.where_any for item in ctx.indicators(selector)}
-        chosen = {index: item for index, item in chosen.items() if index in wanted}
+        chosen &= {item.index for selector in case.where_any for item in ctx.indicators(selector)}
     if case.name_vocabulary:
         words = ctx.vocabulary(case.name_vocabulary)
-        chosen = {i: item for i, item in chosen.items() if _name_hits(item.name, words, case.name_at)}
+        chosen = {i for i in chosen if _name_hits(names[i], words, case.name_at)}
     if case.name_not_vocabulary:
         words = ctx.vocabulary(case.name_not_vocabulary)
-        chosen = {i: item for i, item in chosen.items() if not _name_hits(item.name, words, "anywhere")}
-    return set(chosen)
+        chosen = {i for i in chosen if not _name_hits(names[i], words, "anywhere")}
+    return chosen
 
 
 def message_for(case: Case, item: ResolvedIndicator, column: Column, cell: Cell) -> str:
@@ -110,13 +109,15 @@ def message_for(case: Case, item: ResolvedIndicator, column: Column, cell: Cell)
 
 
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
-    applies = [(case, _case_indicators(case, ctx)) for case in params.cases]
-    for item in ctx.selected():
+    selected = list(ctx.selected())
+    names = {item.index: _TRAILING.sub("", name_key(item.name)) for item in selected}
+    applies = [(case, _case_indicators(case, ctx, names)) for case in params.cases]
+    for item in selected:
         cases = [case for case, indices in applies if item.index in indices]
         if not cases:
             continue
         for column, cell in item.value_cells(ctx.where.columns):
-            subject = Subject(cell.value, cell.text, ctx.vocabulary)
+            subject = Subject(parse_value(cell.raw), normalize(cell.raw).text, ctx.vocabulary)
             case = next((case for case in cases if holds(case.when, subject)), None)
             if case is not None:
                 yield Finding(message_for(case, item, column, cell), cell, item.field)

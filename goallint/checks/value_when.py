@@ -7,8 +7,9 @@ Keys ending in `_vocabulary` name word lists of the packs (`FormContext.vocabula
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -59,6 +60,10 @@ class When(BaseModel):
     any_: list[When] | None = Field(default=None, alias="any")
     not_: When | None = Field(default=None, alias="not")
 
+    @cached_property
+    def active_checks(self) -> list[Callable[[When, Subject], bool]]:
+        return [check for key, check in _CHECKS.items() if getattr(self, key) is not None]
+
     def vocabulary_names(self) -> Iterator[str]:
         for name in (self.text_vocabulary, self.contains_vocabulary, self.words_vocabulary):
             if name:
@@ -67,13 +72,19 @@ class When(BaseModel):
             yield from sub.vocabulary_names()
 
 
-@dataclass(frozen=True)
+@dataclass
 class Subject:
     """What a predicate looks at: the typed value, the normalised text and the pack vocabularies."""
 
     value: Value
     text: str
     vocabulary: Callable[[str], list[str]]
+    items: list[Value] = field(init=False)
+    numeric: list[Numeric] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.items = list(facts.leaves(self.value))
+        self.numeric = list(facts.numeric_leaves(self.value))
 
 
 def unit_matches(unit: str, wanted: list[str]) -> bool:
@@ -111,7 +122,7 @@ def leaf_holds(test: LeafTest, leaf: Numeric) -> bool:
 
 
 def _words_hit(subject: Subject, words: list[str], max_length: int) -> bool:
-    for leaf in facts.leaves(subject.value):
+    for leaf in subject.items:
         text = facts.value_text(leaf) or ("" if facts.is_numeric(leaf) else subject.text)
         if text and len(text) <= max_length and any(word in text for word in words):
             return True
@@ -125,29 +136,29 @@ def _invalid_range(leaf: Value) -> bool:
     return mixed or leaf.low > leaf.high
 
 
+def _units_all(w: When, s: Subject) -> bool:
+    wanted = w.units_all or []
+    return len(s.numeric) == len(s.items) > 0 and all(unit_matches(n.unit, wanted) for n in s.numeric)
+
+
+_CHECKS: dict[str, Callable[[When, Subject], bool]] = {
+    "kinds": lambda w, s: any(i.kind in (w.kinds or ()) for i in [s.value, *s.items]),
+    "has_number": lambda w, s: facts.has_number(s.value, s.text) == w.has_number,
+    "vague": lambda w, s: any(isinstance(i, Qualitative) and i.vague for i in s.items) == w.vague,
+    "text_vocabulary": lambda w, s: s.text in s.vocabulary(w.text_vocabulary or ""),
+    "contains_vocabulary": lambda w, s: any(m in s.text for m in s.vocabulary(w.contains_vocabulary or "")),
+    "words_vocabulary": lambda w, s: _words_hit(s, s.vocabulary(w.words_vocabulary or ""), w.max_words_length),
+    "units_all": _units_all,
+    "leaf": lambda w, s: w.leaf is not None and any(leaf_holds(w.leaf, n) for n in s.numeric),
+    "invalid_range": lambda w, s: any(_invalid_range(i) for i in s.items) == w.invalid_range,
+    "any_": lambda w, s: any(holds(sub, s) for sub in w.any_ or []),
+    "not_": lambda w, s: w.not_ is not None and not holds(w.not_, s),
+}
+
+
 def holds(when: When, subject: Subject) -> bool:
-    """Whether every key of `when` holds for the subject."""
-    value, items = subject.value, list(facts.leaves(subject.value))
-    numeric = list(facts.numeric_leaves(value))
-    vocab = subject.vocabulary
-    tests: list[Callable[[], bool]] = [
-        lambda: when.kinds is None or value.kind in when.kinds or any(i.kind in when.kinds for i in items),
-        lambda: when.has_number is None or facts.has_number(value, subject.text) == when.has_number,
-        lambda: when.vague is None
-        or any(isinstance(i, Qualitative) and i.vague for i in items) == when.vague,
-        lambda: when.text_vocabulary is None or subject.text in vocab(when.text_vocabulary),
-        lambda: when.contains_vocabulary is None
-        or any(mark in subject.text for mark in vocab(when.contains_vocabulary)),
-        lambda: when.words_vocabulary is None
-        or _words_hit(subject, vocab(when.words_vocabulary), when.max_words_length),
-        lambda: when.units_all is None
-        or (len(numeric) == len(items) > 0 and all(unit_matches(n.unit, when.units_all) for n in numeric)),
-        lambda: when.leaf is None or any(leaf_holds(when.leaf, n) for n in numeric),
-        lambda: when.invalid_range is None or any(_invalid_range(i) for i in items) == when.invalid_range,
-        lambda: when.any_ is None or any(holds(sub, subject) for sub in when.any_),
-        lambda: when.not_ is None or not holds(when.not_, subject),
-    ]
-    return all(test() for test in tests)
+    """Whether every key of `when` holds for the subject (keys left out hold)."""
+    return all(check(when, subject) for check in when.active_checks)
 
 
 When.model_rebuild()

@@ -192,6 +192,8 @@ def test_every_finding_appears_once_at_its_form_and_cell() -> None:
     assert [f.code for f in second.form_findings] == ["GL104"]
     assert [(row.label, [f.code for f in row.cell.findings]) for row in second.fields if row.cell.findings] == [
         ("年度预算金额", ["GL401"])]
+    assert [f.code for f in second.headline] == ["GL401"]  # repeated at the top as a link, not as a finding
+    assert f'data-ref="{second.headline[0].id}"><a class="code" href="#{second.headline[0].id}"' in page
     table = first.tables[-1]
     assert [f.code for f in table.rows[1].findings] == ["GL204"]
     assert [f.code for f in view.files[0].findings] == ["GL001"]  # a finding of no form is on the file

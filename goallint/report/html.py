@@ -39,6 +39,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 GRADES = ("优", "良", "中", "差")
+HEADLINE_PREFIXES = ("GL4", "GL5")
 BLOCKING_CODES = frozenset({"GL001", "GL101", "GL102", "GL201"})
 
 
@@ -164,6 +165,11 @@ class FormView:
         cells = [f for row in self.fields for f in row.cell.findings]
         rows = [f for table in self.tables for row in table.rows for f in row.findings]
         return self.form_findings + cells + rows
+
+    @property
+    def headline(self) -> list[FindingView]:
+        """Budget and department findings (GL4xx, GL5xx) placed at a cell, repeated as links at the form's top."""
+        return [f for f in self.findings if f.code.startswith(HEADLINE_PREFIXES) and f not in self.form_findings]
 
 
 @dataclass

@@ -28,6 +28,7 @@
       visible[id] = s.severities.indexOf(item[1]) >= 0 && (!s.rule || s.rule === item[0]);
     });
     all("[data-finding]").forEach(function (el) { el.hidden = !visible[el.id]; });
+    all("[data-ref]").forEach(function (el) { el.hidden = !visible[el.getAttribute("data-ref")]; });
     all("[data-f]").forEach(function (el) {
       var worst = "";
       el.getAttribute("data-f").split(" ").forEach(function (id) {
@@ -99,6 +100,7 @@
       return;
     }
     var link = target.closest("a[data-rule]");
+    if (link && link.closest(".rule-doc")) { return; }
     if (link && showRule(link.getAttribute("data-rule"))) { event.preventDefault(); return; }
     if (target.closest("[data-close]")) { document.getElementById("rule-dialog").close(); }
   });

@@ -1,15 +1,174 @@
-"""`goallint check`: scaffold; its issue replaces this module."""
+"""`goallint check`: gather files, merge config and options into an engine, run it, render, exit 0/1/2."""
 
 from __future__ import annotations
 
-from typing import Any
+import fnmatch
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
+
+from goallint.cli import CheckOptions
+from goallint.model import SEVERITY_RANK
+
+if TYPE_CHECKING:
+    from goallint.config import Config
+    from goallint.engine import Engine, Input
+
+SKIPPED_NAMES = {"goallint.yaml", ".goallint.yaml", ".pre-commit-config.yaml", ".pre-commit-hooks.yaml"}
+NOT_YET = {"fix": "--fix", "unsafe_fixes": "--unsafe-fixes", "diff": "--diff", "baseline": "--baseline",
+           "write_baseline": "--write-baseline"}
 
 
-def _unavailable(*_args: Any) -> int:
-    import click
+class CheckUsageError(Exception):
+    """A usage problem found by this command (exit 2)."""
 
-    click.echo("goallint: this command is not built yet", err=True)
+
+def _excluded(path: str, patterns: list[str]) -> bool:
+    posix = PurePath(path).as_posix()
+    return any(fnmatch.fnmatch(posix, p) or fnmatch.fnmatch(PurePath(path).name, p) or PurePath(posix).match(p)
+               or any(fnmatch.fnmatch(part, p) for part in PurePath(posix).parts) for p in patterns)
+
+
+def gather(paths: list[str], exclude: list[str], stdin_filename: str | None) -> Iterator[Input]:
+    """The files to lint, in order: folders walked recursively (sorted, hidden folders skipped)."""
+    from goallint.engine import Input
+    from goallint.readers import FORM_SUFFIXES
+
+    for given in paths or ["."]:
+        if given == "-":
+            yield Input(stdin_filename or "-", data=sys.stdin.buffer.read())
+            continue
+        root = Path(given)
+        if not root.is_dir():
+            if not _excluded(given, exclude):
+                yield Input(given, root)
+            continue
+        found = []
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _excluded(os.path.join(folder, d),
+                                                                                        exclude))
+            for name in files:
+                shown = os.path.join(folder, name) if folder != "." or given == "." else name
+                if Path(name).suffix.lower() in FORM_SUFFIXES and name not in SKIPPED_NAMES \
+                        and not _excluded(shown, exclude):
+                    found.append(shown)
+        for shown in sorted(found):
+            yield Input(shown, Path(shown))
+
+
+def build_engine(options: CheckOptions, config: Config, keep_lines: bool) -> Engine:
+    """Config first, then the command line on top (ruff's resolution); unknown codes are usage errors."""
+    from goallint.engine import Engine, UsageError, expand, select_rules
+    from goallint.packs import bundled_packs, load_packs
+    from goallint.profiles import profiles
+
+    extra = config.rule_paths()
+    packs = list(load_packs(extra)) if extra else list(bundled_packs())
+    rules = [rule for pack in packs for rule in pack.rules]
+    origin = config.path or "config"
+    cli_select = [t for t in (options.select or "").split(",") if t.strip()] if options.select else None
+    cli_extend = [t for t in (options.extend_select or "").split(",") if t.strip()]
+    cli_ignore = [t for t in (options.ignore or "").split(",") if t.strip()]
+    if cli_select is None and config.select is not None:
+        selected = select_rules(rules, config.select, config.extend_select, config.ignore, f"{origin}: select")
+    else:
+        selected = select_rules(rules, cli_select, config.extend_select, config.ignore, "--select")
+        if cli_select is not None:  # the command line beats the config's ignore
+            selected |= expand(cli_select, rules, "--select", explicit_only=True)
+    selected |= expand(cli_extend, rules, "--extend-select", explicit_only=True)
+    selected -= expand(cli_ignore, rules, "--ignore")
+    severity: dict[str, str] = {}
+    for key, level in config.severity.items():
+        severity.update(dict.fromkeys(expand([key], rules, f"{origin}: severity"), str(level)))
+    for item in options.severity:
+        key, _, wanted = item.partition("=")
+        if wanted not in SEVERITY_RANK:
+            raise UsageError(f"--severity {item}: expected CODE=error|warning|info")
+        severity.update(dict.fromkeys(expand([key.strip()], rules, "--severity"), wanted))
+    profile = options.profile or config.profile
+    if profile is not None and profile not in profiles():
+        raise UsageError(f"unknown profile {profile!r} (known: {', '.join(sorted(profiles()))})")
+    ignores = [(glob, expand(codes, rules, f"{origin}: per-file-ignores.{glob}"))
+               for glob, codes in config.per_file_ignores.items()]
+    return Engine(rules, selected, packs[0].vocabularies if packs else {}, profile, severity, ignores, keep_lines)
+
+
+def choose_format(options: CheckOptions) -> str:
+    """The format asked for; else `github` under GitHub Actions, `full` on a terminal, `concise` in a pipe."""
+    if options.output_format:
+        return options.output_format
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        return "github"
+    return "full" if sys.stdout.isatty() and not options.output else "concise"
+
+
+def _progress(total: int, options: CheckOptions) -> tuple[Callable[[int], None] | None, Callable[[], None]]:
+    if options.no_progress or total <= 8 or not sys.stderr.isatty():
+        return None, lambda: None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    bar = Progress(transient=True, console=Console(stderr=True))
+    task = bar.add_task("goallint", total=total)
+    bar.start()
+    return (lambda n: bar.advance(task, n)), bar.stop
+
+
+def _run(options: CheckOptions) -> int:
+    from goallint.config import load_config
+    from goallint.engine import default_jobs
+    from goallint.grade import grade_forms
+    from goallint.report import RenderOptions, render
+
+    for key, flag in NOT_YET.items():
+        if getattr(options, key):
+            raise CheckUsageError(f"{flag} is not available yet")
+    fmt = choose_format(options)
+    if fmt == "html":
+        from goallint.report import RENDERERS
+        if "html" not in RENDERERS:
+            raise CheckUsageError("--format html is not available yet")
+    config = load_config(options.config, options.isolated)
+    engine = build_engine(options, config, keep_lines=fmt == "full")
+    inputs = list(gather(options.paths, config.exclude, options.stdin_filename))
+    jobs = options.jobs or default_jobs(len(inputs))
+    advance, stop = _progress(len(inputs), options)
+    try:
+        run = engine.run(inputs, jobs=jobs, progress=advance)
+    finally:
+        stop()
+    for error in run.errors:
+        print(f"goallint: {error}", file=sys.stderr)
+    color = fmt == "full" and not options.output and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    grades = grade_forms(run, config.grade)
+    text = render(fmt, run, RenderOptions(color=color, statistics=options.statistics, grades=grades))
+    if options.output:
+        Path(options.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    fail_on = options.fail_on or config.fail_on or "error"
+    if fail_on == "never":
+        return 0
+    return 1 if any(SEVERITY_RANK[d.severity] >= SEVERITY_RANK[fail_on] for d in run.diagnostics) else 0
+
+
+def run_check(options: CheckOptions) -> int:
+    """Exit 0 (clean), 1 (findings at or above --fail-on) or 2 (usage, config, pack or internal error)."""
+    from goallint.config import ConfigError
+    from goallint.engine import UsageError
+    from goallint.packs import PackError
+
+    try:
+        return _run(options)
+    except (CheckUsageError, UsageError, ConfigError, PackError) as exc:
+        print(f"goallint: error: {exc}", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("goallint: interrupted", file=sys.stderr)
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:  # never a traceback: one line, exit 2
+        print(f"goallint: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
     return 2
-
-
-run_check = _unavailable

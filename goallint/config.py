@@ -1,0 +1,137 @@
+"""Configuration: find `goallint.yaml` / `.goallint.yaml` / `[tool.goallint]`, validate it, one-line errors."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from goallint.model import Severity
+
+CONFIG_NAMES = ("goallint.yaml", ".goallint.yaml")
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used: `file: key: what is wrong` on one line."""
+
+
+def _codes(value: Any) -> Any:
+    return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+
+
+class GradeConfig(BaseModel):
+    """How findings map to the review grade 优/良/中/差 (see `goallint.grade`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    blocking: list[str] = Field(default_factory=lambda: ["GL001", "GL002", "GL101", "GL102", "GL201", "GL4", "GL5"])
+    """Codes or prefixes whose error makes a form 差."""
+    labels: dict[Literal["clean", "warnings", "errors", "blocking"], str] = Field(default_factory=dict)
+
+
+class Config(BaseModel):
+    """The keys of a config file (kebab-case in the file)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    select: list[str] | None = None
+    extend_select: list[str] = Field(default_factory=list, alias="extend-select")
+    ignore: list[str] = Field(default_factory=list)
+    severity: dict[str, Severity] = Field(default_factory=dict)
+    fail_on: Literal["error", "warning", "info", "never"] | None = Field(default=None, alias="fail-on")
+    profile: str | None = None
+    rules: list[str] = Field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = Field(default_factory=dict, alias="per-file-ignores")
+    exclude: list[str] = Field(default_factory=list)
+    baseline: str | None = None
+    grade: GradeConfig = Field(default_factory=GradeConfig)
+
+    path: str = Field(default="", exclude=True)
+    """The file it came from ('' for none)."""
+
+    def rule_paths(self) -> list[Path]:
+        """Extra pack files or folders, relative to the config file."""
+        base = Path(self.path).parent if self.path else Path.cwd()
+        return [base / entry for entry in self.rules]
+
+
+def _normalise(data: dict[str, Any]) -> dict[str, Any]:
+    out = dict(data)
+    for key in ("select", "extend-select", "ignore"):
+        if key in out:
+            out[key] = _codes(out[key])
+    if isinstance(out.get("per-file-ignores"), dict):
+        out["per-file-ignores"] = {k: _codes(v) for k, v in out["per-file-ignores"].items()}
+    return out
+
+
+def parse_config(data: Any, path: str) -> Config:
+    """Validate a config mapping; raise `ConfigError` naming the file and the key."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the configuration must be a mapping of keys")
+    try:
+        config = Config.model_validate(_normalise(data))
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = ".".join(str(part) for part in error["loc"])
+        message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
+        raise ConfigError(f"{path}: {key}: {message}") from None
+    config.path = path
+    return config
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+
+
+def load_config_file(path: Path) -> Config:
+    """Read one config file (YAML, or a pyproject.toml's `[tool.goallint]`)."""
+    if path.name == "pyproject.toml":
+        table = _load_toml(path).get("tool", {}).get("goallint", {})
+        return parse_config(table, str(path))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ConfigError(f"{path}: not valid YAML: {first}") from None
+    return parse_config(data, str(path))
+
+
+def discover(start: Path | None = None) -> Path | None:
+    """The config file that applies in `start` (default: the current folder), first found wins."""
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        for name in CONFIG_NAMES:
+            if (candidate / name).is_file():
+                return candidate / name
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and "goallint" in _load_toml(pyproject).get("tool", {}):
+            return pyproject
+    return None
+
+
+def load_config(explicit: str | None = None, isolated: bool = False) -> Config:
+    """`--config FILE`, else the discovered file, else defaults; `--isolated` ignores every file."""
+    if isolated:
+        return Config()
+    if explicit is not None:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"{explicit}: config file not found")
+        return load_config_file(path)
+    found = discover()
+    return load_config_file(found) if found is not None else Config()

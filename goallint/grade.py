@@ -1,0 +1,57 @@
+"""The review grade of each form (优/良/中/差) from its findings; the mapping is configurable (`grade:`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from goallint.config import GradeConfig
+    from goallint.engine import RunReport
+
+DEFAULT_LABELS = {"clean": "优", "warnings": "良", "errors": "中", "blocking": "差"}
+
+
+@dataclass
+class FormGrade:
+    """One form's line in the JSON report's `forms` list."""
+
+    path: str
+    form: str
+    kind: str
+    profile: str
+    grade: str
+    error: int = 0
+    warning: int = 0
+    info: int = 0
+
+
+def _blocking(code: str, prefixes: list[str]) -> bool:
+    return any(code.startswith(prefix) for prefix in prefixes)
+
+
+def grade_forms(run: RunReport, config: GradeConfig | None = None) -> list[FormGrade]:
+    """优 no error or warning; 良 warnings only; 中 any error; 差 an error of a blocking code (GL001, GL101 …).
+
+    A file without a form (GL001/GL002) gets one line with an empty `form`, graded like a form.
+    """
+    from goallint.config import GradeConfig
+
+    config = config or GradeConfig()
+    labels: dict[str, str] = dict(DEFAULT_LABELS)
+    labels.update({str(key): value for key, value in config.labels.items()})
+    grades: dict[tuple[str, str], FormGrade] = {}
+    for info in run.forms:
+        grades.setdefault((info.path, info.form), FormGrade(info.path, info.form, info.kind, info.profile, ""))
+    blocked: set[tuple[str, str]] = set()
+    for d in run.diagnostics:
+        key = (d.path, d.form)
+        entry = grades.setdefault(key, FormGrade(d.path, d.form, "", "", ""))
+        setattr(entry, d.severity, getattr(entry, d.severity) + 1)
+        if d.severity == "error" and _blocking(d.code, config.blocking):
+            blocked.add(key)
+    for key, entry in grades.items():
+        outcome = "blocking" if key in blocked else "errors" if entry.error else \
+            "warnings" if entry.warning else "clean"
+        entry.grade = labels[outcome]
+    return list(grades.values())

@@ -1,0 +1,106 @@
+"""`--format full`: findings grouped by file and form, each with the cell's source line and a caret under it."""
+
+from __future__ import annotations
+
+import unicodedata
+from itertools import groupby
+from typing import TYPE_CHECKING
+
+from goallint.report import RenderOptions, statistics_text, summary_line
+
+if TYPE_CHECKING:
+    from goallint.engine import FileReport, RunReport
+    from goallint.model import Diagnostic
+
+Segment = tuple[str, str]  # (text, rich style; '' for none)
+STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+TAB = " ⇥ "
+WINDOW = 100
+
+
+def width(text: str) -> int:
+    """Terminal columns of `text` (CJK and full-width characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def excerpt(line: str, column: int, end_column: int) -> tuple[str, int, int]:
+    """The line as shown (tabs made visible, cut to a window) and the caret's start and width in columns."""
+    start, end = max(column - 1, 0), max(end_column - 1, column)
+    lead = max(0, start - 20)
+    tail = max(end, lead + 1)
+    pieces = [(TAB if ch == "\t" else ch) for ch in line]
+    shown = "".join(pieces[lead:])
+    prefix = "…" if lead else ""
+    caret_at = width(prefix) + width("".join(pieces[lead:start]))
+    caret_width = max(1, width("".join(pieces[start:min(tail, len(pieces))])))
+    if width(shown) > WINDOW:
+        cut, used = 0, 0
+        for cut, piece in enumerate(pieces[lead:], start=1):
+            used += width(piece)
+            if used > WINDOW and cut > tail - lead:
+                break
+        shown = "".join(pieces[lead:lead + cut]) + "…"
+    return prefix + shown, caret_at, caret_width
+
+
+def _finding(d: Diagnostic, lines: dict[int, str]) -> list[list[Segment]]:
+    head: list[Segment] = [(f"  {d.line}:{d.column}", "dim"), ("  ", ""), (d.code, STYLES[d.severity]),
+                           (f" [{LABELS[d.severity]}] ", STYLES[d.severity]), (d.message, "bold")]
+    out = [head]
+    if d.field:
+        out.append([("      ", ""), (d.field, "dim")])
+    source = lines.get(d.line)
+    if source is not None:
+        shown, at, caret = excerpt(source, d.column, d.end_column if d.end_line == d.line else len(source) + 1)
+        gutter = f"{d.line:>6} │ "
+        out.append([(gutter, "dim"), (shown, "")])
+        out.append([(" " * 6 + " │ ", "dim"), (" " * at + "^" * caret, STYLES[d.severity])])
+    return out
+
+
+def _file(report: FileReport, diagnostics: list[Diagnostic]) -> list[list[Segment]]:
+    out: list[list[Segment]] = [[(report.path, "bold underline")]]
+    for form, group in groupby(diagnostics, key=lambda d: d.form):
+        items = list(group)
+        out.append([("  ", ""), (form or "（整个文件）", "bold"), (f"  {len(items)} 个问题", "dim")])
+        for d in items:
+            out.extend(_finding(d, report.lines))
+    out.append([])
+    return out
+
+
+def _lines(run: RunReport) -> list[list[Segment]]:
+    by_path: dict[str, list[Diagnostic]] = {}
+    for d in run.diagnostics:
+        by_path.setdefault(d.path, []).append(d)
+    out: list[list[Segment]] = []
+    reports = {report.path: report for report in run.files}
+    for path, diagnostics in by_path.items():
+        from goallint.engine import FileReport
+
+        first: dict[str, int] = {}
+        for index, d in enumerate(diagnostics):
+            first.setdefault(d.form, index)
+        ordered = sorted(diagnostics, key=lambda d: first[d.form])  # stable: by line within a form
+        out.extend(_file(reports.get(path) or FileReport(path=path), ordered))
+    return out
+
+
+def render(run: RunReport, options: RenderOptions) -> str:
+    if options.statistics:
+        return statistics_text(run)
+    lines = _lines(run)
+    if not options.color:
+        return "".join("".join(text for text, _ in line) + "\n" for line in lines) + summary_line(run)
+    from io import StringIO
+
+    from rich.console import Console
+    from rich.text import Text
+
+    buffer = StringIO()
+    console = Console(file=buffer, force_terminal=True, width=10_000, highlight=False, soft_wrap=True)
+    for line in lines:
+        console.print(Text.assemble(*line))
+    console.print(Text(summary_line(run).rstrip("\n"), style="bold"))
+    return buffer.getvalue()

@@ -1,0 +1,32 @@
+"""`--format github`: GitHub Actions workflow commands, one annotation per finding."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from goallint.report import RenderOptions, statistics_text
+
+if TYPE_CHECKING:
+    from goallint.engine import RunReport
+
+LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(run: RunReport, options: RenderOptions) -> str:
+    if options.statistics:
+        return statistics_text(run)
+    out = []
+    for d in run.diagnostics:
+        where = (f"file={_property(d.path)},line={d.line},col={d.column},"
+                 f"endLine={d.end_line},endColumn={d.end_column},title={_property(d.code)}")
+        form = f"{d.form}: " if d.form else ""
+        out.append(f"::{LEVELS[d.severity]} {where}::{_data(form + d.message)}\n")
+    return "".join(out)

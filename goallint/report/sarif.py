@@ -1,0 +1,89 @@
+"""`--format sarif`: SARIF 2.1.0 for GitHub code scanning (rules, results, regions, stable fingerprints)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
+
+from goallint import __version__
+from goallint.report import RenderOptions
+
+if TYPE_CHECKING:
+    from goallint.engine import RunReport
+    from goallint.model import Diagnostic
+    from goallint.packs import Rule
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+INFO_URI = "https://github.com/goallint/goallint"
+
+
+def fingerprint(d: Diagnostic) -> str:
+    """Stable when unrelated lines move: a hash of the code, the form and the field (not the line)."""
+    return hashlib.sha256(f"{d.code}\x1f{d.form}\x1f{d.field}".encode()).hexdigest()[:32]
+
+
+def artifact_uri(path: str) -> str:
+    """A relative URI with forward slashes (absolute paths are made relative to the current folder)."""
+    pure = PurePath(path)
+    if pure.is_absolute():
+        try:
+            pure = PurePath(os.path.relpath(path))
+        except ValueError:
+            pass
+    return pure.as_posix()
+
+
+def _rule(rule: Rule) -> dict[str, Any]:
+    doc = rule.doc
+    help_text = f"{doc.summary}\n\n{doc.why}\n\n错误示例：{doc.bad}\n正确示例：{doc.good}"
+    if doc.basis:
+        help_text += f"\n依据：{doc.basis}"
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": doc.summary},
+        "fullDescription": {"text": doc.why},
+        "help": {"text": help_text},
+        "defaultConfiguration": {"level": LEVELS[rule.severity], "enabled": rule.enabled},
+        "properties": {"pack": rule.pack, "fix": doc.fix},
+    }
+
+
+def _result(d: Diagnostic, index: dict[str, int]) -> dict[str, Any]:
+    region = {"startLine": max(d.line, 1), "startColumn": max(d.column, 1),
+              "endLine": max(d.end_line, d.line, 1), "endColumn": max(d.end_column, 1)}
+    result: dict[str, Any] = {
+        "ruleId": d.code,
+        "level": LEVELS[d.severity],
+        "message": {"text": f"{d.form}: {d.message}" if d.form else d.message},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(d.path)}, "region": region}}],
+        "partialFingerprints": {"goallintFingerprint/v1": fingerprint(d)},
+    }
+    if d.code in index:
+        result["ruleIndex"] = index[d.code]
+    if d.field:
+        result["properties"] = {"form": d.form, "field": d.field}
+    return result
+
+
+def document(run: RunReport) -> dict[str, Any]:
+    rules = run.rules
+    index = {rule.code: i for i, rule in enumerate(rules)}
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "goallint", "version": __version__, "semanticVersion": __version__,
+                                "informationUri": INFO_URI, "rules": [_rule(rule) for rule in rules]}},
+            "results": [_result(d, index) for d in run.diagnostics],
+            "columnKind": "unicodeCodePoints",
+        }],
+    }
+
+
+def render(run: RunReport, options: RenderOptions) -> str:
+    return json.dumps(document(run), ensure_ascii=False, indent=2) + "\n"

@@ -36,7 +36,7 @@ def test_rule_case(rule: str, case: dict[str, Any], tmp_path: Path) -> None:
     document = {"forms": case["forms"]} if "forms" in case else case["form"]
     path = tmp_path / "case.yaml"
     path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    engine = make_engine(select=[rule], profile=case.get("profile"))
+    engine = make_engine(select=[rule, "GL001", "GL002"], profile=case.get("profile"))
     report = engine.run([Input(str(path), path)])
     assert not report.errors, report.errors
     found = [d.model_dump() for d in report.diagnostics]

@@ -13,6 +13,7 @@ import goallint.checks.levels as levels
 import goallint.checks.markup as markup
 import goallint.checks.names as names
 import goallint.checks.pair as pair
+import goallint.checks.reconcile as reconcile
 import goallint.checks.period as period
 import goallint.checks.required as required
 import goallint.checks.unique as unique
@@ -28,6 +29,7 @@ KINDS: dict[str, ModuleType] = {
     "markup": markup,
     "names": names,
     "pair": pair,
+    "reconcile": reconcile,
     "period": period,
     "required": required,
     "unique": unique,

@@ -1,0 +1,27 @@
+"""Numbers and money as a reader expects them: `2,369,000元`, `240,939.54元`, `10.3万元`."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def format_number(number: Decimal, places: int = 2) -> str:
+    """Thousands separators, at most `places` decimals, no trailing zeros: 2369000 → `2,369,000`."""
+    if number.is_infinite():
+        return "∞"
+    quantum = Decimal(1).scaleb(-places)
+    rounded = number.quantize(quantum, rounding=ROUND_HALF_UP) if places >= 0 else number
+    text = f"{rounded:,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def format_money(number: Decimal) -> str:
+    """`2,369,000元`; up to 2 decimals (分)."""
+    return f"{format_number(number)}元"
+
+
+def format_wan(number: Decimal) -> str:
+    """An amount in 万元 as the department tables show it: `1,684.82万元`."""
+    return f"{format_number(number, 2)}万元"

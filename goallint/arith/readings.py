@@ -1,0 +1,342 @@
+"""Readings of a form's arithmetic: which quantities can fill which denominator of a cost standard.
+
+A cost standard (`3500元/月/人`) is multiplied by one filler per denominator: a person count for `/人`, a
+count of the entity for `/村` (or a count in 个 whose indicator name names 村), 12 for `/月` and 1 for `/年`
+of an annual budget, a day count for `/天`. Where several quantities could fill a denominator, every reading
+is kept (each candidate, and the sum of the candidates of one unit): a form is only judged wrong when the
+budget lies outside the product in every reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import product
+from typing import Any
+
+from goallint.arith.interval import Interval, Side, tolerance_for
+from goallint.arith.money import format_money, format_number
+from goallint.values.types import Bound, Compound, Quantity, Range, Value
+from goallint.values.units import PERSON_UNITS, TIME_FACTORS, Unit, entity_named, is_money, parse_unit
+
+READING_LIMIT = 512
+"""More combined readings than this and the form is not judged (conservative, and bounded in time)."""
+
+PERSON = "人"
+DAY_UNITS = frozenset({"天", "日"})
+ENTITY_COUNTERS = frozenset({"个", "家", "处", "所", "支"})
+"""Counters that can stand for the entity their indicator name (or noun) names: `补助村数 20个`."""
+UNIT_ALIASES: dict[str, str] = {"场次": "场", "名": PERSON, "个月": "月", "日": "天", "期次": "期"}
+OP_SYMBOLS: dict[str, str] = {"=": "", ">=": "≥", "<=": "≤", ">": ">", "<": "<"}
+_WAN = Decimal(10000)
+
+
+def unit_key(part: str) -> str:
+    """The key two unit words are matched on (名 ≡ 人, 场次 ≡ 场, 个月 ≡ 月)."""
+    return UNIT_ALIASES.get(part, part)
+
+
+@dataclass(frozen=True)
+class Amount:
+    """One number with its unit as written: an exact value, a bound, a range; `约` widens it."""
+
+    op: str
+    value: Decimal
+    unit: Unit
+    text: str
+    approx: bool = False
+    high: Decimal | None = None
+    """The upper end of a range (`op` is then `range` and `value` the lower end)."""
+    noun: str = ""
+    label: str = ""
+
+    @property
+    def interval(self) -> Interval:
+        if self.high is not None:
+            return Interval.between(self.value, self.high)
+        return Interval.from_op(self.op, self.value, self.approx)
+
+    @property
+    def cap(self) -> bool:
+        return self.op in ("<=", "<", "range")
+
+    @property
+    def floor(self) -> bool:
+        return self.op in (">=", ">", "range")
+
+
+def render(op: str, value: Decimal, unit: str, approx: bool = False) -> str:
+    """A value as a reader writes it: `≤9万元/人/年`, `约500人`, `≥120份`."""
+    number = format_number(value, 4).replace(",", "")
+    if unit.startswith("元") and value >= _WAN and (value / _WAN) == (value / _WAN).quantize(Decimal("0.01")):
+        number, unit = format_number(value / _WAN, 2).replace(",", "") + "万", unit
+    return f"{'约' if approx else ''}{OP_SYMBOLS.get(op, '')}{number}{unit}"
+
+
+def amounts(value: Value, text: str = "") -> list[Amount]:
+    """The numeric items of a typed value (a compound gives several). `text` (the cell's normalised text)
+    is shown for a single item, without its label; items of a compound are rendered from their values."""
+    if isinstance(value, Compound):
+        return [item for sub in value.items for item in amounts(sub)]
+    if isinstance(value, Quantity | Bound):
+        shown = text.removeprefix(value.label or "").strip() if text else ""
+        shown = shown or render(value.op, value.value, value.unit, value.approx)
+        return [Amount(value.op, value.value, parse_unit(value.unit), shown, value.approx,
+                       noun=value.noun or "", label=value.label or "")]
+    if isinstance(value, Range) and value.low_unit is None and value.low >= 0:
+        shown = text.removeprefix(value.label or "").strip() if text else ""
+        return [Amount("range", value.low, parse_unit(value.unit), shown or f"{value.low}～{value.high}{value.unit}",
+                       high=value.high, label=value.label or "")]
+    return []
+
+
+@dataclass(frozen=True)
+class Count:
+    """A quantity that could fill a denominator: its amount, the indicator's name and the value's noun/label."""
+
+    amount: Amount
+    name: str = ""
+    noun: str = ""
+
+    @property
+    def base(self) -> str:
+        return unit_key(self.amount.unit.base)
+
+    @property
+    def annual(self) -> bool:
+        """A plain count, or a count per year (`约500人/年` is 500 in the budget year)."""
+        return self.amount.unit.per in ((), ("年",))
+
+    def names(self, entity: str) -> bool:
+        return any(entity_named(words, entity) for words in (self.noun, self.name) if words)
+
+
+@dataclass(frozen=True)
+class Standard:
+    """A money-valued cost standard; `ref` is whatever the caller needs to place a finding (not compared)."""
+
+    amount: Amount
+    name: str = ""
+    ref: Any = field(default=None, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One multiplier of a term: a count, a sum of counts, or a time factor (`12月`; `1年` is not shown)."""
+
+    text: str
+    interval: Interval
+    cap: bool = False
+    floor: bool = False
+    shown: bool = True
+
+
+@dataclass(frozen=True)
+class Term:
+    """A standard times one filler per denominator."""
+
+    standard: Standard
+    factors: tuple[Factor, ...]
+    flat: bool
+    """No entity denominator: `X元`, `X元/年`, `X元/月` (× 12)."""
+
+    @property
+    def product(self) -> Interval:
+        out = self.standard.amount.interval
+        for factor in self.factors:
+            out = out * factor.interval
+        return out
+
+    @property
+    def text(self) -> str:
+        return " × ".join([self.standard.amount.text, *(f.text for f in self.factors if f.shown)])
+
+    @property
+    def cap(self) -> bool:
+        return self.standard.amount.cap or any(f.cap for f in self.factors)
+
+    @property
+    def floor(self) -> bool:
+        return self.standard.amount.floor or any(f.floor for f in self.factors)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One way to read the whole budget: the sum of its terms."""
+
+    terms: tuple[Term, ...]
+
+    @property
+    def total(self) -> Interval:
+        out = self.terms[0].product
+        for term in self.terms[1:]:
+            out = out + term.product
+        return out
+
+    @property
+    def flat(self) -> bool:
+        return all(term.flat for term in self.terms)
+
+    @property
+    def cap(self) -> bool:
+        return any(term.cap for term in self.terms)
+
+    @property
+    def floor(self) -> bool:
+        return any(term.floor for term in self.terms)
+
+    @property
+    def text(self) -> str:
+        """The arithmetic in full: `3500元/月/人 × 119人 × 12月 = 4,998,000元`."""
+        return f"{' + '.join(term.text for term in self.terms)} {relation(self.total)}"
+
+
+def relation(total: Interval) -> str:
+    """`= 2,369,000元`, `≤ 180,000元`, `< 180,000元`, `≥ 180,000元`, `在 a～b元 之间`."""
+    if total.is_point:
+        return f"= {format_money(total.lo)}"
+    if total.lo == 0 and not total.lo_open and total.bounded:
+        return f"{'<' if total.hi_open else '≤'} {format_money(total.hi)}"
+    if not total.bounded:
+        return f"{'>' if total.lo_open else '≥'} {format_money(total.lo)}"
+    return f"在 {format_number(total.lo)}～{format_money(total.hi)} 之间"
+
+
+@dataclass
+class Resolution:
+    """The terms one standard can form, or the denominators nothing in the form fills."""
+
+    standard: Standard
+    terms: list[Term]
+    missing: list[str]
+
+
+def _count_factor(counts: Sequence[Count]) -> Factor:
+    interval = counts[0].amount.interval
+    for count in counts[1:]:
+        interval = interval + count.amount.interval
+    text = counts[0].amount.text if len(counts) == 1 else "(" + " + ".join(c.amount.text for c in counts) + ")"
+    return Factor(text, interval, any(c.amount.cap for c in counts), any(c.amount.floor for c in counts))
+
+
+def _options(candidates: Sequence[Count]) -> list[Factor]:
+    """Each candidate alone, and the sum of the candidates of one unit (when there are several)."""
+    out: list[Factor] = []
+    seen: set[tuple[str, Interval]] = set()
+    groups: dict[str, list[Count]] = {}
+    for count in candidates:
+        groups.setdefault(count.amount.unit.canonical.replace("名", PERSON), []).append(count)
+    choices = [[count] for count in candidates] + [group for group in groups.values() if len(group) > 1]
+    for choice in choices:
+        factor = _count_factor(choice)
+        key = (factor.text if len(choice) > 1 else "", factor.interval)
+        if key not in seen:
+            seen.add(key)
+            out.append(factor)
+    return out
+
+
+def fillers(slot: tuple[str, ...], counts: Sequence[Count]) -> list[Factor]:
+    """Every factor that can fill one denominator (or the 人·次 pair, filled by a count in 人次)."""
+    if len(slot) == 2:
+        return _options([c for c in counts if c.base == "人次" and c.annual])
+    denominator = unit_key(slot[0])
+    if slot[0] in TIME_FACTORS or denominator in TIME_FACTORS:
+        factor = TIME_FACTORS.get(slot[0], TIME_FACTORS.get(denominator, Decimal(1)))
+        shown = factor != 1
+        default = Factor(f"{format_number(factor)}{denominator}", Interval.point(factor), shown=shown)
+        explicit = [c for c in counts if c.base == denominator and not c.amount.unit.per]
+        return [default, *_options(explicit)] if denominator != "年" else [default]
+    if denominator in DAY_UNITS:
+        return _options([c for c in counts if c.base == "天" and not c.amount.unit.per])
+    if denominator == PERSON:
+        found = [c for c in counts if c.annual and (c.amount.unit.base in PERSON_UNITS
+                                                    or (c.base in ENTITY_COUNTERS and c.names(PERSON)))]
+        return _options(found)
+    found = [c for c in counts if c.annual and (c.base == denominator
+                                                or (c.base in ENTITY_COUNTERS and c.names(denominator)))]
+    return _options(found)
+
+
+def _slots(per: tuple[str, ...], counts: Sequence[Count]) -> list[list[tuple[str, ...]]]:
+    keys = [unit_key(part) for part in per]
+    single: list[list[tuple[str, ...]]] = [[(part,) for part in per]]
+    if PERSON in keys and "次" in keys and any(c.base == "人次" for c in counts):
+        rest = list(per)
+        rest.pop(keys.index(PERSON))
+        rest.pop([unit_key(p) for p in rest].index("次"))
+        single.append([("人", "次"), *((part,) for part in rest)])
+    return single
+
+
+def resolve(standard: Standard, counts: Sequence[Count]) -> Resolution:
+    """Every term the standard can form with the form's counts (each slot filled every possible way)."""
+    terms: list[Term] = []
+    missing: list[str] = []
+    for slots in _slots(standard.amount.unit.per, counts):
+        options = [fillers(slot, counts) for slot in slots]
+        empty = ["/" + "·".join(slot) for slot, found in zip(slots, options, strict=True) if not found]
+        if empty:
+            missing = missing or empty
+            continue
+        flat = all(slot[0] in TIME_FACTORS or unit_key(slot[0]) in TIME_FACTORS for slot in slots)
+        combos = 1
+        for found in options:
+            combos *= len(found)
+        if combos > READING_LIMIT:
+            continue
+        order = sorted(range(len(slots)), key=lambda i: slots[i][0] in TIME_FACTORS)  # counts first, then 12月
+        terms.extend(Term(standard, tuple(choice[i] for i in order), flat) for choice in product(*options))
+    return Resolution(standard, terms, [] if terms else missing or ["（读法过多）"])
+
+
+def readings(resolutions: Sequence[Resolution]) -> list[Reading] | None:
+    """Every reading of the budget: each standard alone, and (with several) the sum of all standards.
+    None when a standard cannot be resolved or the readings are too many: the form is then not judged."""
+    if not resolutions or any(not r.terms for r in resolutions):
+        return None
+    out = [Reading((term,)) for r in resolutions for term in r.terms]
+    if len(resolutions) > 1:
+        combos = 1
+        for r in resolutions:
+            combos *= len(r.terms)
+        if combos > READING_LIMIT:
+            return None
+        out.extend(Reading(tuple(choice)) for choice in product(*(r.terms for r in resolutions)))
+    return out
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The budget lies outside every reading; `reading` is the closest one, `side` where the budget is."""
+
+    reading: Reading
+    side: Side
+    difference: Decimal
+
+
+def judge(budget: Decimal, candidates: Iterable[Reading], tolerance: Decimal | None = None) -> Verdict | None:
+    """None when any reading holds the budget (within max(1元, 0.1%) on closed ends); else the closest."""
+    tol = tolerance_for(budget) if tolerance is None else tolerance
+    best: Verdict | None = None
+    for reading in candidates:
+        total = reading.total
+        side = total.side(budget, tol)
+        if side == "inside":
+            return None
+        verdict = Verdict(reading, side, total.distance(budget))
+        if best is None or verdict.difference < best.difference:
+            best = verdict
+    return best
+
+
+def count_of(value: Value, name: str) -> list[Count]:
+    """The counts a (non-cost) indicator value offers: numeric items that are not money nor percentages.
+    Their text is rendered from the value (`23名党建组织员` shows as `23名`)."""
+    out = []
+    for amount in amounts(value):
+        if not amount.unit.base or is_money(amount.unit) or amount.unit.base in ("%", "‰"):
+            continue
+        out.append(Count(amount, name, amount.noun or amount.label))
+    return out

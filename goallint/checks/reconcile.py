@@ -1,0 +1,199 @@
+"""Check kind `reconcile`: does the money add up? Cost standards × quantities vs the budget (GL401–GL407).
+
+Every reading of the form's quantities is tried (see `goallint.arith.readings`); a finding is made only when
+the budget lies outside the product in every reading. `report` picks which outcome a rule reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from goallint.arith.money import format_money
+from goallint.arith.readings import (
+    Count,
+    Reading,
+    Resolution,
+    Standard,
+    Verdict,
+    amounts,
+    count_of,
+    judge,
+    readings,
+    resolve,
+)
+from goallint.checks.base import Column, Finding, FormContext, ResolvedIndicator, Selector
+from goallint.model import Cell, ProjectForm
+from goallint.values.types import Qualitative, Text
+from goallint.values.units import is_money
+
+Report = Literal["mismatch", "cap", "floor", "flat", "unquantified", "no_cost", "unresolved"]
+WAN = Decimal(10000)
+COST_LEVEL = Selector(level2=["cost_level"])
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["reconcile"] = "reconcile"
+    report: Report
+    """mismatch (exact product ≠ budget), cap (budget above the capped total), floor (below the floored
+    total), flat (a standard without a per-entity denominator ≠ budget), unquantified (cost level without
+    money), no_cost (no money standard in the form), unresolved (a denominator no quantity fills)."""
+    message: str
+    """Chinese, with `{arithmetic}`, `{budget}`, `{difference}`, `{standard}`, `{denominators}`, `{name}`."""
+
+
+@dataclass
+class Located:
+    """A standard's cell and indicator, kept as the `ref` of `Standard`."""
+
+    cell: Cell
+    item: ResolvedIndicator
+
+
+@dataclass
+class Analysis:
+    """What the reconcile rules need of one form, computed once per rule run."""
+
+    budget: Decimal | None
+    resolutions: dict[Column, list[Resolution]] = field(default_factory=dict)
+    verdict: Verdict | None = None
+    judged: bool = False
+
+
+def _cell(item: ResolvedIndicator, column: Column) -> Cell | None:
+    """The value cell of a column, or the other column's when this one is empty."""
+    ind = item.indicator
+    first, second = (ind.annual_value, ind.period_value) if column == "annual" else (ind.period_value, ind.annual_value)
+    for cell in (first, second):
+        if cell is not None and not cell.is_empty:
+            return cell
+    return None
+
+
+def budget_yuan(form: ProjectForm) -> Decimal | None:
+    """The annual budget in 元 (a bare number in `budget_unit`; `189.32万元` is folded by the value grammar)."""
+    if form.budget is None or form.budget.is_empty:
+        return None
+    found = amounts(form.budget.value)
+    if len(found) != 1 or found[0].op != "=" or found[0].unit.per:
+        return None
+    amount = found[0]
+    if amount.unit.base == "元":
+        return amount.value
+    if amount.unit.base:
+        return None
+    return amount.value * WAN if form.budget_unit == "万元" else amount.value
+
+
+def _columns(ctx: FormContext) -> list[Column]:
+    return ["annual"] if ctx.profile.name == "dg2019" else ["annual", "period"]
+
+
+def _standards(ctx: FormContext, column: Column) -> list[Standard]:
+    out = []
+    for item in ctx.selected():
+        cell = _cell(item, column)
+        if cell is None:
+            continue
+        for amount in amounts(cell.value, cell.text):
+            if is_money(amount.unit):
+                out.append(Standard(amount, item.name, Located(cell, item)))
+    return out
+
+
+def _counts(ctx: FormContext, column: Column) -> list[Count]:
+    cost = {id(item) for item in ctx.selected()}
+    out: list[Count] = []
+    for item in ctx.resolved:
+        if id(item) in cost:
+            continue
+        cell = _cell(item, column)
+        if cell is not None:
+            out.extend(count_of(cell.value, item.name))
+    return out
+
+
+def analyse(ctx: FormContext) -> Analysis:
+    """Resolve every standard in each column and judge the budget against all readings."""
+    assert isinstance(ctx.form, ProjectForm)
+    analysis = Analysis(budget_yuan(ctx.form))
+    every: list[Reading] = []
+    for column in _columns(ctx):
+        counts = _counts(ctx, column)
+        analysis.resolutions[column] = [resolve(standard, counts) for standard in _standards(ctx, column)]
+        found = readings(analysis.resolutions[column])
+        if found is None:
+            if column == "annual":
+                return analysis
+            continue
+        every.extend(found)
+    if analysis.budget is not None and every:
+        analysis.judged = True
+        analysis.verdict = judge(analysis.budget, every)
+    return analysis
+
+
+def outcome(verdict: Verdict) -> Report:
+    """Which rule a verdict belongs to: flat standards (GL404), caps (GL402), floors (GL403), else GL401."""
+    reading = verdict.reading
+    if reading.flat:
+        return "flat"
+    if verdict.side == "above" and reading.cap:
+        return "cap"
+    if verdict.side == "below" and reading.floor:
+        return "floor"
+    return "mismatch"
+
+
+def _has_money(ctx: FormContext) -> bool:
+    for item in ctx.resolved:
+        for _column, cell in item.value_cells():
+            if any(is_money(amount.unit) for amount in amounts(cell.value)):
+                return True
+    return False
+
+
+def _unquantified(ctx: FormContext) -> tuple[ResolvedIndicator, Cell] | None:
+    """The first worded cost standard, when the profile's cost level has values but none in money."""
+    filled = [(item, cell) for item in ctx.indicators(COST_LEVEL) for _column, cell in item.value_cells()]
+    if not filled or any(is_money(a.unit) for _item, cell in filled for a in amounts(cell.value)):
+        return None
+    return next(((item, cell) for item, cell in filled if isinstance(cell.value, Text | Qualitative)), None)
+
+
+def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
+    if not isinstance(ctx.form, ProjectForm):
+        return
+    if params.report == "unquantified":
+        found = _unquantified(ctx)
+        if found is not None:
+            item, cell = found
+            yield Finding(params.message.format(standard=cell.text, name=item.name), cell, item.field)
+        return
+    if params.report == "no_cost":
+        if not _has_money(ctx) and _unquantified(ctx) is None:
+            yield Finding(params.message.format(name=ctx.form.name.text if ctx.form.name else ""), None, "成本指标")
+        return
+    analysis = analyse(ctx)
+    if params.report == "unresolved":
+        for resolution in analysis.resolutions.get("annual", []):
+            if resolution.missing and resolution.standard.amount.unit.per:
+                where: Located = resolution.standard.ref
+                yield Finding(params.message.format(standard=resolution.standard.amount.text,
+                                                    denominators="、".join(resolution.missing),
+                                                    name=where.item.name), where.cell, where.item.field)
+        return
+    verdict = analysis.verdict
+    if verdict is None or analysis.budget is None or outcome(verdict) != params.report:
+        return
+    located: Located = verdict.reading.terms[0].standard.ref
+    yield Finding(params.message.format(arithmetic=verdict.reading.text, budget=format_money(analysis.budget),
+                                        difference=format_money(verdict.difference), name=located.item.name,
+                                        standard=verdict.reading.terms[0].standard.amount.text),
+                  located.cell, located.item.field)

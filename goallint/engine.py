@@ -145,6 +145,8 @@ class Engine:
     severity: dict[str, str] = field(default_factory=dict)
     per_file_ignores: list[tuple[str, set[str]]] = field(default_factory=list)
     keep_lines: bool = False
+    root: str | None = None
+    """The config file's folder: per-file-ignores globs also match paths relative to it."""
     keep_forms: bool = False
 
     @property
@@ -220,10 +222,13 @@ class Engine:
 
     def _file_ignores(self, path: str) -> set[str]:
         out: set[str] = set()
-        posix = PurePath(path).as_posix()
+        if not self.per_file_ignores:
+            return out
+        forms = [PurePath(path).as_posix()]
+        if self.root is not None:
+            forms.append(PurePath(os.path.relpath(os.path.abspath(path), self.root)).as_posix())
         for pattern, codes in self.per_file_ignores:
-            if fnmatch.fnmatch(posix, pattern) or fnmatch.fnmatch(PurePath(path).name, pattern) \
-                    or PurePath(posix).match(pattern):
+            if any(fnmatch.fnmatch(posix, pattern) or PurePath(posix).match(pattern) for posix in forms):
                 out |= codes
         return out
 

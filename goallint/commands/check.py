@@ -92,7 +92,9 @@ def build_engine(options: CheckOptions, config: Config, keep_lines: bool) -> Eng
         raise UsageError(f"unknown profile {profile!r} (known: {', '.join(sorted(profiles()))})")
     ignores = [(glob, expand(codes, rules, f"{origin}: per-file-ignores.{glob}"))
                for glob, codes in config.per_file_ignores.items()]
-    return Engine(rules, selected, packs[0].vocabularies if packs else {}, profile, severity, ignores, keep_lines)
+    root = str(Path(config.path).resolve().parent) if config.path else None
+    return Engine(rules, selected, packs[0].vocabularies if packs else {}, profile, severity, ignores, keep_lines,
+                  root=root)
 
 
 def choose_format(options: CheckOptions) -> str:

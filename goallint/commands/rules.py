@@ -1,16 +1,93 @@
-"""`goallint rules`: scaffold; its issue replaces this module."""
+"""`goallint rules` (list every rule) and `goallint rule CODE_OR_NAME` (explain one)."""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+import sys
+
+from goallint.packs import PackError, Rule
+
+FIX_LABELS = {"none": "不可自动修复", "safe": "安全修复（--fix）", "unsafe": "不安全修复（--unsafe-fixes）"}
 
 
-def _unavailable(*_args: Any) -> int:
-    import click
+def _load(config_path: str | None = None) -> list[Rule]:
+    from goallint.packs import bundled_packs, load_packs
 
-    click.echo("goallint: this command is not built yet", err=True)
+    if config_path is None:
+        packs = list(bundled_packs())
+    else:
+        from goallint.config import load_config
+
+        packs = list(load_packs(load_config(config_path).rule_paths()))
+    return sorted((rule for pack in packs for rule in pack.rules), key=lambda rule: rule.code)
+
+
+def rule_row(rule: Rule) -> dict[str, str | bool]:
+    return {"code": rule.code, "name": rule.name, "severity": rule.severity, "enabled": rule.enabled,
+            "fixable": rule.doc.fix, "pack": rule.pack, "summary": rule.doc.summary}
+
+
+def run_rules(as_json: bool, config: str | None = None) -> int:
+    """Print the rule list as a table (rich on a terminal, plain in a pipe) or JSON. Exit 2 on a bad pack."""
+    from goallint.config import ConfigError
+
+    try:
+        rules = _load(config)
+    except (PackError, ConfigError) as exc:
+        print(f"goallint: error: {exc}", file=sys.stderr)
+        return 2
+    if as_json:
+        print(json.dumps([rule_row(rule) for rule in rules], ensure_ascii=False, indent=2))
+        return 0
+    if not sys.stdout.isatty():
+        for rule in rules:
+            state = "on" if rule.enabled else "off"
+            print(f"{rule.code}\t{rule.name}\t{rule.severity}\t{state}\t{rule.doc.fix}\t{rule.pack}")
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("code", "name", "severity", "on", "fix", "pack", "summary")
+    for rule in rules:
+        table.add_row(rule.code, rule.name, rule.severity, "on" if rule.enabled else "off", rule.doc.fix,
+                      rule.pack, rule.doc.summary)
+    Console().print(table)
+    return 0
+
+
+def explain(rule: Rule) -> str:
+    """The text of `goallint rule CODE`."""
+    doc = rule.doc
+    state = "默认开启" if rule.enabled else "默认关闭"
+    parts = [
+        f"{rule.code} {rule.name}（{rule.severity}，{state}，规则包 {rule.pack}）",
+        "",
+        doc.summary,
+        "",
+        f"为什么：{doc.why}",
+        "",
+        f"错误示例：{doc.bad}",
+        f"正确示例：{doc.good}",
+        "",
+        f"修复：{FIX_LABELS[doc.fix]}",
+    ]
+    if doc.basis:
+        parts.append(f"依据：{doc.basis}")
+    if rule.suppressed_by:
+        parts.append(f"同一单元格上由 {', '.join(rule.suppressed_by)} 优先报告")
+    return "\n".join(parts) + "\n"
+
+
+def run_rule(code_or_name: str) -> int:
+    try:
+        rules = _load()
+    except PackError as exc:
+        print(f"goallint: error: {exc}", file=sys.stderr)
+        return 2
+    wanted = code_or_name.strip()
+    for rule in rules:
+        if rule.code == wanted.upper() or rule.name == wanted:
+            sys.stdout.write(explain(rule))
+            return 0
+    print(f"goallint: error: unknown rule {code_or_name!r} (see `goallint rules`)", file=sys.stderr)
     return 2
-
-
-run_rules = _unavailable
-run_rule = _unavailable

@@ -1,0 +1,245 @@
+"""The engine and `goallint check`: selection, precedence, waivers, config, bad packs, parallel runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from goallint.checks.patterns import check_pattern
+from goallint.cli import main
+from goallint.engine import UsageError, make_engine
+from goallint.packs import bundled_packs, rule_pack_schema
+from goallint.resources import rules_dir
+
+FORM: dict[str, Any] = {
+    "kind": "project",
+    "name": "测试项目",
+    "department": "清溪镇党建办",
+    "budget": 100000,
+    "budget_year": 2025,
+    "period_start": 2025,
+    "period_end": 2025,
+    "period_goal": "完成测试",
+    "annual_goal": "完成测试",
+    "indicators": [
+        {"level1": "产出指标", "level2": "数量指标", "name": "数量", "annual": "12次"},
+        {"level2": "质量指标", "name": "验收合格率", "annual": "100%"},
+        {"level2": "时效指标", "name": "完成时间", "annual": "12月底前"},
+        {"level1": "效益指标", "level2": "社会效益指标", "name": "群众满意度", "annual": "≥90%"},
+        {"level1": "满意度指标", "level2": "服务对象满意度指标", "name": "服务对象满意度", "annual": "≥90%"},
+    ],
+}
+
+
+def write_form(folder: Path, filename: str = "form.yaml", **changes: Any) -> Path:
+    path = folder / filename
+    path.write_text(yaml.safe_dump({**FORM, **changes}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def check(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["check", "--isolated", "--no-progress", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def codes(*args: str) -> list[str]:
+    status, out, err = check("--format", "json", *args)
+    assert status in (0, 1), err
+    return [d["code"] for d in json.loads(out)["diagnostics"]]
+
+
+# -- selection ------------------------------------------------------------------------------------------------
+def test_default_selection_leaves_off_rules_off_and_prefix_does_too() -> None:
+    rules = [rule for pack in bundled_packs() for rule in pack.rules]
+    assert "GL106" not in make_engine().selected
+    assert "GL106" not in make_engine(select=["GL1"]).selected
+    assert make_engine(select=["GL1"]).selected == {r.code for r in rules if r.code.startswith("GL1") and r.enabled}
+    assert make_engine(select=["GL106"]).selected == {"GL106"}
+    assert make_engine(select=["open-ended-period", "GL20"]).selected >= {"GL106", "GL201", "GL209"}
+    assert make_engine(select=["GL2"], ignore=["GL208", "duplicate-indicator"]).selected.isdisjoint({"GL205", "GL208"})
+    assert "GL106" in make_engine(extend_select=["GL106"]).selected
+
+
+@pytest.mark.parametrize("token", ["GL999", "GL7", "no-such-rule", "G"])
+def test_unknown_selection_is_a_usage_error(token: str) -> None:
+    with pytest.raises(UsageError, match=token):
+        make_engine(select=[token])
+
+
+def test_cli_select_and_ignore(tmp_path: Path) -> None:
+    path = write_form(tmp_path)
+    assert set(codes(str(path))) >= {"GL206", "GL208"}
+    assert codes("--select", "GL208", str(path)) == ["GL208"]
+    assert "GL208" not in codes("--ignore", "generic-indicator-name", str(path))
+    status, out, err = check("--select", "GL2,GL999", str(path))
+    assert status == 2 and out == "" and err.count("\n") == 1 and "GL999" in err
+
+
+# -- precedence, waivers, severity ----------------------------------------------------------------------------
+def test_precedence_keeps_the_more_specific_finding(tmp_path: Path) -> None:
+    pack = {"pack": "extra", "rules": [
+        {"code": f"GL98{i}", "name": f"extra-generic-{i}", "severity": "warning",
+         "check": {"kind": "names", "test": "generic", "vocabulary": "category_words"},
+         "suppressed_by": ["GL980"] if i else [],
+         "doc": {"summary": "s", "why": "w", "bad": "b", "good": "g"}} for i in (0, 1)]}
+    (tmp_path / "extra.yaml").write_text(yaml.safe_dump(pack, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "goallint.yaml").write_text("rules: [extra.yaml]\nselect: [GL98]\n", encoding="utf-8")
+    form = write_form(tmp_path)
+    result = CliRunner().invoke(main, ["check", "--config", str(tmp_path / "goallint.yaml"), "--format", "json",
+                                       str(form)])
+    assert [d["code"] for d in json.loads(result.stdout)["diagnostics"]] == ["GL980"]
+
+
+def test_form_and_indicator_waivers(tmp_path: Path) -> None:
+    indicators = [dict(item) for item in FORM["indicators"]]
+    indicators[0]["goallint-ignore"] = ["GL208"]
+    assert "GL208" not in codes(str(write_form(tmp_path, "a.yaml", indicators=indicators)))
+    assert "GL206" in codes(str(write_form(tmp_path, "a.yaml", indicators=indicators)))
+    waived = write_form(tmp_path, "b.yaml", **{"goallint-ignore": ["GL2"]})
+    assert not [code for code in codes(str(waived)) if code.startswith("GL2")]
+
+
+def test_severity_override_and_fail_on(tmp_path: Path) -> None:
+    path = write_form(tmp_path)
+    status, out, _ = check("--select", "GL208", "--format", "json", str(path))
+    assert status == 0  # a warning does not fail by default
+    status, out, _ = check("--select", "GL208", "--severity", "GL208=error", "--format", "json", str(path))
+    assert status == 1 and json.loads(out)["diagnostics"][0]["severity"] == "error"
+    assert check("--select", "GL208", "--fail-on", "warning", str(path))[0] == 1
+    assert check("--select", "GL208", "--severity", "GL208=fatal", str(path))[0] == 2
+
+
+def test_profile_switch_turns_gl209_off_in_dg2019(tmp_path: Path) -> None:
+    indicators = [{"level1": "预期产出", "level2": "时效指标", "name": "预算执行率", "annual": "100%"}]
+    path = write_form(tmp_path, indicators=indicators)
+    assert codes("--select", "GL209", str(path)) == []  # detected as dg2019 by 预期产出
+    assert codes("--select", "GL209", "--profile", "dg2019", str(path)) == []
+    assert codes("--select", "GL209", "--profile", "dg2025", str(path)) == ["GL209"]
+    assert check("--profile", "dg2030", str(path))[0] == 2
+
+
+# -- config ---------------------------------------------------------------------------------------------------
+def test_config_discovery_per_file_ignores_and_exclude(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "forms").mkdir()
+    write_form(tmp_path / "forms", "a.yaml")
+    write_form(tmp_path / "forms", "draft.yaml")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.goallint]\nselect = ["GL208", "GL206"]\nexclude = ["draft.yaml"]\n'
+        '[tool.goallint.per-file-ignores]\n"forms/a.yaml" = ["GL206"]\n', encoding="utf-8")
+    (tmp_path / "forms" / "sub").mkdir()
+    for folder, target in ((tmp_path, "forms"), (tmp_path / "forms" / "sub", "..")):
+        monkeypatch.chdir(folder)
+        result = CliRunner().invoke(main, ["check", "--format", "json", target])
+        report = json.loads(result.stdout)
+        assert report["summary"]["files"] == 1
+        assert [d["code"] for d in report["diagnostics"]] == ["GL208"]
+
+
+@pytest.mark.parametrize(("config", "key"), [
+    ("selec: [GL1]\n", "selec"),
+    ("select: [GL1, GL777]\n", "GL777"),
+    ("severity: {GL208: loud}\n", "severity.GL208"),
+    ("per-file-ignores: {'*.yaml': [nope]}\n", "per-file-ignores"),
+    ("fail-on: sometimes\n", "fail-on"),
+    ("select: [GL1\n", "not valid YAML"),
+])
+def test_bad_config_is_one_line_naming_file_and_key(tmp_path: Path, config: str, key: str) -> None:
+    path = tmp_path / "goallint.yaml"
+    path.write_text(config, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--config", str(path), str(write_form(tmp_path))])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and str(path) in result.stderr and key in result.stderr
+
+
+# -- bad packs ------------------------------------------------------------------------------------------------
+GOOD_RULE: dict[str, Any] = {"code": "GL970", "name": "extra-rule", "severity": "info", "check": {"kind": "unique"},
+                             "doc": {"summary": "s", "why": "w", "bad": "b", "good": "g"}}
+
+
+@pytest.mark.parametrize(("change", "where"), [
+    ({"check": {"kind": "requird"}}, "rules[1].check.kind: unknown check kind 'requird'"),
+    ({"severity": None}, "rules[1].severity"),
+    ({"where": {"name": "(a+)+"}}, "rules[1].where.name: regular expression '(a+)+' nests quantifiers"),
+    ({"where": {"name": "a("}}, "rules[1].where.name: bad regular expression"),
+    ({"code": "GL970"}, "rules[1].code: duplicate 'GL970'"),
+    ({"code": "GL101"}, "rules[1].code: duplicate 'GL101'"),
+    ({"colour": "red"}, "rules[1].colour: unknown key"),
+    ({"check": {"kind": "names", "test": "generic", "vocabulary": "nope"}}, "rules[1].check.vocabulary: unknown vocabulary"),
+    ({"check": {"kind": "period", "test": "sideways"}}, "rules[1].check.test"),
+    ({"doc": {"summary": "s"}}, "rules[1].doc.why: missing required key"),
+])
+def test_bad_pack_is_one_line_naming_file_and_key(tmp_path: Path, change: dict[str, Any], where: str) -> None:
+    second = {**GOOD_RULE, "code": "GL971", "name": "extra-rule-two", **change}
+    if change.get("severity", "") is None:
+        del second["severity"]
+    pack_path = tmp_path / "extra.yaml"
+    pack_path.write_text(yaml.safe_dump({"pack": "extra", "rules": [GOOD_RULE, second]}), encoding="utf-8")
+    (tmp_path / "goallint.yaml").write_text("rules: [extra.yaml]\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--config", str(tmp_path / "goallint.yaml"),
+                                       str(write_form(tmp_path))])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert f"{pack_path}: {where}" in result.stderr
+
+
+def test_rule_pack_schema_accepts_the_bundled_packs() -> None:
+    schema = rule_pack_schema()
+    for name in ("input", "completeness", "structure"):  # packs of other kinds may use shorthand forms
+        path = rules_dir() / f"{name}.yaml"
+        jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"pack": "x", "rules": [{**GOOD_RULE, "check": {"kind": "requird"}}]}, schema)
+
+
+@given(st.text(max_size=60))
+def test_pattern_check_accepts_or_rejects_with_one_line(pattern: str) -> None:
+    try:
+        assert check_pattern(pattern) == pattern
+    except ValueError as exc:
+        assert "\n" not in str(exc)
+
+
+@pytest.mark.parametrize("pattern", ["(a+)+", "(a*)*b", "(?:x+y?)*", "((ab)+c)+"])
+def test_nested_quantifiers_are_rejected(pattern: str) -> None:
+    with pytest.raises(ValueError, match="nests quantifiers"):
+        check_pattern(pattern)
+
+
+# -- the command ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("flag", [["--fix"], ["--diff"], ["--baseline", "b.json"], ["--write-baseline", "b.json"]])
+def test_later_features_are_a_clear_usage_error(tmp_path: Path, flag: list[str]) -> None:
+    status, _, err = check(*flag, str(write_form(tmp_path)))
+    assert status == 2 and "not available yet" in err
+
+
+def test_unreadable_and_formless_files_are_findings_not_crashes(tmp_path: Path) -> None:
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    (tmp_path / "empty.yaml").write_text("forms: []\n", encoding="utf-8")
+    status, out, err = check("--format", "concise", str(tmp_path / "broken.xlsx"), str(tmp_path / "empty.yaml"),
+                             str(tmp_path / "missing.txt"))
+    assert status == 1 and "Traceback" not in err
+    assert "broken.xlsx:1:1: GL002" in out and "empty.yaml:1:1: GL001" in out and "missing.txt:1:1: GL002" in out
+
+
+def test_stdin_with_a_file_name(tmp_path: Path) -> None:
+    text = yaml.safe_dump(FORM, allow_unicode=True)
+    result = CliRunner().invoke(main, ["check", "--isolated", "--format", "concise", "--select", "GL208",
+                                       "--stdin-filename", "draft.yaml", "-"], input=text.encode())
+    assert result.stdout.startswith("draft.yaml:") and "GL208" in result.stdout
+
+
+def test_parallel_run_is_identical_to_serial(tmp_path: Path) -> None:
+    for i in range(12):
+        write_form(tmp_path, f"f{i:02}.yaml", name=f"项目{i}", budget="待定" if i % 3 else 1000)
+    serial = check("-j", "1", "--format", "json", str(tmp_path))
+    parallel = check("-j", "2", "--format", "json", str(tmp_path))
+    assert serial == parallel
+    assert json.loads(serial[1])["summary"]["files"] == 12

@@ -134,6 +134,7 @@ def _run(options: CheckOptions) -> int:
             raise CheckUsageError("--format html is not available yet")
     config = load_config(options.config, options.isolated)
     engine = build_engine(options, config, keep_lines=fmt == "full")
+    engine.keep_forms = fmt == "html"  # only the html report shows the forms themselves
     inputs = list(gather(options.paths, config.exclude, options.stdin_filename))
     jobs = options.jobs or default_jobs(len(inputs))
     advance, stop = _progress(len(inputs), options)

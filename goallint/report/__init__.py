@@ -17,6 +17,7 @@ RENDERERS: dict[str, str] = {
     "json": "goallint.report.json",
     "sarif": "goallint.report.sarif",
     "github": "goallint.report.github",
+    "html": "goallint.report.html",
 }
 """Format name → module with `render(run: RunReport, options: RenderOptions) -> str` (imported lazily)."""
 

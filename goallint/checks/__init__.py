@@ -13,8 +13,8 @@ import goallint.checks.levels as levels
 import goallint.checks.markup as markup
 import goallint.checks.names as names
 import goallint.checks.pair as pair
-import goallint.checks.reconcile as reconcile
 import goallint.checks.period as period
+import goallint.checks.reconcile as reconcile
 import goallint.checks.required as required
 import goallint.checks.unique as unique
 import goallint.checks.value as value

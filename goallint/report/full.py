@@ -27,9 +27,9 @@ def width(text: str) -> int:
 def excerpt(line: str, column: int, end_column: int) -> tuple[str, int, int]:
     """The line as shown (tabs made visible, cut to a window) and the caret's start and width in columns."""
     start, end = max(column - 1, 0), max(end_column - 1, column)
-    lead = max(0, start - 20)
-    tail = max(end, lead + 1)
     pieces = [(TAB if ch == "\t" else ch) for ch in line]
+    lead = 0 if width("".join(pieces[:end])) <= WINDOW - 10 else max(0, start - 20)
+    tail = max(end, lead + 1)
     shown = "".join(pieces[lead:])
     prefix = "…" if lead else ""
     caret_at = width(prefix) + width("".join(pieces[lead:start]))

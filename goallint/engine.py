@@ -192,16 +192,17 @@ class Engine:
         report.forms.append(FormInfo(path, form_name(form), form.kind, profile.name, sorted(waived)))
         found: list[tuple[Rule, str, Finding]] = []
         for rule in self.active:
-            if form.kind not in rule.where.forms or rule.code in waived:
+            module = KINDS[rule.kind]
+            group = hasattr(module, "summarize")  # a group rule summarises every form; waivers act on findings
+            if form.kind not in rule.where.forms or (rule.code in waived and not group):
                 continue
             switch = profile.rules.get(rule.code, "on")
-            if switch == "off":
+            if switch == "off" and not group:
                 continue
-            severity = self.severity.get(rule.code) or (rule.severity if switch == "on" else switch)
-            module = KINDS[rule.kind]
+            severity = self.severity.get(rule.code) or (rule.severity if switch in ("on", "off") else switch)
             ctx.where = rule.where
             try:
-                if hasattr(module, "summarize"):
+                if group:
                     summary = module.summarize(rule.check, ctx)
                     if summary is not None:
                         report.summaries.setdefault(rule.code, []).append(summary)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import Any, Literal
 
 import jsonschema
 import pytest
@@ -12,10 +14,14 @@ import yaml
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
+from goallint.checks import KINDS
+from goallint.checks.base import FormContext, GroupFinding
 from goallint.checks.patterns import check_pattern
 from goallint.cli import main
-from goallint.engine import UsageError, make_engine
+from goallint.engine import Input, UsageError, make_engine
+from goallint.model import cell_text, form_name
 from goallint.packs import bundled_packs, rule_pack_schema
 from goallint.resources import rules_dir
 
@@ -243,3 +249,44 @@ def test_parallel_run_is_identical_to_serial(tmp_path: Path) -> None:
     parallel = check("-j", "2", "--format", "json", str(tmp_path))
     assert serial == parallel
     assert json.loads(serial[1])["summary"]["files"] == 12
+
+
+# -- group kinds ----------------------------------------------------------------------------------------------
+class _GroupParams(BaseModel):
+    kind: Literal["testgroup"] = "testgroup"
+
+
+def _summarize(params: _GroupParams, ctx: FormContext) -> dict[str, Any]:
+    return {"path": ctx.form.path, "form": form_name(ctx.form), "department": cell_text(ctx.form.department)}
+
+
+def _run_group(params: _GroupParams, summaries: list[dict[str, Any]]) -> Iterator[GroupFinding]:
+    by_department: dict[str, list[dict[str, Any]]] = {}
+    for summary in summaries:
+        by_department.setdefault(summary["department"], []).append(summary)
+    for department, members in by_department.items():
+        if len(members) > 1:
+            for member in members:
+                yield GroupFinding(path=member["path"], form=member["form"], line=2,
+                                   message=f"{department} 有 {len(members)} 张表")
+
+
+def test_group_kind_sees_every_form_of_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    module = ModuleType("testgroup")
+    module.Params = _GroupParams  # type: ignore[attr-defined]
+    module.summarize = _summarize  # type: ignore[attr-defined]
+    module.run_group = _run_group  # type: ignore[attr-defined]
+    module.run = lambda params, ctx: iter(())  # type: ignore[attr-defined]
+    monkeypatch.setitem(KINDS, "testgroup", module)
+    pack = {"pack": "group", "rules": [{**GOOD_RULE, "code": "GL960", "name": "test-group",
+                                        "check": {"kind": "testgroup"}}]}
+    (tmp_path / "group.yaml").write_text(yaml.safe_dump(pack), encoding="utf-8")
+    paths = [write_form(tmp_path, f"f{i}.yaml", name=f"项目{i}") for i in range(3)]
+    waived = write_form(tmp_path, "f3.yaml", name="项目3", **{"goallint-ignore": ["GL960"]})
+    other = write_form(tmp_path, "f4.yaml", name="项目4", department="别的部门")
+    engine = make_engine(select=["GL960"], extra_packs=[tmp_path / "group.yaml"])
+    inputs = [Input(str(p), p) for p in [*paths, waived, other]]
+    serial, parallel = engine.run(inputs, jobs=1), engine.run(inputs, jobs=2)
+    assert [d.model_dump() for d in serial.diagnostics] == [d.model_dump() for d in parallel.diagnostics]
+    assert [(Path(d.path).name, d.message) for d in serial.diagnostics] == [
+        (f"f{i}.yaml", "清溪镇党建办 有 4 张表") for i in range(3)]

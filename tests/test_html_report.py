@@ -114,22 +114,37 @@ def check_output(tmp_path: Path, fmt: str, *paths: Path) -> str:
 # ---- page structure and escaping (no browser) ------------------------------------------------------------
 
 
-def test_hostile_text_is_escaped_everywhere(tmp_path: Path) -> None:
-    page = render_html([hostile_input(tmp_path)], {"GL999": HOSTILE_RULE})
+def assert_inert(page: str) -> _Tags:
+    """No element, attribute or script from a form's text: only the page's own two script elements."""
     tags = parse_page(page)
     names = [tag for tag, _ in tags.tags]
     assert names.count("script") == 2  # the JSON block and the report's own script, nothing else
     assert not {"img", "svg", "iframe", "b", "textarea"} & set(names)
     assert not [(tag, attr) for tag, attrs in tags.tags for attr in attrs if attr.startswith("on")]
     assert "javascript:" not in " ".join(str(v) for _, attrs in tags.tags for v in attrs.values())
+    assert not re.search(r"[<>&]", tags.texts["goallint-data"])
+    return tags
+
+
+def test_hostile_text_is_escaped_everywhere(tmp_path: Path) -> None:
+    page = render_html([hostile_input(tmp_path)], {"GL999": HOSTILE_RULE})
+    tags = assert_inert(page)
     # the hostile text is shown as text, escaped
     assert "&lt;script&gt;window.__pwned = 1; alert(1)&lt;/script&gt;恶意项目" in page
     assert "&lt;img src=x onerror=&#34;window.__pwned = 2; alert(2)&#34;&gt;" in page
     assert "&amp;amp;" in page
-    # the JSON block carries it with <, > and & escaped, and parses back to the same text
-    block = tags.texts["goallint-data"]
-    assert not re.search(r"[<>&]", block)
+    assert "&lt;iframe src=javascript:alert(6)&gt;" in page
+    assert tags.texts["goallint-data"]  # the JSON block parses back to the same text
     assert page_data(page)["forms"][0]["name"] == form_name(hostile_input(tmp_path).forms[0])
+
+
+def test_hostile_form_through_the_cli(tmp_path: Path) -> None:
+    source = tmp_path / "hostile.yaml"
+    source.write_text(HOSTILE_YAML, encoding="utf-8")
+    page = check_output(tmp_path, "html", source)
+    assert_inert(page)
+    assert page_totals(page)["forms"] == 1
+    assert "&lt;script&gt;window.__pwned = 1; alert(1)&lt;/script&gt;恶意项目" in page
 
 
 def test_content_security_policy_pins_the_one_script(tmp_path: Path) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from types import ModuleType
 
+import goallint.checks.assert_ as assert_
 import goallint.checks.blank as blank
 import goallint.checks.copies as copies
 import goallint.checks.deadline as deadline
 import goallint.checks.echo as echo
+import goallint.checks.group as group
 import goallint.checks.input_problem as input_problem
 import goallint.checks.levels as levels
 import goallint.checks.markup as markup
@@ -16,14 +18,17 @@ import goallint.checks.pair as pair
 import goallint.checks.period as period
 import goallint.checks.reconcile as reconcile
 import goallint.checks.required as required
+import goallint.checks.tasks as tasks
 import goallint.checks.unique as unique
 import goallint.checks.value as value
 
 KINDS: dict[str, ModuleType] = {
+    "assert": assert_,
     "blank": blank,
     "copies": copies,
     "deadline": deadline,
     "echo": echo,
+    "group": group,
     "input": input_problem,
     "levels": levels,
     "markup": markup,
@@ -32,6 +37,7 @@ KINDS: dict[str, ModuleType] = {
     "reconcile": reconcile,
     "period": period,
     "required": required,
+    "tasks": tasks,
     "unique": unique,
     "value": value,
 }

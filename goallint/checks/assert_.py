@@ -1,0 +1,191 @@
+"""Check kind `assert`: an arithmetic comparison over named form fields (grammar/expr.lark), e.g. GL501/GL502.
+
+The names an expression may use are the table `FIELDS` below, the one place that maps names to the model.
+Department budget-table fields are in 万元, task amounts and project budgets in 元.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from goallint.arith.expr import (
+    Compiled,
+    Env,
+    EvalError,
+    ExprError,
+    FieldKind,
+    compile_expr,
+    evaluate,
+    holds,
+    render,
+)
+from goallint.arith.money import format_number
+from goallint.arith.readings import amounts
+from goallint.checks.base import Finding, FormContext
+from goallint.model import AnyForm, Cell, DepartmentForm, ProjectForm, Task
+
+WAN = Decimal(10000)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One name an expression may use: its Chinese label, the form kind, the unit and how to read it."""
+
+    label: str
+    form: Literal["project", "department"]
+    cells: Callable[[AnyForm], list[Cell | None]]
+    kind: FieldKind = "scalar"
+    unit: Literal["元", "万元", ""] = "万元"
+
+
+def _dept(attribute: str) -> Callable[[AnyForm], list[Cell | None]]:
+    return lambda form: [getattr(form, attribute)] if isinstance(form, DepartmentForm) else []
+
+
+def _proj(attribute: str) -> Callable[[AnyForm], list[Cell | None]]:
+    return lambda form: [getattr(form, attribute)] if isinstance(form, ProjectForm) else []
+
+
+def _amounts(attribute: str) -> Callable[[AnyForm], list[Cell | None]]:
+    def cells(form: AnyForm) -> list[Cell | None]:
+        tasks: list[Task] = getattr(form, attribute) if isinstance(form, DepartmentForm) else []
+        return [task.amount for task in tasks]
+    return cells
+
+
+FIELDS: dict[str, FieldSpec] = {
+    "expenditure.basic": FieldSpec("基本支出", "department", _dept("basic")),
+    "expenditure.project": FieldSpec("项目支出", "department", _dept("project")),
+    "expenditure.special": FieldSpec("财政专项资金", "department", _dept("special")),
+    "expenditure.other_development": FieldSpec("其他事业发展性支出", "department", _dept("other_development")),
+    "income.appropriation": FieldSpec("财政拨款", "department", _dept("appropriation")),
+    "income.other": FieldSpec("其他资金", "department", _dept("other_income")),
+    "income.city_level": FieldSpec("市本级使用资金", "department", _dept("city_level")),
+    "income.transfer": FieldSpec("拟用于对下转移支付资金", "department", _dept("transfer")),
+    "total": FieldSpec("部门收入合计（财政拨款 + 其他资金）", "department",
+                       lambda form: _dept("appropriation")(form) + _dept("other_income")(form)),
+    "staff_count": FieldSpec("财政供养人员数", "department", _dept("staff_count"), unit=""),
+    "subunit_count": FieldSpec("下属二级单位数", "department", _dept("subunit_count"), unit=""),
+    "tasks.amount": FieldSpec("年度重点工作任务资金", "department", _amounts("tasks"), "list", "元"),
+    "other_tasks.amount": FieldSpec("其他需完成的任务资金", "department", _amounts("other_tasks"), "list", "元"),
+    "budget": FieldSpec("年度预算金额", "project", _proj("budget"), unit="元"),
+    "period_budget": FieldSpec("中期预算金额", "project", _proj("period_budget"), unit="万元"),
+}
+"""Every field name of the expression language. `total` is 财政拨款 + 其他资金 (either may be empty)."""
+FIELD_KINDS: dict[str, FieldKind] = {name: spec.kind for name, spec in FIELDS.items()}
+LABELS: dict[str, str] = {name: spec.label for name, spec in FIELDS.items()}
+
+
+def cell_number(cell: Cell | None, unit: str) -> Decimal | None:
+    """A cell as a number in `unit`: `1,684.82` → 1684.82; `574.11万元` in 万元; None when not one number."""
+    if cell is None or cell.is_empty:
+        return None
+    found = amounts(cell.value)
+    if len(found) != 1 or found[0].op != "=" or found[0].unit.per:
+        return None
+    amount = found[0]
+    if not amount.unit.base:
+        return amount.value
+    if amount.unit.base == "元" and unit == "万元":
+        return amount.value / WAN
+    return amount.value if amount.unit.base == "元" and unit == "元" else None
+
+
+def field_value(name: str, form: AnyForm, missing: Literal["skip", "zero"]) -> Decimal | list[Decimal] | None:
+    """The value of a field on a form (a list field skips unreadable items; GL503 reports those rows)."""
+    spec = FIELDS[name]
+    numbers = [cell_number(cell, spec.unit) for cell in spec.cells(form)]
+    if spec.kind == "list":
+        return [number for number in numbers if number is not None]
+    present = [number for number in numbers if number is not None]
+    if not present:
+        return Decimal(0) if missing == "zero" and numbers else None
+    return sum(present, Decimal(0))
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["assert"] = "assert"
+    expr: str
+    """`left comparator right`, e.g. `expenditure.basic + expenditure.project ≈ income.appropriation`."""
+    message: str
+    """Chinese, with `{left}`/`{right}` (each term's label and value), `{left_value}`, `{right_value}`,
+    `{difference}` (|left − right|), `{tolerance}`."""
+    tolerance: Decimal = Field(default=Decimal(0), ge=0)
+    """Allowed difference (an inline `≈[x]` wins)."""
+    per_term: bool = False
+    """Multiply the tolerance by the number of field terms (rounding of each shown value adds up)."""
+    missing: Literal["skip", "zero"] = "skip"
+    """An empty field: skip the form, or count it as 0 (the form is still skipped when a side is all empty)."""
+    at: str | None = None
+    """The field whose cell a finding is reported at (default: the first field of the expression)."""
+
+    @model_validator(mode="after")
+    def _compiles(self) -> Params:
+        try:
+            compiled(self.expr)
+        except ExprError as exc:
+            raise ValueError(f"expr: {exc}") from None
+        if self.at is not None and self.at not in FIELDS:
+            raise ValueError(f"at: unknown field {self.at!r}")
+        try:
+            self.message.format(left="", right="", left_value="", right_value="", difference="", tolerance="")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"message: bad placeholder {exc}") from None
+        return self
+
+
+@cache
+def compiled(expr: str) -> Compiled:
+    """An expression compiled against `FIELDS` (once per process and expression)."""
+    return compile_expr(expr, FIELD_KINDS)
+
+
+def _side_fields(expression: Compiled, env: Env) -> tuple[bool, bool]:
+    """Whether each side reads at least one field with a value (a side of constants counts as present)."""
+    out = []
+    for tree in (expression.left, expression.right):
+        names = [str(".".join(str(t) for t in node.children)) for node in tree.find_data("field")]
+        out.append(not names or any(env.get(name) is not None for name in names))
+    return out[0], out[1]
+
+
+def _cell_at(name: str, form: AnyForm) -> Cell | None:
+    return next((cell for cell in FIELDS[name].cells(form) if cell is not None), None)
+
+
+def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
+    expression = compiled(params.expr)
+    form = ctx.form
+    if any(FIELDS[name].form != form.kind for name in expression.fields):
+        return
+    env: dict[str, Decimal | list[Decimal] | None] = {
+        name: field_value(name, form, params.missing) for name in set(expression.fields)}
+    if params.missing == "skip" and any(value is None for value in env.values()):
+        return
+    if not all(_side_fields(expression, env)):
+        return
+    env = {name: (Decimal(0) if value is None else value) for name, value in env.items()}
+    try:
+        left, right = evaluate(expression.left, env), evaluate(expression.right, env)
+    except EvalError:
+        return
+    tolerance = expression.tolerance if expression.tolerance is not None else params.tolerance
+    if params.per_term:
+        tolerance *= len(expression.fields)
+    if holds(expression.op, left, right, tolerance):
+        return
+    message = params.message.format(
+        left=render(expression.left, env, LABELS), right=render(expression.right, env, LABELS),
+        left_value=format_number(left), right_value=format_number(right),
+        difference=format_number(abs(left - right)), tolerance=format_number(tolerance, 4))
+    at = params.at or (expression.fields[0] if expression.fields else None)
+    cell = _cell_at(at, form) if at is not None else None
+    yield Finding(message, cell, LABELS.get(at, "") if at and cell is not None else "")

@@ -1,0 +1,158 @@
+"""Check kind `group`: cross-form rules over one department's forms in a run (GL504, GL505).
+
+`summarize` keeps a small picklable summary of each form (department, type, budget in 元, the department's
+budget lines and tasks, where to report); `run_group` compares them after every file of the run was read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from goallint.arith.money import format_money, format_wan
+from goallint.checks.assert_ import cell_number
+from goallint.checks.base import FormContext, GroupFinding
+from goallint.checks.reconcile import budget_yuan
+from goallint.model import AnyForm, Cell, DepartmentForm, ProjectForm, Span, cell_text, form_name
+
+WAN = Decimal(10000)
+TASK_TOLERANCE = Decimal(1)
+"""A task amount must carry its project's budget to the yuan."""
+LINE_LABELS: dict[str, str] = {"project": "项目支出", "special": "财政专项资金", "other_development": "其他事业发展性支出"}
+_SPACES = re.compile(r"\s+")
+_TASK_PREFIX = re.compile(r"^(任务|其他任务)?\s*\d{1,3}\s*[:：、.．]\s*")
+_FOLD = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "：": ":", "，": ","})
+Summary = dict[str, Any]
+
+
+Line = Literal["project", "special", "other_development"]
+
+
+def _default_lines() -> dict[Line, list[str]]:
+    return {"project": ["其他运转类", "其他特定目标类"], "special": ["专项资金"], "other_development": ["其他事业发展性"]}
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["group"] = "group"
+    test: Literal["projects_vs_department", "task_vs_project"]
+    lines: dict[Line, list[str]] = Field(default_factory=_default_lines)
+    """Department line → the 项目类型 (prefixes) whose project budgets it must equal."""
+    tolerance: Decimal = Decimal(50)
+    """元 allowed per department line (a line shown to 0.01万元 can be off by 0.005万元 = 50元)."""
+    message: str
+    """Chinese. projects_vs_department: `{line}`, `{types}`, `{projects}`, `{department}`, `{difference}`,
+    `{count}`; task_vs_project: `{task}`, `{amount}`, `{budget}`, `{difference}`."""
+
+
+def normalize_name(text: str) -> str:
+    """A department, project or task name as compared across forms: no spaces, `任务1:` prefix dropped,
+    full-width brackets and quotes folded."""
+    return _TASK_PREFIX.sub("", _SPACES.sub("", text)).translate(_FOLD).strip(" .。,;；")
+
+
+def _loc(cell: Cell | None, form: AnyForm) -> list[int]:
+    span: Span | None = cell.span if cell is not None and cell.span is not None else form.span
+    return [span.line, span.column, span.end_line, span.end_column] if span else [1, 1, 1, 1]
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def summarize(params: Params, ctx: FormContext) -> Summary | None:
+    """What the group rules keep of one form (strings for numbers: small and picklable)."""
+    form = ctx.form
+    base: Summary = {"kind": form.kind, "path": form.path, "form": form_name(form), "year": form.budget_year,
+                     "loc": _loc(form.name, form)}
+    if isinstance(form, ProjectForm):
+        owner = form.department if form.department is not None and not form.department.is_empty \
+            else form.spending_unit
+        return {**base, "department": normalize_name(cell_text(owner)), "name": normalize_name(form_name(form)),
+                "type": normalize_name(cell_text(form.project_type)), "budget": _decimal(budget_yuan(form))}
+    assert isinstance(form, DepartmentForm)
+    lines = {key: {"value": _decimal(cell_number(getattr(form, key), "万元")), "loc": _loc(getattr(form, key), form)}
+             for key in LINE_LABELS}
+    tasks = [{"name": normalize_name(cell_text(task.name)), "shown": cell_text(task.name),
+              "amount": _decimal(cell_number(task.amount, "元")), "loc": _loc(task.amount or task.name, form)}
+             for task in [*form.tasks, *form.other_tasks] if task.name is not None and not task.name.is_empty]
+    return {**base, "department": normalize_name(form_name(form)), "lines": lines, "tasks": tasks}
+
+
+def _groups(summaries: Iterable[Summary]) -> Iterator[tuple[Summary, list[Summary]]]:
+    """Each department form with the project forms of the same department (and budget year, when known)."""
+    items = list(summaries)
+    for dept in items:
+        if dept["kind"] != "department" or not dept["department"]:
+            continue
+        projects = [p for p in items if p["kind"] == "project" and p["department"] == dept["department"]
+                    and (p["year"] is None or dept["year"] is None or p["year"] == dept["year"])]
+        if projects:
+            yield dept, projects
+
+
+def _finding(dept: Summary, loc: list[int], message: str, field: str) -> GroupFinding:
+    line, column, end_line, end_column = loc
+    return GroupFinding(path=dept["path"], form=dept["form"], message=message, field=field, line=line,
+                        column=column, end_line=end_line, end_column=end_column)
+
+
+def _matches(project_type: str, prefixes: list[str]) -> bool:
+    return any(normalize_name(prefix) in project_type for prefix in prefixes)
+
+
+def _projects_vs_department(params: Params, dept: Summary, projects: list[Summary]) -> Iterator[GroupFinding]:
+    if all(line["value"] is None for line in dept["lines"].values()):
+        return  # no budget table read: GL101's business
+    known = [p for p in projects if p["budget"] is not None and any(_matches(p["type"], t) for t in params.lines.values())]
+    unknown = sum((Decimal(p["budget"]) for p in projects if p not in known and p["budget"] is not None), Decimal(0))
+    if any(p["budget"] is None for p in projects):
+        unknown = Decimal("Infinity")  # a project without a readable budget could fill any line
+    for key, prefixes in params.lines.items():
+        line = dept["lines"][key]
+        stated = Decimal(line["value"] or 0) * WAN
+        mine = [p for p in known if _matches(p["type"], prefixes)]
+        total = sum((Decimal(p["budget"]) for p in mine), Decimal(0))
+        if total - params.tolerance <= stated <= total + unknown + params.tolerance:
+            continue
+        message = params.message.format(
+            line=LINE_LABELS[key], types="、".join(prefixes), projects=format_money(total), count=len(mine),
+            department=f"{format_wan(stated / WAN)}（{format_money(stated)}）",
+            difference=format_money(abs(stated - total)))
+        yield _finding(dept, line["loc"], message, LINE_LABELS[key])
+
+
+def _task_vs_project(params: Params, dept: Summary, projects: list[Summary]) -> Iterator[GroupFinding]:
+    budgets: dict[str, list[Decimal]] = {}
+    for project in projects:
+        if project["budget"] is not None and project["name"]:
+            budgets.setdefault(project["name"], []).append(Decimal(project["budget"]))
+    for task in dept["tasks"]:
+        found = budgets.get(task["name"])
+        if not found or task["amount"] is None:
+            continue
+        amount = Decimal(task["amount"])
+        if any(abs(amount - budget) <= TASK_TOLERANCE for budget in found):
+            continue
+        closest = min(found, key=lambda budget: abs(amount - budget))
+        message = params.message.format(task=task["shown"], amount=format_money(amount),
+                                        budget=format_money(closest), difference=format_money(abs(amount - closest)))
+        yield _finding(dept, task["loc"], message, "年度重点工作任务/" + task["shown"])
+
+
+def run_group(params: Params, summaries: Iterable[Summary]) -> Iterator[GroupFinding]:
+    for dept, projects in _groups(summaries):
+        if params.test == "projects_vs_department":
+            yield from _projects_vs_department(params, dept, projects)
+        else:
+            yield from _task_vs_project(params, dept, projects)
+
+
+def run(params: Params, ctx: FormContext) -> Iterator[Any]:
+    """Group rules find nothing on one form alone (the engine calls `summarize` and `run_group`)."""
+    return iter(())

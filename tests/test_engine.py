@@ -290,3 +290,27 @@ def test_group_kind_sees_every_form_of_the_run(tmp_path: Path, monkeypatch: pyte
     assert [d.model_dump() for d in serial.diagnostics] == [d.model_dump() for d in parallel.diagnostics]
     assert [(Path(d.path).name, d.message) for d in serial.diagnostics] == [
         (f"f{i}.yaml", "清溪镇党建办 有 4 张表") for i in range(3)]
+
+
+# -- goallint rules / rule ------------------------------------------------------------------------------------
+def test_rules_json_lists_every_rule_and_rule_explains_each() -> None:
+    result = CliRunner().invoke(main, ["rules", "--json"])
+    rows = json.loads(result.stdout)
+    all_rules = [rule for pack in bundled_packs() for rule in pack.rules]
+    assert [row["code"] for row in rows] == sorted(rule.code for rule in all_rules)
+    gl106 = next(row for row in rows if row["code"] == "GL106")
+    assert gl106["enabled"] is False and gl106["pack"] == "completeness"
+    for rule in all_rules:
+        explained = CliRunner().invoke(main, ["rule", rule.name])
+        assert explained.exit_code == 0
+        assert rule.doc.summary in explained.stdout and rule.doc.bad in explained.stdout
+    assert CliRunner().invoke(main, ["rule", "GL000"]).exit_code == 2
+
+
+def test_my_rules_carry_a_chinese_doc_and_basis() -> None:
+    for pack in bundled_packs():
+        if pack.pack not in ("input", "completeness", "structure"):
+            continue
+        for rule in pack.rules:
+            for text in (rule.doc.summary, rule.doc.why, rule.doc.bad, rule.doc.good, rule.doc.basis):
+                assert any("\u4e00" <= ch <= "\u9fff" for ch in text), f"{rule.code}: {text!r}"

@@ -152,6 +152,7 @@ def test_config_discovery_per_file_ignores_and_exclude(tmp_path: Path, monkeypat
 @pytest.mark.parametrize(("config", "key"), [
     ("selec: [GL1]\n", "selec"),
     ("select: [GL1, GL777]\n", "GL777"),
+    ("ignore: GL2,GL778\n", "ignore: unknown rule code, name or prefix 'GL778'"),
     ("severity: {GL208: loud}\n", "severity.GL208"),
     ("per-file-ignores: {'*.yaml': [nope]}\n", "per-file-ignores"),
     ("fail-on: sometimes\n", "fail-on"),

@@ -68,6 +68,8 @@ def build_engine(options: CheckOptions, config: Config, keep_lines: bool) -> Eng
     packs = list(load_packs(extra)) if extra else list(bundled_packs())
     rules = [rule for pack in packs for rule in pack.rules]
     origin = config.path or "config"
+    for key, tokens in (("extend-select", config.extend_select), ("ignore", config.ignore)):
+        expand(tokens, rules, f"{origin}: {key}")  # name the file and key of an unknown code
     cli_select = [t for t in (options.select or "").split(",") if t.strip()] if options.select else None
     cli_extend = [t for t in (options.extend_select or "").split(",") if t.strip()]
     cli_ignore = [t for t in (options.ignore or "").split(",") if t.strip()]

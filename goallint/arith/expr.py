@@ -73,7 +73,8 @@ def _syntax_error(source: str, exc: UnexpectedInput) -> ExprError:
         return ExprError(f"syntax error at column {column}: unexpected character {exc.char!r}")
     if isinstance(exc, UnexpectedToken):
         found = "end of expression" if exc.token.type == "$END" else repr(str(exc.token))
-        return ExprError(f"syntax error at column {column}: unexpected {found}")
+        hint = f" (the functions are {', '.join(sorted(LIST_FUNCTIONS | {'abs'}))})" if str(exc.token) == "(" else ""
+        return ExprError(f"syntax error at column {column}: unexpected {found}{hint}")
     return ExprError(f"syntax error at column {column}")
 
 

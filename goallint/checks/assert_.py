@@ -97,16 +97,14 @@ def cell_number(cell: Cell | None, unit: str) -> Decimal | None:
     return amount.value if amount.unit.base == "元" and unit == "元" else None
 
 
-def field_value(name: str, form: AnyForm, missing: Literal["skip", "zero"]) -> Decimal | list[Decimal] | None:
-    """The value of a field on a form (a list field skips unreadable items; GL503 reports those rows)."""
+def field_value(name: str, form: AnyForm) -> Decimal | list[Decimal] | None:
+    """The value of a field on a form, None when empty (a list field skips unreadable items: GL503's)."""
     spec = FIELDS[name]
     numbers = [cell_number(cell, spec.unit) for cell in spec.cells(form)]
     if spec.kind == "list":
         return [number for number in numbers if number is not None]
     present = [number for number in numbers if number is not None]
-    if not present:
-        return Decimal(0) if missing == "zero" and numbers else None
-    return sum(present, Decimal(0))
+    return sum(present, Decimal(0)) if present else None
 
 
 class Params(BaseModel):
@@ -167,7 +165,7 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
     if any(FIELDS[name].form != form.kind for name in expression.fields):
         return
     env: dict[str, Decimal | list[Decimal] | None] = {
-        name: field_value(name, form, params.missing) for name in set(expression.fields)}
+        name: field_value(name, form) for name in set(expression.fields)}
     if params.missing == "skip" and any(value is None for value in env.values()):
         return
     if not all(_side_fields(expression, env)):

@@ -27,7 +27,7 @@ from goallint.arith.readings import (
     resolve,
 )
 from goallint.checks.base import Column, Finding, FormContext, ResolvedIndicator, Selector
-from goallint.model import Cell, ProjectForm
+from goallint.model import AnyForm, Cell, ProjectForm
 from goallint.values.types import Qualitative, Text
 from goallint.values.units import is_money
 
@@ -119,7 +119,20 @@ def _counts(ctx: FormContext, column: Column) -> list[Count]:
     return out
 
 
+_last: list[tuple[AnyForm, Selector, Analysis]] = []
+"""The last form analysed: GL401–GL404 and GL407 run one after another on the same form."""
+
+
 def analyse(ctx: FormContext) -> Analysis:
+    """The analysis of the form for the current selector (computed once for consecutive rules)."""
+    if _last and _last[0][0] is ctx.form and _last[0][1] == ctx.where:
+        return _last[0][2]
+    analysis = _analyse(ctx)
+    _last[:] = [(ctx.form, ctx.where, analysis)]
+    return analysis
+
+
+def _analyse(ctx: FormContext) -> Analysis:
     """Resolve every standard in each column and judge the budget against all readings."""
     assert isinstance(ctx.form, ProjectForm)
     analysis = Analysis(budget_yuan(ctx.form))

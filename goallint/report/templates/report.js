@@ -5,6 +5,7 @@
   var RANK = { info: 1, warning: 2, error: 3 };
   var GRADE_ORDER = { "差": 0, "中": 1, "良": 2, "优": 3 };
   var nav = document.querySelector(".filters");
+  document.documentElement.classList.add("js");
   var all = function (selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); };
 
   function state() {
@@ -88,7 +89,13 @@
 
   nav.addEventListener("input", apply);
   nav.addEventListener("change", apply);
-  all("th[data-sort]").forEach(function (th) { th.addEventListener("click", function () { sortBy(th); }); });
+  all("th[data-sort]").forEach(function (th) {
+    th.tabIndex = 0;
+    th.addEventListener("click", function () { sortBy(th); });
+    th.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); sortBy(th); }
+    });
+  });
   document.addEventListener("click", function (event) {
     var target = event.target;
     if (!(target instanceof Element)) { return; }

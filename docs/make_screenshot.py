@@ -1,6 +1,7 @@
 """Make docs/report.png: the HTML report of the seed examples, shot in Debian's headless chromium.
 
-Usage: .venv/bin/python docs/make_screenshot.py [--html OUT.html] [--form NAME] [--height PX]
+Usage: .venv/bin/python docs/make_screenshot.py [PATH ...] [--html OUT.html] [--form NAME] [--height PX]
+(PATHs default to the seed files examples/*.txt.)
 Needs /usr/bin/chromium (apt-get install -y chromium fonts-noto-cjk) and the playwright package (test extra).
 """
 
@@ -17,9 +18,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 
-def build_report(html: Path) -> None:
-    """`goallint check examples/*.txt --format html -o HTML` (exit 1 just means findings)."""
-    seeds = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "examples").glob("*.txt"))
+def build_report(paths: list[str], html: Path) -> None:
+    """`goallint check PATHS --format html -o HTML` (exit 1 just means findings)."""
+    seeds = paths or sorted(str(p.relative_to(ROOT)) for p in (ROOT / "examples").glob("*.txt"))
     command = [sys.executable, "-m", "goallint.cli", "check", *seeds, "--format", "html", "-o", str(html), "--no-progress"]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode not in (0, 1) or not html.exists():
@@ -47,6 +48,7 @@ def shoot(html: Path, png: Path, form: str, height: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", help="Form files or folders (default: examples/*.txt).")
     parser.add_argument("--html", type=Path, help="Keep the report here (default: a temporary file).")
     parser.add_argument("--form", default="党建组织员工资补贴", help="Search for this form name before the shot.")
     parser.add_argument("--height", type=int, default=1500)
@@ -54,7 +56,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         html = args.html or Path(tmp) / "report.html"
-        build_report(html)
+        build_report(args.paths, html)
         shoot(html, args.out, args.form, args.height)
     print(f"wrote {args.out}")
 

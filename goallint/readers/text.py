@@ -1,9 +1,48 @@
-"""Reader scaffold for the text format; its issue replaces this module."""
+"""Read tab-separated text (forms extracted from PDFs): decode, split into located cells, assemble forms."""
 
 from __future__ import annotations
 
+from goallint.layout import assemble
+from goallint.layout.cells import located_cell
+from goallint.model import Cell
 from goallint.readers.base import ReadResult
+from goallint.readers.encoding import DecodeError, decode
+
+
+def split_rows(text: str) -> list[list[Cell]]:
+    """One row per line (`\\n`, a `\\r` before it is not part of the line), one cell per tab-separated field.
+
+    A cell's raw text is the field without surrounding whitespace; its span covers exactly that text, so
+    `text[span.start:span.end] == cell.raw`. A blank line is an empty row."""
+    rows: list[list[Cell]] = []
+    offset = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        body = line[:-1] if line.endswith("\r") else line
+        if not body or body.isspace():
+            rows.append([])
+        else:
+            cells = []
+            column = 0
+            for part in body.split("\t"):
+                raw = part.strip()
+                lead = len(part) - len(part.lstrip()) if raw else 0
+                cells.append(located_cell(raw, number, column + lead + 1, offset + column + lead))
+                column += len(part) + 1
+            rows.append(cells)
+        offset += len(line) + 1
+    return rows
 
 
 def read(data: bytes, path: str) -> ReadResult:
-    return ReadResult(path=path, problem=("GL001", "the text reader is not built yet"))
+    """Read one text file into forms. Never raises: GL002 when undecodable, GL001 when no form is found."""
+    try:
+        text, encoding = decode(data)
+    except DecodeError as exc:
+        return ReadResult(path=path, problem=("GL002", str(exc)))
+    if not text.strip():
+        return ReadResult(path=path, problem=("GL001", "the file is empty"), text=text, encoding=encoding)
+    forms = assemble(split_rows(text), path)
+    if not forms:
+        return ReadResult(path=path, problem=("GL001", "no 项目名称 or 部门名称 row and no form title found"),
+                          text=text, encoding=encoding)
+    return ReadResult(path=path, forms=forms, text=text, encoding=encoding)

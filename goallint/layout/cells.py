@@ -1,0 +1,34 @@
+"""Cell helpers for the assembler: part of a cell with its exact span, trimmed cells, fast construction."""
+
+from __future__ import annotations
+
+from goallint.model import Cell, Span
+
+
+def located_cell(raw: str, line: int, column: int, start: int) -> Cell:
+    """A one-line text cell at 1-based `line`/`column` and character offset `start` (no validation: hot path)."""
+    end = start + len(raw)
+    span = Span.model_construct(line=line, column=column, end_line=line, end_column=column + len(raw),
+                                start=start, end=end, sheet=None, ref=None)
+    return Cell.model_construct(raw=raw, span=span)
+
+
+def sub_cell(cell: Cell, begin: int, finish: int) -> Cell:
+    """The part `cell.raw[begin:finish]` as a cell of its own, its span narrowed to exactly that text.
+
+    Cells without character offsets (Excel: sheet and ref) keep their span: the part lives in that cell."""
+    raw = cell.raw[begin:finish]
+    span = cell.span
+    if span is None or span.start is None or span.line != span.end_line:
+        return Cell.model_construct(raw=raw, span=span)
+    return located_cell(raw, span.line, span.column + begin, span.start + begin)
+
+
+def trimmed(cell: Cell) -> Cell:
+    """The cell without surrounding whitespace (span shrunk to match); the cell itself when already trim."""
+    raw = cell.raw
+    stripped = raw.strip()
+    if len(stripped) == len(raw):
+        return cell
+    begin = len(raw) - len(raw.lstrip())
+    return sub_cell(cell, begin, begin + len(stripped))

@@ -1,0 +1,38 @@
+"""Detect a form's taxonomy profile from its own labels, and re-home 二级 cells carried under the wrong 一级."""
+
+from __future__ import annotations
+
+from goallint.layout.vocab import cell_key
+from goallint.model import AnyForm
+from goallint.profiles import get_profile, label_key
+
+_DG2019_LEVEL1 = frozenset(label_key(label) for label in ("预期产出指标", "效果指标"))
+_COST = label_key("成本指标")
+
+
+def detect_profile(form: AnyForm, two_sided: bool) -> str:
+    """`dg2019` (two-sided 中期/年度 table, 预期产出/效果), `legacy` (no 成本 一级), else `dg2025`.
+
+    Department forms are `dg2025` (the 部门整体 template) unless their table is the 2019 one."""
+    level1 = {cell_key(indicator.level1) for indicator in form.indicators if indicator.level1 is not None}
+    if two_sided or level1 & _DG2019_LEVEL1:
+        return "dg2019"
+    if form.kind == "department" or _COST in level1 or not form.indicators:
+        return "dg2025"
+    return "legacy"
+
+
+def repair_levels(form: AnyForm, own_level1: list[bool]) -> None:
+    """A carried-down 一级 that its 二级 cannot belong to (004: 服务对象满意度 under 效益) is dropped, so the
+    profile resolves the 一级 from the 二级; a 一级 written on the row itself is kept as written."""
+    if form.profile is None:
+        return
+    profile = get_profile(form.profile)
+    for indicator, own in zip(form.indicators, own_level1, strict=True):
+        if own or indicator.level1 is None or indicator.level2 is None:
+            continue
+        level1 = profile.level1_key(indicator.level1.raw)
+        level2 = cell_key(indicator.level2)
+        home = profile.level2_key(level2, level1) if level1 is not None else None
+        if home is not None and home[0] != level1:
+            indicator.level1 = None

@@ -1,0 +1,131 @@
+"""The assembler's label vocabulary (labels.yaml + the profiles' level labels), matched by `label_key`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from goallint.model import Cell
+from goallint.profiles import label_key, profiles
+
+FormKind = Literal["project", "department"]
+_YEAR = "{year}"
+
+
+@lru_cache(maxsize=65536)
+def key_of(raw: str) -> str:
+    """The label key of a cell's raw text (cached: the same labels repeat in every form)."""
+    return label_key(raw)
+
+
+def cell_key(cell: Cell | None) -> str:
+    return key_of(cell.raw) if cell is not None else ""
+
+
+def is_blank(cell: Cell | None) -> bool:
+    return cell is None or not cell.raw.strip()
+
+
+@dataclass
+class FieldIndex:
+    """Labels of one section of labels.yaml: exact keys, and `{year}` patterns that capture a year."""
+
+    exact: dict[str, str] = field(default_factory=dict)
+    patterns: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+
+    def add(self, name: str, labels: list[str]) -> None:
+        for label in labels:
+            if _YEAR in label:
+                body = re.escape(label_key(label.replace(_YEAR, "\0"))).replace("\\\x00", "\0")
+                self.patterns.append((re.compile("^" + body.replace("\0", r"(\d{4})") + "$"), name))
+            else:
+                self.exact[label_key(label)] = name
+
+    def match(self, key: str) -> tuple[str, int | None] | None:
+        """(field, year captured by a `{year}` label or None), or None when the key is no label here."""
+        name = self.exact.get(key)
+        if name is not None:
+            return name, None
+        for pattern, name in self.patterns:
+            found = pattern.match(key)
+            if found:
+                return name, int(found.group(1))
+        return None
+
+
+@dataclass
+class Vocabulary:
+    titles: dict[str, FormKind]
+    year_line: re.Pattern[str]
+    fields: dict[FormKind, FieldIndex]
+    structural: frozenset[str]
+    task_header: FieldIndex
+    indicator_header: FieldIndex
+    level1: frozenset[str]
+    level2: frozenset[str]
+
+    def title_kind(self, key: str) -> FormKind | None:
+        if len(key) > 60:
+            return None
+        for title, kind in self.titles.items():
+            if title in key:
+                return kind
+        return None
+
+    def field(self, kind: FormKind, key: str) -> tuple[str, int | None] | None:
+        return self.fields[kind].match(key) if key else None
+
+    def is_label(self, kind: FormKind, key: str) -> bool:
+        """A label of the form's kind, or a structural one: never a field's value."""
+        return bool(key) and (key in self.structural or self.fields[kind].match(key) is not None)
+
+    def is_level1(self, key: str) -> bool:
+        return key in self.level1
+
+    def is_level2(self, key: str) -> bool:
+        return key in self.level2
+
+
+def _load_yaml() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "labels.yaml").read_text(encoding="utf-8"))
+    return data
+
+
+def _index(section: dict[str, list[str]]) -> FieldIndex:
+    index = FieldIndex()
+    for name, labels in section.items():
+        index.add(name, labels)
+    return index
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """The vocabulary, loaded once."""
+    data = _load_yaml()
+    titles: dict[str, FormKind] = {}
+    for kind in ("project", "department"):
+        for title in data["titles"][kind]:
+            titles[label_key(title)] = kind
+    level1: set[str] = set()
+    level2: set[str] = set()
+    for profile in profiles().values():
+        for level in profile.level1.values():
+            level1.update(level.keys())
+        for children in profile.level2.values():
+            for level in children.values():
+                level2.update(level.keys())
+    return Vocabulary(
+        titles=dict(sorted(titles.items(), key=lambda item: -len(item[0]))),
+        year_line=re.compile(data["year_line"]),
+        fields={"project": _index(data["project"]), "department": _index(data["department"])},
+        structural=frozenset(label_key(label) for label in data["structural"]),
+        task_header=_index(data["task_header"]),
+        indicator_header=_index(data["indicator_header"]),
+        level1=frozenset(level1),
+        level2=frozenset(level2),
+    )

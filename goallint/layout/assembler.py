@@ -19,6 +19,8 @@ from goallint.model import AnyForm, Cell, DepartmentForm, ProjectForm, Span, Tas
 _SPLIT = re.compile(r"[:：]|\s+")
 _YEARS = re.compile(r"(\d{4})\s*年?\s*[-—–~至到]+\s*(\d{4})")
 _MARKUP = re.compile(r"<[^>]{0,80}>|[#*`$\\]|\s+")
+SECTION_KEY = "绩效"
+"""`绩效指标` as keyed: the indicator table's row label (also the cell a goal text gets pushed next to)."""
 GOALS = ("period_goal", "annual_goal")
 Item = tuple[str, int, Cell, str]
 """(kind, column, cell, field): kind `label` (field set), `text`, or `structural`."""
@@ -145,7 +147,7 @@ class Assembler:
         if builder.section == "indicators" and vocab.field(builder.kind, first_key) is None:
             builder.indicator_table().add_row(row)
             return
-        if first_key == "绩效" and not builder.pending_goals and len(filled) > 1:
+        if first_key == SECTION_KEY and not builder.pending_goals and len(filled) > 1:
             builder.section = "indicators"
             builder.indicator_table().add_row(row)
             return
@@ -167,7 +169,7 @@ class Assembler:
         if opener is not None:
             builder.section = opener
             cells = [(index, cell) for index, cell in enumerate(row) if index > filled[0][0]]
-        elif self.vocab.is_label("department", key) or key == "绩效":
+        elif self.vocab.is_label("department", key) or key == SECTION_KEY:
             return False
         else:
             cells = list(enumerate(row))
@@ -186,7 +188,7 @@ class Assembler:
                 builder.set_year(match[1])
                 items.append(("label", index, cell, match[0]))
                 continue
-            if key in self.vocab.structural:
+            if key in self.vocab.structural or key == SECTION_KEY:
                 items.append(("structural", index, cell, ""))
                 continue
             if position == 0 or items[-1][0] == "label":

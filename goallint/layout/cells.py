@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
 from goallint.model import Cell, Span
+
+Model = TypeVar("Model", bound=BaseModel)
+_SPAN_SET = frozenset(("line", "column", "end_line", "end_column", "start", "end"))
+_CELL_SET = frozenset(("raw", "span"))
+
+
+def _trusted(cls: type[Model], values: dict[str, Any], fields_set: frozenset[str]) -> Model:
+    """An instance from values known to be valid: what `model_construct` does, without its per-field loop
+    (the reader builds one Cell and one Span per field of every line; this is its hot path)."""
+    instance = cls.__new__(cls)
+    object.__setattr__(instance, "__dict__", values)
+    object.__setattr__(instance, "__pydantic_fields_set__", set(fields_set))
+    object.__setattr__(instance, "__pydantic_extra__", None)
+    object.__setattr__(instance, "__pydantic_private__", None)
+    return instance
 
 
 def located_cell(raw: str, line: int, column: int, start: int) -> Cell:
-    """A one-line text cell at 1-based `line`/`column` and character offset `start` (no validation: hot path)."""
-    end = start + len(raw)
-    span = Span.model_construct(line=line, column=column, end_line=line, end_column=column + len(raw),
-                                start=start, end=end, sheet=None, ref=None)
-    return Cell.model_construct(raw=raw, span=span)
+    """A one-line text cell at 1-based `line`/`column` and character offset `start`."""
+    length = len(raw)
+    span = _trusted(Span, {"line": line, "column": column, "end_line": line, "end_column": column + length,
+                           "start": start, "end": start + length, "sheet": None, "ref": None}, _SPAN_SET)
+    return _trusted(Cell, {"raw": raw, "span": span}, _CELL_SET)
 
 
 def sub_cell(cell: Cell, begin: int, finish: int) -> Cell:

@@ -14,7 +14,7 @@ from goallint.layout.vocab import Vocabulary, cell_key, is_blank
 from goallint.model import Cell, Indicator
 
 SECTION, L1, L2, NAME, PERIOD, ANNUAL, L2B, NAMEB = "section", "l1", "l2", "name", "period", "annual", "l2b", "nameb"
-_SHIFTS = range(-4, 5)
+_SHIFTS = sorted(range(-4, 5), key=abs)
 
 
 @dataclass(frozen=True)
@@ -89,17 +89,17 @@ class Reading:
         return self.cells.get(role)
 
 
-def _fit(row: list[Cell], layout: Layout, shift: int, vocab: Vocabulary) -> tuple[float, Reading] | None:
+Mark = tuple[int, Cell, str]
+"""A non-blank cell of a row: (index, cell, label key)."""
+
+
+def _fit(row: list[Cell], marks: list[Mark], layout: Layout, shift: int,
+         vocab: Vocabulary) -> tuple[float, Reading] | None:
     """The penalty of reading `row` with cell i in column i + shift, or None when the shift cannot be."""
     penalty = abs(shift) * 0.01
-    reading = Reading()
-    for index, cell in enumerate(row):
-        role = layout.roles.get(index + shift)
-        if is_blank(cell):
-            if role is not None:
-                reading.cells[role] = cell
-            continue
-        key = cell_key(cell)
+    roles = layout.roles
+    for index, _, key in marks:
+        role = roles.get(index + shift)
         if role is None:
             return None
         if role == SECTION and vocab.indicator_header.match(key) != ("section", None):
@@ -108,9 +108,10 @@ def _fit(row: list[Cell], layout: Layout, shift: int, vocab: Vocabulary) -> tupl
             if not vocab.is_level2(key):
                 return None
             penalty += 1
-        if role in (L2, L2B) and not vocab.is_level2(key):
+        if (role == L2 or role == L2B) and not vocab.is_level2(key):
             return None
-        reading.cells[role] = cell
+    reading = Reading({role: row[column - shift] for column, role in roles.items()
+                       if 0 <= column - shift < len(row)})
     name, period, annual = reading.get(NAME), reading.get(PERIOD), reading.get(ANNUAL)
     if is_blank(name) and not (is_blank(period) and is_blank(annual)):
         penalty += 3
@@ -153,12 +154,20 @@ def _in_order(row: list[Cell], vocab: Vocabulary) -> Reading:
 
 
 def read_row(row: list[Cell], layout: Layout, vocab: Vocabulary) -> Reading:
-    """Read one data row: the best-fitting shift against the layout, else in order."""
+    """Read one data row: the best-fitting shift against the layout (smallest first), else in order."""
+    marks = [(index, cell, cell_key(cell)) for index, cell in enumerate(row) if not is_blank(cell)]
+    if not marks:
+        return Reading()
+    first, last, width = marks[0][0], marks[-1][0], layout.width
     best: tuple[float, Reading] | None = None
     for shift in _SHIFTS:
-        fitted = _fit(row, layout, shift, vocab)
+        if first + shift < 0 or last + shift >= width:
+            continue
+        fitted = _fit(row, marks, layout, shift, vocab)
         if fitted is not None and (best is None or fitted[0] < best[0]):
             best = fitted
+            if best[0] < 0.5:
+                break  # no repair needed; a larger shift cannot do better
     return best[1] if best is not None else _in_order(row, vocab)
 
 

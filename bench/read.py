@@ -1,0 +1,49 @@
+"""Throughput of the text reader (decode + split + assemble) on a synthetic corpus in the seed layout, one core.
+
+Usage: .venv/bin/python bench/read.py [--forms 4000] [--seed 0] [--repeat 3]   (target: ≥ 2,000 forms/s)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import make_corpus  # noqa: E402
+
+from goallint.readers import read_bytes  # noqa: E402
+
+
+def run(forms: int, seed: int, repeat: int) -> float:
+    """The best forms/second over `repeat` passes (files read into memory first: disk is not measured)."""
+    with tempfile.TemporaryDirectory() as folder:
+        paths = make_corpus(forms, Path(folder), seed)
+        files = [(path.name, path.read_bytes()) for path in paths]
+    read_bytes(files[0][1], files[0][0])  # warm: vocabulary and profiles load once
+    best = 0.0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        count = sum(len(read_bytes(data, name).forms) for name, data in files)
+        elapsed = time.perf_counter() - started
+        best = max(best, count / elapsed)
+        print(f"{count} forms in {len(files)} files: {elapsed:.3f} s, {count / elapsed:,.0f} forms/s")
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--forms", type=int, default=4000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    best = run(args.forms, args.seed, args.repeat)
+    print(f"best: {best:,.0f} forms/s (target 2,000)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -7,6 +7,7 @@ codes must not.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,26 @@ def test_seed_expectation(file: str, form: str, code: str, must: bool) -> None:
         assert code not in codes, f"{code} wrongly reported on {form} ({file})"
 
 
+def _labelled(label: str, text: str) -> list[str]:
+    """Names in the cell after `label` on lines whose first cell is that label (markup stripped)."""
+    names = []
+    for line in text.splitlines():
+        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in line.split("\t")]
+        if cells and cells[0] == label:
+            names.append(next(c for c in cells[1:] if c))
+    return names
+
+
 def test_every_seed_form_is_read() -> None:
-    forms = report()["forms"]
-    assert report()["summary"]["files"] == 5
-    assert len([f for f in forms if f["form"]]) == 51
+    """Each 项目名称 row opens a project form, each 部门名称 row a department form: all 43 are read, by name."""
+    data = report()
+    assert data["summary"]["files"] == 5
+    expected = set()
+    for path in EXAMPLES.glob("*.txt"):
+        text = path.read_text("utf-8")
+        expected |= {(path.name, "project", n) for n in _labelled("项目名称", text)}
+        expected |= {(path.name, "department", n) for n in _labelled("部门名称", text)}
+    read = {(Path(f["path"]).name, f["kind"], f["form"]) for f in data["forms"] if f["form"]}
+    assert len(expected) == 43
+    assert read == expected
+    assert data["summary"]["forms"] == 43

@@ -90,10 +90,23 @@ def _groups(summaries: Iterable[Summary]) -> Iterator[tuple[Summary, list[Summar
     for dept in items:
         if dept["kind"] != "department" or not dept["department"]:
             continue
-        projects = [p for p in items if p["kind"] == "project" and p["department"] == dept["department"]
-                    and (p["year"] is None or dept["year"] is None or p["year"] == dept["year"])]
+        projects = _distinct([p for p in items if p["kind"] == "project" and p["department"] == dept["department"]
+                              and (p["year"] is None or dept["year"] is None or p["year"] == dept["year"])])
         if projects:
             yield dept, projects
+
+
+def _distinct(projects: list[Summary]) -> list[Summary]:
+    """One project read from several files (a .txt and its converted .yaml or .xlsx copy) counts once: copies
+    agree on name, type and budget. Same-named projects with different budgets are kept apart."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for project in projects:
+        key = (project["name"], project["type"], project["budget"]) if project["name"] else (id(project),)
+        if key not in seen:
+            seen.add(key)
+            out.append(project)
+    return out
 
 
 def _finding(dept: Summary, loc: list[int], message: str, field: str) -> GroupFinding:

@@ -13,11 +13,11 @@ _COST = label_key("成本指标")
 def detect_profile(form: AnyForm, two_sided: bool) -> str:
     """`dg2019` (two-sided 中期/年度 table, 预期产出/效果), `legacy` (no 成本 一级), else `dg2025`.
 
-    Department forms are `dg2025` (the 部门整体 template) unless their table is the 2019 one."""
+    A department form follows the same test: the 2024 部门整体 template (004) has no 成本 一级, the 2025 one has."""
     level1 = {cell_key(indicator.level1) for indicator in form.indicators if indicator.level1 is not None}
     if two_sided or level1 & _DG2019_LEVEL1:
         return "dg2019"
-    if form.kind == "department" or _COST in level1 or not form.indicators:
+    if _COST in level1 or not form.indicators:
         return "dg2025"
     return "legacy"
 

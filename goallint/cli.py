@@ -67,9 +67,11 @@ def main() -> None:
 @click.option("--profile", help="Force a taxonomy profile (dg2025, legacy, dg2019) instead of detecting one.")
 @click.option("--config", type=click.Path(dir_okay=False), help="Use this config file.")
 @click.option("--isolated", is_flag=True, help="Ignore all config files.")
-@click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes in place (text, YAML and JSON forms; workbooks are never rewritten), "
+              "then report the findings that remain.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply unsafe fixes (with --fix or --diff).")
-@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff without writing.")
+@click.option("--diff", is_flag=True, help="Print what the fixes would change as a unified diff and write nothing; "
+              "exit 1 if anything would change, else 0 (as ruff).")
 @click.option("--baseline", type=click.Path(dir_okay=False), help="Report only findings not recorded in FILE.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record the current findings in FILE.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel workers [default: the machine's cores].")
@@ -79,6 +81,8 @@ def check(paths: tuple[str, ...], **kwargs: object) -> None:
     """Lint the forms in PATHS (files and folders; `-` reads stdin).
 
     Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage or configuration error.
+    With --fix the status counts only the findings that remain; a file whose fixes cannot be written
+    stays unchanged and is reported as GL003 (fix-not-written).
     """
     from goallint.commands.check import run_check
 
@@ -96,23 +100,31 @@ def parse(values: tuple[str, ...], as_json: bool) -> None:
     sys.exit(run_parse(list(values), as_json))
 
 
+_CONFIG = click.option("--config", type=click.Path(dir_okay=False),
+                       help="Use this config file's packs (default: the goallint.yaml that `check` would find).")
+_ISOLATED = click.option("--isolated", is_flag=True, help="Ignore all config files: the bundled rules only.")
+
+
 @main.command("rules")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable list.")
-@click.option("--config", type=click.Path(dir_okay=False), help="Also list the rules of this config's packs.")
-def rules_command(as_json: bool, config: str | None) -> None:
-    """List every rule: code, name, severity, on/off, fixable, pack."""
+@_CONFIG
+@_ISOLATED
+def rules_command(as_json: bool, config: str | None, isolated: bool) -> None:
+    """List every rule: code, name, severity, on/off, fixable, pack (with the config's own packs)."""
     from goallint.commands.rules import run_rules
 
-    sys.exit(run_rules(as_json, config))
+    sys.exit(run_rules(as_json, config, isolated))
 
 
 @main.command("rule")
 @click.argument("code_or_name")
-def rule_command(code_or_name: str) -> None:
+@_CONFIG
+@_ISOLATED
+def rule_command(code_or_name: str, config: str | None, isolated: bool) -> None:
     """Explain one rule: summary, why, a failing and a passing example, fix safety, basis."""
     from goallint.commands.rules import run_rule
 
-    sys.exit(run_rule(code_or_name))
+    sys.exit(run_rule(code_or_name, config, isolated))
 
 
 @main.command()

@@ -10,15 +10,13 @@ from goallint.packs import PackError, Rule
 FIX_LABELS = {"none": "不可自动修复", "safe": "安全修复（--fix）", "unsafe": "不安全修复（--unsafe-fixes）"}
 
 
-def _load(config_path: str | None = None) -> list[Rule]:
-    from goallint.packs import bundled_packs, load_packs
+def _load(config_path: str | None = None, isolated: bool = False) -> list[Rule]:
+    """The bundled rules plus the packs of the config that `goallint check` would use (`--config`, else the
+    discovered goallint.yaml / pyproject.toml; `--isolated`: the bundled rules only)."""
+    from goallint.config import load_config
+    from goallint.packs import load_packs
 
-    if config_path is None:
-        packs = list(bundled_packs())
-    else:
-        from goallint.config import load_config
-
-        packs = list(load_packs(load_config(config_path).rule_paths()))
+    packs = load_packs(load_config(config_path, isolated).rule_paths())
     return sorted((rule for pack in packs for rule in pack.rules), key=lambda rule: rule.code)
 
 
@@ -27,12 +25,12 @@ def rule_row(rule: Rule) -> dict[str, str | bool]:
             "fixable": rule.doc.fix, "pack": rule.pack, "summary": rule.doc.summary}
 
 
-def run_rules(as_json: bool, config: str | None = None) -> int:
+def run_rules(as_json: bool, config: str | None = None, isolated: bool = False) -> int:
     """Print the rule list as a table (rich on a terminal, plain in a pipe) or JSON. Exit 2 on a bad pack."""
     from goallint.config import ConfigError
 
     try:
-        rules = _load(config)
+        rules = _load(config, isolated)
     except (PackError, ConfigError) as exc:
         print(f"goallint: error: {exc}", file=sys.stderr)
         return 2
@@ -78,10 +76,12 @@ def explain(rule: Rule) -> str:
     return "\n".join(parts) + "\n"
 
 
-def run_rule(code_or_name: str) -> int:
+def run_rule(code_or_name: str, config: str | None = None, isolated: bool = False) -> int:
+    from goallint.config import ConfigError
+
     try:
-        rules = _load()
-    except PackError as exc:
+        rules = _load(config, isolated)
+    except (PackError, ConfigError) as exc:
         print(f"goallint: error: {exc}", file=sys.stderr)
         return 2
     wanted = code_or_name.strip()

@@ -221,12 +221,6 @@ def test_nested_quantifiers_are_rejected(pattern: str) -> None:
 
 
 # -- the command ----------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("flag", [["--fix"], ["--diff"], ["--baseline", "b.json"], ["--write-baseline", "b.json"]])
-def test_later_features_are_a_clear_usage_error(tmp_path: Path, flag: list[str]) -> None:
-    status, _, err = check(*flag, str(write_form(tmp_path)))
-    assert status == 2 and "not available yet" in err
-
-
 def test_unreadable_and_formless_files_are_findings_not_crashes(tmp_path: Path) -> None:
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
     (tmp_path / "empty.yaml").write_text("forms: []\n", encoding="utf-8")

@@ -16,9 +16,10 @@ if TYPE_CHECKING:
     from goallint.config import Config
     from goallint.engine import Engine, Input
 
-SKIPPED_NAMES = {"goallint.yaml", ".goallint.yaml", ".pre-commit-config.yaml", ".pre-commit-hooks.yaml"}
-NOT_YET = {"fix": "--fix", "unsafe_fixes": "--unsafe-fixes", "diff": "--diff", "baseline": "--baseline",
-           "write_baseline": "--write-baseline"}
+SKIPPED_NAMES = {"goallint.yaml", ".goallint.yaml", ".pre-commit-config.yaml", ".pre-commit-hooks.yaml",
+                 "goallint-baseline.yaml", ".goallint-baseline.yaml"}
+"""Config and baseline files: never forms, skipped even when named on the command line (pre-commit names them)."""
+NOT_YET = {"fix": "--fix", "unsafe_fixes": "--unsafe-fixes", "diff": "--diff"}
 
 
 class CheckUsageError(Exception):
@@ -42,7 +43,7 @@ def gather(paths: list[str], exclude: list[str], stdin_filename: str | None) -> 
             continue
         root = Path(given)
         if not root.is_dir():
-            if not _excluded(given, exclude):
+            if not _excluded(given, exclude) and root.name not in SKIPPED_NAMES:
                 yield Input(given, root)
             continue
         found = []
@@ -121,6 +122,7 @@ def _progress(total: int, options: CheckOptions) -> tuple[Callable[[int], None] 
 
 
 def _run(options: CheckOptions) -> int:
+    from goallint import baseline
     from goallint.config import load_config
     from goallint.engine import default_jobs
     from goallint.grade import grade_forms
@@ -135,9 +137,12 @@ def _run(options: CheckOptions) -> int:
         if "html" not in RENDERERS:
             raise CheckUsageError("--format html is not available yet")
     config = load_config(options.config, options.isolated)
+    known = None if options.write_baseline else baseline.chosen(options.baseline, config)
     engine = build_engine(options, config, keep_lines=fmt == "full")
     engine.keep_forms = fmt == "html"  # only the html report shows the forms themselves
-    inputs = list(gather(options.paths, config.exclude, options.stdin_filename))
+    skip = baseline.not_forms(options.baseline, options.write_baseline, config)
+    inputs = [i for i in gather(options.paths, config.exclude, options.stdin_filename)
+              if i.path is None or i.path.resolve() not in skip]
     jobs = options.jobs or default_jobs(len(inputs))
     advance, stop = _progress(len(inputs), options)
     try:
@@ -146,6 +151,10 @@ def _run(options: CheckOptions) -> int:
         stop()
     for error in run.errors:
         print(f"goallint: {error}", file=sys.stderr)
+    if options.write_baseline:
+        return baseline.record(options.write_baseline, run)
+    if known is not None:
+        run = baseline.report(known, run, options.statistics)
     color = fmt == "full" and not options.output and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     grades = grade_forms(run, config.grade)
     text = render(fmt, run, RenderOptions(color=color, statistics=options.statistics, grades=grades))
@@ -162,13 +171,14 @@ def _run(options: CheckOptions) -> int:
 
 def run_check(options: CheckOptions) -> int:
     """Exit 0 (clean), 1 (findings at or above --fail-on) or 2 (usage, config, pack or internal error)."""
+    from goallint.baseline import BaselineError
     from goallint.config import ConfigError
     from goallint.engine import UsageError
     from goallint.packs import PackError
 
     try:
         return _run(options)
-    except (CheckUsageError, UsageError, ConfigError, PackError) as exc:
+    except (CheckUsageError, UsageError, ConfigError, PackError, BaselineError) as exc:
         print(f"goallint: error: {exc}", file=sys.stderr)
     except KeyboardInterrupt:
         print("goallint: interrupted", file=sys.stderr)

@@ -1,0 +1,204 @@
+"""Baselines: `--write-baseline` records the findings, `--baseline` (or `baseline:` in config) hides them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from test_engine import FORM as ENGINE_FORM
+
+from goallint.baseline import BaselineError, load
+from goallint.cli import main
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+SEED = EXAMPLES / "004_958330f20d319429.txt"
+
+FORM: dict[str, Any] = {  # test_engine's form with a vague quantity and a vague benefit (GL302, GL303)
+    **ENGINE_FORM, "annual_goal": "完成本年测试",
+    "indicators": [dict(ENGINE_FORM["indicators"][0], annual="若干"), *ENGINE_FORM["indicators"][1:3],
+                   dict(ENGINE_FORM["indicators"][3], name="群众获得感", annual="有效提升"),
+                   ENGINE_FORM["indicators"][4]],
+}
+
+
+def write_form(path: Path, form: dict[str, Any] | None = None, prefix: str = "") -> Path:
+    body = yaml.safe_dump({"forms": [form or FORM]}, allow_unicode=True, sort_keys=False)
+    path.write_text(prefix + body, encoding="utf-8")
+    return path
+
+
+def check(*args: str, isolated: bool = True) -> tuple[int, str, str]:
+    extra = ["--isolated"] if isolated else []
+    result = CliRunner().invoke(main, ["check", *extra, "--no-progress", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def found(*args: str, isolated: bool = True) -> list[tuple[str, str]]:
+    status, out, err = check("--format", "json", *args, isolated=isolated)
+    assert status in (0, 1), err
+    return [(d["code"], d["field"]) for d in json.loads(out)["diagnostics"]]
+
+
+def test_write_then_check_hides_every_recorded_finding(tmp_path: Path) -> None:
+    form = write_form(tmp_path / "form.yaml")
+    before = found(str(form))
+    assert ("GL302", "产出指标/数量指标/数量") in before and ("GL303", "效益指标/社会效益指标/群众获得感") in before
+    status, out, err = check("--write-baseline", str(tmp_path / "goallint-baseline.yaml"), str(form))
+    assert status == 0 and out == "" and f"wrote {len(before)} findings" in err
+    status, out, _ = check("--format", "concise", "--baseline", str(tmp_path / "goallint-baseline.yaml"), str(form))
+    assert status == 0 and "GL30" not in out
+
+
+def test_the_file_is_readable_sorted_yaml_keyed_without_lines(tmp_path: Path) -> None:
+    form = write_form(tmp_path / "form.yaml")
+    baseline = tmp_path / "b.yaml"
+    check("--write-baseline", str(baseline), str(form))
+    text = baseline.read_text(encoding="utf-8")
+    assert text.startswith("# goallint baseline") and "line" not in yaml.safe_load(text)["entries"][0]
+    entries = yaml.safe_load(text)["entries"]
+    assert {"path": "form.yaml", "form": "测试项目", "field": "效益指标/社会效益指标/群众获得感",
+            "code": "GL303", "text": "有效提升"} in entries
+    order = [(e["path"], e["form"], e["code"], e["field"], e.get("text", "")) for e in entries]
+    assert order == sorted(order)
+
+
+def test_moving_rows_keeps_the_baseline_and_a_new_finding_is_reported(tmp_path: Path) -> None:
+    form = write_form(tmp_path / "form.yaml")
+    baseline = tmp_path / "b.yaml"
+    check("--write-baseline", str(baseline), str(form))
+    moved = dict(FORM, indicators=[FORM["indicators"][i] for i in (1, 2, 0, 4, 3)])
+    moved["indicators"][0] = dict(moved["indicators"][0], level1="产出指标")
+    moved["indicators"][2] = {k: v for k, v in moved["indicators"][2].items() if k != "level1"}
+    write_form(form, moved, prefix="# moved rows\n\n\n")
+    assert found("--baseline", str(baseline), str(form)) == []
+    changed = dict(moved, indicators=[*moved["indicators"], {"level1": "效益指标", "level2": "社会效益指标",
+                                                             "name": "群众幸福感", "annual": "明显提高"}])
+    write_form(form, changed)
+    assert found("--baseline", str(baseline), str(form)) == [("GL303", "效益指标/社会效益指标/群众幸福感")]
+
+
+def test_text_seed_shifted_down_still_matches(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.txt"
+    shutil.copy(SEED, seed)
+    assert found(str(seed))
+    check("--write-baseline", str(tmp_path / "b.yaml"), str(seed))
+    seed.write_bytes(b"\n\n\n" + SEED.read_bytes())
+    assert found("--baseline", str(tmp_path / "b.yaml"), str(seed)) == []
+
+
+def test_counts_hide_that_many_identical_findings(tmp_path: Path) -> None:
+    same = {"level1": "效益指标", "level2": "社会效益指标", "name": "群众获得感", "period": "有效提升",
+            "annual": "有效提升"}
+    form = write_form(tmp_path / "form.yaml", dict(FORM, indicators=[*FORM["indicators"][:3], same]))
+    baseline = tmp_path / "b.yaml"
+    check("--write-baseline", str(baseline), str(form))
+    entry = next(e for e in yaml.safe_load(baseline.read_text(encoding="utf-8"))["entries"] if e["code"] == "GL303")
+    assert entry["count"] == 2
+    again = {k: v for k, v in same.items() if k not in ("level1", "level2")}
+    twice = dict(FORM, indicators=[*FORM["indicators"][:3], same, again])
+    write_form(form, twice)  # the same indicator again: two more identical findings, beyond the count
+    new = found("--baseline", str(baseline), str(form))
+    assert new.count(("GL303", "效益指标/社会效益指标/群众获得感")) == 2 and ("GL205", "效益指标/社会效益指标/群众获得感") in new
+
+
+def test_stale_entries_are_counted_and_listed_with_statistics(tmp_path: Path) -> None:
+    form = write_form(tmp_path / "form.yaml")
+    other = write_form(tmp_path / "other.yaml", dict(FORM, name="另一项目"))
+    baseline = tmp_path / "b.yaml"
+    check("--write-baseline", str(baseline), str(form), str(other))
+    fixed = dict(FORM, indicators=[dict(FORM["indicators"][0], annual="12次"), *FORM["indicators"][1:]])
+    write_form(form, fixed)
+    status, out, err = check("--format", "concise", "--baseline", str(baseline), str(form))
+    assert status == 0 and "1 stale entries" in err and "GL302" not in err  # only the files linted count
+    status, out, err = check("--statistics", "--format", "concise", "--baseline", str(baseline), str(form))
+    assert "form.yaml: 测试项目: 产出指标/数量指标/数量: GL302 “若干”" in err
+    assert "另一项目" not in err and "recorded findings not shown" in err
+
+
+def test_rewriting_gives_the_same_bytes(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.txt"
+    shutil.copy(SEED, seed)
+    write_form(tmp_path / "form.yaml")
+    baseline = tmp_path / "b.yaml"
+    check("--write-baseline", str(baseline), str(tmp_path))
+    first = baseline.read_bytes()
+    check("-j", "2", "--write-baseline", str(baseline), str(seed), str(tmp_path / "form.yaml"))
+    assert baseline.read_bytes() == first
+    assert load(baseline).counts  # what goallint writes, goallint reads
+
+
+def test_paths_are_relative_to_the_baseline_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "forms").mkdir()
+    (tmp_path / "ci").mkdir()
+    write_form(tmp_path / "forms" / "form.yaml")
+    monkeypatch.chdir(tmp_path / "forms")
+    check("--write-baseline", "../ci/b.yaml", "form.yaml")
+    assert {e["path"] for e in yaml.safe_load((tmp_path / "ci" / "b.yaml").read_text("utf-8"))["entries"]} \
+        == {"../forms/form.yaml"}
+    monkeypatch.chdir(tmp_path)
+    assert found("--baseline", "ci/b.yaml", "forms") == []
+
+
+def test_config_key_is_relative_to_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "forms").mkdir()
+    write_form(tmp_path / "forms" / "form.yaml")
+    (tmp_path / "goallint.yaml").write_text("baseline: goallint-baseline.yaml\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "forms")
+    status, _, err = check("form.yaml", isolated=False)
+    assert status == 2 and err.count("\n") == 1 and "goallint.yaml: baseline:" in err and "not found" in err
+    assert check("--write-baseline", "../goallint-baseline.yaml", ".", isolated=False)[0] == 0
+    assert found("form.yaml", isolated=False) == []
+    assert found("--isolated", "form.yaml", isolated=False)  # no config, no baseline
+    monkeypatch.chdir(tmp_path)  # the baseline and config files themselves are never linted as forms
+    assert found(".", isolated=False) == [] and found("goallint-baseline.yaml", "goallint.yaml", isolated=False) == []
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    (None, ": baseline file not found"),
+    ("entries: [\n", ":2: not valid YAML"),
+    ("- a\n", ":1: expected a mapping"),
+    ("entries: {}\n", ":1: entries: expected a list"),
+    ("goallint-baseline: 1\nentries:\n- {path: a.txt, code: GL401}\n- {path: a.txt}\n", ":4: entries[1]: missing key `code`"),
+    ("entries:\n- {path: a.txt, code: GL401, line: 3}\n", ":2: entries[0]: unknown key 'line'"),
+    ("entries:\n- {path: a.txt, code: GL401, count: 0}\n", ":2: entries[0].count: expected a whole number"),
+    ("entries:\n- {path: a.txt, code: [GL401]}\n", ":2: entries[0].code: expected a single value"),
+    ("goallint-baseline: 7\nentries: []\n", ":1: goallint-baseline: unsupported version"),
+    ("baseline: []\n", ":1: unknown key 'baseline'"),
+])
+def test_a_bad_baseline_is_one_line_naming_file_and_place(tmp_path: Path, text: str | None, where: str) -> None:
+    form = write_form(tmp_path / "form.yaml")
+    baseline = tmp_path / "b.yaml"
+    if text is not None:
+        baseline.write_text(text, encoding="utf-8")
+    status, out, err = check("--baseline", str(baseline), str(form))
+    assert status == 2 and out == "" and err.count("\n") == 1, err
+    assert f"{baseline}{where}" in err
+    with pytest.raises(BaselineError):
+        load(baseline)
+
+
+def test_an_empty_entry_list_hides_nothing(tmp_path: Path) -> None:
+    form = write_form(tmp_path / "form.yaml")
+    (tmp_path / "b.yaml").write_text("goallint-baseline: 1\nentries:\n", encoding="utf-8")
+    assert found("--baseline", str(tmp_path / "b.yaml"), str(form)) == found(str(form))
+
+
+def test_write_baseline_ignores_the_baseline_in_effect(tmp_path: Path) -> None:
+    form = write_form(tmp_path / "form.yaml")
+    baseline = tmp_path / "b.yaml"
+    check("--write-baseline", str(baseline), str(form))
+    first = baseline.read_bytes()
+    status, _, err = check("--baseline", str(baseline), "--write-baseline", str(baseline), str(form))
+    assert status == 0 and baseline.read_bytes() == first  # every finding recorded again, not only new ones
+
+
+def test_write_to_a_missing_folder_is_a_one_line_error(tmp_path: Path) -> None:
+    form = write_form(tmp_path / "form.yaml")
+    status, _, err = check("--write-baseline", str(tmp_path / "no" / "b.yaml"), str(form))
+    assert status == 2 and err.count("\n") == 1 and "cannot write the baseline" in err
+    assert list(tmp_path.iterdir()) == [form]

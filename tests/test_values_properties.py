@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Context, Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -79,3 +79,16 @@ def test_generated_magnitudes_fold_into_the_number(number: Decimal, magnitude: s
 def test_thousands_separators_are_read(number: int) -> None:
     value = parse_value(f"{number:,}元/年")
     assert isinstance(value, Quantity) and value.value == number
+
+
+@given(st.text("0123456789", min_size=1, max_size=80), st.sampled_from(["", "万", "亿", "万亿", "千"]),
+       st.text("0123456789", max_size=30))
+def test_long_numbers_keep_every_digit(whole: str, magnitude: str, fraction: str) -> None:
+    """Magnitudes shift the exponent exactly, and the contract string never rounds (no 28-digit context)."""
+    written = whole + ("." + fraction if fraction else "")
+    value = parse_value(f"{written}{magnitude}元")
+    assert isinstance(value, Quantity)
+    shift = {"": 0, "万": 4, "亿": 8, "万亿": 12, "千": 3}[magnitude]
+    assert value.value == Decimal(written).scaleb(shift, context=Context(prec=200))
+    contract = value.to_contract()["value"]
+    assert Decimal(contract) == value.value and "E" not in contract.upper()

@@ -101,8 +101,9 @@ class ValueTransformer(Transformer[Token, Any]):
             if not isinstance(child, Token):
                 unit = child
             elif child.type == "MAG":
-                for char in child:
-                    value *= MAGNITUDES[char]
+                for char in child:  # an exact shift of the exponent: no rounding however long the number
+                    sign, digits, exponent = value.as_tuple()
+                    value = Decimal((sign, digits, int(exponent) + MAGNITUDES[char].adjusted()))
             else:
                 noun = str(child).strip()
         return _Amount(value, unit, noun)

@@ -12,9 +12,7 @@ Comparator = Literal["=", ">=", "<=", ">", "<"]
 
 def canonical_decimal(number: Decimal) -> str:
     """`Decimal` as the contract's canonical string: no exponent, no trailing zeros after the point."""
-    if number == number.to_integral_value():
-        return str(number.quantize(Decimal(1)))
-    text = format(number.normalize(), "f")
+    text = format(number, "f")  # exact for any length (quantize/normalize would round to the context's 28 digits)
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 

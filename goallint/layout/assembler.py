@@ -17,6 +17,7 @@ from goallint.layout.vocab import FormKind, Vocabulary, cell_key, is_blank, key_
 from goallint.model import AnyForm, Cell, DepartmentForm, ProjectForm, Span, Task
 
 _SPLIT = re.compile(r"[:：]|\s+")
+_WAN_HEADING = re.compile(r"[（(]\s*万\s*元\s*[)）]")
 _YEARS = re.compile(r"(\d{4})\s*年?\s*[-—–~至到]+\s*(\d{4})")
 _MARKUP = re.compile(r"<[^>]{0,80}>|[#*`$\\]|\s+")
 SECTION_KEY = "绩效"
@@ -243,7 +244,11 @@ class Assembler:
             if value is not None:
                 builder.set_field(name, value)
                 if name in ("budget", "period_budget"):
-                    builder.units[name] = "万元" if "万元" in "".join(cell.raw.split()) else "元"
+                    # the unit is in the label (`预算金额（万元）`) or in a heading cell before it on the row
+                    # (`项目资金(万元) ⇥ 年度资金总额 ⇥ 120`)
+                    wan = "万元" in "".join(cell.raw.split()) or any(
+                        _WAN_HEADING.search(item[2].raw) for item in items[:position])
+                    builder.units[name] = "万元" if wan else "元"
         texts = [(index, cell) for position, (kind, index, cell, _) in enumerate(items)
                  if kind == "text" and position not in consumed]
         if texts and builder.pending_goals:
@@ -292,9 +297,10 @@ def _squeeze(raw: str) -> str:
 
 
 def _is_form(builder: FormBuilder) -> bool:
-    """A builder that found a name or any field beyond its title (a lone title line is no form)."""
-    return bool(builder.fields) or (builder.table is not None and bool(builder.table.indicators)) or \
-        bool(builder.tasks)
+    """A builder that found a name or any field beyond its title and goals (a lone title line, or a goal table
+    of another kind of document, is no form: the file then gets GL001)."""
+    return any(name not in GOALS for name in builder.fields) or \
+        (builder.table is not None and bool(builder.table.indicators)) or bool(builder.tasks)
 
 
 def assemble(rows: list[list[Cell]], path: str) -> list[AnyForm]:

@@ -147,5 +147,14 @@ def schema(of_rules: bool) -> None:
     sys.exit(run_schema(of_rules))
 
 
+@main.command()
+@click.option("--force", is_flag=True, help="Replace an existing goallint.yaml.")
+def init(force: bool) -> None:
+    """Write a commented starter goallint.yaml into the current folder (refuses to overwrite one)."""
+    from goallint.commands.init import run_init
+
+    sys.exit(run_init(force))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -17,10 +17,10 @@ _PARENS = re.compile(r"[（(][^（）()]{0,40}[）)]")
 
 
 def label_key(text: str) -> str:
-    """A label as matched against vocabularies: no spaces, no markup, no parenthetical note, no trailing 指标."""
+    """A label as matched against vocabularies: no spaces, no markup, no parenthetical note, no trailing colon or 指标."""
     key = _MARKUP.sub("", text)
     key = _PARENS.sub("", key)
-    key = key.replace("（", "").replace("）", "").replace("(", "").replace(")", "")
+    key = key.replace("（", "").replace("）", "").replace("(", "").replace(")", "").rstrip("：:")
     while key.endswith("指标"):
         key = key[: -len("指标")]
     return key

@@ -59,3 +59,36 @@ def test_the_arithmetic_of_another_layout_adds_up(tmp_path: Path) -> None:
 def test_a_goal_table_alone_is_no_form(tmp_path: Path) -> None:
     found = lint(tmp_path, "goals.txt", "实施期目标\t本年度目标\n完成建设\t完成一期\n")
     assert [d["code"] for d in found] == ["GL001"]
+
+
+COUNTY = """项目支出绩效目标表
+（2024年度）
+项目名称\t乡村道路养护
+主管部门及代码\t某县交通运输局\t实施单位\t某县公路中心
+项目资金\t年度资金总额：\t500000
+年度总体目标\t实施期目标\t本年度目标
+\t完成道路养护100公里\t完成养护50公里
+绩效指标\t一级指标\t二级指标\t三级指标\t绩效标准\t年度指标值
+\t产出指标\t数量指标\t养护里程\t>=50公里\t50公里
+\t\t质量指标\t养护合格率\t≥95%\t≥95%
+\t\t时效指标\t完成时间\t2024年12月底前\t2024年12月底前
+\t\t成本指标\t每公里养护成本\t<=10000元/公里\t10000元/公里
+\t效益指标\t社会效益\t通行条件\t明显改善\t明显改善
+\t满意度指标\t服务对象满意度\t群众满意度\t>=85%\t85%
+"""
+
+
+def test_labels_with_colons_sub_labelled_goals_and_a_standard_column() -> None:
+    form = read_bytes(COUNTY.encode(), "county.txt").forms[0]
+    assert isinstance(form, ProjectForm)
+    assert form.department is not None and form.department.raw == "某县交通运输局"
+    assert budget_yuan(form) == Decimal(500_000)
+    assert form.period_goal is not None and form.period_goal.raw == "完成道路养护100公里"
+    assert form.annual_goal is not None and form.annual_goal.raw == "完成养护50公里"
+    cost = next(i for i in form.indicators if i.name is not None and i.name.raw == "每公里养护成本")
+    assert cost.period_value is not None and cost.period_value.raw == "<=10000元/公里"
+
+
+def test_the_county_form_holds_no_error(tmp_path: Path) -> None:
+    found = lint(tmp_path, "county.txt", COUNTY)
+    assert {d["severity"] for d in found} <= {"warning", "info"}, found  # 10000元/公里 × 50公里 = 500,000

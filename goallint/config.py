@@ -57,6 +57,12 @@ class Config(BaseModel):
         base = Path(self.path).parent if self.path else Path.cwd()
         return [base / entry for entry in self.rules]
 
+    def pack_files(self) -> set[Path]:
+        """The config's own rule pack files, resolved: `goallint check` walking a folder never lints them as forms."""
+        from goallint.packs import pack_files
+
+        return {path.resolve() for path in pack_files(self.rule_paths())}
+
 
 def _normalise(data: dict[str, Any]) -> dict[str, Any]:
     out = dict(data)

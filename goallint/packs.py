@@ -147,7 +147,8 @@ def parse_pack(data: Any, shared_vocabularies: dict[str, list[str]] | None = Non
     return Pack(pack=head.pack, path=path, vocabularies=head.vocabularies, rules=rules)
 
 
-def _pack_files(paths: Iterable[Path]) -> list[Path]:
+def pack_files(paths: Iterable[Path]) -> list[Path]:
+    """The pack files among `paths` (a folder stands for its *.yaml / *.yml files)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -176,7 +177,7 @@ def load_packs(extra: Sequence[Path] = ()) -> list[Pack]:
     Vocabularies are shared: a later pack extends a list of the same name. Codes and names are unique
     across all packs.
     """
-    files = _pack_files([rules_dir()]) + _pack_files(extra)
+    files = pack_files([rules_dir()]) + pack_files(extra)
     raw = [(path, _read_yaml(path)) for path in files]
     vocabularies: dict[str, list[str]] = {}
     for _path, data in raw:  # every vocabulary is visible to every pack

@@ -41,3 +41,11 @@ def test_rule_and_rules_see_the_config_packs() -> None:
     assert {"GL801", "GL802"} <= {row["code"] for row in json.loads(listed.stdout)}
     isolated = runner.invoke(main, ["rule", "GL801", "--isolated"])
     assert isolated.exit_code == 2 and "unknown rule" in isolated.stderr
+
+
+def test_walking_the_repository_skips_its_own_rule_packs() -> None:
+    """docs/bureau/packs/bureau.yaml is a .yaml file in the walked folder, but it is the config's pack, no form."""
+    result = CliRunner().invoke(main, ["check", "--no-progress", "--format", "json", "."])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    data = json.loads(result.stdout)
+    assert data["summary"]["files"] == 0 and data["diagnostics"] == []

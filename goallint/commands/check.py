@@ -140,7 +140,7 @@ def _run(options: CheckOptions) -> int:
     known = None if options.write_baseline else baseline.chosen(options.baseline, config)
     engine = build_engine(options, config, keep_lines=fmt == "full")
     engine.keep_forms = fmt == "html"  # only the html report shows the forms themselves
-    skip = baseline.not_forms(options.baseline, options.write_baseline, config)
+    skip = baseline.not_forms(options.baseline, options.write_baseline, config) | config.pack_files()
     inputs = [i for i in gather(options.paths, config.exclude, options.stdin_filename)
               if i.path is None or i.path.resolve() not in skip]
     jobs = options.jobs or default_jobs(len(inputs))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -66,7 +66,7 @@ class ResolvedIndicator:
     level2: str | None
     index: int
 
-    @property
+    @cached_property
     def name(self) -> str:
         return cell_text(self.indicator.name)
 
@@ -143,6 +143,7 @@ class FormContext:
         return "quantity_level" in wanted and self.profile.is_quantity_level(item.level1, item.level2)
 
 
+@lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """Normalised indicator-name key used for comparisons (see `profiles.label_key`)."""
     return label_key(text)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 if TYPE_CHECKING:
+    from goallint.cli import CheckOptions
     from goallint.config import Config
     from goallint.engine import RunReport
     from goallint.model import Diagnostic
@@ -263,6 +264,14 @@ def chosen(option: str | None, config: Config) -> Baseline | None:
     """The baseline in effect, loaded and checked (`BaselineError` for a bad one), or None."""
     found = in_effect(option, config)
     return load(*found) if found is not None else None
+
+
+def prepare(options: CheckOptions, config: Config) -> Baseline | None:
+    """The baseline to apply, loaded before linting; None when there is none or `--write-baseline` replaces it.
+    `--write-baseline` with `--diff` is a usage error (a diff writes nothing, so it would record nothing)."""
+    if options.write_baseline and options.diff:
+        raise BaselineError("--write-baseline cannot be combined with --diff (use it with --fix, or alone)")
+    return None if options.write_baseline else chosen(options.baseline, config)
 
 
 def not_forms(option: str | None, write: str | None, config: Config) -> set[Path]:

@@ -202,3 +202,10 @@ def test_write_to_a_missing_folder_is_a_one_line_error(tmp_path: Path) -> None:
     status, _, err = check("--write-baseline", str(tmp_path / "no" / "b.yaml"), str(form))
     assert status == 2 and err.count("\n") == 1 and "cannot write the baseline" in err
     assert list(tmp_path.iterdir()) == [form]
+
+
+def test_write_baseline_with_diff_is_a_usage_error(tmp_path: Path) -> None:
+    form = write_form(tmp_path / "form.yaml")
+    status, out, err = check("--diff", "--write-baseline", str(tmp_path / "b.yaml"), str(form))
+    assert status == 2 and out == "" and "--diff" in err and err.count("\n") == 1
+    assert not (tmp_path / "b.yaml").exists()

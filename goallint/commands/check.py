@@ -137,7 +137,7 @@ def _run(options: CheckOptions) -> int:
         if "html" not in RENDERERS:
             raise CheckUsageError("--format html is not available yet")
     config = load_config(options.config, options.isolated)
-    known = None if options.write_baseline else baseline.chosen(options.baseline, config)
+    known = baseline.prepare(options, config)
     engine = build_engine(options, config, keep_lines=fmt == "full")
     engine.keep_forms = fmt == "html"  # only the html report shows the forms themselves
     skip = baseline.not_forms(options.baseline, options.write_baseline, config) | config.pack_files()

@@ -175,6 +175,10 @@ class Engine:
                                                      message=reason, path=result.path))
         for form in result.forms:
             report.diagnostics.extend(self._lint_form(form, result.path, ignored, report))
+        if any(d.fix is not None for d in report.diagnostics):  # report only fixes `--fix` can apply
+            from goallint.fixer import drop_unfit_fixes
+
+            drop_unfit_fixes(result, report.diagnostics)
         if self.keep_forms:
             report.source_forms = list(result.forms)
         if self.keep_lines and result.text is not None:

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 SKIPPED_NAMES = {"goallint.yaml", ".goallint.yaml", ".pre-commit-config.yaml", ".pre-commit-hooks.yaml",
                  "goallint-baseline.yaml", ".goallint-baseline.yaml"}
 """Config and baseline files: never forms, skipped even when named on the command line (pre-commit names them)."""
-NOT_YET = {"fix": "--fix", "unsafe_fixes": "--unsafe-fixes", "diff": "--diff"}
 
 
 class CheckUsageError(Exception):
@@ -128,9 +127,6 @@ def _run(options: CheckOptions) -> int:
     from goallint.grade import grade_forms
     from goallint.report import RenderOptions, render
 
-    for key, flag in NOT_YET.items():
-        if getattr(options, key):
-            raise CheckUsageError(f"{flag} is not available yet")
     fmt = choose_format(options)
     if fmt == "html":
         from goallint.report import RENDERERS
@@ -151,6 +147,12 @@ def _run(options: CheckOptions) -> int:
         stop()
     for error in run.errors:
         print(f"goallint: {error}", file=sys.stderr)
+    fixes = None
+    if options.fix or options.diff:
+        from goallint.fixer import apply_fixes, summary
+        run, fixes, done = apply_fixes(engine, inputs, run, options, jobs)
+        if done is not None:
+            return done
     if options.write_baseline:
         return baseline.record(options.write_baseline, run)
     if known is not None:
@@ -163,6 +165,8 @@ def _run(options: CheckOptions) -> int:
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
+    if fixes is not None and fmt in ("full", "concise"):
+        sys.stderr.write(summary(fixes, run, diff=False))
     fail_on = options.fail_on or config.fail_on or "error"
     if fail_on == "never":
         return 0

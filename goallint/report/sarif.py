@@ -13,7 +13,7 @@ from goallint.report import RenderOptions
 
 if TYPE_CHECKING:
     from goallint.engine import RunReport
-    from goallint.model import Diagnostic
+    from goallint.model import Diagnostic, Fix
     from goallint.packs import Rule
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -53,6 +53,15 @@ def _rule(rule: Rule) -> dict[str, Any]:
     }
 
 
+def _fix(fix: Fix, path: str) -> dict[str, Any]:
+    """SARIF's `fix`: one artifactChange whose replacements delete each edit's region and insert its content."""
+    replacements = [{"deletedRegion": {"startLine": e.line, "startColumn": e.column, "endLine": e.end_line,
+                                       "endColumn": e.end_column},
+                     "insertedContent": {"text": e.content}} for e in fix.edits]
+    return {"description": {"text": f"{fix.message}（{fix.applicability}）"},
+            "artifactChanges": [{"artifactLocation": {"uri": artifact_uri(path)}, "replacements": replacements}]}
+
+
 def _result(d: Diagnostic, index: dict[str, int]) -> dict[str, Any]:
     region = {"startLine": max(d.line, 1), "startColumn": max(d.column, 1),
               "endLine": max(d.end_line, d.line, 1), "endColumn": max(d.end_column, 1)}
@@ -65,6 +74,8 @@ def _result(d: Diagnostic, index: dict[str, int]) -> dict[str, Any]:
     }
     if d.code in index:
         result["ruleIndex"] = index[d.code]
+    if d.fix is not None and d.fix.edits:
+        result["fixes"] = [_fix(d.fix, d.path)]
     if d.field:
         result["properties"] = {"form": d.form, "field": d.field}
     return result

@@ -10,7 +10,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from goallint.resources import rules_dir
+from goallint.resources import load_yaml, rules_dir
 
 _MARKUP = re.compile(r"<[^>]{0,80}>|[#*`$\\]|\s+")
 _PARENS = re.compile(r"[（(][^（）()]{0,40}[）)]")
@@ -85,7 +85,7 @@ class ProfileError(ValueError):
 
 def load_profile_file(path: Path) -> Profile:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
         return Profile.model_validate(data)
     except (OSError, yaml.YAMLError) as exc:
         raise ProfileError(f"{path}: {exc}") from exc

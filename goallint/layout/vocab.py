@@ -8,10 +8,9 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from goallint.model import Cell
 from goallint.profiles import label_key, profiles
+from goallint.resources import load_yaml
 
 FormKind = Literal["project", "department"]
 _YEAR = "{year}"
@@ -92,7 +91,7 @@ class Vocabulary:
 
 
 def _load_yaml() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load((Path(__file__).parent / "labels.yaml").read_text(encoding="utf-8"))
+    data: dict[str, Any] = load_yaml((Path(__file__).parent / "labels.yaml").read_text(encoding="utf-8"))
     return data
 
 

@@ -7,11 +7,10 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any, NamedTuple
 
-import yaml
 from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError
 
-from goallint.resources import grammar_path
+from goallint.resources import grammar_path, load_yaml, parser_cache
 from goallint.values.types import (
     Bound,
     Compound,
@@ -52,7 +51,7 @@ class Vocabulary(NamedTuple):
 @cache
 def vocabulary() -> Vocabulary:
     """Load grammar/vocabulary.yaml once."""
-    data = yaml.safe_load(grammar_path("vocabulary.yaml").read_text(encoding="utf-8")) or {}
+    data = load_yaml(grammar_path("vocabulary.yaml").read_text(encoding="utf-8")) or {}
     vague = tuple(sorted({str(word) for word in data.get("vague", [])}, key=len, reverse=True))
     return Vocabulary(vague, frozenset(str(word) for word in data.get("known", [])),
                       int(data.get("max_qualitative_chars", 16)), int(data.get("max_qualitative_list_chars", 12)))
@@ -216,6 +215,7 @@ def parser() -> Lark:
         lexer="contextual",
         transformer=ValueTransformer(),
         maybe_placeholders=False,
+        cache=parser_cache("value.lark"),
     )
 
 

@@ -209,3 +209,27 @@ def test_write_baseline_with_diff_is_a_usage_error(tmp_path: Path) -> None:
     status, out, err = check("--diff", "--write-baseline", str(tmp_path / "b.yaml"), str(form))
     assert status == 2 and out == "" and "--diff" in err and err.count("\n") == 1
     assert not (tmp_path / "b.yaml").exists()
+
+
+def test_workbook_rows_moved_down_still_match(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.cell_range import CellRange
+
+    shutil.copy(EXAMPLES / "excel" / "example.xlsx", tmp_path / "forms.xlsx")
+    check("--write-baseline", str(tmp_path / "b.yaml"), str(tmp_path / "forms.xlsx"))
+    entries = yaml.safe_load((tmp_path / "b.yaml").read_text(encoding="utf-8"))["entries"]
+    assert {"path": "forms.xlsx", "form": "党建组织员工资补贴", "field": "批复表!成本指标/经济成本指标/支出标准",
+            "code": "GL401", "text": "10.3万元/人/年"} in entries  # the sheet kept, the cell reference not
+    book = load_workbook(tmp_path / "forms.xlsx")
+    sheet = book.worksheets[0]
+    merged = [CellRange(str(r)) for r in sheet.merged_cells.ranges]
+    for cells in merged:
+        sheet.unmerge_cells(cells.coord)
+    sheet.move_range(f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}", rows=3)
+    for cells in merged:
+        cells.shift(row_shift=3)
+        sheet.merge_cells(cells.coord)
+    book.save(tmp_path / "forms.xlsx")
+    assert ("GL401", "批复表!F19 成本指标/经济成本指标/支出标准") in found(str(tmp_path / "forms.xlsx"))
+    assert found("--baseline", str(tmp_path / "b.yaml"), str(tmp_path / "forms.xlsx")) == []

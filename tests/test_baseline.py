@@ -233,3 +233,21 @@ def test_workbook_rows_moved_down_still_match(tmp_path: Path) -> None:
     book.save(tmp_path / "forms.xlsx")
     assert ("GL401", "批复表!F19 成本指标/经济成本指标/支出标准") in found(str(tmp_path / "forms.xlsx"))
     assert found("--baseline", str(tmp_path / "b.yaml"), str(tmp_path / "forms.xlsx")) == []
+
+
+def test_fix_then_record_and_fix_what_the_baseline_holds(tmp_path: Path) -> None:
+    marked = dict(FORM, indicators=[*FORM["indicators"][:1], dict(FORM["indicators"][1], annual="$\\geq 95\\%$"),
+                                    *FORM["indicators"][2:]])
+    form = write_form(tmp_path / "form.yaml", marked)
+    assert ("GL901", "产出指标/质量指标/验收合格率") in found(str(form))
+    baseline = tmp_path / "b.yaml"
+    status, _, err = check("--fix", "--write-baseline", str(baseline), str(form))  # fixes first, then records
+    assert status == 0 and "≥95%" in form.read_text(encoding="utf-8")
+    codes = {e["code"] for e in yaml.safe_load(baseline.read_text(encoding="utf-8"))["entries"]}
+    assert "GL901" not in codes and {"GL302", "GL303"} <= codes
+
+    write_form(form, marked)
+    check("--write-baseline", str(baseline), str(form))  # the markup recorded, then fixed all the same
+    status, out, err = check("--fix", "--format", "concise", "--baseline", str(baseline), str(form))
+    assert status == 0 and "≥95%" in form.read_text(encoding="utf-8") and "GL30" not in out
+    assert "1 stale entries" in err

@@ -2,7 +2,7 @@
 
 pre-commit installs this checkout the way `pre-commit try-repo` does: HEAD plus the staged and modified
 tracked files, committed in a shadow clone (so uncommitted work is tried, new untracked files are not).
-One hook environment is built (a pip install, ~20 s) and shared by every commit of the test.
+One hook environment is built (a pip install, 15-35 s) and shared by both hooks and every commit.
 """
 
 from __future__ import annotations
@@ -49,26 +49,32 @@ def commit(env: dict[str, str], repo: Path, *paths: str) -> subprocess.Completed
     return run(env, repo, "git", "-c", "commit.gpgsign=false", "commit", "-m", "forms")
 
 
-def test_the_goallint_hook_refuses_a_form_with_an_error_and_accepts_a_clean_one(tmp_path: Path) -> None:
+def test_the_hooks_refuse_a_form_with_an_error_fix_markup_and_accept_a_clean_form(tmp_path: Path) -> None:
     env = environment(tmp_path / "pre-commit-home")
     rev = shadow_of_this_checkout(env, tmp_path / "goallint")
     repo = tmp_path / "forms"
     repo.mkdir()
     run(env, repo, "git", "init", "-q").check_returncode()
     (repo / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {tmp_path / 'goallint'}\n    rev: {rev}\n    hooks:\n      - id: goallint\n",
+        f"repos:\n  - repo: {tmp_path / 'goallint'}\n    rev: {rev}\n    hooks:\n      - id: goallint-fix\n"
+        "      - id: goallint\n",
         encoding="utf-8")
     run(env, repo, sys.executable, "-m", "pre_commit", "install").check_returncode()
     (repo / "goallint.yaml").write_text("fail-on: error\n", encoding="utf-8")  # a config file: not a form
     (repo / "notes.md").write_text("not a form\n", encoding="utf-8")
     form = repo / "党建.yaml"
-    shutil.copy(SEED, form)
+    marked = SEED.read_text(encoding="utf-8").replace("工作考核达标率, period: ≥95%, annual: ≥95%",
+                                                      "工作考核达标率, period: ≥95%, annual: $\\geq 95\\%$")
+    assert marked != SEED.read_text(encoding="utf-8")
+    form.write_text(marked, encoding="utf-8")
 
     refused = commit(env, repo, ".")
     output = refused.stdout + refused.stderr
     assert refused.returncode != 0, output
     assert "goallint" in output and "Failed" in output
     assert "党建.yaml:21:80: GL401 [error]" in output and "1 个文件" in output  # only the form was linted
+    assert "files were modified by this hook" in output  # goallint-fix rewrote the markup in place
+    assert form.read_text(encoding="utf-8") == SEED.read_text(encoding="utf-8")
     assert run(env, repo, "git", "rev-parse", "--verify", "-q", "HEAD").returncode != 0  # nothing committed
 
     form.write_text(SEED.read_text(encoding="utf-8").replace("budget: 1893200", "budget: 2369000"),

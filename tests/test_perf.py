@@ -31,3 +31,25 @@ def test_parser_cache_written_reused_and_rebuilt_when_broken(tmp_path: Path) -> 
         f.write_bytes(b"not a cache\n" + os.urandom(64))
     assert _run(PARSE, str(cache)) == fresh  # a broken cache file is rebuilt, not an error
     assert all(f.read_bytes()[:11] != b"not a cache" for f in files)
+
+
+def test_parallel_runs_over_a_generated_corpus_match_the_serial_run(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from corpus import make_corpus
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    paths = make_corpus(60, tmp_path / "corpus", seed=7)
+    assert len(paths) > 8  # enough files for chunks to reach both workers
+    outputs = {}
+    for jobs in ("1", "2", "3"):
+        for fmt in ("json", "full"):
+            out = tmp_path / f"report-{jobs}.{fmt}"
+            done = subprocess.run([sys.executable, "-m", "goallint.cli", "check", "--isolated", "--no-progress",
+                                   "-j", jobs, "--format", fmt, "-o", str(out), str(tmp_path / "corpus")],
+                                  capture_output=True, text=True, cwd=ROOT)
+            assert done.returncode == 1, done.stderr  # the seeds' problems are in the corpus
+            outputs[jobs, fmt] = out.read_text(encoding="utf-8")
+    for fmt in ("json", "full"):
+        assert outputs["1", fmt] == outputs["2", fmt] == outputs["3", fmt]
+    assert '"forms": 60' in outputs["1", "json"]

@@ -441,8 +441,10 @@ def unified_diff(fix: FileFix) -> str:
 # -------------------------------------------------------------------------------------------- the run
 
 
-def fix_run(engine: Engine, inputs: Sequence[Input], run: RunReport, unsafe: bool, write: bool) -> FixOutcome:
-    """Fix every file of the run that has a fixable finding; write the changed ones when `write`."""
+def fix_run(engine: Engine, inputs: Sequence[Input], run: RunReport, unsafe: bool, write: bool,
+            jobs: int = 1) -> FixOutcome:
+    """Fix every file of the run that has a fixable finding (in `jobs` processes for many files); write the
+    changed ones when `write` (always from this process, one file at a time)."""
     outcome = FixOutcome()
     fixable = {d.path for d in run.diagnostics if d.fix is not None}
     workbooks = {d.path for d in run.diagnostics if d.code in _fixable_codes(run)
@@ -450,20 +452,17 @@ def fix_run(engine: Engine, inputs: Sequence[Input], run: RunReport, unsafe: boo
     for path in sorted(workbooks):
         outcome.errors.append(f"{path}: fixes in .xlsx are not applied: goallint never rewrites a workbook; "
                               "fix the cells in the spreadsheet")
-    fixing = _fixing_engine(engine)
+    items, seen = [], set()
     for item in inputs:
-        if item.display not in fixable or item.display in workbooks:
+        if item.display not in fixable or item.display in workbooks or (item.data is None and item.path is None):
             continue
-        if item.data is None and item.path is None:
-            continue
-        try:
-            data = item.data if item.data is not None else (item.path or Path(item.display)).read_bytes()
-            fixed = fix_source(fixing, item.display, data, unsafe)
-        except FixRefused as exc:
-            outcome.errors.append(f"{item.display}: fixes not applied: {exc}")
-            continue
-        except OSError as exc:
-            outcome.errors.append(f"{item.display}: fixes not applied: cannot read: {exc.strerror or exc}")
+        real = os.path.realpath(item.path) if item.data is None and item.path is not None else None
+        if real is None or real not in seen:  # a file named twice (or through a link) is fixed once
+            items.append(item)
+            seen.add(real)
+    for item, fixed in zip(items, _fix_items(_fixing_engine(engine), items, unsafe, jobs), strict=True):
+        if isinstance(fixed, str):
+            outcome.errors.append(f"{item.display}: fixes not applied: {fixed}")
             continue
         outcome.files.append(fixed)
         if not write or not fixed.changed:
@@ -479,6 +478,40 @@ def fix_run(engine: Engine, inputs: Sequence[Input], run: RunReport, unsafe: boo
     for path, reason in outcome.unwritten:
         outcome.errors.append(f"{path}: fixes not written: {reason}; the file is unchanged")
     return outcome
+
+
+def _fix_items(fixing: Engine, items: list[Input], unsafe: bool, jobs: int) -> Iterator[FileFix | str]:
+    if jobs <= 1 or len(items) < 8:
+        yield from (_fix_item(fixing, item, unsafe) for item in items)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(fixing,)) as pool:
+        yield from pool.map(_fix_in_worker, items, [unsafe] * len(items), chunksize=4)
+
+
+def _fix_item(fixing: Engine, item: Input, unsafe: bool) -> FileFix | str:
+    """The file fixed in memory, or why it cannot be."""
+    try:
+        data = item.data if item.data is not None else (item.path or Path(item.display)).read_bytes()
+        return fix_source(fixing, item.display, data, unsafe)
+    except FixRefused as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"cannot read: {exc.strerror or exc}"
+
+
+_WORKER: Engine | None = None
+
+
+def _init_worker(engine: Engine) -> None:
+    global _WORKER
+    _WORKER = engine
+
+
+def _fix_in_worker(item: Input, unsafe: bool) -> FileFix | str:
+    assert _WORKER is not None
+    return _fix_item(_WORKER, item, unsafe)
 
 
 def _write_checked(path: Path, fixed: FileFix) -> str | None:
@@ -552,7 +585,7 @@ def apply_fixes(engine: Engine, inputs: Sequence[Input], run: RunReport, options
     and with `--diff` the exit status (the diff printed, nothing written): 1 when anything would change."""
     import sys
 
-    outcome = fix_run(engine, inputs, run, options.unsafe_fixes, write=not options.diff)
+    outcome = fix_run(engine, inputs, run, options.unsafe_fixes, write=not options.diff, jobs=jobs)
     for error in outcome.errors:
         print(f"goallint: error: {error}", file=sys.stderr)
     for fixed in outcome.files:

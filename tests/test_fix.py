@@ -135,6 +135,14 @@ def test_diff_writes_nothing_and_exits_1(tmp_path: Path) -> None:
     assert check("--diff", "-o", str(out_file), str(seed))[0] == 1 and out_file.read_text(encoding="utf-8") == out
 
 
+def test_many_files_are_fixed_in_parallel_with_the_same_result(tmp_path: Path) -> None:
+    for copy in range(2):
+        for seed in SEEDS:
+            shutil.copy(seed, tmp_path / f"{copy}_{seed.name}")
+    serial, parallel = check("--diff", "-j", "1", str(tmp_path)), check("--diff", "-j", "2", str(tmp_path))
+    assert serial[0] == parallel[0] == 1 and serial[1] == parallel[1] and serial[1].count("\n+++ ") == 8
+
+
 # -------------------------------------------------------------------------------------------- encodings
 
 TEXT_FORM = ("项目名称\t测试项目\n年度目标\t<b>完成</b>年度任务\n绩效指标\t一级指标\t二级指标\t三级指标\t指标值\n"
@@ -356,7 +364,8 @@ def test_mode_and_symlinks_are_kept(tmp_path: Path) -> None:
     target.chmod(0o640)
     link = tmp_path / "link.txt"
     link.symlink_to(target)
-    assert check("--fix", "--select", "GL9", str(link))[0] == 0
+    status, _, err = check("--fix", "--select", "GL9", str(link), str(target), str(link))
+    assert status == 0 and "(3 fixed, 0 remaining)" in err  # the same file named three times is fixed once
     assert link.is_symlink() and target.read_text(encoding="utf-8") == TEXT_FIXED
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
 

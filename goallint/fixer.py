@@ -579,6 +579,19 @@ def summary(outcome: FixOutcome, run: RunReport, diff: bool) -> str:
     return f"Found {total} error{'s' * (total != 1)} ({fixed} fixed, {remaining} remaining).{hint}\n"
 
 
+def closing_line(outcome: FixOutcome | None, run: RunReport) -> str:
+    """What `check` writes to stderr after a terminal report: the fix summary after `--fix`, else ruff's
+    hint when some findings can be fixed (`[*] N fixable with `goallint check --fix`.`), else nothing."""
+    if outcome is not None:
+        return summary(outcome, run, diff=False)
+    safe = sum(1 for d in run.diagnostics if d.fix is not None and d.fix.applicability == "safe")
+    unsafe = sum(1 for d in run.diagnostics if d.fix is not None and d.fix.applicability == "unsafe")
+    out = f"[*] {safe} fixable with `goallint check --fix`.\n" if safe else ""
+    if unsafe:
+        out += f"{unsafe} hidden fixes can be enabled with `--fix --unsafe-fixes`.\n"
+    return out
+
+
 def apply_fixes(engine: Engine, inputs: Sequence[Input], run: RunReport, options: CheckOptions,
                 jobs: int) -> tuple[RunReport, FixOutcome, int | None]:
     """`check --fix` / `--diff`: fix, then lint again what changed. Returns the run to report, the outcome,

@@ -97,6 +97,7 @@ def test_fix_the_seeds_then_check_again(tmp_path: Path) -> None:
     fixable = [d for d in before if d["fix"]]
     assert len(fixable) >= 70 and {d["code"] for d in fixable} == {"GL901", "GL902", "GL904", "GL906"}
 
+    assert f"[*] {len(fixable)} fixable with `goallint check --fix`." in check("--format", "concise", str(tmp_path))[2]
     status, _, err = check("--fix", "--format", "concise", str(tmp_path))
     assert status == 1  # the seeds keep findings that have no fix
     after = report(str(tmp_path))
@@ -396,6 +397,8 @@ def test_unsafe_fixes_need_the_option(tmp_path: Path, monkeypatch: pytest.Monkey
     path = tmp_path / "form.txt"
     path.write_text(TEXT_FORM, encoding="utf-8")
     assert {d["fix"]["applicability"] for d in report("--select", "GL9", str(path))} == {"unsafe"}
+    assert check("--select", "GL9", "--format", "concise", str(path))[2] == (
+        "3 hidden fixes can be enabled with `--fix --unsafe-fixes`.\n")
     status, _, err = check("--fix", "--select", "GL9", "--format", "concise", str(path))
     assert status == 0 and path.read_text(encoding="utf-8") == TEXT_FORM
     assert "3 hidden fixes can be enabled with the `--unsafe-fixes` option." in err

@@ -149,7 +149,7 @@ def _run(options: CheckOptions) -> int:
         print(f"goallint: {error}", file=sys.stderr)
     fixes = None
     if options.fix or options.diff:
-        from goallint.fixer import apply_fixes, summary
+        from goallint.fixer import apply_fixes
         run, fixes, done = apply_fixes(engine, inputs, run, options, jobs)
         if done is not None:
             return done
@@ -165,8 +165,9 @@ def _run(options: CheckOptions) -> int:
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
-    if fixes is not None and fmt in ("full", "concise"):
-        sys.stderr.write(summary(fixes, run, diff=False))
+    if fmt in ("full", "concise"):
+        from goallint.fixer import closing_line
+        sys.stderr.write(closing_line(fixes, run))
     fail_on = options.fail_on or config.fail_on or "error"
     if fail_on == "never":
         return 0

@@ -53,3 +53,20 @@ def test_parallel_runs_over_a_generated_corpus_match_the_serial_run(tmp_path: Pa
     for fmt in ("json", "full"):
         assert outputs["1", fmt] == outputs["2", fmt] == outputs["3", fmt]
     assert '"forms": 60' in outputs["1", "json"]
+
+
+def test_compacted_diagnostics_dump_the_same_and_share_their_fields_set() -> None:
+    from goallint.engine import FileReport, _compact, make_engine
+    from goallint.readers import read_path
+
+    engine = make_engine()
+    path = sorted((ROOT / "examples").glob("000_*.txt"))[0]
+    plain = engine.lint_result(read_path(path, str(path)))
+    dumps = [d.model_dump() for d in plain.diagnostics]
+    fields_sets = [set(d.model_fields_set) for d in plain.diagnostics]
+    compact = _compact(FileReport(plain.path, diagnostics=plain.diagnostics))
+    assert [d.model_dump() for d in compact.diagnostics] == dumps and len(dumps) > 10
+    assert len({id(d.__pydantic_fields_set__) for d in compact.diagnostics}) <= 3
+    first = compact.diagnostics[0]
+    first.message = first.message + "!"  # assigning a set field leaves every diagnostic's fields set as it was
+    assert [set(d.model_fields_set) for d in compact.diagnostics] == fields_sets

@@ -72,8 +72,8 @@ def main() -> None:
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply unsafe fixes (with --fix or --diff).")
 @click.option("--diff", is_flag=True, help="Print what the fixes would change as a unified diff and write nothing; "
               "exit 1 if anything would change, else 0 (as ruff).")
-@click.option("--baseline", type=click.Path(dir_okay=False), help="Report only findings not recorded in FILE.")
-@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record the current findings in FILE.")
+@click.option("--baseline", type=click.Path(dir_okay=False), help="Report only findings not recorded in FILE [default: the config's baseline].")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record every current finding in FILE (after --fix) instead of reporting them; exit 0.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel workers [default: the machine's cores].")
 @click.option("--no-progress", is_flag=True, help="No progress bar on stderr.")
 @click.option("--stdin-filename", help="The file name to report for a form read from stdin (`-`).")

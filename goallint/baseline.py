@@ -10,6 +10,13 @@ the sheet name kept. Several identical findings make one entry with a `count`, a
 `count` of them (in report order) are hidden, any more are new. Entries of the files linted that matched
 nothing (or matched fewer times than their count) are *stale*: the finding was fixed or its cell changed.
 Entries of files not linted in this run are neither matched nor stale (pre-commit lints only some files).
+
+With other options (as phpstan's --generate-baseline; ruff's --fix order):
+- `--write-baseline` records every finding of the run and replaces the file; the baseline in effect
+  (`--baseline` or the config's) is neither applied nor required to exist. The report is not printed; exit 0.
+- `--fix --write-baseline` fixes first (the fix step lints again), then records what is left.
+- `--fix --baseline` fixes every fixable finding, recorded or not; a recorded one that is fixed goes stale.
+- `--diff --write-baseline` is a usage error: a diff writes nothing, the baseline would record fixable findings.
 """
 
 from __future__ import annotations

@@ -36,8 +36,11 @@ class FieldIndex:
 
     exact: dict[str, str] = field(default_factory=dict)
     patterns: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    _memo: dict[str, tuple[str, int | None] | None] = field(default_factory=dict, repr=False)
+    """Answers by key (every cell of every row is asked; most are no label and went through every pattern)."""
 
     def add(self, name: str, labels: list[str]) -> None:
+        self._memo.clear()
         for label in labels:
             if _YEAR in label:
                 body = re.escape(label_key(label.replace(_YEAR, "\0"))).replace("\\\x00", "\0")
@@ -47,6 +50,16 @@ class FieldIndex:
 
     def match(self, key: str) -> tuple[str, int | None] | None:
         """(field, year captured by a `{year}` label or None), or None when the key is no label here."""
+        memo = self._memo
+        if key in memo:
+            return memo[key]
+        found = self._match(key)
+        if len(memo) >= 65536:
+            memo.clear()
+        memo[key] = found
+        return found
+
+    def _match(self, key: str) -> tuple[str, int | None] | None:
         name = self.exact.get(key)
         if name is not None:
             return name, None

@@ -123,7 +123,7 @@ def _progress(total: int, options: CheckOptions) -> tuple[Callable[[int], None] 
 def _run(options: CheckOptions) -> int:
     from goallint import baseline
     from goallint.config import load_config
-    from goallint.engine import default_jobs
+    from goallint.engine import default_jobs, tune_gc
     from goallint.grade import grade_forms
     from goallint.report import RenderOptions, render
 
@@ -136,6 +136,7 @@ def _run(options: CheckOptions) -> int:
     known = baseline.prepare(options, config)
     engine = build_engine(options, config, keep_lines=fmt == "full")
     engine.keep_forms = fmt == "html"  # only the html report shows the forms themselves
+    tune_gc()  # after the packs are loaded: they stay out of the collector's scans
     skip = baseline.not_forms(options.baseline, options.write_baseline, config) | config.pack_files()
     inputs = [i for i in gather(options.paths, config.exclude, options.stdin_filename)
               if i.path is None or i.path.resolve() not in skip]

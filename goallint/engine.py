@@ -133,6 +133,8 @@ class Input:
     display: str
     path: Path | None = None
     data: bytes | None = None
+    problem: str | None = None
+    """Why the input cannot be read at all (a folder that cannot be listed): a GL002 finding."""
 
 
 @dataclass
@@ -157,7 +159,9 @@ class Engine:
     # -- one file -----------------------------------------------------------------------------------------
     def lint(self, item: Input) -> FileReport:
         """Read one input and run every selected per-form rule on its forms. Never raises."""
-        if item.data is not None:
+        if item.problem is not None:
+            result = ReadResult(path=item.display, problem=("GL002", item.problem))
+        elif item.data is not None:
             result = read_bytes(item.data, item.display)
         else:
             result = read_path(item.path or Path(item.display), item.display)

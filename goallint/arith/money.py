@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 
 def format_number(number: Decimal, places: int = 2) -> str:
     """Thousands separators, at most `places` decimals, no trailing zeros: 2369000 → `2,369,000`."""
     if number.is_infinite():
         return "∞"
+    if not number.is_finite() or number.adjusted() > 30:  # 1e999999 or 10**100000 in a hostile form: no
+        return f"{number:.6g}"  # million-digit text (and quantize would overflow the context)
     quantum = Decimal(1).scaleb(-places)
-    rounded = number.quantize(quantum, rounding=ROUND_HALF_UP) if places >= 0 else number
+    with localcontext(prec=64):
+        rounded = number.quantize(quantum, rounding=ROUND_HALF_UP) if places >= 0 else number
     text = f"{rounded:,f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")

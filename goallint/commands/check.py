@@ -34,11 +34,11 @@ def _excluded(path: str, patterns: list[str]) -> bool:
 def gather(paths: list[str], exclude: list[str], stdin_filename: str | None) -> Iterator[Input]:
     """The files to lint, in order: folders walked recursively (sorted, hidden folders skipped)."""
     from goallint.engine import Input
-    from goallint.readers import FORM_SUFFIXES
+    from goallint.readers import FORM_SUFFIXES, MAX_FILE_BYTES
 
     for given in paths or ["."]:
         if given == "-":
-            yield Input(stdin_filename or "-", data=sys.stdin.buffer.read())
+            yield Input(stdin_filename or "-", data=sys.stdin.buffer.read(MAX_FILE_BYTES + 1))  # bounded
             continue
         root = Path(given)
         if not root.is_dir():
@@ -46,7 +46,8 @@ def gather(paths: list[str], exclude: list[str], stdin_filename: str | None) -> 
                 yield Input(given, root)
             continue
         found = []
-        for folder, dirs, files in os.walk(root):
+        unlisted: list[OSError] = []  # a folder that cannot be listed is reported (GL002), not skipped
+        for folder, dirs, files in os.walk(root, onerror=unlisted.append):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _excluded(os.path.join(folder, d),
                                                                                         exclude))
             for name in files:
@@ -56,6 +57,8 @@ def gather(paths: list[str], exclude: list[str], stdin_filename: str | None) -> 
                     found.append(shown)
         for shown in sorted(found):
             yield Input(shown, Path(shown))
+        for error in unlisted:
+            yield Input(str(error.filename), problem=f"cannot list the folder: {error.strerror or error}")
 
 
 def build_engine(options: CheckOptions, config: Config, keep_lines: bool) -> Engine:
@@ -120,6 +123,14 @@ def _progress(total: int, options: CheckOptions) -> tuple[Callable[[int], None] 
     return (lambda n: bar.advance(task, n)), bar.stop
 
 
+def _resolved(path: Path) -> Path | None:
+    """The real path, or None for a symlink loop (reported as GL002 when it is read, not a crash here)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return None
+
+
 def _run(options: CheckOptions) -> int:
     from goallint import baseline
     from goallint.config import load_config
@@ -139,7 +150,7 @@ def _run(options: CheckOptions) -> int:
     tune_gc()  # after the packs are loaded: they stay out of the collector's scans
     skip = baseline.not_forms(options.baseline, options.write_baseline, config) | config.pack_files()
     inputs = [i for i in gather(options.paths, config.exclude, options.stdin_filename)
-              if i.path is None or i.path.resolve() not in skip]
+              if i.path is None or _resolved(i.path) not in skip]
     jobs = options.jobs or default_jobs(len(inputs))
     advance, stop = _progress(len(inputs), options)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from goallint.readers.base import ReadResult
@@ -12,9 +13,20 @@ EXCEL_SUFFIXES = (".xlsx",)
 FORM_SUFFIXES = TEXT_SUFFIXES + STRUCTURED_SUFFIXES + EXCEL_SUFFIXES
 
 
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""Larger inputs are refused (GL002) before they are read: forms are kilobytes, and reading costs about
+5 s and 120 MB per MB of forms (docs/robustness.md)."""
+
+
+def _too_large(size: int) -> str:
+    return f"file too large ({size / (1024 * 1024):.1f} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB)"
+
+
 def read_bytes(data: bytes, path: str) -> ReadResult:
     """Read a file's bytes by its suffix. Never raises: failures become a GL002 problem."""
     suffix = Path(path).suffix.lower()
+    if len(data) > MAX_FILE_BYTES:
+        return ReadResult(path=path, problem=("GL002", _too_large(len(data))))
     try:
         if suffix in STRUCTURED_SUFFIXES:
             from goallint.readers.structured import read as read_structured
@@ -35,10 +47,14 @@ def read_path(path: Path, display: str | None = None) -> ReadResult:
     """Read a file from disk. Never raises."""
     shown = display if display is not None else str(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:  # the size is checked before reading (a 100 MB file is not read)
+            size = os.fstat(stream.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                return ReadResult(path=shown, problem=("GL002", _too_large(size)))
+            data = stream.read(MAX_FILE_BYTES + 1)  # a file that grows while read stops here
     except OSError as exc:
         return ReadResult(path=shown, problem=("GL002", f"cannot open: {exc.strerror or exc}"))
     return read_bytes(data, shown)
 
 
-__all__ = ["FORM_SUFFIXES", "ReadResult", "read_bytes", "read_path"]
+__all__ = ["FORM_SUFFIXES", "MAX_FILE_BYTES", "ReadResult", "read_bytes", "read_path"]

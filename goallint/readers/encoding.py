@@ -46,5 +46,18 @@ def decode(data: bytes) -> tuple[str, str]:
 
     best = from_bytes(data).best()
     if best is None:
-        raise DecodeError("undecodable bytes: not UTF-8, GB18030 or any detectable encoding")
+        raise DecodeError(_undecodable(data))
     return _checked(str(best), best.encoding)
+
+
+def _undecodable(data: bytes) -> str:
+    """Where the text stops being UTF-8, and whether it was UTF-8 with non-ASCII text before (mixed)."""
+    try:
+        data.decode("utf-8")
+        return "undecodable bytes: not UTF-8, GB18030 or any detectable encoding"
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    line = data.count(b"\n", 0, bad) + 1
+    mixed = not data[:bad].isascii()
+    what = "mixed encodings: UTF-8 text, then" if mixed else "undecodable bytes:"
+    return f"{what} bytes that are not UTF-8 at line {line}, and not GB18030 or any detectable encoding"

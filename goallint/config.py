@@ -9,6 +9,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from goallint import safe_yaml
 from goallint.model import Severity
 
 CONFIG_NAMES = ("goallint.yaml", ".goallint.yaml")
@@ -108,7 +109,7 @@ def load_config_file(path: Path) -> Config:
         table = _load_toml(path).get("tool", {}).get("goallint", {})
         return parse_config(table, str(path))
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_yaml.load(path.read_text(encoding="utf-8"))  # safe constructors, bounded, no duplicates
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from goallint import safe_yaml
 from goallint.checks import KINDS
 from goallint.checks.base import Selector
 from goallint.checks.patterns import check_pattern
@@ -108,7 +109,7 @@ def _validate_rule(raw: Any, index: int, vocabularies: dict[str, list[str]], pac
         raise PackError(f"{_where([*base, 'check'])}: missing required key" if check is None
                         else f"{_where([*base, 'check'])}: must be a mapping with a `kind`")
     kind = check.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:  # a list or mapping here is not hashable
         known = ", ".join(sorted(KINDS))
         raise PackError(f"{_where([*base, 'check', 'kind'])}: unknown check kind {kind!r} (known: {known})")
     try:
@@ -158,12 +159,9 @@ def pack_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (a safe loader)
+        return safe_yaml.load(path.read_text(encoding="utf-8"))  # safe constructors, bounded, no duplicates
     except OSError as exc:
         raise PackError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

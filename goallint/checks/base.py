@@ -15,6 +15,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from goallint.checks.patterns import bounded
 from goallint.model import AnyForm, Cell, Fix, Indicator, cell_text
 from goallint.profiles import Profile, label_key
 
@@ -120,7 +121,7 @@ class FormContext:
                 continue
             if where.level2 is not None and not self._level2_matches(item, where.level2):
                 continue
-            name = item.name
+            name = bounded(item.name)  # a pack pattern sees at most MAX_MATCH_INPUT characters
             if where.name_pattern is not None and not where.name_pattern.search(name):
                 continue
             if where.name_not_pattern is not None and where.name_not_pattern.search(name):

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from goallint.checks.base import Finding, FormContext, ResolvedIndicator, name_key
-from goallint.checks.patterns import SafePattern
+from goallint.checks.patterns import SafePattern, bounded
 from goallint.model import cell_text
 
 
@@ -51,7 +51,7 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
     exempt = params.exempt
     for item in ctx.selected():
         name = name_key(item.name)
-        if not name or (exempt and re.search(exempt, item.name)):
+        if not name or (exempt and re.search(exempt, bounded(item.name))):
             continue
         if params.test == "misplaced":
             yield from _misplaced(params, ctx, item, words)

@@ -1,4 +1,18 @@
-"""Safe regular expressions for rule packs: compiled at load, bounded in length, no nested quantifiers."""
+"""Safe regular expressions for rule packs: compiled at load, bounded in length and in backtracking.
+
+Python's `re` backtracks, so a pattern like `(a+)+$` takes exponential time on a short hostile name. A pack
+pattern is refused at load (a one-line error naming the pack and key) when it
+
+- is longer than MAX_PATTERN_LENGTH characters;
+- nests quantifiers: a repeat that can match more than once (`*`, `+`, `{2,}`, `{1,40}`) around another
+  variable-length repeat or an alternation (`(a+)+`, `(a|ab)*`, `(a?){30}`, `(.*){1,40}`);
+- could try more than MAX_BACKTRACK ways to match one place of a name: the product over its sequence of the
+  choices each part has (a repeat up to MAX_MATCH_INPUT lengths, an optional part 1 + its own, an alternation the sum of
+  its branches), which bounds the polynomial blow-up of `a*a*a*a*b`.
+
+Every match runs on at most MAX_MATCH_INPUT characters of the text (`bounded`), so what the checks allow
+is also bounded in time: the worst accepted pattern takes about 30 ms per name (docs/robustness.md).
+"""
 
 from __future__ import annotations
 
@@ -14,28 +28,58 @@ with warnings.catch_warnings():
     import sre_parse
 
 MAX_PATTERN_LENGTH = 300
-_REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT)
+MAX_MATCH_INPUT = 100
+"""Characters of a name a pack pattern is matched against (indicator names are far shorter)."""
+MAX_BACKTRACK = 25_000
+"""Ways one pattern may try to match at one place (see the module doc)."""
+
+_REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, getattr(sre_constants, "POSSESSIVE_REPEAT", None))
 
 
-def _has_nested_repeat(items: Any, inside_unbounded: bool) -> bool:
+class _Nested(ValueError):
+    pass
+
+
+def _is_variable(items: Any) -> bool:
+    """Whether a sub-pattern can match in more than one way (a variable repeat or an alternation)."""
     for op, arg in items:
         if op in _REPEATS:
             low, high, sub = arg
-            unbounded = high == sre_constants.MAXREPEAT or high > 50
-            if unbounded and inside_unbounded:
-                return True
-            if _has_nested_repeat(sub, inside_unbounded or unbounded):
-                return True
-        elif op == sre_constants.SUBPATTERN:
-            if _has_nested_repeat(arg[-1], inside_unbounded):
+            if low != high or _is_variable(sub):
                 return True
         elif op == sre_constants.BRANCH:
-            if any(_has_nested_repeat(branch, inside_unbounded) for branch in arg[1]):
+            return True
+        elif op == sre_constants.SUBPATTERN:
+            if _is_variable(arg[-1]):
                 return True
         elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
-            if _has_nested_repeat(arg[1], inside_unbounded):
+            if _is_variable(arg[1]):
                 return True
     return False
+
+
+def _choices(items: Any) -> int:
+    """An upper bound of the ways `items` can match at one place (raises _Nested for nested repeats)."""
+    total = 1
+    for op, arg in items:
+        if op in _REPEATS:
+            low, high, sub = arg
+            if high > 1 and _is_variable(sub):
+                raise _Nested
+            if high <= 1:  # optional (`?`): absent, or present in any of its own ways
+                ways = (1 if low == 0 else 0) + _choices(sub) if high == 1 else 1
+            else:
+                ways = min(high, MAX_MATCH_INPUT) - min(low, MAX_MATCH_INPUT) + 1
+        elif op == sre_constants.BRANCH:
+            ways = sum(_choices(branch) for branch in arg[1])
+        elif op == sre_constants.SUBPATTERN:
+            ways = _choices(arg[-1])
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            ways = _choices(arg[1])
+        else:
+            ways = 1
+        total = min(total * max(ways, 1), MAX_BACKTRACK + 1)
+    return total
 
 
 def check_pattern(pattern: str) -> str:
@@ -47,11 +91,21 @@ def check_pattern(pattern: str) -> str:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             parsed = sre_parse.parse(pattern)
-    except re.error as exc:
+    except (re.error, RecursionError, OverflowError) as exc:
         raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
-    if _has_nested_repeat(parsed.data, False):
-        raise ValueError(f"regular expression {pattern!r} nests quantifiers (catastrophic backtracking)")
+    try:
+        ways = _choices(parsed.data)
+    except _Nested:
+        raise ValueError(f"regular expression {pattern!r} nests quantifiers (catastrophic backtracking)") from None
+    if ways > MAX_BACKTRACK:
+        raise ValueError(f"regular expression {pattern!r} has too many ways to match (more than {MAX_BACKTRACK}: "
+                         "too many repeats or optional parts in a row)")
     return pattern
+
+
+def bounded(text: str) -> str:
+    """The part of `text` a pack pattern is matched against."""
+    return text[:MAX_MATCH_INPUT]
 
 
 SafePattern = Annotated[str, AfterValidator(check_pattern)]

@@ -1,0 +1,212 @@
+"""Hostile configuration and rule packs (issue 9): each is one line on stderr naming the file and the key,
+exit 2, in bounded time (every case here under 2 s), and nothing in a pack or config runs code.
+
+Bad-pack basics (unknown kind, key, duplicate code, a nested quantifier) are in test_engine.py; the limits of
+the expression language itself in test_expr.py. Here: what an attacker would write, through the command.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from goallint.cli import main
+from goallint.engine import make_engine
+from goallint.readers import read_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+FORM = ROOT / "examples" / "001_8dd0aec2d39c09c7.txt"
+RULE: dict[str, Any] = {"code": "GL970", "name": "hostile-rule", "severity": "warning",
+                        "check": {"kind": "unique"}, "doc": {"summary": "s", "why": "w", "bad": "b", "good": "g"}}
+ASSERT_RULE: dict[str, Any] = {**RULE, "where": {"forms": ["department"]},
+                               "check": {"kind": "assert", "expr": "budget = 1", "message": "m"}}
+
+
+def check_with_config(folder: Path, config: str, *args: str) -> tuple[int, str, float]:
+    (folder / "goallint.yaml").write_text(config, encoding="utf-8")
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["check", "--config", str(folder / "goallint.yaml"), "--format", "concise",
+                                       *args, str(FORM)])
+    return result.exit_code, result.stderr, time.monotonic() - started
+
+
+def check_with_pack(folder: Path, pack_text: str) -> tuple[int, str, float]:
+    (folder / "pack.yaml").write_text(pack_text, encoding="utf-8")
+    return check_with_config(folder, "rules: [pack.yaml]\n")
+
+
+def assert_refused(result: tuple[int, str, float], *expected: str) -> None:
+    code, stderr, elapsed = result
+    assert code == 2, stderr
+    assert stderr.count("\n") == 1 and stderr.startswith("goallint: error: "), stderr
+    assert "Traceback" not in stderr
+    for part in expected:
+        assert part in stderr, stderr
+    assert elapsed < 2, f"took {elapsed:.2f} s"
+
+
+def _pack(rule: dict[str, Any]) -> str:
+    return yaml.safe_dump({"pack": "hostile", "rules": [rule]}, allow_unicode=True)
+
+
+# -- unknown kinds, keys, codes; wrong types -------------------------------------------------------------------
+@pytest.mark.parametrize(("change", "key"), [
+    ({"severity": 3}, "rules[0].severity: Input should be 'error', 'warning' or 'info'"),
+    ({"enabled": "perhaps"}, "rules[0].enabled: Input should be a valid boolean"),
+    ({"where": ["project"]}, "rules[0].where: Input should be a valid dictionary"),
+    ({"where": {"forms": ["budget"]}}, "rules[0].where.forms[0]: Input should be 'project' or 'department'"),
+    ({"check": "unique"}, "rules[0].check: must be a mapping with a `kind`"),
+    ({"check": {"kind": ["unique"]}}, "rules[0].check.kind: unknown check kind ['unique']"),
+    ({"check": {"kind": "__import__"}}, "rules[0].check.kind: unknown check kind '__import__'"),
+    ({"code": "GL97"}, "rules[0].code: String should match pattern"),
+    ({"suppressed_by": ["GLXXX"]}, "rules[0].suppressed_by[0]: String should match pattern"),
+    ({"doc": "none"}, "rules[0].doc: Input should be a valid dictionary"),
+])
+def test_wrong_types_in_a_pack(tmp_path: Path, change: dict[str, Any], key: str) -> None:
+    assert_refused(check_with_pack(tmp_path, _pack({**RULE, **change})), "pack.yaml: ", key)
+
+
+@pytest.mark.parametrize(("config", "key"), [
+    ("select: {GL101: true}\n", "select"),
+    ("fail-on: 3\n", "fail-on: Input should be"),
+    ("severity: {GL101: fatal}\n", "severity.GL101: Input should be"),
+    ("severity: {GL999: error}\n", "severity: unknown rule code"),
+    ("per-file-ignores: [GL101]\n", "per-file-ignores: Input should be a valid dictionary"),
+    ("rules: pack.yaml\n", "rules: Input should be a valid list"),
+    ("exclude: 5\n", "exclude: Input should be a valid list"),
+    ("colour: red\n", "colour: unknown key"),
+    ("ignore: [GL9999]\n", "ignore: unknown rule code, name or prefix 'GL9999'"),
+    ("- select\n", "the configuration must be a mapping"),
+])
+def test_wrong_types_in_a_config(tmp_path: Path, config: str, key: str) -> None:
+    assert_refused(check_with_config(tmp_path, config), "goallint.yaml", key)
+
+
+# -- regular expressions ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("pattern", "reason"), [
+    ("(a+)+$", "nests quantifiers"),
+    ("(a|a)*$", "nests quantifiers"),
+    ("(a|ab)*c", "nests quantifiers"),
+    ("(.*){1,40}x", "nests quantifiers"),
+    ("(a?){30}a{30}", "nests quantifiers"),
+    ("(x+x+)+y", "nests quantifiers"),
+    ("a*a*a*a*a*b", "too many ways to match"),
+    ("a?" * 20 + "a" * 20, "too many ways to match"),
+    (".*.*.*=", "too many ways to match"),
+    ("a" * 301, "longer than 300 characters"),
+    ("(?P<x>a)(?P=y)", "bad regular expression"),
+])
+def test_catastrophic_regexes_are_refused_at_load(tmp_path: Path, pattern: str, reason: str) -> None:
+    for key, where in (("name", {"name": pattern}), ("name_not", {"name_not": pattern})):
+        assert_refused(check_with_pack(tmp_path, _pack({**RULE, "where": where})),
+                       f"pack.yaml: rules[0].where.{key}: ", reason)
+    exempt = {**RULE, "check": {"kind": "names", "test": "generic", "vocabulary": "generic_names", "exempt": pattern}}
+    assert_refused(check_with_pack(tmp_path, _pack(exempt)), "rules[0].check.exempt", reason)
+
+
+def test_the_worst_accepted_regex_on_a_hostile_name_is_fast(tmp_path: Path) -> None:
+    """A pattern just inside the limits, on a form whose indicator names are 100,000 characters long."""
+    pattern = "a?" * 14 + "b"  # 16,384 ways at each place: the most MAX_BACKTRACK allows
+    rules = [{**RULE, "where": {"name": pattern}}, {**RULE, "code": "GL971", "name": "hostile-two",
+                                                     "where": {"name_not": "a*a*c"}}]
+    (tmp_path / "pack.yaml").write_text(yaml.safe_dump({"pack": "hostile", "rules": rules}), encoding="utf-8")
+    text = FORM.read_text(encoding="utf-8").splitlines()
+    hostile = "\n".join(line.replace("\t", "\t" + "a" * 100_000, 1) if "%" in line else line for line in text)
+    form = tmp_path / "hostile.txt"
+    form.write_text(hostile, encoding="utf-8")
+    (tmp_path / "goallint.yaml").write_text("rules: [pack.yaml]\nselect: [GL970, GL971]\n", encoding="utf-8")
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["check", "--config", str(tmp_path / "goallint.yaml"), str(form)])
+    assert result.exit_code in (0, 1), result.stderr
+    assert time.monotonic() - started < 5
+
+
+# -- assert expressions ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("expr", "reason"), [
+    ("10**10**10 = budget", "syntax error"),
+    ("9**9**9 = budget", "syntax error"),
+    ("budget = " + "9" * 5000, "expression too long"),
+    ("budget = " + "+".join(["budget"] * 60), "expression too long"),
+    ("budget = " + "abs(" * 30 + "budget" + ")" * 30, "nested too deeply"),
+    ("budget = " + "(" * 5000 + "budget" + ")" * 5000, "expression too long"),
+    ("budget = 99999999999999999999", "too large"),
+    ("budget = __import__('os').system('id')", "syntax error"),
+    ("budget.__class__ = 1", "unknown field 'budget.__class__'"),
+    ("open('/etc/passwd') = 1", "syntax error"),
+])
+def test_hostile_assert_expressions(tmp_path: Path, expr: str, reason: str) -> None:
+    rule = {**ASSERT_RULE, "check": {**ASSERT_RULE["check"], "expr": expr}}
+    assert_refused(check_with_pack(tmp_path, _pack(rule)), "pack.yaml: rules[0].check: expr: ", reason)
+
+
+def test_enormous_values_in_an_accepted_expression_are_no_finding_and_fast() -> None:
+    """Magnitude is bounded at run time too: products beyond 10**24 are no finding, never a hang."""
+    from goallint.arith.expr import EvalError, compile_expr, evaluate
+
+    compiled = compile_expr("a * a * a * a * a * a * a * a = b", {"a": "scalar", "b": "scalar"})
+    from decimal import Decimal
+
+    started = time.monotonic()
+    with pytest.raises(EvalError):
+        evaluate(compiled.left, {"a": Decimal("9" * 15)})
+    assert time.monotonic() - started < 0.5
+
+
+# -- YAML that attacks the loader ---------------------------------------------------------------------------------
+LAUGHS = "a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n" + "".join(
+    f"{name}: &{name} [{', '.join(['*' + previous] * 9)}]\n" for previous, name in zip("abcdefgh", "bcdefghi",
+                                                                                         strict=True))
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    (LAUGHS + "pack: x\nrules: *i\n", "nodes once aliases are expanded"),
+    ("pack: !!python/object/apply:os.system ['touch pwned']\nrules: []\n", "python/object/apply:os.system"),
+    ("pack: !!python/name:os.system\nrules: []\n", "python/name:os.system"),
+    ("pack: !include /etc/passwd\nrules: []\n", "could not determine a constructor for the tag '!include'"),
+    ("pack: x\npack: y\nrules: []\n", "line 2: duplicate key 'pack'"),
+    ("pack: x\nrules: " + "[" * 200 + "]" * 200 + "\n", "nested deeper than 64 levels"),
+    ("pack: x\nrules: [\n", "not valid YAML: line"),
+])
+def test_hostile_pack_yaml(tmp_path: Path, text: str, reason: str) -> None:
+    assert_refused(check_with_pack(tmp_path, text), "pack.yaml: not valid YAML", reason)
+    assert not (tmp_path / "pwned").exists() and not Path("pwned").exists()
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    (LAUGHS + "exclude: *i\n", "nodes once aliases are expanded"),
+    ("select: !!python/object/apply:os.system ['touch pwned']\n", "python/object/apply:os.system"),
+    ("select: [GL101]\nselect: [GL102]\n", "line 2: duplicate key 'select'"),
+])
+def test_hostile_config_yaml(tmp_path: Path, text: str, reason: str) -> None:
+    assert_refused(check_with_config(tmp_path, text), "goallint.yaml: not valid YAML", reason)
+    assert not (tmp_path / "pwned").exists() and not Path("pwned").exists()
+
+
+def test_a_config_naming_a_file_that_is_not_a_pack_does_not_echo_it(tmp_path: Path) -> None:
+    """What a config can make goallint read: only its `rules` pack paths (packs themselves name no file). A
+    file that is not a pack is refused without its content in the message."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:s3cr3t-hash:0:0\nuser: hunter2\n", encoding="utf-8")
+    code, stderr, _ = check_with_config(tmp_path, f"rules: [{secret}]\n")
+    assert code == 2 and stderr.count("\n") == 1
+    assert "s3cr3t" not in stderr and "hunter2" not in stderr
+
+
+def test_pack_and_config_schema_have_no_key_that_names_a_file() -> None:
+    """A pack's keys are data (patterns, words, expressions): none is a path, so a pack reads no file."""
+    from goallint.packs import rule_pack_schema
+
+    text = str(rule_pack_schema()).lower()
+    for word in ("include", "import", "path", "file", "url"):
+        assert f"'{word}'" not in text
+
+
+def test_the_bundled_packs_still_load_and_lint() -> None:
+    engine = make_engine()
+    report = engine.lint_result(read_bytes(FORM.read_bytes(), str(FORM)))
+    assert report.diagnostics and not report.errors

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from goallint.checks import markup_text as text
-from goallint.checks.base import Finding, FormContext, ResolvedIndicator
+from goallint.checks.base import Finding, FormContext, ResolvedIndicator, Selector
 from goallint.checks.fields import FIELD_LABELS
 from goallint.model import Cell, Edit, Fix, Task
 
@@ -51,42 +51,59 @@ def _named(group: Group, cell: Cell, where: str | ResolvedIndicator) -> tuple[st
     return where.field, subject.get(group, f"指标名称“{raw}”")
 
 
-def _cells(ctx: FormContext, groups: list[Group]) -> Iterator[Place]:
-    """Each non-empty cell of the chosen groups, each cell once (carried-down level cells repeat)."""
-    form, seen = ctx.form, set()
+_last: list[tuple[FormContext, tuple[Group, ...], Selector, list[Place]]] = []
+"""The last walk: GL901 and GL902 (every cell) run one after the other on the same form (the engine makes a
+context per form and run, so a form linted again is walked again)."""
 
-    def pick(group: Group, cell: Cell | None, where: str | ResolvedIndicator) -> Iterator[Place]:
+
+def _cells(ctx: FormContext, groups: list[Group]) -> list[Place]:
+    """Each non-empty cell of the chosen groups, each cell once (carried-down level cells repeat).
+
+    A list built by a plain function (each markup rule walks every cell of the form; a generator per cell
+    cost more than the detectors), kept for the next rule when it asks for the same cells."""
+    if _last and _last[0][0] is ctx and _last[0][1] == tuple(groups) and _last[0][2] == ctx.where:
+        return _last[0][3]
+    out = _walk(ctx, groups)
+    _last[:] = [(ctx, tuple(groups), ctx.where, out)]
+    return out
+
+
+def _walk(ctx: FormContext, groups: list[Group]) -> list[Place]:
+    form, seen, out = ctx.form, set(), []
+
+    def pick(group: Group, cell: Cell | None, where: str | ResolvedIndicator) -> None:
         if cell is None or cell.is_empty:
             return
         span = cell.span
         key = (span.line, span.column, span.end_line, span.end_column, span.ref) if span is not None else id(cell)
         if key not in seen:
             seen.add(key)
-            yield group, cell, where
+            out.append((group, cell, where))
 
     if "header" in groups:
-        yield from pick("header", form.title, "标题")
+        pick("header", form.title, "标题")
     fields: tuple[tuple[tuple[str, ...], Group], ...] = ((HEADER_FIELDS, "header"), (TEXT_FIELDS, "texts"))
     for names, group in fields:
         for name in names if group in groups else ():
             value = getattr(form, name, None)
-            yield from pick(group, value if isinstance(value, Cell) else None, FIELD_LABELS.get(name, name))
+            pick(group, value if isinstance(value, Cell) else None, FIELD_LABELS.get(name, name))
     lists = (("年度重点工作任务", getattr(form, "tasks", [])), ("其他任务", getattr(form, "other_tasks", [])))
     for title, tasks in lists if "tasks" in groups else ():
         for number, task in enumerate(tasks, 1):
             for key, label in TASK_LABELS.items():
-                yield from pick("tasks", getattr(task, key) if isinstance(task, Task) else None, f"{title}{number}/{label}")
+                pick("tasks", getattr(task, key) if isinstance(task, Task) else None, f"{title}{number}/{label}")
     if not {"levels", "names", "values"} & set(groups):
-        return
+        return out
     for item in ctx.selected():
         indicator = item.indicator
         if "levels" in groups:
-            yield from pick("levels", indicator.level1, item)
-            yield from pick("levels", indicator.level2, item)
+            pick("levels", indicator.level1, item)
+            pick("levels", indicator.level2, item)
         if "names" in groups:
-            yield from pick("names", indicator.name, item)
+            pick("names", indicator.name, item)
         for _, cell in item.value_cells(ctx.where.columns) if "values" in groups else ():
-            yield from pick("values", cell, item)
+            pick("values", cell, item)
+    return out
 
 
 def _fix(cell: Cell, fixed: str, message: str) -> Fix | None:

@@ -134,6 +134,8 @@ CASES: list[tuple[str, str, Make, str, str]] = [
     ("mixed encodings", "mixed.txt", _mixed_encodings, "GL002", "mixed encodings: UTF-8 text, then bytes that are "
      "not UTF-8 at line 4"),
     ("a single 10 MB line", "line.txt", lambda: b"x" * (10 * 1024 * 1024), "GL001", "no 项目名称"),
+    ("a million cells on one line", "cells.txt", lambda: b"a\t" * 1_000_001, "GL002", "more than 1000000 cells and lines"),
+    ("a million short lines", "lines.txt", lambda: b"a\n" * 1_000_001, "GL002", "more than 1000000 cells and lines"),
     ("truncated xlsx", "truncated.xlsx", lambda: WORKBOOK.read_bytes()[: WORKBOOK.stat().st_size // 2], "GL002",
      "corrupt or truncated .xlsx"),
     ("garbled xlsx", "garbled.xlsx", lambda: WORKBOOK.read_bytes()[:200] + b"\x00" * 3000

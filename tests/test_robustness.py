@@ -158,6 +158,8 @@ CASES: list[tuple[str, str, Make, str, str]] = [
     ("YAML deep nesting", "deep.yaml", lambda: b"a: " + b"[" * 5000 + b"]" * 5000, "GL002", "line 1:"),
     ("YAML deep block nesting", "deep-block.yaml",
      lambda: "".join(f"{'  ' * i}k{i}:\n" for i in range(200)).encode(), "GL002", "nested deeper than 64 levels"),
+    ("YAML with 1,000,001 nodes", "nodes.yaml", lambda: b"[" + b"a," * 1_000_000 + b"a]", "GL002",
+     "line 1: more than 1000000 nodes"),
     ("YAML duplicate keys", "dup.yaml", lambda: SEED_FORM.read_bytes().replace(b"    name:", b"    name: x\n    name:", 1),
      "GL002", "duplicate key 'name'"),
     ("YAML python tag", "python.yaml", lambda: b"forms: !!python/object/apply:os.system ['touch pwned']\n", "GL002",

@@ -86,6 +86,7 @@ class _BoundedComposer(Composer):
 
     _depth = 0
     _aliases = 0
+    _composed = 0
 
     def _here(self) -> int:
         event = self.peek_event()  # type: ignore[attr-defined]
@@ -97,7 +98,10 @@ class _BoundedComposer(Composer):
             if self._aliases > MAX_ALIASES:
                 raise _SourceError(self._here(), f"more than {MAX_ALIASES} aliases")
         self._depth += 1
+        self._composed += 1  # counted while composing: 20 MB of `[a,a,…]` would compose 10,000,000 nodes (~4 GB)
         try:
+            if self._composed > MAX_NODES:
+                raise _SourceError(self._here(), f"more than {MAX_NODES} nodes")
             if self._depth > MAX_DEPTH:
                 raise _SourceError(self._here(), f"nested deeper than {MAX_DEPTH} levels")
             return super().compose_node(parent, index)

@@ -144,7 +144,7 @@ class FormContext:
         return "quantity_level" in wanted and self.profile.is_quantity_level(item.level1, item.level2)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def name_key(text: str) -> str:
     """Normalised indicator-name key used for comparisons (see `profiles.label_key`)."""
     return label_key(text)

@@ -81,32 +81,40 @@ class Params(BaseModel):
         return self
 
 
+_CACHED = 16384
+"""Distinct value texts remembered (subjects, name hits): bounded, whatever the corpus size."""
+
+
 def _name_hits(key: str, words: list[str], at: str) -> bool:
     return _hits(key, tuple(words), at)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=_CACHED)
 def _hits(key: str, words: tuple[str, ...], at: str) -> bool:
     return any(key.endswith(word) if at == "end" else word in key for word in words)
 
 
+_WHENS: dict[int, When] = {}
+"""Every `When` an answer was remembered for, kept alive so that its id is never reused while answers
+keyed by it exist (a few hundred at most: the predicates of the loaded packs)."""
+
+
 class _Judged:
-    """A value cell's subject and the answers of the predicates asked about it so far (by `When`, kept
-    alive here so that its id is not reused)."""
+    """A value cell's subject and the answers of the predicates asked about it so far (by `When` id)."""
 
     __slots__ = ("vocabularies", "subject", "answers")
 
     def __init__(self, vocabularies: dict[str, list[str]], subject: Subject) -> None:
         self.vocabularies = vocabularies
         self.subject = subject
-        self.answers: dict[int, tuple[When, bool]] = {}
+        self.answers: dict[int, bool] = {}
 
     def holds(self, when: When) -> bool:
-        known = self.answers.get(id(when))
-        if known is not None and known[0] is when:
-            return known[1]
-        answer = holds(when, self.subject)
-        self.answers[id(when)] = (when, answer)
+        key = id(when)
+        answer = self.answers.get(key)
+        if answer is None or _WHENS.get(key) is not when:
+            answer = self.answers[key] = holds(when, self.subject)
+            _WHENS[key] = when
         return answer
 
 
@@ -120,8 +128,9 @@ def _judged(raw: str, ctx: FormContext) -> _Judged:
     judged = _JUDGED.get(raw)
     if judged is not None and judged.vocabularies is vocabularies:
         return judged
-    if len(_JUDGED) >= 65536:
+    if len(_JUDGED) >= _CACHED:
         _JUDGED.clear()
+        _WHENS.clear()
     subject = Subject(parse_value(raw), normalize(raw).text, lambda name: vocabularies.get(name, []))
     judged = _JUDGED[raw] = _Judged(vocabularies, subject)
     return judged

@@ -16,7 +16,7 @@ FormKind = Literal["project", "department"]
 _YEAR = "{year}"
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def key_of(raw: str) -> str:
     """The label key of a cell's raw text (cached: the same labels repeat in every form)."""
     return label_key(raw)
@@ -54,7 +54,7 @@ class FieldIndex:
         if key in memo:
             return memo[key]
         found = self._match(key)
-        if len(memo) >= 65536:
+        if len(memo) >= 16384:
             memo.clear()
         memo[key] = found
         return found

@@ -21,7 +21,7 @@ class Normalized(NamedTuple):
     changes: tuple[str, ...]
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def normalize(raw: str) -> Normalized:
     """Normalise a value cell (OCR and HTML markup, look-alike symbols, spaces, thousands separators).
 
@@ -30,7 +30,7 @@ def normalize(raw: str) -> Normalized:
     return Normalized(text, changes)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def parse_value(raw: str) -> Value:
     """Parse a raw value cell into a typed value; never raises (unparseable cells are `text`)."""
     from goallint.values.grammar import parse_normalized

@@ -15,7 +15,7 @@ FORM_SUFFIXES = TEXT_SUFFIXES + STRUCTURED_SUFFIXES + EXCEL_SUFFIXES
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """Larger inputs are refused (GL002) before they are read: forms are kilobytes, and reading costs about
-5 s and 120 MB per MB of forms (docs/robustness.md)."""
+3 s and 75 MB per MB of forms (docs/robustness.md)."""
 
 
 def _too_large(size: int) -> str:

@@ -28,6 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 GOOD = ROOT / "examples" / "001_8dd0aec2d39c09c7.txt"
 WORKBOOK = ROOT / "examples" / "excel" / "example.xlsx"
 SEED_FORM = ROOT / "examples" / "structured" / "党建组织员工资补贴.yaml"
+ENCRYPTED = ROOT / "tests" / "data" / "encrypted.xlsx"
+"""examples/excel/example.xlsx encrypted with the password `goallint` by msoffcrypto-tool 6.1.0
+(`OOXMLFile(source).encrypt("goallint", out)`, made once outside the project's venv): what Excel writes for
+a workbook with an open password, an OLE/CFB container holding EncryptionInfo and EncryptedPackage."""
 
 
 def run(*args: str) -> tuple[int, dict[str, Any], str]:
@@ -151,6 +155,8 @@ CASES: list[tuple[str, str, Make, str, str]] = [
      "more than 500000 cells in the sheets (counted before loading)"),
     ("zip from a future version (fuzzing)", "version.xlsx",
      lambda: _patch_central_directory(WORKBOOK.read_bytes(), 6, "<H", 208), "GL002", "zip file version 20.8"),
+    ("password-protected workbook", "encrypted.xlsx", ENCRYPTED.read_bytes, "GL002",
+     "password-protected workbook or legacy .xls file (save it as an unprotected .xlsx)"),
     ("password-protected / legacy", "protected.xlsx",
      lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + b"EncryptedPackage" + b"\x00" * 1000, "GL002",
      "password-protected workbook or legacy .xls"),

@@ -314,3 +314,12 @@ def test_file_that_vanishes_during_the_run(tmp_path: Path, monkeypatch: pytest.M
     report = _folder_run(folder, good_findings)
     [finding] = findings(report, gone)
     assert finding["code"] == "GL002" and finding["message"] == "cannot open: No such file or directory"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs")
+def test_fifo_in_a_folder_does_not_block_the_run(tmp_path: Path, good_findings: list[tuple[str, int, str]]) -> None:
+    folder = _folder_with_good_form(tmp_path)
+    os.mkfifo(folder / "pipe.txt")  # opening it to read would wait for a writer forever
+    report = _folder_run(folder, good_findings)
+    [finding] = findings(report, folder / "pipe.txt")
+    assert finding["code"] == "GL002" and finding["message"] == "not a regular file (a FIFO, socket or device)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePath
@@ -31,6 +32,16 @@ def _excluded(path: str, patterns: list[str]) -> bool:
                or any(fnmatch.fnmatch(part, p) for part in PurePath(posix).parts) for p in patterns)
 
 
+def _not_regular(path: str) -> str | None:
+    """Why a file found in a folder is not read: a FIFO would block the run, a device never end. (A path named
+    on the command line is read whatever it is: `goallint check <(…)` passes a pipe.)"""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # reading it reports the real reason (a symlink loop, a file that vanished)
+    return None if stat.S_ISREG(mode) else "not a regular file (a FIFO, socket or device)"
+
+
 def gather(paths: list[str], exclude: list[str], stdin_filename: str | None) -> Iterator[Input]:
     """The files to lint, in order: folders walked recursively (sorted, hidden folders skipped)."""
     from goallint.engine import Input
@@ -56,7 +67,7 @@ def gather(paths: list[str], exclude: list[str], stdin_filename: str | None) -> 
                         and not _excluded(shown, exclude):
                     found.append(shown)
         for shown in sorted(found):
-            yield Input(shown, Path(shown))
+            yield Input(shown, Path(shown), problem=_not_regular(shown))
         for error in unlisted:
             yield Input(str(error.filename), problem=f"cannot list the folder: {error.strerror or error}")
 

@@ -101,6 +101,8 @@ def _load_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except RecursionError:  # tomllib recurses per nested array or table
+        raise ConfigError(f"{path}: cannot read: nested too deeply") from None
 
 
 def load_config_file(path: Path) -> Config:

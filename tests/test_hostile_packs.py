@@ -210,3 +210,15 @@ def test_the_bundled_packs_still_load_and_lint() -> None:
     engine = make_engine()
     report = engine.lint_result(read_bytes(FORM.read_bytes(), str(FORM)))
     assert report.diagnostics and not report.errors
+
+
+@pytest.mark.parametrize(("toml", "reason"), [
+    ("[tool.goallint]\nselect = " + "[" * 100_000 + "]" * 100_000 + "\n", "cannot read: nested too deeply"),
+    ('[tool.goallint]\nselect = ["GL101"]\nselect = ["GL102"]\n', "cannot read: Cannot overwrite a value"),
+    ("[tool.goallint]\nfail-on = 3\n", "fail-on: Input should be"),
+])
+def test_hostile_pyproject_toml(tmp_path: Path, toml: str, reason: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(toml, encoding="utf-8")
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["check", "--config", str(tmp_path / "pyproject.toml"), str(FORM)])
+    assert_refused((result.exit_code, result.stderr, time.monotonic() - started), "pyproject.toml: ", reason)

@@ -67,6 +67,9 @@ def test_compacted_diagnostics_dump_the_same_and_share_their_fields_set() -> Non
     compact = _compact(FileReport(plain.path, diagnostics=plain.diagnostics))
     assert [d.model_dump() for d in compact.diagnostics] == dumps and len(dumps) > 10
     assert len({id(d.__pydantic_fields_set__) for d in compact.diagnostics}) <= 3
+    fixes = [d.fix for d in compact.diagnostics if d.fix is not None]
+    assert fixes and len({id(f.__pydantic_fields_set__) for f in fixes}) <= 2
+    assert len({id(e.__pydantic_fields_set__) for f in fixes for e in f.edits}) <= 2
     first = compact.diagnostics[0]
     first.message = first.message + "!"  # assigning a set field leaves every diagnostic's fields set as it was
     assert [set(d.model_fields_set) for d in compact.diagnostics] == fields_sets

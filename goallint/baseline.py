@@ -24,13 +24,14 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 import yaml
+
+from goallint.atomic import write_atomic
 
 if TYPE_CHECKING:
     from goallint.cli import CheckOptions
@@ -140,15 +141,9 @@ def write_baseline_file(path: Path, diagnostics: list[Diagnostic]) -> int:
     """Write the baseline atomically (a temporary file beside it, then rename); return the entry count."""
     folder = path.resolve().parent
     text = dump(diagnostics, folder)
-    temporary = None
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(temporary, path)
+        write_atomic(path, text.encode("utf-8"))
     except OSError as exc:
-        if temporary is not None and os.path.exists(temporary):
-            os.unlink(temporary)
         raise BaselineError(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
     return len(set(keys(diagnostics, folder)))
 

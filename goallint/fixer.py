@@ -20,8 +20,6 @@ import difflib
 import json
 import os
 import re
-import stat
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
+from goallint.atomic import write_atomic
 from goallint.model import Cell, Diagnostic, Edit, Fix
 from goallint.readers import EXCEL_SUFFIXES, TEXT_SUFFIXES, ReadResult, read_bytes
 
@@ -388,44 +387,6 @@ def _one_by_one(chosen: list[tuple[Diagnostic, Fix]], data: bytes, text: str, re
 
 
 # -------------------------------------------------------------------------------------------- writing
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace the file's content: a temporary file in the same folder, fsync, then os.replace (mode kept).
-
-    A symlink is followed (its target is rewritten, the link stays). On any failure the original is intact
-    and the temporary file is removed; the OSError propagates."""
-    target = Path(os.path.realpath(path))
-    info = os.stat(target)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".goallint-fix", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, stat.S_IMODE(info.st_mode))
-        if hasattr(os, "chown") and os.geteuid() == 0:
-            try:
-                os.chown(temp, info.st_uid, info.st_gid)
-            except OSError:
-                pass
-        os.replace(temp, target)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
-    try:  # make the rename durable (best effort: not every platform can open a folder)
-        folder = os.open(target.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(folder)
-    except OSError:
-        pass
-    finally:
-        os.close(folder)
 
 
 def unified_diff(fix: FileFix) -> str:

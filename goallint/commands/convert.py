@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import click
 import yaml
 
+from goallint.atomic import write_atomic
 from goallint.model import AnyForm
 from goallint.readers import read_path
 from goallint.structured_format import to_document
@@ -70,20 +69,6 @@ def dump_json(forms: list[AnyForm]) -> str:
     return json.dumps(to_document(forms), ensure_ascii=False, indent=2) + "\n"
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write UTF-8 text through a temporary file in the same folder, then rename over `path`."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def run_convert(path: str, target: str, output: str | None) -> int:
     """Convert PATH; exit 0, or 2 with a one-line error when it yields no form or cannot be written."""
     result = read_path(Path(path), path)
@@ -96,7 +81,7 @@ def run_convert(path: str, target: str, output: str | None) -> int:
         click.echo(text, nl=False)
         return 0
     try:
-        write_atomically(Path(output), text)
+        write_atomic(Path(output), text.encode("utf-8"))
     except OSError as exc:
         click.echo(f"goallint: cannot write {output}: {exc.strerror or exc}", err=True)
         return 2

@@ -1,0 +1,56 @@
+"""Replace a file atomically: the one writer of `check --fix`, `--write-baseline` and `convert -o`."""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to a temporary file in the same folder, fsync it, then os.replace it over `path`.
+
+    An existing file keeps its mode (and owner, when run as root); a symlink is followed (its target is
+    rewritten, the link stays). A new file gets the mode the umask gives (not mkstemp's 0600). On any
+    failure the original is intact and the temporary file is removed; the OSError propagates."""
+    target = Path(os.path.realpath(path))
+    try:
+        info: os.stat_result | None = os.stat(target)
+    except FileNotFoundError:
+        info = None
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask())
+        if info is not None and hasattr(os, "chown") and os.geteuid() == 0:
+            try:
+                os.chown(temp, info.st_uid, info.st_gid)
+            except OSError:
+                pass
+        os.replace(temp, target)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+    try:  # make the rename durable (best effort: not every platform can open a folder)
+        folder = os.open(target.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(folder)
+    except OSError:
+        pass
+    finally:
+        os.close(folder)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -16,6 +16,7 @@ _MARKUP = re.compile(r"<[^>]{0,80}>|[#*`$\\]|\s+")
 _PARENS = re.compile(r"[（(][^（）()]{0,40}[）)]")
 
 
+@lru_cache(maxsize=16384)  # the same labels and names repeat in every form; bounded whatever the run
 def label_key(text: str) -> str:
     """A label as matched against vocabularies: no spaces, no markup, no parenthetical note, no trailing colon or 指标."""
     key = _MARKUP.sub("", text)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -144,10 +144,8 @@ class FormContext:
         return "quantity_level" in wanted and self.profile.is_quantity_level(item.level1, item.level2)
 
 
-@lru_cache(maxsize=16384)
-def name_key(text: str) -> str:
-    """Normalised indicator-name key used for comparisons (see `profiles.label_key`)."""
-    return label_key(text)
+name_key = label_key
+"""Normalised indicator-name key used for comparisons (`profiles.label_key`, cached there)."""
 
 
 class CheckKind(Protocol):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -16,10 +16,8 @@ FormKind = Literal["project", "department"]
 _YEAR = "{year}"
 
 
-@lru_cache(maxsize=16384)
-def key_of(raw: str) -> str:
-    """The label key of a cell's raw text (cached: the same labels repeat in every form)."""
-    return label_key(raw)
+key_of = label_key
+"""The label key of a cell's raw text (`profiles.label_key`, cached there)."""
 
 
 def cell_key(cell: Cell | None) -> str:

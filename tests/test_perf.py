@@ -73,3 +73,18 @@ def test_compacted_diagnostics_dump_the_same_and_share_their_fields_set() -> Non
     first = compact.diagnostics[0]
     first.message = first.message + "!"  # assigning a set field leaves every diagnostic's fields set as it was
     assert [set(d.model_fields_set) for d in compact.diagnostics] == fields_sets
+
+
+def test_a_text_form_check_loads_no_reader_report_or_tool_it_does_not_use(tmp_path: Path) -> None:
+    """The pre-commit case imports only what it uses: no structured or Excel reader (config and packs load
+    through safe_yaml, not the structured reader), no html report, rich or jinja2."""
+    code = ("import sys; from goallint.cli import main\n"
+            "try:\n    main(['check', '--isolated', '--no-progress', '--format', 'concise', sys.argv[1]])\n"
+            "except SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('goallint.readers.', 'openpyxl', 'rich', "
+            "'jinja2', 'goallint.report.html'))))")
+    form = sorted((ROOT / "examples").glob("000_*.txt"))[0]
+    env = {**os.environ, "GOALLINT_CACHE_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code, str(form)], capture_output=True, text=True, env=env,
+                         cwd=ROOT).stdout.strip().splitlines()[-1]
+    assert out == "['goallint.readers.base', 'goallint.readers.encoding', 'goallint.readers.text']"

@@ -8,7 +8,6 @@ data is validated against `goallint.structured_format` and turned into the inter
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
 from bisect import bisect_right
@@ -19,15 +18,22 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 from yaml.composer import Composer
-from yaml.parser import Parser
-from yaml.reader import Reader
 from yaml.resolver import Resolver
-from yaml.scanner import Scanner
 
 from goallint.model import AnyForm, Cell, DepartmentForm, Indicator, ProjectForm, Span, Task
 from goallint.profiles import profiles
 from goallint.readers.base import ReadResult
 from goallint.readers.encoding import DecodeError, decode
+from goallint.safe_yaml import (
+    MAX_ALIASES,
+    MAX_DEPTH,
+    MAX_NODES,
+    _BoundedComposer,
+    _check_expansion,
+    _CParser,
+    _PureLoader,
+    _SourceError,
+)
 from goallint.structured_format import (
     CARRY_DOWN_KEYS,
     INDICATOR_KEYS,
@@ -39,10 +45,6 @@ from goallint.structured_format import (
 )
 
 MAX_BYTES = 20 * 1024 * 1024
-MAX_DEPTH = 64
-MAX_ALIASES = 256
-MAX_NODES = 1_000_000
-"""Scalars, mappings and sequences visited, aliases expanded (a billion-laughs document stops here)."""
 
 _ALLOWED_TAGS = {
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
@@ -63,15 +65,6 @@ class _Pos:
     cell_end: int
 
 
-class _SourceError(Exception):
-    """A problem at an offset of the source text (reported as `line N: reason`)."""
-
-    def __init__(self, offset: int | None, reason: str) -> None:
-        super().__init__(reason)
-        self.offset = offset
-        self.reason = reason
-
-
 @dataclass
 class _Document:
     data: Any
@@ -81,53 +74,6 @@ class _Document:
 # ---------------------------------------------------------------------------------------------- YAML
 
 
-class _BoundedComposer(Composer):
-    """A composer (never a constructor) that refuses deep nesting and many aliases while composing."""
-
-    _depth = 0
-    _aliases = 0
-    _composed = 0
-
-    def _here(self) -> int:
-        event = self.peek_event()  # type: ignore[attr-defined]
-        return int(event.start_mark.index)
-
-    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
-        if self.check_event(yaml.AliasEvent):  # type: ignore[attr-defined]
-            self._aliases += 1
-            if self._aliases > MAX_ALIASES:
-                raise _SourceError(self._here(), f"more than {MAX_ALIASES} aliases")
-        self._depth += 1
-        self._composed += 1  # counted while composing: 20 MB of `[a,a,…]` would compose 10,000,000 nodes (~4 GB)
-        try:
-            if self._composed > MAX_NODES:
-                raise _SourceError(self._here(), f"more than {MAX_NODES} nodes")
-            if self._depth > MAX_DEPTH:
-                raise _SourceError(self._here(), f"nested deeper than {MAX_DEPTH} levels")
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-
-class _PureLoader(Reader, Scanner, Parser, _BoundedComposer, Resolver):
-    """PyYAML's own reader, scanner and parser under the bounded composer."""
-
-    def __init__(self, stream: str) -> None:
-        Reader.__init__(self, stream)
-        Scanner.__init__(self)
-        Parser.__init__(self)
-        Composer.__init__(self)
-        Resolver.__init__(self)
-
-
-def _libyaml_parser() -> Any:
-    try:
-        return importlib.import_module("yaml._yaml").CParser
-    except (ImportError, AttributeError):
-        return None
-
-
-_CParser: Any = _libyaml_parser()
 _Loader: Any = _PureLoader
 if _CParser is not None:
 
@@ -184,28 +130,6 @@ class _YamlWalker:
             if self.text[start + 1 : end - 1] == node.value:
                 return _Pos(start, end, start + 1, end - 1)
         return _Pos(start, end, start, end)
-
-
-def _check_expansion(root: yaml.Node) -> None:
-    """Refuse a document whose aliases would expand beyond MAX_NODES, counting each distinct node once."""
-    sizes: dict[int, int] = {}
-
-    def size(node: yaml.Node) -> int:
-        known = sizes.get(id(node))
-        if known is not None:
-            return known
-        children: list[yaml.Node] = []
-        if isinstance(node, yaml.SequenceNode):
-            children = node.value
-        elif isinstance(node, yaml.MappingNode):
-            children = [child for pair in node.value for child in pair]
-        total = 1 + sum(size(child) for child in children)
-        if total > MAX_NODES:
-            raise _SourceError(node.start_mark.index, f"more than {MAX_NODES} nodes once aliases are expanded")
-        sizes[id(node)] = total
-        return total
-
-    size(root)
 
 
 def _yaml_documents(text: str) -> list[_Document]:

@@ -25,6 +25,7 @@ import dataclasses
 import os
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
@@ -101,7 +102,7 @@ def key_field(diagnostic: Diagnostic) -> str:
     return field
 
 
-def keys(diagnostics: list[Diagnostic], folder: Path) -> list[Key]:
+def keys(diagnostics: Sequence[Diagnostic], folder: Path) -> list[Key]:
     """The baseline key of each diagnostic: (path relative to `folder`, form, field, code, cell text)."""
     paths: dict[str, str] = {}
     out = []
@@ -114,7 +115,7 @@ def keys(diagnostics: list[Diagnostic], folder: Path) -> list[Key]:
 
 
 # -- writing ------------------------------------------------------------------------------------------------
-def dump(diagnostics: list[Diagnostic], folder: Path) -> str:
+def dump(diagnostics: Sequence[Diagnostic], folder: Path) -> str:
     """The baseline text for these findings: header comment, then entries sorted by path, form, code, field."""
     counts = Counter(keys(diagnostics, folder))
     entries = []
@@ -137,7 +138,7 @@ def _order(key: Key) -> tuple[str, ...]:
     return path, form, code, field, text
 
 
-def write_baseline_file(path: Path, diagnostics: list[Diagnostic]) -> int:
+def write_baseline_file(path: Path, diagnostics: Sequence[Diagnostic]) -> int:
     """Write the baseline atomically (a temporary file beside it, then rename); return the entry count."""
     folder = path.resolve().parent
     text = dump(diagnostics, folder)

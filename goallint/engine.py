@@ -9,6 +9,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -122,10 +123,18 @@ class RunReport:
     """The whole run: files in input order, every diagnostic sorted, internal errors of rules."""
 
     files: list[FileReport]
-    diagnostics: list[Diagnostic]
+    diagnostics: Sequence[Diagnostic]
+    """A list, or with `Engine.run(spool=True)` a `goallint.spool.Spool` (the same order, read from disk)."""
     forms: list[FormInfo]
     errors: list[str]
     rules: list[Rule]
+
+    def counts(self) -> Counter[tuple[str, str, str]]:
+        """(code, name, severity) → number of diagnostics (a spool knows them without reading its file)."""
+        known: Counter[tuple[str, str, str]] | None = getattr(self.diagnostics, "counts", None)
+        if known is not None:
+            return known
+        return Counter((d.code, d.name, d.severity) for d in self.diagnostics)
 
 
 @dataclass
@@ -259,14 +268,29 @@ class Engine:
 
     # -- the whole run ------------------------------------------------------------------------------------
     def run(self, inputs: Sequence[Input], jobs: int = 1,
-            progress: Callable[[int], None] | None = None) -> RunReport:
-        """Lint every input (in `jobs` processes when > 1), then the group rules; deterministic order."""
-        reports = list(self._map(inputs, jobs, progress))
-        diagnostics = [d for report in reports for d in report.diagnostics]
+            progress: Callable[[int], None] | None = None, spool: bool = False) -> RunReport:
+        """Lint every input (in `jobs` processes when > 1), then the group rules; deterministic order.
+
+        With `spool`, each file's diagnostics go to a temporary file as its report arrives, so that memory does
+        not grow with the corpus; the reports keep their forms and summaries, not their diagnostics."""
+        from goallint.spool import Spool, sort_key
+
+        reports: list[FileReport] = []
+        spooled = Spool() if spool else None
+        for report in self._map(inputs, jobs, progress):
+            if spooled is not None:
+                spooled.add(report.path, report.diagnostics)
+                report.diagnostics = []
+            reports.append(report)
         forms = [info for report in reports for info in report.forms]
         errors = [error for report in reports for error in report.errors]
-        diagnostics.extend(self._run_groups(reports, forms, errors))
-        diagnostics.sort(key=lambda d: (d.path, d.line, d.column, d.code, d.end_line, d.end_column, d.message))
+        groups = self._run_groups(reports, forms, errors)
+        if spooled is not None:
+            spooled.add_groups(groups)
+            return RunReport(reports, spooled, forms, errors, self.active)
+        diagnostics = [d for report in reports for d in report.diagnostics]
+        diagnostics.extend(groups)
+        diagnostics.sort(key=sort_key)
         return RunReport(reports, diagnostics, forms, errors, self.active)
 
     def _map(self, inputs: Sequence[Input], jobs: int,

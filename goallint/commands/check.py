@@ -147,7 +147,7 @@ def _run(options: CheckOptions) -> int:
     from goallint.config import load_config
     from goallint.engine import default_jobs, tune_gc
     from goallint.grade import grade_forms
-    from goallint.report import RenderOptions, render
+    from goallint.report import RenderOptions, needs_grades, stream
 
     fmt = choose_format(options)
     if fmt == "html":
@@ -164,8 +164,11 @@ def _run(options: CheckOptions) -> int:
               if i.path is None or _resolved(i.path) not in skip]
     jobs = options.jobs or default_jobs(len(inputs))
     advance, stop = _progress(len(inputs), options)
+    # A plain run keeps its diagnostics on disk (memory flat whatever the corpus); fixing, baselines and the
+    # html report work per file and keep them in memory.
+    spool = not (options.fix or options.diff or options.write_baseline or known is not None or fmt == "html")
     try:
-        run = engine.run(inputs, jobs=jobs, progress=advance)
+        run = engine.run(inputs, jobs=jobs, progress=advance, spool=spool)
     finally:
         stop()
     for error in run.errors:
@@ -181,12 +184,13 @@ def _run(options: CheckOptions) -> int:
     if known is not None:
         run = baseline.report(known, run, options.statistics)
     color = fmt == "full" and not options.output and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    grades = grade_forms(run, config.grade)
-    text = render(fmt, run, RenderOptions(color=color, statistics=options.statistics, grades=grades))
+    grades = grade_forms(run, config.grade) if needs_grades(fmt) else []
+    pieces = stream(fmt, run, RenderOptions(color=color, statistics=options.statistics, grades=grades))
     if options.output:
-        Path(options.output).write_text(text, encoding="utf-8")
+        with open(options.output, "w", encoding="utf-8") as out:
+            out.writelines(pieces)
     else:
-        sys.stdout.write(text)
+        sys.stdout.writelines(pieces)
         sys.stdout.flush()
     if fmt in ("full", "concise"):
         from goallint.fixer import closing_line
@@ -194,7 +198,7 @@ def _run(options: CheckOptions) -> int:
     fail_on = options.fail_on or config.fail_on or "error"
     if fail_on == "never":
         return 0
-    return 1 if any(SEVERITY_RANK[d.severity] >= SEVERITY_RANK[fail_on] for d in run.diagnostics) else 0
+    return 1 if any(SEVERITY_RANK[severity] >= SEVERITY_RANK[fail_on] for _, _, severity in run.counts()) else 0
 
 
 def run_check(options: CheckOptions) -> int:

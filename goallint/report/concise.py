@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from goallint.report import RenderOptions, statistics_text, summary_line
@@ -10,8 +11,13 @@ if TYPE_CHECKING:
     from goallint.engine import RunReport
 
 
-def render(run: RunReport, options: RenderOptions) -> str:
+def stream(run: RunReport, options: RenderOptions) -> Iterator[str]:
     if options.statistics:
-        return statistics_text(run)
-    lines = [f"{d.path}:{d.line}:{d.column}: {d.code} [{d.severity}] {d.message}\n" for d in run.diagnostics]
-    return "".join(lines) + summary_line(run)
+        yield statistics_text(run)
+        return
+    yield from (f"{d.path}:{d.line}:{d.column}: {d.code} [{d.severity}] {d.message}\n" for d in run.diagnostics)
+    yield summary_line(run)
+
+
+def render(run: RunReport, options: RenderOptions) -> str:
+    return "".join(stream(run, options))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from goallint.report import RenderOptions, statistics_text
@@ -20,13 +21,16 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(run: RunReport, options: RenderOptions) -> str:
+def stream(run: RunReport, options: RenderOptions) -> Iterator[str]:
     if options.statistics:
-        return statistics_text(run)
-    out = []
+        yield statistics_text(run)
+        return
     for d in run.diagnostics:
         where = (f"file={_property(d.path)},line={d.line},col={d.column},"
                  f"endLine={d.end_line},endColumn={d.end_column},title={_property(d.code)}")
         form = f"{d.form}: " if d.form else ""
-        out.append(f"::{LEVELS[d.severity]} {where}::{_data(form + d.message)}\n")
-    return "".join(out)
+        yield f"::{LEVELS[d.severity]} {where}::{_data(form + d.message)}\n"
+
+
+def render(run: RunReport, options: RenderOptions) -> str:
+    return "".join(stream(run, options))

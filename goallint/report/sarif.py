@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterator
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from goallint import __version__
-from goallint.report import RenderOptions
+from goallint.report import STREAMED, RenderOptions, json_pieces
 
 if TYPE_CHECKING:
     from goallint.engine import RunReport
@@ -81,7 +82,8 @@ def _result(d: Diagnostic, index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
-def document(run: RunReport) -> dict[str, Any]:
+def document(run: RunReport, results: Any = None) -> dict[str, Any]:
+    """The SARIF log as a Python mapping (`results`: what to put in their place, else the list)."""
     rules = run.rules
     index = {rule.code: i for i, rule in enumerate(rules)}
     return {
@@ -90,10 +92,16 @@ def document(run: RunReport) -> dict[str, Any]:
         "runs": [{
             "tool": {"driver": {"name": "goallint", "version": __version__, "semanticVersion": __version__,
                                 "informationUri": INFO_URI, "rules": [_rule(rule) for rule in rules]}},
-            "results": [_result(d, index) for d in run.diagnostics],
+            "results": [_result(d, index) for d in run.diagnostics] if results is None else results,
             "columnKind": "unicodeCodePoints",
         }],
     }
+
+
+def stream(run: RunReport, options: RenderOptions) -> Iterator[str]:
+    """The log in pieces, one result at a time."""
+    index = {rule.code: i for i, rule in enumerate(run.rules)}
+    return json_pieces(document(run, STREAMED), (_result(d, index) for d in run.diagnostics))
 
 
 def render(run: RunReport, options: RenderOptions) -> str:

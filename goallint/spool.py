@@ -1,0 +1,103 @@
+"""Diagnostics of a long run kept on disk, not in memory: a run's memory stays flat whatever the corpus size.
+
+`Engine.run(spool=True)` moves each file's diagnostics into a `Spool` as the file's report arrives (from this
+process or a worker). The spool writes them to an anonymous temporary file, one pickled batch per file, and
+keeps in memory only where each batch lies and the counts per rule and severity. Iterating the spool reads
+one path's batches at a time and yields its diagnostics merged with the group rules' findings for that path,
+sorted by the run's key: the same sequence, in the same order, as sorting everything in memory.
+
+A diagnostic is stored as a tuple of its fields (pickling a tuple costs a fraction of a pydantic model) and
+rebuilt without validation when read back; fixes keep their models.
+"""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from typing import IO, Any, overload
+
+from goallint.model import Diagnostic
+
+FIELDS = ("code", "name", "severity", "message", "path", "line", "column", "end_line", "end_column", "form",
+          "field", "fix", "sheet", "cell_text")
+"""A spooled diagnostic's tuple, in this order (every field of `Diagnostic`)."""
+
+_FIELDS_SET = set(FIELDS)
+
+
+def sort_key(d: Diagnostic) -> tuple[str, int, int, str, int, int, str]:
+    """The order of a run's diagnostics (cli.md: by path, then position, then code)."""
+    return (d.path, d.line, d.column, d.code, d.end_line, d.end_column, d.message)
+
+
+def _rebuild(values: tuple[Any, ...]) -> Diagnostic:
+    diagnostic = Diagnostic.__new__(Diagnostic)
+    object.__setattr__(diagnostic, "__dict__", dict(zip(FIELDS, values, strict=True)))
+    object.__setattr__(diagnostic, "__pydantic_fields_set__", _FIELDS_SET)
+    object.__setattr__(diagnostic, "__pydantic_extra__", None)
+    object.__setattr__(diagnostic, "__pydantic_private__", None)
+    return diagnostic
+
+
+class Spool(Sequence[Diagnostic]):
+    """A run's diagnostics in a temporary file; iterate it (more than once if needed), `len()` it, count it."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="goallint-")
+        self._batches: dict[str, list[tuple[int, int]]] = {}
+        """path → (offset, size) of each batch written for it, in arrival order."""
+        self._groups: dict[str, list[Diagnostic]] = {}
+        self._length = 0
+        self.counts: Counter[tuple[str, str, str]] = Counter()
+        """(code, name, severity) → how many."""
+
+    def add(self, path: str, diagnostics: list[Diagnostic]) -> None:
+        """Write one file's diagnostics (the caller drops its own list)."""
+        if not diagnostics:
+            return
+        rows = [tuple(d.__dict__[name] for name in FIELDS) for d in diagnostics]
+        data = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+        self._file.seek(0, 2)
+        offset = self._file.tell()
+        self._file.write(data)
+        self._batches.setdefault(path, []).append((offset, len(data)))
+        self._note(diagnostics)
+
+    def add_groups(self, diagnostics: list[Diagnostic]) -> None:
+        """The group rules' findings (few), merged into their paths when read."""
+        for d in diagnostics:
+            self._groups.setdefault(d.path, []).append(d)
+        self._note(diagnostics)
+
+    def _note(self, diagnostics: list[Diagnostic]) -> None:
+        self._length += len(diagnostics)
+        self.counts.update((d.code, d.name, d.severity) for d in diagnostics)
+
+    def _read(self, offset: int, size: int) -> list[Diagnostic]:
+        self._file.seek(offset)
+        rows: list[tuple[Any, ...]] = pickle.loads(self._file.read(size))  # noqa: S301 - our own temp file
+        return [_rebuild(row) for row in rows]
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        for path in sorted(self._batches.keys() | self._groups.keys()):
+            found = [d for offset, size in self._batches.get(path, []) for d in self._read(offset, size)]
+            found.extend(self._groups.get(path, []))
+            found.sort(key=sort_key)
+            yield from found
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> Diagnostic: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Diagnostic]: ...
+
+    def __getitem__(self, index: int | slice) -> Diagnostic | Sequence[Diagnostic]:
+        return list(self)[index]  # not on any hot path: reports iterate
+
+    def close(self) -> None:
+        self._file.close()

@@ -96,6 +96,8 @@ class FormContext:
     """The selector of the rule being run (set by the engine before each rule)."""
     vocabularies: dict[str, list[str]] = field(default_factory=dict)
     """The named word lists of the loaded rule packs (`vague_words`, `placeholders` …)."""
+    _picked: dict[int, tuple[Selector, list[ResolvedIndicator]]] = field(default_factory=dict, repr=False)
+    """Per selector (by id, the selector kept to check it): the indicators it picks in this form."""
 
     @property
     def resolved(self) -> list[ResolvedIndicator]:
@@ -116,17 +118,34 @@ class FormContext:
 
     def indicators(self, where: Selector) -> Iterator[ResolvedIndicator]:
         """The indicators a selector picks (form kind is the engine's business, not this)."""
-        for item in self.resolved:
-            if where.level1 is not None and item.level1 not in where.level1:
-                continue
-            if where.level2 is not None and not self._level2_matches(item, where.level2):
-                continue
-            name = bounded(item.name)  # a pack pattern sees at most MAX_MATCH_INPUT characters
-            if where.name_pattern is not None and not where.name_pattern.search(name):
-                continue
-            if where.name_not_pattern is not None and where.name_not_pattern.search(name):
-                continue
-            yield item
+        picked = self._picked.get(id(where))
+        if picked is None or picked[0] is not where:
+            picked = self._picked[id(where)] = (where, [item for item in self.resolved if self.picks(where, item)])
+        return iter(picked[1])
+
+    def picks(self, where: Selector, item: ResolvedIndicator) -> bool:
+        """Whether a selector picks an indicator: a function of the selector, the profile and the indicator's
+        resolved levels and name, remembered across forms (the same rows recur form after form)."""
+        profile = self.profile
+        key = (id(where), id(profile), item.level1, item.level2, item.name)
+        known = _PICKS.get(key)
+        if known is not None and known[0] is where and known[1] is profile:
+            return known[2]
+        if len(_PICKS) >= _PICKS_MAX:
+            _PICKS.clear()
+        answer = self._picks(where, item)
+        _PICKS[key] = (where, profile, answer)  # both kept alive: their ids are not reused while this is here
+        return answer
+
+    def _picks(self, where: Selector, item: ResolvedIndicator) -> bool:
+        if where.level1 is not None and item.level1 not in where.level1:
+            return False
+        if where.level2 is not None and not self._level2_matches(item, where.level2):
+            return False
+        name = bounded(item.name)  # a pack pattern sees at most MAX_MATCH_INPUT characters
+        if where.name_pattern is not None and not where.name_pattern.search(name):
+            return False
+        return where.name_not_pattern is None or not where.name_not_pattern.search(name)
 
     def selected(self) -> Iterator[ResolvedIndicator]:
         """The indicators the current rule's `where` picks."""
@@ -142,6 +161,12 @@ class FormContext:
         if "cost_level" in wanted and self.profile.is_cost_level(item.level1, item.level2):
             return True
         return "quantity_level" in wanted and self.profile.is_quantity_level(item.level1, item.level2)
+
+
+_PICKS: dict[tuple[int, int, str | None, str | None, str], tuple[Selector, Profile, bool]] = {}
+_PICKS_MAX = 65536
+"""Selector answers remembered across forms, by the ids of the selector and profile (pydantic models do not
+hash). Bounded."""
 
 
 name_key = label_key

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from goallint.arith.money import format_money
 from goallint.arith.readings import (
+    Amount,
     Count,
     Reading,
     Resolution,
@@ -66,6 +67,35 @@ class Analysis:
     judged: bool = False
 
 
+_AMOUNTS: dict[tuple[str, bool], tuple[Amount, ...]] = {}
+"""The numeric items of each cell text read so far, shown with (True) or without the cell's text. Bounded."""
+
+
+def cell_amounts(cell: Cell, shown: bool = False) -> tuple[Amount, ...]:
+    """`amounts(cell.value, cell.text if shown else "")`, remembered by the cell's raw text (values recur)."""
+    key = (cell.raw, shown)
+    found = _AMOUNTS.get(key)
+    if found is None:
+        if len(_AMOUNTS) >= 16384:
+            _AMOUNTS.clear()
+        found = _AMOUNTS[key] = tuple(amounts(cell.value, cell.text if shown else ""))
+    return found
+
+
+_COUNTS: dict[tuple[str, str], tuple[Count, ...]] = {}
+
+
+def _cell_counts(cell: Cell, name: str) -> tuple[Count, ...]:
+    """`count_of(cell.value, name)`, remembered by the cell's raw text and the indicator's name."""
+    key = (cell.raw, name)
+    found = _COUNTS.get(key)
+    if found is None:
+        if len(_COUNTS) >= 16384:
+            _COUNTS.clear()
+        found = _COUNTS[key] = tuple(count_of(cell.value, name))
+    return found
+
+
 def _cell(item: ResolvedIndicator, column: Column) -> Cell | None:
     """The value cell of a column, or the other column's when this one is empty."""
     ind = item.indicator
@@ -80,7 +110,7 @@ def budget_yuan(form: ProjectForm) -> Decimal | None:
     """The annual budget in 元 (a bare number in `budget_unit`; `189.32万元` is folded by the value grammar)."""
     if form.budget is None or form.budget.is_empty:
         return None
-    found = amounts(form.budget.value)
+    found = cell_amounts(form.budget)
     if len(found) != 1 or found[0].op != "=" or found[0].unit.per:
         return None
     amount = found[0]
@@ -101,7 +131,7 @@ def _standards(ctx: FormContext, column: Column) -> list[Standard]:
         cell = _cell(item, column)
         if cell is None:
             continue
-        for amount in amounts(cell.value, cell.text):
+        for amount in cell_amounts(cell, shown=True):
             if is_money(amount.unit):
                 out.append(Standard(amount, item.name, Located(cell, item)))
     return out
@@ -115,7 +145,7 @@ def _counts(ctx: FormContext, column: Column) -> list[Count]:
             continue
         cell = _cell(item, column)
         if cell is not None:
-            out.extend(count_of(cell.value, item.name))
+            out.extend(_cell_counts(cell, item.name))
     return out
 
 
@@ -167,7 +197,7 @@ def outcome(verdict: Verdict) -> Report:
 def _has_money(ctx: FormContext) -> bool:
     for item in ctx.resolved:
         for _column, cell in item.value_cells():
-            if any(is_money(amount.unit) for amount in amounts(cell.value)):
+            if any(is_money(amount.unit) for amount in cell_amounts(cell)):
                 return True
     return False
 
@@ -175,7 +205,7 @@ def _has_money(ctx: FormContext) -> bool:
 def _unquantified(ctx: FormContext) -> tuple[ResolvedIndicator, Cell] | None:
     """The first worded cost standard, when the profile's cost level has values but none in money."""
     filled = [(item, cell) for item in ctx.indicators(COST_LEVEL) for _column, cell in item.value_cells()]
-    if not filled or any(is_money(a.unit) for _item, cell in filled for a in amounts(cell.value)):
+    if not filled or any(is_money(a.unit) for _item, cell in filled for a in cell_amounts(cell)):
         return None
     return next(((item, cell) for item, cell in filled if isinstance(cell.value, Text | Qualitative)), None)
 

@@ -136,18 +136,33 @@ def _judged(raw: str, ctx: FormContext) -> _Judged:
     return judged
 
 
-def _case_indicators(case: Case, ctx: FormContext, names: dict[int, str]) -> set[int]:
-    """Indices of the rule's indicators (`names`: index → name key) this case applies to."""
-    chosen = set(names)
-    if case.where_any is not None:
-        chosen &= {item.index for selector in case.where_any for item in ctx.indicators(selector)}
-    if case.name_vocabulary:
-        words = ctx.vocabulary(case.name_vocabulary)
-        chosen = {i for i in chosen if _name_hits(names[i], words, case.name_at)}
-    if case.name_not_vocabulary:
-        words = ctx.vocabulary(case.name_not_vocabulary)
-        chosen = {i for i in chosen if not _name_hits(names[i], words, "anywhere")}
-    return chosen
+_CASES: dict[tuple[int, int, int, str | None, str | None, str], tuple[Any, ...]] = {}
+"""The cases of a rule that apply to an indicator, by the ids of the rule's params, the profile and the
+vocabularies (each kept in the entry) and the indicator's resolved levels and name: rows recur across forms."""
+
+
+def _cases(params: Params, ctx: FormContext, item: ResolvedIndicator) -> tuple[Case, ...]:
+    key = (id(params), id(ctx.profile), id(ctx.vocabularies), item.level1, item.level2, item.name)
+    known = _CASES.get(key)
+    if known is not None and known[0] is params and known[1] is ctx.profile and known[2] is ctx.vocabularies:
+        cases: tuple[Case, ...] = known[3]
+        return cases
+    if len(_CASES) >= _CACHED:
+        _CASES.clear()
+    name = _TRAILING.sub("", name_key(item.name))
+    cases = tuple(case for case in params.cases if _applies(case, ctx, item, name))
+    _CASES[key] = (params, ctx.profile, ctx.vocabularies, cases)
+    return cases
+
+
+def _applies(case: Case, ctx: FormContext, item: ResolvedIndicator, name: str) -> bool:
+    """Whether a case looks at an indicator (beyond the rule's `where`): its selectors and name vocabularies."""
+    if case.where_any is not None and not any(ctx.picks(selector, item) for selector in case.where_any):
+        return False
+    if case.name_vocabulary and not _name_hits(name, ctx.vocabulary(case.name_vocabulary), case.name_at):
+        return False
+    return not (case.name_not_vocabulary
+                and _name_hits(name, ctx.vocabulary(case.name_not_vocabulary), "anywhere"))
 
 
 def message_for(case: Case, item: ResolvedIndicator, column: Column, cell: Cell) -> str:
@@ -161,14 +176,12 @@ def message_for(case: Case, item: ResolvedIndicator, column: Column, cell: Cell)
 
 
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
-    selected = list(ctx.selected())
-    names = {item.index: _TRAILING.sub("", name_key(item.name)) for item in selected}
-    applies = [(case, _case_indicators(case, ctx, names)) for case in params.cases]
-    for item in selected:
-        cases = [case for case, indices in applies if item.index in indices]
+    columns = ctx.where.columns
+    for item in ctx.selected():
+        cases = _cases(params, ctx, item)
         if not cases:
             continue
-        for column, cell in item.value_cells(ctx.where.columns):
+        for column, cell in item.value_cells(columns):
             judged = _judged(cell.raw, ctx)
             case = next((case for case in cases if judged.holds(case.when)), None)
             if case is not None:

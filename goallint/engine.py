@@ -162,6 +162,8 @@ class Engine:
     root: str | None = None
     """The config file's folder: per-file-ignores globs also match paths relative to it."""
     keep_forms: bool = False
+    _planned: tuple[Any, list[tuple[Rule, str, bool, frozenset[str]]]] | None = field(
+        default=None, init=False, repr=False, compare=False)
 
     @property
     def active(self) -> list[Rule]:
@@ -204,6 +206,17 @@ class Engine:
                     report.lines[diagnostic.line] = source[diagnostic.line - 1]
         return report
 
+    def _plan(self) -> list[tuple[Rule, str, bool, frozenset[str]]]:
+        """The active rules with what `_lint_form` asks of each on every form: (rule, its check kind, whether
+        it is a group rule, the form kinds it applies to). Built once, again if the selection changes."""
+        key = (tuple(self.rules), frozenset(self.selected))
+        if self._planned is None or self._planned[0] != key:
+            plan: list[tuple[Rule, str, bool, frozenset[str]]] = [
+                (rule, rule.kind, hasattr(KINDS[rule.kind], "summarize"), frozenset(rule.where.forms))
+                for rule in self.active]
+            self._planned = (key, plan)
+        return self._planned[1]
+
     def _lint_form(self, form: AnyForm, path: str, ignored: set[str], report: FileReport) -> list[Diagnostic]:
         profile = self._profile(form)
         form.path = form.path or path
@@ -211,12 +224,13 @@ class Engine:
         waived = ignored | expand_waivers(form.ignore, self.rules)
         report.forms.append(FormInfo(path, form_name(form), form.kind, profile.name, sorted(waived)))
         found: list[tuple[Rule, str, Finding]] = []
-        for rule in self.active:
-            module = KINDS[rule.kind]
-            group = hasattr(module, "summarize")  # a group rule summarises every form; waivers act on findings
-            if form.kind not in rule.where.forms or (rule.code in waived and not group):
+        switches = profile.rules
+        for rule, kind, group, kinds in self._plan():
+            # a group rule summarises every form; waivers act on its findings
+            if form.kind not in kinds or (not group and rule.code in waived):
                 continue
-            switch = profile.rules.get(rule.code, "on")
+            module = KINDS[kind]
+            switch = switches.get(rule.code, "on")
             if switch == "off" and not group:
                 continue
             severity = self.severity.get(rule.code) or (rule.severity if switch in ("on", "off") else switch)
@@ -231,7 +245,8 @@ class Engine:
             except Exception as exc:  # a rule bug must not stop the run: say which rule, form and file
                 report.errors.append(f"{path}: {form_name(form)}: internal error in {rule.code} "
                                      f"({rule.kind}): {type(exc).__name__}: {exc}")
-        found = [entry for entry in found if not _indicator_waived(form, entry[2].cell, entry[0].code, self.rules)]
+        if any(indicator.ignore for indicator in form.indicators):
+            found = [entry for entry in found if not _indicator_waived(form, entry[2].cell, entry[0].code, self.rules)]
         return apply_precedence([self._diagnostic(rule, sev, finding, form, path) for rule, sev, finding in found],
                                 {rule.code: rule for rule, _, _ in found})
 

@@ -40,6 +40,11 @@ class Selector(BaseModel):
     columns: list[Column] = Field(default_factory=lambda: list[Column](["period", "annual"]))
 
     @cached_property
+    def picks_all(self) -> bool:
+        """No level or name condition: every indicator of the form (most rules)."""
+        return self.level1 is None and self.level2 is None and not self.name and not self.name_not
+
+    @cached_property
     def name_pattern(self) -> re.Pattern[str] | None:
         return re.compile(self.name) if self.name else None
 
@@ -118,6 +123,8 @@ class FormContext:
 
     def indicators(self, where: Selector) -> Iterator[ResolvedIndicator]:
         """The indicators a selector picks (form kind is the engine's business, not this)."""
+        if where.picks_all:
+            return iter(self.resolved)
         picked = self._picked.get(id(where))
         if picked is None or picked[0] is not where:
             picked = self._picked[id(where)] = (where, [item for item in self.resolved if self.picks(where, item)])

@@ -136,6 +136,13 @@ class RunReport:
             return known
         return Counter((d.code, d.name, d.severity) for d in self.diagnostics)
 
+    def fix_counts(self) -> Counter[str]:
+        """Fix applicability (`safe`, `unsafe`) → how many diagnostics offer one."""
+        known: Counter[str] | None = getattr(self.diagnostics, "fixes", None)
+        if known is not None:
+            return known
+        return Counter(d.fix.applicability for d in self.diagnostics if d.fix is not None)
+
 
 @dataclass
 class Input:

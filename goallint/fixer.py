@@ -545,8 +545,8 @@ def closing_line(outcome: FixOutcome | None, run: RunReport) -> str:
     hint when some findings can be fixed (`[*] N fixable with `goallint check --fix`.`), else nothing."""
     if outcome is not None:
         return summary(outcome, run, diff=False)
-    safe = sum(1 for d in run.diagnostics if d.fix is not None and d.fix.applicability == "safe")
-    unsafe = sum(1 for d in run.diagnostics if d.fix is not None and d.fix.applicability == "unsafe")
+    fixes = run.fix_counts()
+    safe, unsafe = fixes["safe"], fixes["unsafe"]
     out = f"[*] {safe} fixable with `goallint check --fix`.\n" if safe else ""
     if unsafe:
         out += f"{unsafe} hidden fixes can be enabled with `--fix --unsafe-fixes`.\n"

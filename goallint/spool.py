@@ -52,6 +52,8 @@ class Spool(Sequence[Diagnostic]):
         self._length = 0
         self.counts: Counter[tuple[str, str, str]] = Counter()
         """(code, name, severity) → how many."""
+        self.fixes: Counter[str] = Counter()
+        """Fix applicability (`safe`, `unsafe`) → how many diagnostics offer such a fix."""
 
     def add(self, path: str, diagnostics: list[Diagnostic]) -> None:
         """Write one file's diagnostics (the caller drops its own list)."""
@@ -74,6 +76,7 @@ class Spool(Sequence[Diagnostic]):
     def _note(self, diagnostics: list[Diagnostic]) -> None:
         self._length += len(diagnostics)
         self.counts.update((d.code, d.name, d.severity) for d in diagnostics)
+        self.fixes.update(d.fix.applicability for d in diagnostics if d.fix is not None)
 
     def _read(self, offset: int, size: int) -> list[Diagnostic]:
         self._file.seek(offset)

@@ -65,3 +65,10 @@ def test_json_pieces_join_to_the_one_piece_dump(items: list[object]) -> None:
     document = {"x": 1, "runs": [{"results": STREAMED, "y": {"z": []}}]}
     expected = json.dumps({"x": 1, "runs": [{"results": items, "y": {"z": []}}]}, ensure_ascii=False, indent=2)
     assert "".join(json_pieces(document, iter(items))) == expected + "\n"
+
+
+def test_a_spool_counts_fixes_as_the_diagnostics_offer_them(runs: tuple[RunReport, RunReport]) -> None:
+    memory, spooled = runs
+    assert spooled.fix_counts() == memory.fix_counts()
+    assert memory.fix_counts()["safe"] == sum(1 for d in memory.diagnostics if d.fix and d.fix.applicability == "safe")
+    assert memory.fix_counts()["safe"] > 0

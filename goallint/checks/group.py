@@ -87,11 +87,15 @@ def summarize(params: Params, ctx: FormContext) -> Summary | None:
 def _groups(summaries: Iterable[Summary]) -> Iterator[tuple[Summary, list[Summary]]]:
     """Each department form with the project forms of the same department (and budget year, when known)."""
     items = list(summaries)
+    by_department: dict[str, list[Summary]] = {}  # one pass, not one per department form (10,000 forms)
+    for item in items:
+        if item["kind"] == "project":
+            by_department.setdefault(item["department"], []).append(item)
     for dept in items:
         if dept["kind"] != "department" or not dept["department"]:
             continue
-        projects = _distinct([p for p in items if p["kind"] == "project" and p["department"] == dept["department"]
-                              and (p["year"] is None or dept["year"] is None or p["year"] == dept["year"])])
+        projects = _distinct([p for p in by_department.get(dept["department"], [])
+                              if p["year"] is None or dept["year"] is None or p["year"] == dept["year"]])
         if projects:
             yield dept, projects
 

@@ -2,7 +2,8 @@
 
 `Engine.run(spool=True)` moves each file's diagnostics into a `Spool` as the file's report arrives (from this
 process or a worker). The spool writes them to an anonymous temporary file, one pickled batch per file, and
-keeps in memory only where each batch lies and the counts per rule and severity. Iterating the spool reads
+keeps in memory only where each batch lies and the counts per rule and severity. Without a writable
+temporary folder (or once it is full) the batches are kept in memory instead: slower to no one, never lost. Iterating the spool reads
 one path's batches at a time and yields its diagnostics merged with the group rules' findings for that path,
 sorted by the run's key: the same sequence, in the same order, as sorting everything in memory.
 
@@ -12,6 +13,7 @@ rebuilt without validation when read back; fixes keep their models.
 
 from __future__ import annotations
 
+import io
 import pickle
 import tempfile
 from collections import Counter
@@ -45,9 +47,9 @@ class Spool(Sequence[Diagnostic]):
     """A run's diagnostics in a temporary file; iterate it (more than once if needed), `len()` it, count it."""
 
     def __init__(self) -> None:
-        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="goallint-")
-        self._batches: dict[str, list[tuple[int, int]]] = {}
-        """path → (offset, size) of each batch written for it, in arrival order."""
+        self._files: list[IO[bytes]] = [_temporary()]
+        self._batches: dict[str, list[tuple[int, int, int]]] = {}
+        """path → (file index, offset, size) of each batch written for it, in arrival order."""
         self._groups: dict[str, list[Diagnostic]] = {}
         self._length = 0
         self.counts: Counter[tuple[str, str, str]] = Counter()
@@ -61,11 +63,21 @@ class Spool(Sequence[Diagnostic]):
             return
         rows = [tuple(d.__dict__[name] for name in FIELDS) for d in diagnostics]
         data = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
-        self._file.seek(0, 2)
-        offset = self._file.tell()
-        self._file.write(data)
-        self._batches.setdefault(path, []).append((offset, len(data)))
+        try:
+            offset = self._append(self._files[-1], data)
+        except OSError:  # the temporary folder is full: what is written stays readable, the rest in memory
+            self._files.append(io.BytesIO())
+            offset = self._append(self._files[-1], data)
+        self._batches.setdefault(path, []).append((len(self._files) - 1, offset, len(data)))
         self._note(diagnostics)
+
+    @staticmethod
+    def _append(file: IO[bytes], data: bytes) -> int:
+        file.seek(0, 2)
+        offset = file.tell()
+        file.write(data)
+        file.flush()
+        return offset
 
     def add_groups(self, diagnostics: list[Diagnostic]) -> None:
         """The group rules' findings (few), merged into their paths when read."""
@@ -78,14 +90,15 @@ class Spool(Sequence[Diagnostic]):
         self.counts.update((d.code, d.name, d.severity) for d in diagnostics)
         self.fixes.update(d.fix.applicability for d in diagnostics if d.fix is not None)
 
-    def _read(self, offset: int, size: int) -> list[Diagnostic]:
-        self._file.seek(offset)
-        rows: list[tuple[Any, ...]] = pickle.loads(self._file.read(size))  # noqa: S301 - our own temp file
+    def _read(self, index: int, offset: int, size: int) -> list[Diagnostic]:
+        file = self._files[index]
+        file.seek(offset)
+        rows: list[tuple[Any, ...]] = pickle.loads(file.read(size))  # noqa: S301 - our own temporary file
         return [_rebuild(row) for row in rows]
 
     def __iter__(self) -> Iterator[Diagnostic]:
         for path in sorted(self._batches.keys() | self._groups.keys()):
-            found = [d for offset, size in self._batches.get(path, []) for d in self._read(offset, size)]
+            found = [d for batch in self._batches.get(path, []) for d in self._read(*batch)]
             found.extend(self._groups.get(path, []))
             found.sort(key=sort_key)
             yield from found
@@ -103,4 +116,14 @@ class Spool(Sequence[Diagnostic]):
         return list(self)[index]  # not on any hot path: reports iterate
 
     def close(self) -> None:
-        self._file.close()
+        for file in self._files:
+            file.close()
+
+
+def _temporary() -> IO[bytes]:
+    """An anonymous temporary file (gone when closed or when the process ends); memory when there is none
+    (a read-only or missing temporary folder)."""
+    try:
+        return tempfile.TemporaryFile(prefix="goallint-")
+    except OSError:
+        return io.BytesIO()

@@ -10,7 +10,7 @@ import pytest
 from goallint.engine import Engine, Input, RunReport, make_engine
 from goallint.grade import grade_forms
 from goallint.report import RENDERERS, RenderOptions, json_pieces, render, stream
-from goallint.spool import Spool
+from goallint.spool import Spool, sort_key
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -72,3 +72,41 @@ def test_a_spool_counts_fixes_as_the_diagnostics_offer_them(runs: tuple[RunRepor
     assert spooled.fix_counts() == memory.fix_counts()
     assert memory.fix_counts()["safe"] == sum(1 for d in memory.diagnostics if d.fix and d.fix.applicability == "safe")
     assert memory.fix_counts()["safe"] > 0
+
+
+def test_without_a_temporary_folder_or_when_it_fills_up_nothing_is_lost(
+        runs: tuple[RunReport, RunReport], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import io
+    import tempfile
+
+    import goallint.spool as spool_module
+
+    memory, _ = runs
+    expected = [d.model_dump() for d in memory.diagnostics]
+
+    def no_temporary_file(*args: object, **kwargs: object) -> None:
+        raise OSError(30, "Read-only file system")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(tempfile, "TemporaryFile", no_temporary_file)
+        spool = Spool()
+        assert isinstance(spool._files[0], io.BytesIO)
+        for report in memory.files:
+            spool.add(report.path, list(report.diagnostics))
+        per_file = sorted((d for report in memory.files for d in report.diagnostics), key=sort_key)
+        assert [d.model_dump() for d in spool] == [d.model_dump() for d in per_file]
+
+    writes = {"n": 0}
+    real_append = spool_module.Spool._append
+
+    def append_until_full(file: object, data: bytes) -> int:
+        writes["n"] += 1
+        if writes["n"] > 3 and not isinstance(file, io.BytesIO):
+            raise OSError(28, "No space left on device")
+        return real_append(file, data)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(spool_module.Spool, "_append", staticmethod(append_until_full))
+    inputs = [Input(report.path, Path(report.path)) for report in memory.files]
+    spooled = make_engine().run(inputs, spool=True)
+    assert writes["n"] > 4 and len(spooled.diagnostics._files) == 2  # type: ignore[attr-defined]
+    assert [d.model_dump() for d in spooled.diagnostics] == expected

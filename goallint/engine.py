@@ -93,7 +93,7 @@ def detect_profile(form: AnyForm) -> str:
     return "legacy" if "legacy" in known else "dg2025"
 
 
-@dataclass
+@dataclass(slots=True)
 class FormInfo:
     """What the report keeps of one form after its rules ran (forms themselves are not kept)."""
 
@@ -232,6 +232,7 @@ class Engine:
         report.forms.append(FormInfo(path, form_name(form), form.kind, profile.name, sorted(waived)))
         found: list[tuple[Rule, str, Finding]] = []
         switches = profile.rules
+        summaries: dict[str, Any] = {}  # a group kind summarises a form once for all its rules (one object kept)
         for rule, kind, group, kinds in self._plan():
             # a group rule summarises every form; waivers act on its findings
             if form.kind not in kinds or (not group and rule.code in waived):
@@ -244,7 +245,9 @@ class Engine:
             ctx.where = rule.where
             try:
                 if group:
-                    summary = module.summarize(rule.check, ctx)
+                    if kind not in summaries:
+                        summaries[kind] = module.summarize(rule.check, ctx)
+                    summary = summaries[kind]
                     if summary is not None:
                         report.summaries.setdefault(rule.code, []).append(summary)
                     continue

@@ -10,13 +10,13 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from goallint.resources import load_yaml, rules_dir
+from goallint.resources import CACHE_ENTRIES, load_yaml, rules_dir
 
 _MARKUP = re.compile(r"<[^>]{0,80}>|[#*`$\\]|\s+")
 _PARENS = re.compile(r"[（(][^（）()]{0,40}[）)]")
 
 
-@lru_cache(maxsize=16384)  # the same labels and names repeat in every form; bounded whatever the run
+@lru_cache(maxsize=CACHE_ENTRIES)  # the same labels and names repeat in every form; bounded whatever the run
 def label_key(text: str) -> str:
     """A label as matched against vocabularies: no spaces, no markup, no parenthetical note, no trailing colon or 指标."""
     key = _MARKUP.sub("", text)

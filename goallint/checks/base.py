@@ -2,7 +2,8 @@
 
 A check kind is one module in `goallint/checks/` with a pydantic `Params` model (its `kind` literal is the
 name used in rule packs) and a `run(params, ctx)` generator of `Finding`s. Group kinds (rules that look at
-all forms of a department across a run) also define `summarize(params, ctx)` and `run_group(params, summaries)`.
+all forms of a department across a run) also define `summarize(params, ctx)` and `run_group(params, summaries)`;
+a form's summary is made once per kind and shared by the kind's rules, so it must not depend on `params`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from goallint.checks.patterns import bounded
 from goallint.model import AnyForm, Cell, Fix, Indicator, cell_text
 from goallint.profiles import Profile, label_key
+from goallint.resources import CACHE_ENTRIES
 
 Column = Literal["period", "annual"]
 FormKind = Literal["project", "department"]
@@ -171,7 +173,7 @@ class FormContext:
 
 
 _PICKS: dict[tuple[int, int, str | None, str | None, str], tuple[Selector, Profile, bool]] = {}
-_PICKS_MAX = 65536
+_PICKS_MAX = 4 * CACHE_ENTRIES
 """Selector answers remembered across forms, by the ids of the selector and profile (pydantic models do not
 hash). Bounded."""
 

@@ -29,6 +29,7 @@ from goallint.arith.readings import (
 )
 from goallint.checks.base import Column, Finding, FormContext, ResolvedIndicator, Selector
 from goallint.model import AnyForm, Cell, ProjectForm
+from goallint.resources import CACHE_ENTRIES
 from goallint.values.types import Qualitative, Text
 from goallint.values.units import is_money
 
@@ -76,7 +77,7 @@ def cell_amounts(cell: Cell, shown: bool = False) -> tuple[Amount, ...]:
     key = (cell.raw, shown)
     found = _AMOUNTS.get(key)
     if found is None:
-        if len(_AMOUNTS) >= 16384:
+        if len(_AMOUNTS) >= CACHE_ENTRIES:
             _AMOUNTS.clear()
         found = _AMOUNTS[key] = tuple(amounts(cell.value, cell.text if shown else ""))
     return found
@@ -90,7 +91,7 @@ def _cell_counts(cell: Cell, name: str) -> tuple[Count, ...]:
     key = (cell.raw, name)
     found = _COUNTS.get(key)
     if found is None:
-        if len(_COUNTS) >= 16384:
+        if len(_COUNTS) >= CACHE_ENTRIES:
             _COUNTS.clear()
         found = _COUNTS[key] = tuple(count_of(cell.value, name))
     return found

@@ -18,6 +18,7 @@ from goallint.checks.base import Column, Finding, FormContext, ResolvedIndicator
 from goallint.checks.patterns import check_pattern
 from goallint.checks.value_when import Subject, When, holds
 from goallint.model import Cell, cell_text
+from goallint.resources import CACHE_ENTRIES
 from goallint.values import normalize, parse_value
 
 COLUMN_LABELS: dict[str, str] = {"period": "实施周期", "annual": "年度"}
@@ -81,7 +82,7 @@ class Params(BaseModel):
         return self
 
 
-_CACHED = 16384
+_CACHED = CACHE_ENTRIES
 """Distinct value texts remembered (subjects, name hits): bounded, whatever the corpus size."""
 
 

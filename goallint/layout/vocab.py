@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from goallint.model import Cell
 from goallint.profiles import label_key, profiles
-from goallint.resources import load_yaml
+from goallint.resources import CACHE_ENTRIES, load_yaml
 
 FormKind = Literal["project", "department"]
 _YEAR = "{year}"
@@ -52,7 +52,7 @@ class FieldIndex:
         if key in memo:
             return memo[key]
         found = self._match(key)
-        if len(memo) >= 16384:
+        if len(memo) >= CACHE_ENTRIES:
             memo.clear()
         memo[key] = found
         return found

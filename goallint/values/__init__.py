@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 # Imported eagerly: the submodule `normalize` must load before the function `normalize` below replaces the
 # package attribute of the same name (`from goallint.values.normalize import strip_html` still works).
+from goallint.resources import CACHE_ENTRIES
 from goallint.values.normalize import normalize_text
 from goallint.values.types import Value
 
@@ -21,7 +22,7 @@ class Normalized(NamedTuple):
     changes: tuple[str, ...]
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=CACHE_ENTRIES)
 def normalize(raw: str) -> Normalized:
     """Normalise a value cell (OCR and HTML markup, look-alike symbols, spaces, thousands separators).
 
@@ -30,7 +31,7 @@ def normalize(raw: str) -> Normalized:
     return Normalized(text, changes)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=CACHE_ENTRIES)
 def parse_value(raw: str) -> Value:
     """Parse a raw value cell into a typed value; never raises (unparseable cells are `text`)."""
     from goallint.values.grammar import parse_normalized

@@ -92,3 +92,50 @@ def test_long_numbers_keep_every_digit(whole: str, magnitude: str, fraction: str
     assert value.value == Decimal(written).scaleb(shift, context=Context(prec=200))
     contract = value.to_contract()["value"]
     assert Decimal(contract) == value.value and "E" not in contract.upper()
+
+
+# -- the fast path for the commonest shapes gives exactly what the grammar gives -----------------------------
+
+_PIECES = ["元", "人", "次", "%", "‰", "℃", "个", "个月", "人次", "季度", "平方米", "km", "A", "年", "月", "日", "号",
+           "万", "百", "以上", "以内", "左右", "前", "底", "元旦", "季度末", "/", "·", "约", "内", "天", "分", "户",
+           "元/人/年", "元·月", "（人）", "人/年", "至", "-", "~", "，", "：", "X", "**", "名党员", "无", "止", " ", "5"]
+
+
+def _grammar_only(text: str) -> Value:
+    import goallint.values.grammar as grammar
+
+    real = grammar._simple
+    grammar._simple = lambda _text: None  # type: ignore[assignment]
+    try:
+        return parse_normalized(text)
+    finally:
+        grammar._simple = real
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(["", "≥", "≤", "<", ">", "="]), st.from_regex(r"\d{1,6}(\.\d{1,3})?", fullmatch=True),
+       st.lists(st.sampled_from(_PIECES), max_size=3))
+def test_the_fast_path_reads_what_the_grammar_reads(sign: str, number: str, pieces: list[str]) -> None:
+    from goallint.values.grammar import _simple
+
+    text = sign + number + "".join(pieces)
+    fast = _simple(text)
+    if fast is not None:
+        assert fast == _grammar_only(text), text
+
+
+def test_the_fast_path_takes_the_common_seed_values_and_agrees_on_all() -> None:
+    from pathlib import Path
+
+    from goallint.values.grammar import _simple
+
+    lines = (Path(__file__).parent / "data" / "seed_values.txt").read_text(encoding="utf-8").splitlines()
+    raws = [line.split("\t")[0] for line in lines if line and not line.startswith("#")]
+    taken = 0
+    for raw in raws:
+        text = normalize(raw).text
+        fast = _simple(text)
+        if fast is not None:
+            taken += 1
+            assert fast == _grammar_only(text), raw
+    assert taken >= len(raws) // 5  # the fast path is not a dead branch on real values

@@ -103,6 +103,8 @@ class FormContext:
     """The selector of the rule being run (set by the engine before each rule)."""
     vocabularies: dict[str, list[str]] = field(default_factory=dict)
     """The named word lists of the loaded rule packs (`vague_words`, `placeholders` …)."""
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    """What a check kind works out once per form and shares between its rules (keyed by the kind)."""
     _picked: dict[int, tuple[Selector, list[ResolvedIndicator]]] = field(default_factory=dict, repr=False)
     """Per selector (by id, the selector kept to check it): the indicators it picks in this form."""
 

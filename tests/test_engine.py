@@ -309,3 +309,20 @@ def test_my_rules_carry_a_chinese_doc_and_basis() -> None:
         for rule in pack.rules:
             for text in (rule.doc.summary, rule.doc.why, rule.doc.bad, rule.doc.good, rule.doc.basis):
                 assert any("\u4e00" <= ch <= "\u9fff" for ch in text), f"{rule.code}: {text!r}"
+
+
+def test_a_markup_rule_with_its_own_where_sees_only_those_cells(tmp_path: Path) -> None:
+    """Bundled markup rules share one walk of the form; a pack's markup rule that narrows `where` walks its own
+    (only the annual column of 质量指标 here), and both report the same cells they did one rule at a time."""
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("pack: own\nrules:\n  - code: GL991\n    name: spaced-annual-quality\n    severity: info\n"
+                    "    where: {level2: [quality], columns: [annual]}\n"
+                    "    check: {kind: markup, defect: space, cells: [values]}\n"
+                    "    doc: {summary: 质量指标年度值中有空格。, why: 排版残留。, bad: ≥ 95 %, good: ≥95%}\n", encoding="utf-8")
+    form = ("forms:\n  - kind: project\n    name: 测试\n    indicators:\n"
+            "      - {level1: 产出指标, level2: 数量指标, name: 场次, period: '≥ 3 场', annual: '≥ 2 场'}\n"
+            "      - {level2: 质量指标, name: 合格率, period: '≥ 90 %', annual: '≥ 95 %'}\n")
+    engine = make_engine(select=["GL906", "GL991"], extra_packs=[pack])
+    run = engine.run([Input("f.yaml", data=form.encode("utf-8"))])
+    found = sorted((d.code, d.cell_text) for d in run.diagnostics)
+    assert found == [("GL906", "≥2场"), ("GL906", "≥3场"), ("GL906", "≥90%"), ("GL906", "≥95%"), ("GL991", "≥95%")]

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from goallint.checks import markup_text as text
-from goallint.checks.base import Finding, FormContext, ResolvedIndicator, Selector
+from goallint.checks.base import Column, Finding, FormContext, ResolvedIndicator
 from goallint.checks.fields import FIELD_LABELS
 from goallint.model import Cell, Edit, Fix, Task
 
@@ -51,47 +51,79 @@ def _named(group: Group, cell: Cell, where: str | ResolvedIndicator) -> tuple[st
     return where.field, subject.get(group, f"指标名称“{raw}”")
 
 
-_last: list[tuple[FormContext, tuple[Group, ...], Selector, list[Place]]] = []
-"""The last walk: GL901 and GL902 (every cell) run one after the other on the same form (the engine makes a
-context per form and run, so a form linted again is walked again)."""
+ALL_GROUPS: list[Group] = ["header", "texts", "tasks", "levels", "names", "values"]
+Walked = tuple[Group, Cell, "str | ResolvedIndicator", tuple[object, ...]]
+"""A place and the key that tells a repeated (carried-down) cell apart."""
 
 
 def _cells(ctx: FormContext, groups: list[Group]) -> list[Place]:
     """Each non-empty cell of the chosen groups, each cell once (carried-down level cells repeat).
 
-    A list built by a plain function (each markup rule walks every cell of the form; a generator per cell
-    cost more than the detectors), kept for the next rule when it asks for the same cells."""
-    if _last and _last[0][0] is ctx and _last[0][1] == tuple(groups) and _last[0][2] == ctx.where:
-        return _last[0][3]
-    out = _walk(ctx, groups)
-    _last[:] = [(ctx, tuple(groups), ctx.where, out)]
+    The form is walked once for all markup rules (`FormContext.memo`), and each rule takes its groups from
+    that walk; a rule whose `where` narrows the indicators walks the form itself."""
+    where = ctx.where
+    if not (where.picks_all and tuple(where.columns) == ("period", "annual")):
+        return _dedup(_walk(ctx, groups, where.columns), set(groups))
+    memo: dict[tuple[Group, ...], list[Place]] = ctx.memo.setdefault("markup", {})
+    places = memo.get(tuple(groups))
+    if places is None:
+        every: list[Walked] | None = ctx.memo.get("markup-walk")
+        if every is None:
+            every = ctx.memo["markup-walk"] = _walk(ctx, ALL_GROUPS, where.columns)
+        places = memo[tuple(groups)] = _dedup(every, set(groups))
+    return places
+
+
+def _dedup(walked: list[Walked], groups: set[Group]) -> list[Place]:
+    seen: set[tuple[object, ...]] = set()
+    out: list[Place] = []
+    for group, cell, where, key in walked:
+        if group in groups and key not in seen:
+            seen.add(key)
+            out.append((group, cell, where))
     return out
 
 
-def _walk(ctx: FormContext, groups: list[Group]) -> list[Place]:
-    form, seen, out = ctx.form, set(), []
+_FIELDS: dict[type, tuple[tuple[str, ...], tuple[str, ...], bool]] = {}
+"""Per form class: its header fields, its goal/approval text fields, whether it has task lists."""
+
+
+def _fields(form: object) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    kind = type(form)
+    known = _FIELDS.get(kind)
+    if known is None:
+        names = getattr(kind, "model_fields", {})
+        known = _FIELDS[kind] = (tuple(n for n in HEADER_FIELDS if n in names),
+                                 tuple(n for n in TEXT_FIELDS if n in names), "tasks" in names)
+    return known
+
+
+def _walk(ctx: FormContext, groups: list[Group], columns: list[Column]) -> list[Walked]:
+    """Every non-empty cell of the groups in form order, with the key that tells repeated cells apart."""
+    form = ctx.form
+    out: list[Walked] = []
 
     def pick(group: Group, cell: Cell | None, where: str | ResolvedIndicator) -> None:
         if cell is None or cell.is_empty:
             return
         span = cell.span
-        key = (span.line, span.column, span.end_line, span.end_column, span.ref) if span is not None else id(cell)
-        if key not in seen:
-            seen.add(key)
-            out.append((group, cell, where))
+        key: tuple[object, ...] = (span.line, span.column, span.end_line, span.end_column, span.ref) \
+            if span is not None else (id(cell),)
+        out.append((group, cell, where, key))
 
+    header_names, text_names, has_tasks = _fields(form)
     if "header" in groups:
         pick("header", form.title, "标题")
-    fields: tuple[tuple[tuple[str, ...], Group], ...] = ((HEADER_FIELDS, "header"), (TEXT_FIELDS, "texts"))
+    fields: tuple[tuple[tuple[str, ...], Group], ...] = ((header_names, "header"), (text_names, "texts"))
     for names, group in fields:
         for name in names if group in groups else ():
-            value = getattr(form, name, None)
+            value = getattr(form, name)
             pick(group, value if isinstance(value, Cell) else None, FIELD_LABELS.get(name, name))
-    lists = (("年度重点工作任务", getattr(form, "tasks", [])), ("其他任务", getattr(form, "other_tasks", [])))
-    for title, tasks in lists if "tasks" in groups else ():
-        for number, task in enumerate(tasks, 1):
-            for key, label in TASK_LABELS.items():
-                pick("tasks", getattr(task, key) if isinstance(task, Task) else None, f"{title}{number}/{label}")
+    if has_tasks and "tasks" in groups:
+        for title, tasks in (("年度重点工作任务", form.tasks), ("其他任务", form.other_tasks)):  # type: ignore[union-attr]
+            for number, task in enumerate(tasks, 1):
+                for key, label in TASK_LABELS.items():
+                    pick("tasks", getattr(task, key) if isinstance(task, Task) else None, f"{title}{number}/{label}")
     if not {"levels", "names", "values"} & set(groups):
         return out
     for item in ctx.selected():
@@ -101,7 +133,7 @@ def _walk(ctx: FormContext, groups: list[Group]) -> list[Place]:
             pick("levels", indicator.level2, item)
         if "names" in groups:
             pick("names", indicator.name, item)
-        for _, cell in item.value_cells(ctx.where.columns) if "values" in groups else ():
+        for _, cell in item.value_cells(columns) if "values" in groups else ():
             pick("values", cell, item)
     return out
 

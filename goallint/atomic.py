@@ -1,15 +1,17 @@
-"""Replace a file atomically: the one writer of `check --fix`, `--write-baseline` and `convert -o`."""
+"""Replace a file atomically: the one writer of `check --fix`, `check -o`, `--write-baseline` and `convert -o`."""
 
 from __future__ import annotations
 
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file in the same folder, fsync it, then os.replace it over `path`.
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write `data` (bytes, or pieces of it) to a temporary file in the same folder, fsync it, then
+    os.replace it over `path`.
 
     An existing file keeps its mode (and owner, when run as root); a symlink is followed (its target is
     rewritten, the link stays). A new file gets the mode the umask gives (not mkstemp's 0600). On any
@@ -22,7 +24,10 @@ def write_atomic(path: Path, data: bytes) -> None:
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask())

@@ -67,7 +67,7 @@ def main() -> None:
 @click.option("--fail-on", type=click.Choice(FAIL_ON), help="Lowest severity that makes the exit status 1 [default: error].")
 @click.option("--format", "output_format", type=click.Choice(FORMATS),
               help="Output format [default: full on a terminal, concise in a pipe or file, github under GitHub Actions].")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE (replaced whole once the run ends; its folder is checked before the run).")
 @click.option("--statistics", is_flag=True, help="Count findings per rule.")
 @click.option("--profile", help="Force a taxonomy profile (dg2025, legacy, dg2019) instead of detecting one.")
 @click.option("--config", type=click.Path(dir_okay=False), help="Use this config file.")

@@ -326,3 +326,25 @@ def test_a_markup_rule_with_its_own_where_sees_only_those_cells(tmp_path: Path) 
     run = engine.run([Input("f.yaml", data=form.encode("utf-8"))])
     found = sorted((d.code, d.cell_text) for d in run.diagnostics)
     assert found == [("GL906", "≥2场"), ("GL906", "≥3场"), ("GL906", "≥90%"), ("GL906", "≥95%"), ("GL991", "≥95%")]
+
+
+def test_output_file_is_checked_before_the_run_and_replaced_whole(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    form = write_form(tmp_path)
+    status, out, err = check("-o", str(tmp_path / "missing" / "report.json"), str(form))
+    assert status == 2 and err.strip().endswith(f"no such folder {tmp_path / 'missing'}") and out == ""
+    report = tmp_path / "report.json"
+    status, _, _ = check("--format", "json", "-o", str(report), str(form))
+    assert status in (0, 1) and json.loads(report.read_text(encoding="utf-8"))["summary"]["files"] == 1
+    before = report.read_bytes()
+
+    import goallint.atomic
+
+    def full_disk(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(goallint.atomic.os, "fsync", full_disk)
+    status, _, err = check("--format", "concise", "-o", str(report), str(form))
+    assert status == 2 and "cannot write the report: No space left on device" in err
+    assert report.read_bytes() == before  # the earlier report is whole
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []  # no temporary file left

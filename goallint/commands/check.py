@@ -154,6 +154,8 @@ def _run(options: CheckOptions) -> int:
         from goallint.report import RENDERERS
         if "html" not in RENDERERS:
             raise CheckUsageError("--format html is not available yet")
+    if options.output:
+        _check_output(options.output)  # before the run, not after it
     config = load_config(options.config, options.isolated)
     known = baseline.prepare(options, config)
     engine = build_engine(options, config, keep_lines=fmt == "full")
@@ -187,8 +189,7 @@ def _run(options: CheckOptions) -> int:
     grades = grade_forms(run, config.grade) if needs_grades(fmt) else []
     pieces = stream(fmt, run, RenderOptions(color=color, statistics=options.statistics, grades=grades))
     if options.output:
-        with open(options.output, "w", encoding="utf-8") as out:
-            out.writelines(pieces)
+        _write_report(options.output, pieces)
     else:
         sys.stdout.writelines(pieces)
         sys.stdout.flush()
@@ -199,6 +200,34 @@ def _run(options: CheckOptions) -> int:
     if fail_on == "never":
         return 0
     return 1 if any(SEVERITY_RANK[severity] >= SEVERITY_RANK[fail_on] for _, _, severity in run.counts()) else 0
+
+
+def _check_output(output: str) -> None:
+    """`-o FILE` must be a file that can be written in an existing folder (said before linting)."""
+    path = Path(output)
+    if path.is_dir():
+        raise CheckUsageError(f"-o {output}: is a folder")
+    folder = path.parent
+    if not folder.is_dir():
+        raise CheckUsageError(f"-o {output}: no such folder {folder}")
+    if not os.access(folder, os.W_OK) and not (path.exists() and os.access(path, os.W_OK)):
+        raise CheckUsageError(f"-o {output}: the folder {folder} is not writable")
+
+
+def _write_report(output: str, pieces: Iterator[str]) -> None:
+    """The report replaces FILE atomically (an earlier report stays whole if the write fails); a device or
+    pipe (`-o /dev/stdout`) is written directly."""
+    from goallint.atomic import write_atomic
+
+    path = Path(output)
+    try:
+        if path.exists() and not path.is_file():
+            with path.open("w", encoding="utf-8") as out:
+                out.writelines(pieces)
+        else:
+            write_atomic(path, (piece.encode("utf-8") for piece in pieces))
+    except OSError as exc:
+        raise CheckUsageError(f"-o {output}: cannot write the report: {exc.strerror or exc}") from None
 
 
 def run_check(options: CheckOptions) -> int:

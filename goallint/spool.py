@@ -1,11 +1,11 @@
-"""Diagnostics of a long run kept on disk, not in memory: a run's memory stays flat whatever the corpus size.
+"""Diagnostics of a long run kept on disk, not in memory: the findings no longer grow a run's memory.
 
 `Engine.run(spool=True)` moves each file's diagnostics into a `Spool` as the file's report arrives (from this
 process or a worker). The spool writes them to an anonymous temporary file, one pickled batch per file, and
-keeps in memory only where each batch lies and the counts per rule and severity. Without a writable
-temporary folder (or once it is full) the batches are kept in memory instead: slower to no one, never lost. Iterating the spool reads
-one path's batches at a time and yields its diagnostics merged with the group rules' findings for that path,
-sorted by the run's key: the same sequence, in the same order, as sorting everything in memory.
+keeps in memory only where each batch lies and the counts per rule, severity and fix. Without a writable
+temporary folder (or once it is full) the batches stay in memory instead: nothing is lost. Iterating the
+spool reads one path's batches at a time and yields its diagnostics merged with the group rules' findings
+for that path, sorted by the run's key: the same sequence, in the same order, as sorting all in memory.
 
 A diagnostic is stored as a tuple of its fields (pickling a tuple costs a fraction of a pydantic model) and
 rebuilt without validation when read back; fixes keep their models.

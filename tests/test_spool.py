@@ -110,3 +110,10 @@ def test_without_a_temporary_folder_or_when_it_fills_up_nothing_is_lost(
     spooled = make_engine().run(inputs, spool=True)
     assert writes["n"] > 4 and len(spooled.diagnostics._files) == 2  # type: ignore[attr-defined]
     assert [d.model_dump() for d in spooled.diagnostics] == expected
+
+
+def test_a_spooled_row_holds_every_field_of_a_diagnostic() -> None:
+    from goallint.model import Diagnostic
+    from goallint.spool import FIELDS
+
+    assert sorted(FIELDS) == sorted(Diagnostic.model_fields)

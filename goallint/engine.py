@@ -169,7 +169,7 @@ class Engine:
     root: str | None = None
     """The config file's folder: per-file-ignores globs also match paths relative to it."""
     keep_forms: bool = False
-    _planned: tuple[Any, list[tuple[Rule, str, bool, frozenset[str]]]] | None = field(
+    _planned: list[tuple[Rule, str, bool, frozenset[str]]] | None = field(
         default=None, init=False, repr=False, compare=False)
 
     @property
@@ -215,14 +215,12 @@ class Engine:
 
     def _plan(self) -> list[tuple[Rule, str, bool, frozenset[str]]]:
         """The active rules with what `_lint_form` asks of each on every form: (rule, its check kind, whether
-        it is a group rule, the form kinds it applies to). Built once, again if the selection changes."""
-        key = (tuple(self.rules), frozenset(self.selected))
-        if self._planned is None or self._planned[0] != key:
-            plan: list[tuple[Rule, str, bool, frozenset[str]]] = [
-                (rule, rule.kind, hasattr(KINDS[rule.kind], "summarize"), frozenset(rule.where.forms))
-                for rule in self.active]
-            self._planned = (key, plan)
-        return self._planned[1]
+        it is a group rule, the form kinds it applies to). Built once per engine (a narrower selection, as
+        `--fix` makes, is a new engine: `dataclasses.replace` leaves this out)."""
+        if self._planned is None:
+            self._planned = [(rule, rule.kind, hasattr(KINDS[rule.kind], "summarize"), frozenset(rule.where.forms))
+                             for rule in self.active]
+        return self._planned
 
     def _lint_form(self, form: AnyForm, path: str, ignored: set[str], report: FileReport) -> list[Diagnostic]:
         profile = self._profile(form)
@@ -306,6 +304,8 @@ class Engine:
             if spooled is not None:
                 spooled.add(report.path, report.diagnostics)
                 report.diagnostics = []
+            else:
+                _compact(report)  # kept in memory for the whole run
             reports.append(report)
         forms = [info for report in reports for info in report.forms]
         errors = [error for report in reports for error in report.errors]
@@ -322,7 +322,7 @@ class Engine:
              progress: Callable[[int], None] | None) -> Iterator[FileReport]:
         if jobs <= 1 or len(inputs) <= 1:
             for item in inputs:
-                yield _compact(self.lint(item))
+                yield self.lint(item)
                 if progress:
                     progress(1)
             return
@@ -332,7 +332,7 @@ class Engine:
         chunks = [list(inputs[i:i + size]) for i in range(0, len(inputs), size)]
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(self,)) as pool:
             for chunk_reports in pool.map(_lint_chunk, chunks):
-                yield from map(_compact, chunk_reports)
+                yield from chunk_reports
                 if progress:
                     progress(len(chunk_reports))
 

@@ -111,12 +111,7 @@ def _cells_of(model: BaseModel) -> Iterator[Cell]:
 
 
 def _raws_by_span(result: ReadResult) -> dict[tuple[int, int], str]:
-    out: dict[tuple[int, int], str] = {}
-    for cell in iter_cells(result.forms):
-        span = cell.span
-        if span is not None and span.start is not None and span.end is not None:
-            out[(span.start, span.end)] = cell.raw
-    return out
+    return {key: raw for key, raw in _cell_list(result) if key is not None}
 
 
 # -------------------------------------------------------------------------------------------- encoding

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import IO, Any, overload
 
-from goallint.model import Diagnostic
+from goallint.model import Diagnostic, trusted
 
 FIELDS = ("code", "name", "severity", "message", "path", "line", "column", "end_line", "end_column", "form",
           "field", "fix", "sheet", "cell_text")
@@ -35,12 +35,7 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, str, int, int, str]:
 
 
 def _rebuild(values: tuple[Any, ...]) -> Diagnostic:
-    diagnostic = Diagnostic.__new__(Diagnostic)
-    object.__setattr__(diagnostic, "__dict__", dict(zip(FIELDS, values, strict=True)))
-    object.__setattr__(diagnostic, "__pydantic_fields_set__", _FIELDS_SET)
-    object.__setattr__(diagnostic, "__pydantic_extra__", None)
-    object.__setattr__(diagnostic, "__pydantic_private__", None)
-    return diagnostic
+    return trusted(Diagnostic, dict(zip(FIELDS, values, strict=True)), _FIELDS_SET)
 
 
 class Spool(Sequence[Diagnostic]):

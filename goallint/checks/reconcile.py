@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -30,6 +31,7 @@ from goallint.arith.readings import (
 from goallint.checks.base import Column, Finding, FormContext, ResolvedIndicator, Selector
 from goallint.model import AnyForm, Cell, ProjectForm
 from goallint.resources import CACHE_ENTRIES
+from goallint.values import normalize, parse_value
 from goallint.values.types import Qualitative, Text
 from goallint.values.units import is_money
 
@@ -68,33 +70,20 @@ class Analysis:
     judged: bool = False
 
 
-_AMOUNTS: dict[tuple[str, bool], tuple[Amount, ...]] = {}
-"""The numeric items of each cell text read so far, shown with (True) or without the cell's text. Bounded."""
-
-
 def cell_amounts(cell: Cell, shown: bool = False) -> tuple[Amount, ...]:
     """`amounts(cell.value, cell.text if shown else "")`, remembered by the cell's raw text (values recur)."""
-    key = (cell.raw, shown)
-    found = _AMOUNTS.get(key)
-    if found is None:
-        if len(_AMOUNTS) >= CACHE_ENTRIES:
-            _AMOUNTS.clear()
-        found = _AMOUNTS[key] = tuple(amounts(cell.value, cell.text if shown else ""))
-    return found
+    return _amounts_of(cell.raw, shown)
 
 
-_COUNTS: dict[tuple[str, str], tuple[Count, ...]] = {}
+@lru_cache(maxsize=CACHE_ENTRIES)
+def _amounts_of(raw: str, shown: bool) -> tuple[Amount, ...]:
+    return tuple(amounts(parse_value(raw), normalize(raw).text if shown else ""))
 
 
-def _cell_counts(cell: Cell, name: str) -> tuple[Count, ...]:
-    """`count_of(cell.value, name)`, remembered by the cell's raw text and the indicator's name."""
-    key = (cell.raw, name)
-    found = _COUNTS.get(key)
-    if found is None:
-        if len(_COUNTS) >= CACHE_ENTRIES:
-            _COUNTS.clear()
-        found = _COUNTS[key] = tuple(count_of(cell.value, name))
-    return found
+@lru_cache(maxsize=CACHE_ENTRIES)
+def _counts_of(raw: str, name: str) -> tuple[Count, ...]:
+    """`count_of` of a cell's value for an indicator, remembered by the raw text and the indicator's name."""
+    return tuple(count_of(parse_value(raw), name))
 
 
 def _cell(item: ResolvedIndicator, column: Column) -> Cell | None:
@@ -146,7 +135,7 @@ def _counts(ctx: FormContext, column: Column) -> list[Count]:
             continue
         cell = _cell(item, column)
         if cell is not None:
-            out.extend(_cell_counts(cell, item.name))
+            out.extend(_counts_of(cell.raw, item.name))
     return out
 
 

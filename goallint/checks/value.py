@@ -82,15 +82,11 @@ class Params(BaseModel):
         return self
 
 
-_CACHED = CACHE_ENTRIES
-"""Distinct value texts remembered (subjects, name hits): bounded, whatever the corpus size."""
-
-
 def _name_hits(key: str, words: list[str], at: str) -> bool:
     return _hits(key, tuple(words), at)
 
 
-@lru_cache(maxsize=_CACHED)
+@lru_cache(maxsize=CACHE_ENTRIES)
 def _hits(key: str, words: tuple[str, ...], at: str) -> bool:
     return any(key.endswith(word) if at == "end" else word in key for word in words)
 
@@ -129,7 +125,7 @@ def _judged(raw: str, ctx: FormContext) -> _Judged:
     judged = _JUDGED.get(raw)
     if judged is not None and judged.vocabularies is vocabularies:
         return judged
-    if len(_JUDGED) >= _CACHED:
+    if len(_JUDGED) >= CACHE_ENTRIES:
         _JUDGED.clear()
         _WHENS.clear()
     subject = Subject(parse_value(raw), normalize(raw).text, lambda name: vocabularies.get(name, []))
@@ -148,7 +144,7 @@ def _cases(params: Params, ctx: FormContext, item: ResolvedIndicator) -> tuple[C
     if known is not None and known[0] is params and known[1] is ctx.profile and known[2] is ctx.vocabularies:
         cases: tuple[Case, ...] = known[3]
         return cases
-    if len(_CASES) >= _CACHED:
+    if len(_CASES) >= CACHE_ENTRIES:
         _CASES.clear()
     name = _TRAILING.sub("", name_key(item.name))
     cases = tuple(case for case in params.cases if _applies(case, ctx, item, name))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Iterator
 from pathlib import PurePath
@@ -82,27 +81,22 @@ def _result(d: Diagnostic, index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
-def document(run: RunReport, results: Any = None) -> dict[str, Any]:
-    """The SARIF log as a Python mapping (`results`: what to put in their place, else the list)."""
+def stream(run: RunReport, options: RenderOptions) -> Iterator[str]:
+    """The log in pieces, one result at a time."""
     rules = run.rules
     index = {rule.code: i for i, rule in enumerate(rules)}
-    return {
+    head = {
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "goallint", "version": __version__, "semanticVersion": __version__,
                                 "informationUri": INFO_URI, "rules": [_rule(rule) for rule in rules]}},
-            "results": [_result(d, index) for d in run.diagnostics] if results is None else results,
+            "results": STREAMED,
             "columnKind": "unicodeCodePoints",
         }],
     }
-
-
-def stream(run: RunReport, options: RenderOptions) -> Iterator[str]:
-    """The log in pieces, one result at a time."""
-    index = {rule.code: i for i, rule in enumerate(run.rules)}
-    return json_pieces(document(run, STREAMED), (_result(d, index) for d in run.diagnostics))
+    return json_pieces(head, (_result(d, index) for d in run.diagnostics))
 
 
 def render(run: RunReport, options: RenderOptions) -> str:
-    return json.dumps(document(run), ensure_ascii=False, indent=2) + "\n"
+    return "".join(stream(run, options))

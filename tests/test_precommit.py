@@ -40,7 +40,8 @@ def shadow_of_this_checkout(env: dict[str, str], folder: Path) -> str:
                              check=True).stdout
     if changes:
         subprocess.run(["git", "apply", "--binary", "-"], cwd=folder, env=env, input=changes, check=True)
-        run(env, folder, "git", "-c", "commit.gpgsign=false", "commit", "-qam", "uncommitted changes").check_returncode()
+        run(env, folder, "git", "add", "-A").check_returncode()  # new files too, not only the changed ones
+        run(env, folder, "git", "-c", "commit.gpgsign=false", "commit", "-qm", "uncommitted changes").check_returncode()
     return run(env, folder, "git", "rev-parse", "HEAD").stdout.strip()
 
 

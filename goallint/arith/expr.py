@@ -17,6 +17,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from goallint.arith.money import format_number
+from goallint.lexing import PLUGINS
 from goallint.resources import grammar_path, parser_cache
 
 MAX_LENGTH = 400
@@ -60,7 +61,8 @@ class Compiled:
 
 @cache
 def _parser() -> Lark:
-    return Lark(grammar_path("expr.lark").read_text(encoding="utf-8"), parser="lalr", cache=parser_cache("expr.lark"))
+    return Lark(grammar_path("expr.lark").read_text(encoding="utf-8"), parser="lalr", lexer="contextual",
+                cache=parser_cache("expr.lark"), _plugins=PLUGINS)
 
 
 def _field_name(tree: Tree[Token]) -> str:

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError
 
+from goallint.lexing import PLUGINS
 from goallint.resources import grammar_path, load_yaml, parser_cache
 from goallint.values.types import (
     Bound,
@@ -216,6 +217,7 @@ def parser() -> Lark:
         transformer=ValueTransformer(),
         maybe_placeholders=False,
         cache=parser_cache("value.lark"),
+        _plugins=PLUGINS,  # each terminal compiled once, not one alternation per parser state
     )
 
 

@@ -15,7 +15,7 @@ from goallint.checks import KINDS
 from goallint.checks.base import Selector
 from goallint.checks.patterns import check_pattern
 from goallint.model import Severity
-from goallint.resources import rules_dir
+from goallint.resources import cached_parse, rules_dir
 
 CODE_PATTERN = r"^GL\d{3}$"
 NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
@@ -161,7 +161,8 @@ def pack_files(paths: Iterable[Path]) -> list[Path]:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return safe_yaml.load(path.read_text(encoding="utf-8"))  # safe constructors, bounded, no duplicates
+        # safe constructors, bounded, no duplicates; kept between runs by a hash of the text
+        return cached_parse(path.read_text(encoding="utf-8"), safe_yaml.load)
     except OSError as exc:
         raise PackError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

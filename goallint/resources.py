@@ -1,7 +1,9 @@
-"""Locate the data folders (`rules/`, `grammar/`) shipped inside the package or beside a source checkout."""
+"""Locate the data folders (`rules/`, `grammar/`) shipped inside the package or beside a source checkout, and
+the cache folder (Lark's tables, parsed rule packs)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -31,13 +33,10 @@ def grammar_path(filename: str) -> Path:
     return data_dir("grammar") / filename
 
 
-def parser_cache(grammar: str) -> str | bool:
-    """Where Lark keeps the analysed LALR tables of `grammar` between runs (a cold start then skips the
-    grammar analysis): `$GOALLINT_CACHE_DIR`, else `$XDG_CACHE_HOME/goallint`, else `~/.cache/goallint`.
-
-    Lark checks a hash of the grammar and its options before using the file, and rebuilds (and rewrites)
-    a stale or broken one. False (no cache) when the folder cannot be created or `GOALLINT_CACHE_DIR` is
-    empty."""
+def cache_dir() -> Path | None:
+    """Where goallint keeps what it can rebuild (Lark's tables, parsed rule packs) between runs:
+    `$GOALLINT_CACHE_DIR`, else `$XDG_CACHE_HOME/goallint`, else `~/.cache/goallint`. None (no cache) when
+    the folder cannot be created or `GOALLINT_CACHE_DIR` is empty."""
     import os
 
     folder = os.environ.get("GOALLINT_CACHE_DIR")
@@ -45,14 +44,60 @@ def parser_cache(grammar: str) -> str | bool:
         base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
         folder = os.path.join(base, "goallint")
     if not folder:
-        return False
+        return None
     try:
         os.makedirs(folder, exist_ok=True)
     except OSError:
+        return None
+    return Path(folder)
+
+
+def parser_cache(grammar: str) -> str | bool:
+    """Where Lark keeps the analysed LALR tables of `grammar` between runs (a cold start then skips the
+    grammar analysis), in `cache_dir()`. Lark checks a hash of the grammar and its options before using the
+    file, and rebuilds (and rewrites) a stale or broken one. False when there is no cache folder."""
+    folder = cache_dir()
+    if folder is None:
         return False
     from lark import __version__ as lark_version
 
-    return os.path.join(folder, f"{Path(grammar).stem}-lark{lark_version}.lark-cache")
+    return str(folder / f"{Path(grammar).stem}-lark{lark_version}.lark-cache")
+
+
+def cached_parse(text: str, parse: Callable[[str], Any]) -> Any:
+    """`parse(text)`, kept between runs as JSON in `cache_dir()` under a hash of the text, goallint's version
+    and PyYAML's (the rule packs: composing 50 KB of YAML cost ~100 M instructions, reading it back as
+    JSON ~3 M). Only a result that JSON gives back exactly is kept (str keys; str, int, float, bool, None,
+    lists and mappings), and an error from `parse` is never kept. An unreadable or broken cache file is
+    parsed again and rewritten; a cache that cannot be written is skipped."""
+    import hashlib
+    import json
+
+    import yaml
+
+    from goallint import __version__
+
+    folder = cache_dir()
+    if folder is None:
+        return parse(text)
+    key = hashlib.sha256(f"{__version__}\0{yaml.__version__}\0{text}".encode()).hexdigest()
+    path = folder / f"parsed-{key[:40]}.json"
+    try:
+        found = json.loads(path.read_bytes())
+        if isinstance(found, dict) and found.get("key") == key and "data" in found:
+            return found["data"]
+    except (OSError, ValueError, RecursionError):
+        pass
+    data = parse(text)
+    try:
+        encoded = json.dumps({"key": key, "data": data}, ensure_ascii=False, allow_nan=False)
+        if json.loads(encoded)["data"] == data:
+            from goallint.atomic import write_atomic
+
+            write_atomic(path, encoded.encode("utf-8"))
+    except (TypeError, ValueError, RecursionError, OSError):
+        pass  # not plain JSON data (a date, an int key), or the cache folder is not writable
+    return data
 
 
 def load_yaml(text: str) -> Any:

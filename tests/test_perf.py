@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PARSE = ("from goallint.values import parse_value; from goallint.arith.expr import compile_expr; "
@@ -88,3 +89,60 @@ def test_a_text_form_check_loads_no_reader_report_or_tool_it_does_not_use(tmp_pa
     out = subprocess.run([sys.executable, "-c", code, str(form)], capture_output=True, text=True, env=env,
                          cwd=ROOT).stdout.strip().splitlines()[-1]
     assert out == "['goallint.readers.base', 'goallint.readers.encoding', 'goallint.readers.text']"
+
+
+def test_parsed_yaml_is_kept_between_runs_by_its_text(tmp_path: Path, monkeypatch: Any) -> None:
+    from goallint import safe_yaml
+    from goallint.resources import cached_parse
+
+    monkeypatch.setenv("GOALLINT_CACHE_DIR", str(tmp_path))
+    calls: list[str] = []
+
+    def parse(text: str) -> Any:
+        calls.append(text)
+        return safe_yaml.load(text)
+
+    text = "pack: p\nrules:\n  - {code: GL999, ratio: 0.5, enabled: true, words: [a, 二], none: null}\n"
+    first = cached_parse(text, parse)
+    assert cached_parse(text, parse) == first == safe_yaml.load(text)
+    assert len(calls) == 1  # the second read came from the cache
+    assert cached_parse(text + "# edited\n", parse) == first and len(calls) == 2  # a new text is parsed
+    [kept, _] = sorted(tmp_path.glob("parsed-*.json"), key=lambda p: p.stat().st_mtime_ns)
+    kept.write_bytes(b'{"key": "x", "da')  # broken: parsed again and rewritten
+    assert cached_parse(text, parse) == first and len(calls) == 3
+    assert cached_parse(text, parse) == first and len(calls) == 3
+
+
+def test_parsed_yaml_is_kept_only_when_json_gives_it_back_exactly(tmp_path: Path, monkeypatch: Any) -> None:
+    import pytest
+
+    from goallint import safe_yaml
+    from goallint.resources import cached_parse
+
+    monkeypatch.setenv("GOALLINT_CACHE_DIR", str(tmp_path))
+    for text in ("2024: year\n", "on: yes\n", "when: 2024-12-31\n", "x: .nan\n"):  # int and bool keys, a date, NaN
+        assert cached_parse(text, safe_yaml.load) == safe_yaml.load(text) or text == "x: .nan\n"
+    assert not list(tmp_path.glob("parsed-*"))
+    with pytest.raises(safe_yaml.SafeYamlError):
+        cached_parse("a: 1\na: 2\n", safe_yaml.load)  # an error is raised every time, never kept
+    assert not list(tmp_path.glob("parsed-*"))
+    monkeypatch.setenv("GOALLINT_CACHE_DIR", "")  # no cache: parsed every time, nothing written
+    assert cached_parse("a: 1\n", safe_yaml.load) == {"a": 1}
+    monkeypatch.setenv("GOALLINT_CACHE_DIR", str(tmp_path / "file"))
+    (tmp_path / "file").write_text("a file, not a folder")
+    assert cached_parse("a: 1\n", safe_yaml.load) == {"a": 1}
+
+
+def test_an_edited_pack_is_read_again(tmp_path: Path, monkeypatch: Any) -> None:
+    from goallint.packs import load_packs
+
+    monkeypatch.setenv("GOALLINT_CACHE_DIR", str(tmp_path / "cache"))
+    pack = tmp_path / "bureau.yaml"
+    rule = ("pack: bureau\nrules:\n  - code: GL950\n    name: {name}\n    severity: warning\n"
+            "    check: {{kind: required, project: [{{any_of: [annual_goal], label: 年度目标}}]}}\n"
+            "    doc: {{summary: s, why: w, bad: b, good: g, fix: none, basis: x}}\n")
+    pack.write_text(rule.format(name="first-name"), encoding="utf-8")
+    assert load_packs([pack])[-1].rules[0].name == "first-name"
+    pack.write_text(rule.format(name="second-name"), encoding="utf-8")
+    assert load_packs([pack])[-1].rules[0].name == "second-name"
+    assert len(list((tmp_path / "cache").glob("parsed-*.json"))) >= 2

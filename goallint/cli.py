@@ -42,6 +42,7 @@ class CheckOptions:
     write_baseline: str | None = None
     jobs: int | None = None
     no_progress: bool = False
+    no_cache: bool = False
     stdin_filename: str | None = None
 
 
@@ -81,6 +82,8 @@ def main() -> None:
 @click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record every current finding in FILE (after --fix) instead of reporting them; exit 0.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel workers [default: the machine's cores; 1 for fewer than 8 files, where starting a pool costs more than it saves].")
 @click.option("--no-progress", is_flag=True, help="No progress bar on stderr.")
+@click.option("--no-cache", is_flag=True, help="Lint every file afresh: neither read nor write the reports kept for "
+              "unchanged files (also GOALLINT_NO_CACHE=1) [default: reuse them; see README, Performance].")
 @click.option("--stdin-filename", help="The file name to report for a form read from stdin (`-`).")
 def check(paths: tuple[str, ...], **kwargs: object) -> None:
     """Lint the forms in PATHS (files and folders; `-` reads stdin).

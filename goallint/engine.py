@@ -22,7 +22,8 @@ from goallint.checks.base import Finding, FormContext, GroupFinding
 from goallint.model import SEVERITY_RANK, AnyForm, Cell, Diagnostic, Span, form_name
 from goallint.packs import Rule
 from goallint.profiles import Profile, get_profile, profiles
-from goallint.readers import ReadResult, read_bytes, read_path
+from goallint.readers import ReadResult, load_path, read_bytes
+from goallint.result_cache import ResultCache, settings_of
 
 
 class UsageError(ValueError):
@@ -169,8 +170,11 @@ class Engine:
     root: str | None = None
     """The config file's folder: per-file-ignores globs also match paths relative to it."""
     keep_forms: bool = False
+    cache: ResultCache | None = None
+    """Reports of unchanged files kept between runs (`goallint/result_cache.py`); the CLI opens it."""
     _planned: list[tuple[Rule, str, bool, frozenset[str]]] | None = field(
         default=None, init=False, repr=False, compare=False)
+    _settings: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def active(self) -> list[Rule]:
@@ -178,14 +182,33 @@ class Engine:
 
     # -- one file -----------------------------------------------------------------------------------------
     def lint(self, item: Input) -> FileReport:
-        """Read one input and run every selected per-form rule on its forms. Never raises."""
+        """Read one input and run every selected per-form rule on its forms (or take its report from the
+        cache when neither the file nor anything else that decides its findings changed). Never raises."""
         if item.problem is not None:
-            result = ReadResult(path=item.display, problem=("GL002", item.problem))
-        elif item.data is not None:
-            result = read_bytes(item.data, item.display)
-        else:
-            result = read_path(item.path or Path(item.display), item.display)
-        return self.lint_result(result)
+            return self.lint_result(ReadResult(path=item.display, problem=("GL002", item.problem)))
+        data = item.data if item.data is not None else load_path(item.path or Path(item.display), item.display)
+        if isinstance(data, ReadResult):
+            return self.lint_result(data)
+        cache = self.cache
+        if cache is None:
+            return self.lint_result(read_bytes(data, item.display))
+        key = cache.key(self.settings(), item.display, data)
+        report = cache.get(key)
+        if report is None:
+            report = self.lint_result(read_bytes(data, item.display))
+            if not report.errors:  # a rule's internal error is said again next run, not remembered
+                cache.put(key, report)
+        return report
+
+    def settings(self) -> str:
+        """What of this engine decides a file's report, as stable text (the result cache's key). Taken once,
+        at the first file: set `keep_lines`/`keep_forms` before linting."""
+        if self._settings is None:
+            self._settings = settings_of({
+                "rules": [rule.code for rule in self.rules], "selected": self.selected, "severity": self.severity,
+                "profile": self.profile, "per_file_ignores": [[glob, codes] for glob, codes in self.per_file_ignores],
+                "root": self.root, "keep_lines": self.keep_lines, "keep_forms": self.keep_forms})
+        return self._settings
 
     def lint_result(self, result: ReadResult) -> FileReport:
         report = FileReport(path=result.path)

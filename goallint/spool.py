@@ -34,7 +34,13 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, str, int, int, str]:
     return (d.path, d.line, d.column, d.code, d.end_line, d.end_column, d.message)
 
 
-def _rebuild(values: tuple[Any, ...]) -> Diagnostic:
+def rows_of(diagnostics: Sequence[Diagnostic]) -> list[tuple[Any, ...]]:
+    """Diagnostics as tuples of their fields (what the spool and the result cache pickle)."""
+    return [tuple(d.__dict__[name] for name in FIELDS) for d in diagnostics]
+
+
+def rebuild(values: tuple[Any, ...]) -> Diagnostic:
+    """A diagnostic from its `rows_of` tuple, without validation."""
     return trusted(Diagnostic, dict(zip(FIELDS, values, strict=True)), _FIELDS_SET)
 
 
@@ -56,8 +62,7 @@ class Spool(Sequence[Diagnostic]):
         """Write one file's diagnostics (the caller drops its own list)."""
         if not diagnostics:
             return
-        rows = [tuple(d.__dict__[name] for name in FIELDS) for d in diagnostics]
-        data = pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps(rows_of(diagnostics), protocol=pickle.HIGHEST_PROTOCOL)
         try:
             offset = self._append(self._files[-1], data)
         except OSError:  # the temporary folder is full: what is written stays readable, the rest in memory
@@ -89,7 +94,7 @@ class Spool(Sequence[Diagnostic]):
         file = self._files[index]
         file.seek(offset)
         rows: list[tuple[Any, ...]] = pickle.loads(file.read(size))  # noqa: S301 - our own temporary file
-        return [_rebuild(row) for row in rows]
+        return [rebuild(row) for row in rows]
 
     def __iter__(self) -> Iterator[Diagnostic]:
         for path in sorted(self._batches.keys() | self._groups.keys()):

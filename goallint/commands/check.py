@@ -160,6 +160,11 @@ def _run(options: CheckOptions) -> int:
     known = baseline.prepare(options, config)
     engine = build_engine(options, config, keep_lines=fmt == "full")
     engine.keep_forms = fmt == "html"  # only the html report shows the forms themselves
+    if not options.no_cache:
+        from goallint.packs import pack_files
+        from goallint.result_cache import ResultCache
+
+        engine.cache = ResultCache.open(pack_files(config.rule_paths()))
     tune_gc()  # after the packs are loaded: they stay out of the collector's scans
     skip = baseline.not_forms(options.baseline, options.write_baseline, config) | config.pack_files()
     inputs = [i for i in gather(options.paths, config.exclude, options.stdin_filename)
@@ -173,6 +178,8 @@ def _run(options: CheckOptions) -> int:
         run = engine.run(inputs, jobs=jobs, progress=advance, spool=spool)
     finally:
         stop()
+    if engine.cache is not None:
+        engine.cache.prune()
     for error in run.errors:
         print(f"goallint: {error}", file=sys.stderr)
     fixes = None

@@ -43,18 +43,25 @@ def read_bytes(data: bytes, path: str) -> ReadResult:
         return ReadResult(path=path, problem=("GL002", f"internal reader error: {type(exc).__name__}: {exc}"))
 
 
-def read_path(path: Path, display: str | None = None) -> ReadResult:
-    """Read a file from disk. Never raises."""
+def load_path(path: Path, display: str | None = None) -> bytes | ReadResult:
+    """A file's bytes, or the GL002 result saying why they cannot be read. Never raises."""
     shown = display if display is not None else str(path)
     try:
         with path.open("rb") as stream:  # the size is checked before reading (a 100 MB file is not read)
             size = os.fstat(stream.fileno()).st_size
             if size > MAX_FILE_BYTES:
                 return ReadResult(path=shown, problem=("GL002", _too_large(size)))
-            data = stream.read(MAX_FILE_BYTES + 1)  # a file that grows while read stops here
+            return stream.read(MAX_FILE_BYTES + 1)  # a file that grows while read stops here
     except OSError as exc:
         return ReadResult(path=shown, problem=("GL002", f"cannot open: {exc.strerror or exc}"))
-    return read_bytes(data, shown)
 
 
-__all__ = ["FORM_SUFFIXES", "MAX_FILE_BYTES", "ReadResult", "read_bytes", "read_path"]
+def read_path(path: Path, display: str | None = None) -> ReadResult:
+    """Read a file from disk. Never raises."""
+    data = load_path(path, display)
+    if isinstance(data, ReadResult):
+        return data
+    return read_bytes(data, display if display is not None else str(path))
+
+
+__all__ = ["FORM_SUFFIXES", "MAX_FILE_BYTES", "ReadResult", "load_path", "read_bytes", "read_path"]

@@ -6,7 +6,9 @@ In one run, on the same files:
 - the peer: `check-jsonschema --schemafile <goallint schema>` over the same corpus converted to YAML
   (what a forms repository would otherwise run; `pip install -e '.[bench]'`);
 - the cold single-form run (the pre-commit case) against `python -c "import lark, pydantic, click, yaml"`,
-  and `goallint check examples/`.
+  and `goallint check examples/`;
+- the same whole run and one-form run again over unchanged files with the result cache warm (every other
+  goallint row runs with `--no-cache`).
 Wall time median/min/max over `--reps`, CPU (user+sys, workers included) and peak memory: the largest
 process (wait4's ru_maxrss) and the sum over the process tree (sampled every 50 ms).
 The corpus (default 10,000 forms) is written once under `--out` and reused while its parameters match.
@@ -67,6 +69,8 @@ class Result:
     name: str
     command: list[str]
     samples: list[Sample] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+    """Variables set for this command on top of the environment."""
 
     def wall(self) -> tuple[float, float, float]:
         walls = [s.wall for s in self.samples]
@@ -108,11 +112,11 @@ as on some CI machines, every goallint process would compile its ~80 modules aga
 site-packages the imports reference loads were compiled at install: an unfair cold-start comparison."""
 
 
-def measure(command: list[str], cwd: Path = ROOT) -> Sample:
+def measure(command: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> Sample:
     """Run `command` once; its wall time, CPU (its own and its waited-for children's) and peak memory."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env=CHILD_ENV)
+                               env={**CHILD_ENV, **(env or {})})
     peak = 0
     done = threading.Event()
 
@@ -179,11 +183,18 @@ def run_all(args: argparse.Namespace) -> dict[str, object]:
     text_dir, yaml_dir, schema = build_corpus(args.forms, args.seed, out)
     files, forms = counted_forms(text_dir)
     goallint = str(BIN / "goallint")
-    check = [goallint, "check", "--isolated", "--no-progress", "--format", "concise"]
+    check = [goallint, "check", "--isolated", "--no-progress", "--format", "concise", "--no-cache"]
     results: list[Result] = [Result("floor (read + split)", [sys.executable, "-c", FLOOR, str(text_dir)])]
     for jobs in args.jobs:
         results.append(Result(f"goallint check -j {jobs}",
                               [*check, "-j", str(jobs), "-o", str(out / f"report-j{jobs}.txt"), str(text_dir)]))
+    # the result cache: a second run over unchanged files (the uncounted first run fills it)
+    warm = {"GOALLINT_CACHE_DIR": str(out / "cache")}
+    shutil.rmtree(out / "cache", ignore_errors=True)
+    cached = [part for part in check if part != "--no-cache"]
+    top = max(args.jobs)
+    results.append(Result(f"goallint check -j {top}, warm result cache",
+                          [*cached, "-j", str(top), "-o", str(out / "report-warm.txt"), str(text_dir)], env=warm))
     peer = shutil.which("check-jsonschema", path=str(BIN)) or shutil.which("check-jsonschema")
     if peer and not args.no_peer:
         yaml_files = [str(path) for path in sorted(yaml_dir.glob("*.yaml"))]
@@ -194,20 +205,22 @@ def run_all(args: argparse.Namespace) -> dict[str, object]:
                    [sys.executable, "-c", "import lark, pydantic, click, yaml"]),
             Result(f"goallint check {one_form.name} (1 form)", [*check, str(one_form)]),
             Result(f"goallint check examples/{seed_form.name} (21 forms)", [*check, str(seed_form.relative_to(ROOT))]),
-            Result("goallint check examples/ (43 forms)", [*check, "examples/"])]
+            Result("goallint check examples/ (43 forms)", [*check, "examples/"]),
+            Result(f"goallint check {one_form.name} (1 form), warm result cache", [*cached, str(one_form)], env=warm)]
     for result in [*results, *cold]:
-        measure(result.command)  # warm the disk cache, the bytecode and the Lark table cache, not counted
-        for _ in range(args.cold_reps if result in cold else args.reps):
-            result.samples.append(measure(result.command))
+        measure(result.command, env=result.env)  # warm the disk, bytecode and Lark caches (and the result cache
+        for _ in range(args.cold_reps if result in cold else args.reps):  # for its rows), not counted
+            result.samples.append(measure(result.command, env=result.env))
         median, low, high = result.wall()
         print(f"  {result.name:<40} median {median:7.3f} s  (min {low:.3f}, max {high:.3f})", flush=True)
-    same = [(out / f"report-j{jobs}.txt").read_bytes() for jobs in args.jobs]
+    same = [(out / name).read_bytes() for name in [*(f"report-j{jobs}.txt" for jobs in args.jobs), "report-warm.txt"]]
     report = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]},
               "corpus": {"files": files, "forms": forms, "text": str(text_dir), "yaml": str(yaml_dir)},
               "identical_reports_across_jobs": all(data == same[0] for data in same),
               "results": [asdict(r) for r in results], "cold": [asdict(r) for r in cold]}
     print_table(results, cold, forms, files)
-    print(f"reports of {', '.join(f'-j {j}' for j in args.jobs)} identical: {report['identical_reports_across_jobs']}")
+    print(f"reports of {', '.join(f'-j {j}' for j in args.jobs)} and the warm run identical: "
+          f"{report['identical_reports_across_jobs']}")
     (out / "results.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(f"raw numbers: {out / 'results.json'}")
     return report

@@ -341,13 +341,22 @@ def test_problems(data: bytes, code: str | None) -> None:
     assert result.problem is not None and result.problem[0] == code and not result.forms
 
 
-def _dump(result: ReadResult, offsets: bool = True) -> list[dict[str, Any]]:
-    exclude = None if offsets else {"span"}
+def _plain(value: object) -> object:
+    """A form as nested dicts and lists (models by their fields, cells and spans by theirs)."""
+    if isinstance(value, BaseModel):
+        return {name: _plain(getattr(value, name)) for name in type(value).model_fields}
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):
+        return {key: _plain(item) for key, item in value._asdict().items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _dump(result: ReadResult, offsets: bool = True) -> list[Any]:
     out = []
     for form in result.forms:
-        data = form.model_dump(exclude=exclude)
+        data = _plain(form)
         if not offsets:
-            data = form.model_dump(mode="json")
             _drop_offsets(data)
         out.append(data)
     return out

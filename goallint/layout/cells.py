@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from goallint.model import Cell, Span, trusted
-
-_SPAN_SET = {"line", "column", "end_line", "end_column", "start", "end"}
-_CELL_SET = {"raw", "span"}
+from goallint.model import Cell, Span
 
 
 def located_cell(raw: str, line: int, column: int, start: int) -> Cell:
     """A one-line text cell at 1-based `line`/`column` and character offset `start`."""
     length = len(raw)
-    span = trusted(Span, {"line": line, "column": column, "end_line": line, "end_column": column + length,
-                           "start": start, "end": start + length, "sheet": None, "ref": None}, _SPAN_SET)
-    return trusted(Cell, {"raw": raw, "span": span}, _CELL_SET)
+    return Cell(raw, Span(line, column, line, column + length, start, start + length))
 
 
 def sub_cell(cell: Cell, begin: int, finish: int) -> Cell:
@@ -23,7 +18,7 @@ def sub_cell(cell: Cell, begin: int, finish: int) -> Cell:
     raw = cell.raw[begin:finish]
     span = cell.span
     if span is None or span.start is None or span.line != span.end_line:
-        return Cell.model_construct(raw=raw, span=span)
+        return Cell(raw, span)
     return located_cell(raw, span.line, span.column + begin, span.start + begin)
 
 

@@ -146,3 +146,26 @@ def test_an_edited_pack_is_read_again(tmp_path: Path, monkeypatch: Any) -> None:
     pack.write_text(rule.format(name="second-name"), encoding="utf-8")
     assert load_packs([pack])[-1].rules[0].name == "second-name"
     assert len(list((tmp_path / "cache").glob("parsed-*.json"))) >= 2
+
+
+def test_what_a_run_keeps_per_form_arrives_from_the_workers_small_and_shared(tmp_path: Path) -> None:
+    from goallint.checks.group import DepartmentSummary, ProjectSummary
+    from goallint.engine import Input, make_engine
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from corpus import make_corpus
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    paths = make_corpus(80, tmp_path / "corpus", seed=11)
+    run = make_engine().run([Input(str(p), p) for p in paths], jobs=2, spool=True)
+    assert len(run.forms) == 80
+    kinds = {info.kind: info.kind for info in run.forms}  # one string object per distinct value, run-wide
+    assert all(info.kind is kinds[info.kind] for info in run.forms)
+    summaries = [s for report in run.files for items in report.summaries.values() for s in items]
+    assert {type(s) for s in summaries} == {ProjectSummary, DepartmentSummary}
+    departments = {s.department: s.department for s in summaries}
+    assert all(s.department is departments[s.department] for s in summaries)
+    for report in run.files:  # a form's summary is one object for all the group rules of its kind
+        lists = [items for items in report.summaries.values() if items]
+        assert len(lists) >= 2 and all(a is b for items in lists[1:] for a, b in zip(lists[0], items, strict=True))

@@ -14,6 +14,17 @@ PARSE = ("from goallint.values import parse_value; from goallint.arith.expr impo
          "print(compile_expr('budget == a * b', {'budget': 'scalar', 'a': 'scalar', 'b': 'scalar'}).fields)")
 
 
+def corpus(forms: int, folder: Path, seed: int) -> list[Path]:
+    """bench/corpus.py's synthetic forms written under `folder`."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from corpus import make_corpus
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    paths: list[Path] = make_corpus(forms, folder, seed=seed)
+    return paths
+
+
 def _run(code: str, cache_dir: str) -> str:
     env = {**os.environ, "GOALLINT_CACHE_DIR": cache_dir}
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env,
@@ -35,12 +46,7 @@ def test_parser_cache_written_reused_and_rebuilt_when_broken(tmp_path: Path) -> 
 
 
 def test_parallel_runs_over_a_generated_corpus_match_the_serial_run(tmp_path: Path) -> None:
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        from corpus import make_corpus
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    paths = make_corpus(60, tmp_path / "corpus", seed=7)
+    paths = corpus(60, tmp_path / "corpus", seed=7)
     assert len(paths) > 8  # enough files for chunks to reach both workers
     outputs = {}
     for jobs in ("1", "2", "3"):
@@ -152,12 +158,7 @@ def test_what_a_run_keeps_per_form_arrives_from_the_workers_small_and_shared(tmp
     from goallint.checks.group import DepartmentSummary, ProjectSummary
     from goallint.engine import Input, make_engine
 
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        from corpus import make_corpus
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    paths = make_corpus(80, tmp_path / "corpus", seed=11)
+    paths = corpus(80, tmp_path / "corpus", seed=11)
     run = make_engine().run([Input(str(p), p) for p in paths], jobs=2, spool=True)
     assert len(run.forms) == 80
     kinds = {info.kind: info.kind for info in run.forms}  # one string object per distinct value, run-wide

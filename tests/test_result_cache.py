@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -62,12 +61,9 @@ def test_a_warm_run_reports_byte_for_byte_what_a_cold_run_does(cache: Path, lint
 
 
 def test_parallel_warm_run_matches_the_serial_cold_run(cache: Path, tmp_path: Path) -> None:
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        from corpus import make_corpus
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    make_corpus(120, tmp_path / "corpus", seed=5)
+    from test_perf import corpus
+
+    corpus(120, tmp_path / "corpus", seed=5)
     cold = check("-j", "1", "--format", "json", str(tmp_path / "corpus"))
     assert check("-j", "2", "--format", "json", str(tmp_path / "corpus")) == cold
     assert len(list(cache.glob("*.pickle"))) == len(list((tmp_path / "corpus").glob("*.txt")))

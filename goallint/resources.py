@@ -16,6 +16,11 @@ drops its least recently used entry). Caches are what a worker's memory grows wi
 110 MB at 16,384 entries per cache and 78 MB at 8,192, with no measurable change in time."""
 
 
+def package_dir() -> Path:
+    """The folder of the goallint package itself (its code; the data folders are inside it when installed)."""
+    return _HERE
+
+
 @cache
 def data_dir(name: str) -> Path:
     """Return the folder `name` (``rules`` or ``grammar``): inside the installed package, else the checkout."""

@@ -1,16 +1,20 @@
 """Reports of unchanged files, kept between runs (as ruff and mypy keep theirs).
 
-A file's report (its findings, the forms' records, what the cross-form GL5xx rules compare) is kept under
-a hash of three things: the file's bytes and the path it is shown as; the run's settings (the selection,
-severity overrides, profile, per-file-ignores and output shape: `Engine.fingerprint`); and everything else
-that decides findings, which `ResultCache.open` hashes once per run: goallint's own code and data files
-(size and modification time, so an edited checkout or a new version misses), the libraries that read
-forms, and the text of any extra rule packs. A changed file, setting, pack or version is linted afresh.
+A file's report (its findings, the forms' records, what the cross-form GL5xx rules compare) is kept under a
+hash of three things:
+- the file's bytes, the path it is shown as, and the working folder;
+- the run's settings (selection, severity overrides, profile, per-file-ignores, output shape:
+  `Engine.settings`);
+- everything else that decides findings, hashed once per run by `ResultCache.open`: goallint's own code and
+  data files (size and modification time, so a new version or an edited checkout misses), the libraries that
+  read forms, and the text of any extra rule packs.
+A change to any of them lints the file afresh.
 
-Entries live in `<cache folder>/results/` (see `resources.cache_dir`), one pickle per report, written
-atomically and read back only when whole; anything unreadable is linted again. A report whose rules
-raised an internal error is never kept. The folder is pruned to its newest `MAX_ENTRIES` entries.
-Off with `--no-cache` or `GOALLINT_NO_CACHE=1` (and with the whole cache folder, `GOALLINT_CACHE_DIR=`).
+Entries live in `<cache folder>/results/` (see `resources.cache_dir`), one compressed pickle per report,
+written to a temporary file and renamed, and used only when whole and keyed right; anything else is linted
+again. A report whose rules raised an internal error is never kept. After a run the folder is pruned to its
+`MAX_ENTRIES` most recently used entries. Off with `--no-cache` or `GOALLINT_NO_CACHE=1` (and, with the
+whole cache folder, `GOALLINT_CACHE_DIR=`).
 """
 
 from __future__ import annotations
@@ -79,7 +83,7 @@ class ResultCache:
     def open(cls, extra_packs: Iterable[Path] = ()) -> ResultCache | None:
         """The cache of this run, or None when it is off or there is no writable cache folder."""
         from goallint import __version__
-        from goallint.resources import _HERE, cache_dir, data_dir
+        from goallint.resources import cache_dir, data_dir, package_dir
 
         if not enabled():
             return None
@@ -91,8 +95,12 @@ class ResultCache:
             folder.mkdir(exist_ok=True)
         except OSError:
             return None
-        digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{sys.version}\0{os.getcwd()}".encode())
-        roots = {_HERE, data_dir("rules"), data_dir("grammar")}
+        try:
+            here = os.getcwd()  # per-file-ignores match paths relative to the config's folder from here
+        except OSError:
+            return None
+        digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{sys.version}\0{here}".encode("utf-8", "surrogateescape"))
+        roots = {package_dir(), data_dir("rules"), data_dir("grammar")}
         for root in sorted(roots):
             for stamp in _tree_stamps(root):
                 digest.update(stamp.encode("utf-8", "surrogateescape") + b"\0")

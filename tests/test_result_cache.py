@@ -160,6 +160,13 @@ def test_off_by_environment_or_without_a_cache_folder(tmp_path: Path, monkeypatc
     (tmp_path / "file").write_text("a file, not a folder")
     monkeypatch.setenv("GOALLINT_CACHE_DIR", str(tmp_path / "file"))
     assert ResultCache.open() is None
+    monkeypatch.setenv("GOALLINT_CACHE_DIR", str(tmp_path / "cache"))
+
+    def gone() -> str:
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(result_cache.os, "getcwd", gone)  # the working folder was deleted under the run
+    assert ResultCache.open() is None
 
 
 def test_an_unwritable_cache_only_costs_time(cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,9 +12,9 @@ A change to any of them lints the file afresh.
 
 Entries live in `<cache folder>/results/` (see `resources.cache_dir`), one compressed pickle per report,
 written to a temporary file and renamed, and used only when whole and keyed right; anything else is linted
-again. A report whose rules raised an internal error is never kept. After a run the folder is pruned to its
-`MAX_ENTRIES` most recently used entries. Off with `--no-cache` or `GOALLINT_NO_CACHE=1` (and, with the
-whole cache folder, `GOALLINT_CACHE_DIR=`).
+again. A report whose rules raised an internal error is never kept. After a run (at most once an hour) the
+folder is pruned to its `MAX_ENTRIES` most recently used entries. Off with `--no-cache` or
+`GOALLINT_NO_CACHE=1` (and, with the whole cache folder, `GOALLINT_CACHE_DIR=`).
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ FORMAT = 1
 without its diagnostics, the diagnostics as `spool.rows_of` tuples): about 6 kB for a file of six forms."""
 MAX_ENTRIES = 50_000
 """Entries kept (about 300 MB at most); the least recently used go first when there are more."""
+PRUNE_EVERY = 3600.0
+"""Seconds between two prunings of the folder."""
 _LIBRARIES = ("lark", "pydantic", "pydantic_core", "yaml", "openpyxl", "charset_normalizer")
 
 
@@ -161,9 +163,19 @@ class ResultCache:
         except Exception:  # noqa: BLE001 - a full disk or a read-only folder costs the next run time, no more
             return
 
-    def prune(self, keep: int = MAX_ENTRIES) -> None:
-        """Remove the oldest entries beyond `keep` (by modification time)."""
+    def prune(self, keep: int = MAX_ENTRIES, every: float = PRUNE_EVERY) -> None:
+        """Remove the least recently used entries beyond `keep`, at most once per `every` seconds (listing a
+        full folder takes ~50 ms, more than a one-form run should pay each time)."""
+        import time
+
+        stamp = self.folder / ".pruned"
         try:
+            if every > 0 and time.time() - stamp.stat().st_mtime < every:
+                return
+        except OSError:
+            pass  # never pruned yet
+        try:
+            stamp.touch()
             entries = [entry for entry in os.scandir(self.folder) if entry.name.endswith(".pickle")]
             if len(entries) <= keep:
                 return

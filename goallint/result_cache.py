@@ -5,9 +5,10 @@ hash of three things:
 - the file's bytes, the path it is shown as, and the working folder;
 - the run's settings (selection, severity overrides, profile, per-file-ignores, output shape:
   `Engine.settings`);
-- everything else that decides findings, hashed once per run by `ResultCache.open`: goallint's own code and
-  data files (size and modification time, so a new version or an edited checkout misses), the libraries that
-  read forms, and the text of any extra rule packs.
+- everything else that decides findings, hashed once per run by `ResultCache.open`: the content of
+  goallint's own code and data files (a new version or an edited checkout misses; the same release installed
+  again, as in a fresh CI job, hits), the installed versions of the libraries that read forms, and the text
+  of any extra rule packs.
 A change to any of them lints the file afresh.
 
 Entries live in `<cache folder>/results/` (see `resources.cache_dir`), one compressed pickle per report,
@@ -37,41 +38,100 @@ FORMAT = 1
 without its diagnostics, the diagnostics as `spool.rows_of` tuples): about 6 kB for a file of six forms."""
 MAX_ENTRIES = 50_000
 """Entries kept (about 300 MB at most); the least recently used go first when there are more."""
+CODE_MEMOS = 16
+"""Hashes of goallint's code kept (one per install or edit of the code; the newest stay)."""
 PRUNE_EVERY = 3600.0
 """Seconds between two prunings of the folder."""
-_LIBRARIES = ("lark", "pydantic", "pydantic_core", "yaml", "openpyxl", "charset_normalizer")
+_LIBRARIES = {"lark": "lark", "pydantic": "pydantic", "pydantic_core": "pydantic_core", "yaml": "PyYAML",
+              "openpyxl": "openpyxl", "charset_normalizer": "charset_normalizer"}
+"""The libraries whose version can change what a form reads as: import name → distribution name."""
 
 
 def enabled() -> bool:
     return os.environ.get("GOALLINT_NO_CACHE", "").strip().lower() in ("", "0", "false", "no")
 
 
-def _stamp(path: Path) -> str:
+def _files(roots: Iterable[Path]) -> list[tuple[str, Path]]:
+    """Every file under `roots` but bytecode, with its path relative to its root, in a stable order."""
+    out: list[tuple[str, Path]] = []
+    for root in sorted(set(roots)):
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
+            out.extend((os.path.relpath(os.path.join(folder, name), root), Path(folder, name))
+                       for name in sorted(files) if not name.endswith((".pyc", ".pyo")))
+    return out
+
+
+def _code_digest(roots: Iterable[Path], folder: Path) -> bytes:
+    """A hash of the content of every file under `roots` (goallint's code and data): the same release
+    installed again, as in a fresh CI job, hashes the same. Reading and hashing ~100 files costs ~30 M
+    instructions, so the result is kept in `folder` under a hash of their sizes and modification times and
+    read back while those do not change (~2 M)."""
+    files = _files(roots)
+    stats = hashlib.sha256()
+    for relative, path in files:
+        try:
+            info = path.stat()
+            stats.update(f"{relative}\0{info.st_size}\0{info.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
+        except OSError:
+            stats.update(f"{relative}\0missing\0".encode("utf-8", "surrogateescape"))
+    memo = folder / f"{stats.hexdigest()[:48]}.code"
     try:
-        info = path.stat()
+        known = memo.read_bytes()
+        if len(known) == 32:
+            return known
     except OSError:
-        return f"{path}:missing"
-    return f"{path}:{info.st_size}:{info.st_mtime_ns}"
+        pass
+    content = hashlib.sha256()
+    for relative, path in files:
+        content.update(relative.encode("utf-8", "surrogateescape") + b"\0")
+        try:
+            content.update(path.read_bytes())
+        except OSError:
+            content.update(b"\0missing")
+        content.update(b"\0")
+    digest = content.digest()
+    _write(memo, digest)
+    return digest
 
 
-def _tree_stamps(root: Path) -> Iterable[str]:
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
-        for name in sorted(files):
-            if not name.endswith((".pyc", ".pyo")):
-                yield _stamp(Path(folder, name))
+def _write(path: Path, data: bytes) -> bool:
+    """Write `data` to a temporary file beside `path`, then rename it over `path`; False on any failure."""
+    try:
+        fd, temp = tempfile.mkstemp(prefix=".entry.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except Exception:  # noqa: BLE001 - a full disk or a read-only folder costs the next run time, no more
+        return False
+    return True
 
 
 def _library_stamps() -> Iterable[str]:
+    """Each library's installed distribution (`lark-1.3.1.dist-info`), else where it lies."""
     from importlib.util import find_spec
 
-    for name in _LIBRARIES:
+    for name, distribution in _LIBRARIES.items():
         try:
             spec = find_spec(name)
         except (ImportError, ValueError):
             spec = None
         origin = spec.origin if spec is not None else None
-        yield f"{name}:{_stamp(Path(origin)) if origin else 'absent'}"
+        if not origin:
+            yield f"{name}:absent"
+            continue
+        site = Path(origin).parent.parent
+        wanted = distribution.lower().replace("-", "_")
+        try:
+            found = sorted(entry for entry in os.listdir(site) if entry.endswith((".dist-info", ".egg-info"))
+                           and entry.split("-", 1)[0].lower() == wanted)
+        except OSError:
+            found = []
+        yield f"{name}:{','.join(found) or origin}"
 
 
 class ResultCache:
@@ -102,12 +162,9 @@ class ResultCache:
         except OSError:
             return None
         digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{sys.version}\0{here}".encode("utf-8", "surrogateescape"))
-        roots = {package_dir(), data_dir("rules"), data_dir("grammar")}
-        for root in sorted(roots):
-            for stamp in _tree_stamps(root):
-                digest.update(stamp.encode("utf-8", "surrogateescape") + b"\0")
-        for stamp in _library_stamps():
-            digest.update(stamp.encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(_code_digest([package_dir(), data_dir("rules"), data_dir("grammar")], folder))
+        for library in _library_stamps():
+            digest.update(library.encode("utf-8", "surrogateescape") + b"\0")
         for pack in extra_packs:
             try:
                 digest.update(str(pack).encode("utf-8", "surrogateescape") + b"\0" + pack.read_bytes() + b"\0")
@@ -152,16 +209,9 @@ class ResultCache:
         try:
             entry = (key, replace(report, diagnostics=[]), rows_of(report.diagnostics))
             data = zlib.compress(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL), 1)
-            fd, temp = tempfile.mkstemp(prefix=".entry.", suffix=".tmp", dir=self.folder)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(temp, self._path(key))
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
-        except Exception:  # noqa: BLE001 - a full disk or a read-only folder costs the next run time, no more
+        except Exception:  # noqa: BLE001 - a report that cannot be pickled is simply not kept
             return
+        _write(self._path(key), data)
 
     def prune(self, keep: int = MAX_ENTRIES, every: float = PRUNE_EVERY) -> None:
         """Remove the least recently used entries beyond `keep`, at most once per `every` seconds (listing a
@@ -176,12 +226,13 @@ class ResultCache:
             pass  # never pruned yet
         try:
             stamp.touch()
-            entries = [entry for entry in os.scandir(self.folder) if entry.name.endswith(".pickle")]
-            if len(entries) <= keep:
-                return
-            entries.sort(key=lambda entry: entry.stat().st_mtime_ns)
-            for entry in entries[:len(entries) - keep]:
-                os.unlink(entry.path)
+            listed = list(os.scandir(self.folder))
+            for suffix, kept in ((".pickle", keep), (".code", CODE_MEMOS)):
+                entries = [entry for entry in listed if entry.name.endswith(suffix)]
+                if len(entries) > kept:
+                    entries.sort(key=lambda entry: entry.stat().st_mtime_ns)
+                    for entry in entries[:len(entries) - kept]:
+                        os.unlink(entry.path)
         except OSError:
             return
 

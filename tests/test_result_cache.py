@@ -183,28 +183,47 @@ def test_an_unwritable_cache_only_costs_time(cache: Path, tmp_path: Path, monkey
 
 def test_goallint_itself_its_data_and_libraries_are_part_of_the_key(cache: Path, tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    stamped: list[str] = []
-    real = result_cache._stamp
+    from goallint.resources import data_dir, package_dir
 
-    def recording(path: Path) -> str:
-        stamped.append(path.as_posix())
-        return real(path)
+    hashed: list[Path] = []
+    real = result_cache._code_digest
 
-    monkeypatch.setattr(result_cache, "_stamp", recording)
-    opened = ResultCache.open()
-    assert opened is not None
-    assert any(s.endswith("goallint/engine.py") for s in stamped)
-    assert any(s.endswith("rules/values.yaml") for s in stamped) and any(s.endswith("value.lark") for s in stamped)
-    assert any("lark" in s and s.endswith("__init__.py") for s in stamped)
-    tree = tmp_path / "tree"
-    tree.mkdir()
-    (tree / "a.py").write_text("x = 1\n")
-    before = list(result_cache._tree_stamps(tree))
-    (tree / "a.py").write_text("x = 22\n")
-    assert list(result_cache._tree_stamps(tree)) != before
+    def recording(roots: list[Path], folder: Path) -> bytes:
+        hashed.extend(roots)
+        return real(roots, folder)
+
+    monkeypatch.setattr(result_cache, "_code_digest", recording)
+    assert ResultCache.open() is not None
+    files = [relative for relative, _ in result_cache._files(hashed)]
+    assert set(hashed) == {package_dir(), data_dir("rules"), data_dir("grammar")}
+    assert "engine.py" in files and "values.yaml" in files and "value.lark" in files
+    libraries = dict(stamp.split(":", 1) for stamp in result_cache._library_stamps())
+    assert libraries["lark"].startswith("lark-") and libraries["lark"].endswith(".dist-info")
+    assert libraries["yaml"].lower().startswith("pyyaml-") and libraries["pydantic"].startswith("pydantic-2")
     engine = make_engine()
     assert engine.settings() != make_engine(select=["GL4"]).settings()
     assert engine.settings() == make_engine().settings()
+
+
+def test_the_code_hash_follows_content_not_file_times(tmp_path: Path) -> None:
+    tree, memo = tmp_path / "tree", tmp_path / "memo"
+    (tree / "sub").mkdir(parents=True)
+    memo.mkdir()
+    (tree / "a.py").write_text("x = 1\n")
+    (tree / "sub" / "b.yaml").write_text("a: 1\n")
+    before = result_cache._code_digest([tree], memo)
+    assert [p.suffix for p in memo.iterdir()] == [".code"]  # kept under the files' sizes and times
+    assert result_cache._code_digest([tree], memo) == before
+    (tree / "a.py").write_text("x = 2\n")  # same size
+    assert result_cache._code_digest([tree], memo) != before
+    (tree / "a.py").write_text("x = 1\n")
+    os.utime(tree / "a.py", ns=(10**9, 10**9))  # as a fresh install of the same release: new times, same bytes
+    assert result_cache._code_digest([tree], memo) == before
+    for kept in memo.iterdir():
+        kept.write_bytes(b"broken")
+    assert result_cache._code_digest([tree], memo) == before  # a broken memo is hashed again
+    (tree / "sub" / "b.yaml").rename(tree / "sub" / "c.yaml")
+    assert result_cache._code_digest([tree], memo) != before
 
 
 def test_pruning_keeps_the_most_recently_used(cache: Path, tmp_path: Path) -> None:

@@ -19,11 +19,13 @@ from pydantic import BaseModel
 
 from goallint.checks import KINDS
 from goallint.checks.base import Finding, FormContext, GroupFinding
-from goallint.model import SEVERITY_RANK, AnyForm, Cell, Diagnostic, Span, form_name
+from goallint.model import SEVERITY_RANK, AnyForm, Cell, Diagnostic, Span, form_name, trusted
 from goallint.packs import Rule
 from goallint.profiles import Profile, get_profile, profiles
 from goallint.readers import ReadResult, load_path, read_bytes
 from goallint.result_cache import ResultCache, settings_of
+
+_DIAGNOSTIC_FIELDS = set(Diagnostic.model_fields)
 
 
 class UsageError(ValueError):
@@ -305,13 +307,14 @@ class Engine:
         span = finding.cell.span if finding.cell is not None and finding.cell.span is not None else form.span
         span = span or Span(line=1, column=1, end_line=1, end_column=1)
         where = f"{span.sheet}!{span.ref}" if span.sheet and span.ref else ""
-        return Diagnostic(
-            code=rule.code, name=rule.name, severity=severity, message=finding.message,
-            path=path, line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column,
-            form=form_name(form), field=f"{where} {finding.field}".strip() if where else finding.field,
-            fix=finding.fix, sheet=span.sheet,
-            cell_text=finding.cell.text if finding.cell is not None else "",
-        )
+        # every field is already valid (codes, names and severities from validated packs, profiles and options;
+        # positions from the reader), so the diagnostic is built without pydantic's validation
+        return trusted(Diagnostic, {
+            "code": rule.code, "name": rule.name, "severity": severity, "message": finding.message, "path": path,
+            "line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column,
+            "form": form_name(form), "field": f"{where} {finding.field}".strip() if where else finding.field,
+            "fix": finding.fix, "sheet": span.sheet, "cell_text": finding.cell.text if finding.cell is not None else "",
+        }, _DIAGNOSTIC_FIELDS)
 
     # -- the whole run ------------------------------------------------------------------------------------
     def run(self, inputs: Sequence[Input], jobs: int = 1,

@@ -154,7 +154,7 @@ class ResultCache:
             return None
         folder = folder / "results"
         try:
-            folder.mkdir(exist_ok=True)
+            folder.mkdir(mode=0o700, exist_ok=True)  # entries are pickles: private to the user
         except OSError:
             return None
         try:

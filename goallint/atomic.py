@@ -1,4 +1,5 @@
-"""Replace a file atomically: the one writer of `check --fix`, `check -o`, `--write-baseline` and `convert -o`."""
+"""Replace a file atomically: the one writer of `check --fix`, `check -o`, `--write-baseline`, `convert -o` and
+the cache folder (parsed packs, kept reports: there without the fsyncs, `durable=False`)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+def write_atomic(path: Path, data: bytes | Iterable[bytes], durable: bool = True) -> None:
     """Write `data` (bytes, or pieces of it) to a temporary file in the same folder, fsync it, then
-    os.replace it over `path`.
+    os.replace it over `path` (and fsync the folder). `durable=False` skips both fsyncs: for files that can
+    be rebuilt, whose loss after a crash costs time, not data.
 
     An existing file keeps its mode (and owner, when run as root); a symlink is followed (its target is
     rewritten, the link stays). A new file gets the mode the umask gives (not mkstemp's 0600). On any
@@ -29,7 +31,8 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
             else:
                 handle.writelines(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(temp, stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask())
         if info is not None and hasattr(os, "chown") and os.geteuid() == 0:
             try:
@@ -43,6 +46,8 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
         except OSError:
             pass
         raise
+    if not durable:
+        return
     try:  # make the rename durable (best effort: not every platform can open a folder)
         folder = os.open(target.parent, os.O_RDONLY)
     except OSError:

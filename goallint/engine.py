@@ -19,13 +19,20 @@ from pydantic import BaseModel
 
 from goallint.checks import KINDS
 from goallint.checks.base import Finding, FormContext, GroupFinding
-from goallint.model import SEVERITY_RANK, AnyForm, Cell, Diagnostic, Span, form_name, trusted
+from goallint.model import (
+    DIAGNOSTIC_FIELDS,
+    SEVERITY_RANK,
+    AnyForm,
+    Cell,
+    Diagnostic,
+    Span,
+    form_name,
+    trusted,
+)
 from goallint.packs import Rule
 from goallint.profiles import Profile, get_profile, profiles
 from goallint.readers import ReadResult, load_path, read_bytes
 from goallint.result_cache import ResultCache, settings_of
-
-_DIAGNOSTIC_FIELDS = set(Diagnostic.model_fields)
 
 
 class UsageError(ValueError):
@@ -314,7 +321,7 @@ class Engine:
             "line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column,
             "form": form_name(form), "field": f"{where} {finding.field}".strip() if where else finding.field,
             "fix": finding.fix, "sheet": span.sheet, "cell_text": finding.cell.text if finding.cell is not None else "",
-        }, _DIAGNOSTIC_FIELDS)
+        }, DIAGNOSTIC_FIELDS)
 
     # -- the whole run ------------------------------------------------------------------------------------
     def run(self, inputs: Sequence[Input], jobs: int = 1,

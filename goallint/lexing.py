@@ -8,7 +8,7 @@ the lexer's own order, with each terminal compiled once and shared by every stat
 
 It reads exactly what Lark's scanner reads: an alternation `(?P<A>a)|(?P<B>b)|…` matched at a position
 takes its first alternative that matches there (nothing follows it to backtrack into), which is the first
-terminal, in order, whose pattern matches there. `tests/test_values_properties.py` checks the two agree.
+terminal, in order, whose pattern matches there. `tests/test_lexing.py` checks the two agree.
 It is plugged in through Lark's `_plugins` option (how lark-cython replaces the same classes).
 """
 

@@ -229,3 +229,7 @@ class Diagnostic(BaseModel):
     sheet: str | None = Field(default=None, exclude=True)
     cell_text: str = Field(default="", exclude=True)
     """The normalised text of the cell the finding is on (for baselines; not in the JSON contract)."""
+
+
+DIAGNOSTIC_FIELDS = set(Diagnostic.model_fields)
+"""The one fields-set shared by every diagnostic built with `trusted` (the engine's, the spool's)."""

@@ -99,7 +99,7 @@ def cached_parse(text: str, parse: Callable[[str], Any]) -> Any:
         if json.loads(encoded)["data"] == data:
             from goallint.atomic import write_atomic
 
-            write_atomic(path, encoded.encode("utf-8"))
+            write_atomic(path, encoded.encode("utf-8"), durable=False)
     except (TypeError, ValueError, RecursionError, OSError):
         pass  # not plain JSON data (a date, an int key), or the cache folder is not writable
     return data

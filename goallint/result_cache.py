@@ -24,7 +24,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -54,7 +53,8 @@ def enabled() -> bool:
 def _files(roots: Iterable[Path]) -> list[tuple[str, Path]]:
     """Every file under `roots` but bytecode, with its path relative to its root, in a stable order."""
     out: list[tuple[str, Path]] = []
-    for root in sorted(set(roots)):
+    unique = set(roots)  # installed, the data folders are inside the package folder: each file read once
+    for root in sorted(r for r in unique if not any(r != other and r.is_relative_to(other) for other in unique)):
         for folder, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
             out.extend((os.path.relpath(os.path.join(folder, name), root), Path(folder, name))
@@ -95,20 +95,14 @@ def _code_digest(roots: Iterable[Path], folder: Path) -> bytes:
     return digest
 
 
-def _write(path: Path, data: bytes) -> bool:
-    """Write `data` to a temporary file beside `path`, then rename it over `path`; False on any failure."""
+def _write(path: Path, data: bytes) -> None:
+    """Write a cache file atomically; a full disk or a read-only folder costs the next run time, no more."""
+    from goallint.atomic import write_atomic
+
     try:
-        fd, temp = tempfile.mkstemp(prefix=".entry.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-    except Exception:  # noqa: BLE001 - a full disk or a read-only folder costs the next run time, no more
-        return False
-    return True
+        write_atomic(path, data, durable=False)
+    except OSError:
+        pass
 
 
 def _library_stamps() -> Iterable[str]:

@@ -20,13 +20,11 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import IO, Any, overload
 
-from goallint.model import Diagnostic, trusted
+from goallint.model import DIAGNOSTIC_FIELDS, Diagnostic, trusted
 
 FIELDS = ("code", "name", "severity", "message", "path", "line", "column", "end_line", "end_column", "form",
           "field", "fix", "sheet", "cell_text")
 """A spooled diagnostic's tuple, in this order (every field of `Diagnostic`)."""
-
-_FIELDS_SET = set(FIELDS)
 
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str, int, int, str]:
@@ -41,7 +39,7 @@ def rows_of(diagnostics: Sequence[Diagnostic]) -> list[tuple[Any, ...]]:
 
 def rebuild(values: tuple[Any, ...]) -> Diagnostic:
     """A diagnostic from its `rows_of` tuple, without validation."""
-    return trusted(Diagnostic, dict(zip(FIELDS, values, strict=True)), _FIELDS_SET)
+    return trusted(Diagnostic, dict(zip(FIELDS, values, strict=True)), DIAGNOSTIC_FIELDS)
 
 
 class Spool(Sequence[Diagnostic]):

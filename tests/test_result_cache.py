@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import goallint.atomic
 import goallint.result_cache as result_cache
 from goallint.cli import main
 from goallint.engine import Engine, Input, make_engine
@@ -176,7 +177,7 @@ def test_an_unwritable_cache_only_costs_time(cache: Path, tmp_path: Path, monkey
     def full(*args: object, **kwargs: object) -> object:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(result_cache.tempfile, "mkstemp", full)
+    monkeypatch.setattr(goallint.atomic.tempfile, "mkstemp", full)
     assert check("--format", "json", str(form)) == fresh
     assert [p.name for p in cache.iterdir()] in ([], [".pruned"])  # no entry, no temporary file left
 

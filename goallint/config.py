@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 
 from goallint import safe_yaml
-from goallint.model import Severity
+from goallint.model import Model, Severity, build
 
 CONFIG_NAMES = ("goallint.yaml", ".goallint.yaml")
 
@@ -23,7 +23,7 @@ def _codes(value: Any) -> Any:
     return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
 
-class GradeConfig(BaseModel):
+class GradeConfig(Model):
     """How findings map to the review grade 优/良/中/差 (see `goallint.grade`)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -33,7 +33,7 @@ class GradeConfig(BaseModel):
     labels: dict[Literal["clean", "warnings", "errors", "blocking"], str] = Field(default_factory=dict)
 
 
-class Config(BaseModel):
+class Config(Model):
     """The keys of a config file (kebab-case in the file)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -136,11 +136,11 @@ def discover(start: Path | None = None) -> Path | None:
 def load_config(explicit: str | None = None, isolated: bool = False) -> Config:
     """`--config FILE`, else the discovered file, else defaults; `--isolated` ignores every file."""
     if isolated:
-        return Config()
+        return build(Config)
     if explicit is not None:
         path = Path(explicit)
         if not path.is_file():
             raise ConfigError(f"{explicit}: config file not found")
         return load_config_file(path)
     found = discover()
-    return load_config_file(found) if found is not None else Config()
+    return load_config_file(found) if found is not None else build(Config)

@@ -36,8 +36,9 @@ def grade_forms(run: RunReport, config: GradeConfig | None = None) -> list[FormG
     A file without a form (GL001/GL002) gets one line with an empty `form`, graded like a form.
     """
     from goallint.config import GradeConfig
+    from goallint.model import build
 
-    config = config or GradeConfig()
+    config = config or build(GradeConfig)
     labels: dict[str, str] = dict(DEFAULT_LABELS)
     labels.update({str(key): value for key, value in config.labels.items()})
     grades: dict[tuple[str, str], FormGrade] = {}

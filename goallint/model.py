@@ -5,7 +5,8 @@ Readers build these; rules read them; reports print them. Nothing here parses or
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Callable
+from functools import cache, partial
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, InstanceOf
@@ -24,12 +25,22 @@ def _values() -> ModuleType:
     return goallint.values
 
 
-Model = TypeVar("Model", bound=BaseModel)
+class Model(BaseModel):
+    """The base of goallint's models. Their validation schemas are built on first validation, not when the
+    class is made (`defer_build`): a one-form run validates nothing (readers and the value grammar `build`
+    what they made themselves, findings are `trusted`, rule packs and profiles come validated from
+    `snapshot`), and building the ~45 schemas at import was a tenth of that run. Input that is not ours (a
+    pack, a config, a YAML form) is still validated, and the schema is built then."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 _new = object.__new__
 _set = object.__setattr__
 
 
-def trusted(cls: type[Model], values: dict[str, Any], fields_set: set[str]) -> Model:
+def trusted(cls: type[ModelT], values: dict[str, Any], fields_set: set[str]) -> ModelT:
     """An instance from values known to be valid: what `model_construct` does, without its per-field loop
     (a long run reads back every finding from its spool).
 
@@ -41,6 +52,55 @@ def trusted(cls: type[Model], values: dict[str, Any], fields_set: set[str]) -> M
     _set(instance, "__pydantic_extra__", None)
     _set(instance, "__pydantic_private__", None)
     return instance
+
+
+def build(cls: type[ModelT], **values: Any) -> ModelT:
+    """An instance of `cls` from values goallint made itself (a reader's cells, the grammar's numbers, a
+    check's edits), by field name, the others at their defaults: `cls(**values)` without validation, so that
+    the class's schema is never built on a run that validates nothing (see `Model`). The values must already
+    be of the fields' types; a nested model's default is built the same way."""
+    spec = _SPECS.get(cls) or _spec(cls)
+    defaults, factories, required, names = spec
+    if not required <= values.keys() <= names:
+        missing = sorted(required - values.keys())
+        raise TypeError(f"{cls.__name__}: missing {missing}" if missing
+                        else f"{cls.__name__}: unknown {sorted(values.keys() - names)}")
+    data = defaults.copy()
+    data.update(values)
+    for name, factory in factories:
+        if name not in values:
+            data[name] = factory()
+    instance = _new(cls)
+    _set(instance, "__dict__", data)
+    _set(instance, "__pydantic_fields_set__", set(values))
+    _set(instance, "__pydantic_extra__", None)
+    _set(instance, "__pydantic_private__", None)
+    return instance
+
+
+_Spec = tuple[dict[str, Any], tuple[tuple[str, Callable[[], Any]], ...], frozenset[str], frozenset[str]]
+_SPECS: dict[type, _Spec] = {}
+
+
+def _spec(cls: type[BaseModel]) -> _Spec:
+    """(every field at its plain default, in field order; the fields made afresh for each instance, with what
+    makes them; the required fields; every field)."""
+    defaults: dict[str, Any] = {}
+    factories: list[tuple[str, Callable[[], Any]]] = []
+    required: set[str] = set()
+    for name, info in cls.model_fields.items():
+        defaults[name] = None if info.is_required() or info.default_factory is not None else info.default
+        factory: Any = info.default_factory
+        if factory is not None:
+            if isinstance(factory, type) and issubclass(factory, BaseModel):
+                factory = partial(build, factory)
+            factories.append((name, factory))
+        elif info.is_required():
+            required.add(name)
+        elif isinstance(info.default, (list, dict, set)):  # pydantic gives each instance its own copy
+            factories.append((name, info.default.copy))
+    spec = _SPECS[cls] = (defaults, tuple(factories), frozenset(required), frozenset(defaults))
+    return spec
 
 
 class Span(NamedTuple):
@@ -98,7 +158,7 @@ def cell_text(cell: Cell | None) -> str:
     return cell.text if cell is not None else ""
 
 
-class Indicator(BaseModel):
+class Indicator(Model):
     """One row of the indicator table (绩效指标): three levels and the two value columns.
 
     `period_value` is the 实施周期 (or 中期) column, `annual_value` the 年度 column. Levels hold the labels as
@@ -115,7 +175,7 @@ class Indicator(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
 
-class Task(BaseModel):
+class Task(Model):
     """A 年度重点工作任务 row (or 其他需完成的任务): name, content, amount in 元, expected result."""
 
     name: OptCell = None
@@ -124,7 +184,7 @@ class Task(BaseModel):
     expected: OptCell = None
 
 
-class _FormBase(BaseModel):
+class _FormBase(Model):
     model_config = ConfigDict(populate_by_name=True)
 
     path: str = ""
@@ -189,7 +249,7 @@ def form_name(form: AnyForm) -> str:
     return form.name.text if form.name is not None else ""
 
 
-class Edit(BaseModel):
+class Edit(Model):
     """Replace the source between (line, column) and (end_line, end_column) with `content`."""
 
     line: int
@@ -201,7 +261,7 @@ class Edit(BaseModel):
     end: int | None = Field(default=None, exclude=True)
 
 
-class Fix(BaseModel):
+class Fix(Model):
     applicability: Literal["safe", "unsafe"] = "safe"
     message: str
     edits: list[Edit]
@@ -211,7 +271,7 @@ Severity = Literal["error", "warning", "info"]
 SEVERITY_RANK: dict[str, int] = {"info": 1, "warning": 2, "error": 3}
 
 
-class Diagnostic(BaseModel):
+class Diagnostic(Model):
     """One finding, in the shape of cli.md's JSON contract."""
 
     code: str

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 
 from goallint import safe_yaml
 from goallint.checks import KINDS
 from goallint.checks.base import Selector
 from goallint.checks.patterns import check_pattern
-from goallint.model import Severity
+from goallint.model import Model, Severity
 from goallint.resources import cached_parse, rules_dir
 
 CODE_PATTERN = r"^GL\d{3}$"
@@ -25,7 +25,7 @@ class PackError(ValueError):
     """A rule pack that cannot be used. The message is one line: `file: key.path: what is wrong`."""
 
 
-class RuleDoc(BaseModel):
+class RuleDoc(Model):
     """What `goallint rule CODE` prints: summary, why, a failing and a passing example, fix safety, basis."""
 
     model_config = ConfigDict(extra="forbid")
@@ -38,7 +38,7 @@ class RuleDoc(BaseModel):
     basis: str = ""
 
 
-class Rule(BaseModel):
+class Rule(Model):
     """One rule instance: metadata, where it applies, and a check of one registered kind."""
 
     model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
@@ -64,7 +64,7 @@ class Rule(BaseModel):
         return self.doc.fix
 
 
-class _PackHead(BaseModel):
+class _PackHead(Model):
     model_config = ConfigDict(extra="forbid")
 
     pack: str
@@ -72,7 +72,7 @@ class _PackHead(BaseModel):
     rules: list[dict[str, Any]] = Field(default_factory=list)
 
 
-class Pack(BaseModel):
+class Pack(Model):
     """A loaded pack: its name, vocabularies, rules and the file it came from."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -217,7 +217,7 @@ def rule_pack_schema() -> dict[str, Any]:
     class RuleSchema(Rule):
         check: check_type
 
-    class PackSchema(BaseModel):
+    class PackSchema(Model):
         model_config = ConfigDict(extra="forbid", title="goallint rule pack")
 
         pack: str

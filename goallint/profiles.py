@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 
+from goallint.model import Model
 from goallint.resources import CACHE_ENTRIES, load_yaml, rules_dir
 
 _MARKUP = re.compile(r"<[^>]{0,80}>|[#*`$\\]|\s+")
@@ -27,7 +28,7 @@ def label_key(text: str) -> str:
     return key
 
 
-class Level(BaseModel):
+class Level(Model):
     label: str
     aliases: list[str] = Field(default_factory=list)
     required: bool = False
@@ -39,7 +40,7 @@ class Level(BaseModel):
 RuleSwitch = Literal["off", "on", "error", "warning", "info"]
 
 
-class Profile(BaseModel):
+class Profile(Model):
     """One template's taxonomy. Level keys (`cost`, `output`, `quantity` …) are what rules select on."""
 
     name: str

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator
+from pydantic import ConfigDict, Field, RootModel, field_validator
 
-from goallint.model import AnyForm, Cell, DepartmentForm, Indicator, Task
+from goallint.model import AnyForm, Cell, DepartmentForm, Indicator, Model, Task
 
 CellText = Annotated[
     str | int | float | None,
@@ -25,7 +25,7 @@ def _as_list(value: object) -> object:
     return [value] if isinstance(value, str) else value
 
 
-class _Strict(BaseModel):
+class _Strict(Model):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
@@ -128,6 +128,8 @@ class DocumentIn(_Strict):
 
 class StructuredFile(RootModel[DocumentIn | list[FormIn] | FormIn]):
     """A structured form file: `{forms: [...]}`, a bare list of forms, or one form mapping."""
+
+    model_config = ConfigDict(defer_build=True)  # as every `Model`: built when a structured file is read
 
 
 INDICATOR_KEYS: dict[str, str] = {

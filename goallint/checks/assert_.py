@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from goallint.arith.expr import (
     Compiled,
@@ -28,7 +28,7 @@ from goallint.arith.expr import (
 from goallint.arith.money import format_number
 from goallint.arith.readings import amounts
 from goallint.checks.base import Finding, FormContext
-from goallint.model import AnyForm, Cell, DepartmentForm, ProjectForm, Task
+from goallint.model import AnyForm, Cell, DepartmentForm, Model, ProjectForm, Task
 
 WAN = Decimal(10000)
 
@@ -107,7 +107,7 @@ def field_value(name: str, form: AnyForm) -> Decimal | list[Decimal] | None:
     return sum(present, Decimal(0)) if present else None
 
 
-class Params(BaseModel):
+class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["assert"] = "assert"

@@ -17,7 +17,7 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from goallint.checks.patterns import bounded
-from goallint.model import AnyForm, Cell, Fix, Indicator, cell_text
+from goallint.model import AnyForm, Cell, Fix, Indicator, Model, build, cell_text
 from goallint.profiles import Profile, label_key
 from goallint.resources import CACHE_ENTRIES
 
@@ -25,7 +25,7 @@ Column = Literal["period", "annual"]
 FormKind = Literal["project", "department"]
 
 
-class Selector(BaseModel):
+class Selector(Model):
     """Where a rule applies: form kinds, canonical levels of the profile, a pattern on the 三级 name."""
 
     model_config = ConfigDict(extra="forbid")
@@ -53,6 +53,10 @@ class Selector(BaseModel):
     @cached_property
     def name_not_pattern(self) -> re.Pattern[str] | None:
         return re.compile(self.name_not) if self.name_not else None
+
+
+ANYWHERE = build(Selector)
+"""The selector of a rule without `where`: every form kind, level, name and column."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ class FormContext:
     form: AnyForm
     profile: Profile
     _resolved: list[ResolvedIndicator] | None = field(default=None, repr=False)
-    where: Selector = field(default_factory=Selector)
+    where: Selector = field(default_factory=lambda: ANYWHERE)
     """The selector of the rule being run (set by the engine before each rule)."""
     vocabularies: dict[str, list[str]] = field(default_factory=dict)
     """The named word lists of the loaded rule packs (`vague_words`, `placeholders` …)."""
@@ -192,7 +196,7 @@ class CheckKind(Protocol):
     def run(self, params: Any, ctx: FormContext) -> Iterable[Finding]: ...
 
 
-class GroupFinding(BaseModel):
+class GroupFinding(Model):
     """A finding of a group rule, already placed: the form summary it belongs to and the cell's location."""
 
     path: str

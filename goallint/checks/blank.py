@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from goallint.checks.base import Finding, FormContext
+from goallint.model import Model
 
 COLUMN_LABELS = {"period": "实施周期指标值", "annual": "年度指标值"}
 
 
-class Params(BaseModel):
+class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["blank"] = "blank"

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from goallint.checks.base import Finding, FormContext
 from goallint.checks.fields import FIELD_LABELS, field_cell, is_blank
 from goallint.checks.period import years
-from goallint.model import ProjectForm
+from goallint.model import Model, ProjectForm
 
 
-class Params(BaseModel):
+class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["copies"] = "copies"

@@ -8,16 +8,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from goallint.checks import value_facts as facts
 from goallint.checks.base import Column, Finding, FormContext
 from goallint.checks.fields import parse_year
-from goallint.model import cell_text
+from goallint.model import Model, cell_text
 from goallint.values.types import Deadline
 
 
-class Params(BaseModel):
+class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["deadline"] = "deadline"

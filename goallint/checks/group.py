@@ -11,13 +11,13 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from goallint.arith.money import format_money, format_wan
 from goallint.checks.assert_ import cell_number
 from goallint.checks.base import FormContext, GroupFinding
 from goallint.checks.reconcile import budget_yuan
-from goallint.model import AnyForm, Cell, DepartmentForm, ProjectForm, Span, cell_text, form_name
+from goallint.model import AnyForm, Cell, DepartmentForm, Model, ProjectForm, Span, cell_text, form_name
 
 WAN = Decimal(10000)
 TASK_TOLERANCE = Decimal(1)
@@ -81,7 +81,7 @@ def _default_lines() -> dict[LineKey, list[str]]:
     return {"project": ["其他运转类", "其他特定目标类"], "special": ["专项资金"], "other_development": ["其他事业发展性"]}
 
 
-class Params(BaseModel):
+class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["group"] = "group"

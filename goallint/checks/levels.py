@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from goallint.checks.base import Finding, FormContext, ResolvedIndicator
-from goallint.model import Cell
+from goallint.model import Cell, Model
 
 
-class Params(BaseModel):
+class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["levels"] = "levels"

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from goallint.checks import markup_text as text
 from goallint.checks.base import Column, Finding, FormContext, ResolvedIndicator
 from goallint.checks.fields import FIELD_LABELS
-from goallint.model import Cell, Edit, Fix, Task
+from goallint.model import Cell, Edit, Fix, Model, Task, build
 
 Group = Literal["header", "texts", "tasks", "levels", "names", "values"]
 Defect = Literal["ocr", "html", "masked", "punctuation", "symbol", "space"]
@@ -28,7 +28,7 @@ TEXT_FIELDS = ("period_goal", "annual_goal", "overall_goal", "approval")
 TASK_LABELS = {"name": "名称", "content": "主要实施内容", "amount": "拟投入的资金", "expected": "期望达到的目标"}
 
 
-class Params(BaseModel):
+class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["markup"] = "markup"
@@ -142,9 +142,9 @@ def _fix(cell: Cell, fixed: str, message: str) -> Fix | None:
     span = cell.span
     if span is None or span.start is None or span.end is None:
         return None  # Excel cells and cells without a source position are not rewritten
-    edit = Edit(line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column,
+    edit = build(Edit, line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column,
                 content=fixed, start=span.start, end=span.end)
-    return Fix(applicability="safe", message=message, edits=[edit])
+    return build(Fix, applicability="safe", message=message, edits=[edit])
 
 
 DETECTORS: dict[str, Callable[[Group, Cell], tuple[str, str | None] | None]] = {

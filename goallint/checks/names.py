@@ -6,14 +6,14 @@ import re
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from goallint.checks.base import Finding, FormContext, ResolvedIndicator, name_key
 from goallint.checks.patterns import SafePattern, bounded
-from goallint.model import cell_text
+from goallint.model import Model, cell_text
 
 
-class Params(BaseModel):
+class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["names"] = "names"

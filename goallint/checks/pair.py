@@ -10,18 +10,18 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from goallint.checks import value_facts as facts
 from goallint.checks.base import Finding, FormContext, ResolvedIndicator
 from goallint.checks.fields import parse_year
-from goallint.model import Cell, cell_text
+from goallint.model import Cell, Model, cell_text
 from goallint.values.types import Bound, Quantity
 
 PERSONS = frozenset({"人", "名"})
 
 
-class Params(BaseModel):
+class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["pair"] = "pair"

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from goallint.checks.base import Finding, FormContext
 from goallint.checks.fields import format_money, is_blank, parse_amount, parse_year
-from goallint.model import Cell, ProjectForm
+from goallint.model import Cell, Model, ProjectForm
 
 
-class Params(BaseModel):
+class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["period"] = "period"

@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from goallint.arith.money import format_money
 from goallint.arith.readings import (
@@ -29,7 +29,7 @@ from goallint.arith.readings import (
     resolve,
 )
 from goallint.checks.base import Column, Finding, FormContext, ResolvedIndicator, Selector
-from goallint.model import AnyForm, Cell, ProjectForm
+from goallint.model import AnyForm, Cell, Model, ProjectForm, build
 from goallint.resources import CACHE_ENTRIES
 from goallint.values import normalize, parse_value
 from goallint.values.types import Qualitative, Text
@@ -37,10 +37,10 @@ from goallint.values.units import is_money
 
 Report = Literal["mismatch", "cap", "floor", "flat", "unquantified", "no_cost", "unresolved"]
 WAN = Decimal(10000)
-COST_LEVEL = Selector(level2=["cost_level"])
+COST_LEVEL = build(Selector, level2=["cost_level"])
 
 
-class Params(BaseModel):
+class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["reconcile"] = "reconcile"

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from goallint.checks.base import Finding, FormContext
 from goallint.checks.fields import field_cell, is_blank, parse_amount
+from goallint.model import Model
 
 
-class FieldSpec(BaseModel):
+class FieldSpec(Model):
     """One required field; `any_of` lists alternatives (主管部门 or 预算单位), `label` names it in messages."""
 
     model_config = ConfigDict(extra="forbid")
@@ -20,7 +21,7 @@ class FieldSpec(BaseModel):
     label: str
 
 
-class Params(BaseModel):
+class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["required"] = "required"

@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from goallint.arith.money import format_money
 from goallint.checks.assert_ import cell_number
 from goallint.checks.base import Finding, FormContext
-from goallint.model import Cell, DepartmentForm, Task, cell_text
+from goallint.model import Cell, DepartmentForm, Model, Task, cell_text
 
 LISTS: dict[str, str] = {"tasks": "年度重点工作任务", "other_tasks": "其他需完成的任务"}
 
 
-class Params(BaseModel):
+class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["tasks"] = "tasks"

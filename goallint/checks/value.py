@@ -12,12 +12,12 @@ from functools import lru_cache
 from string import Formatter
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from goallint.checks.base import Column, Finding, FormContext, ResolvedIndicator, Selector, name_key
 from goallint.checks.patterns import check_pattern
 from goallint.checks.value_when import Subject, When, holds
-from goallint.model import Cell, cell_text
+from goallint.model import Cell, Model, cell_text
 from goallint.resources import CACHE_ENTRIES
 from goallint.values import normalize, parse_value
 
@@ -26,7 +26,7 @@ MESSAGE_FIELDS = ("name", "value", "column", "level2")
 _TRAILING = re.compile(r"[.。，,、；;:：\s]+$")
 
 
-class Case(BaseModel):
+class Case(Model):
     """Which indicators (beyond the rule's `where`) and which values make a finding, and its message."""
 
     model_config = ConfigDict(extra="forbid")
@@ -56,7 +56,7 @@ class Case(BaseModel):
         return self
 
 
-class Params(BaseModel):
+class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["value"] = "value"

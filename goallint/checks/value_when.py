@@ -11,16 +11,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from goallint.checks import value_facts as facts
 from goallint.checks.value_facts import Numeric
+from goallint.model import Model
 from goallint.values.types import Comparator, Qualitative, Range, Value
 
 UNIT_CLASSES = ("percent", "money", "time", "count", "none")
 
 
-class LeafTest(BaseModel):
+class LeafTest(Model):
     """Holds when ONE numeric item (quantity, bound or range) of the value satisfies every key."""
 
     model_config = ConfigDict(extra="forbid")
@@ -35,7 +36,7 @@ class LeafTest(BaseModel):
     """The target asks for a number outside [low, high] (`>100%`, `120%`, `-5%`; `≥100%` is inside)."""
 
 
-class When(BaseModel):
+class When(Model):
     """A predicate on one value cell; see the module docstring."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -161,5 +162,4 @@ def holds(when: When, subject: Subject) -> bool:
     return all(check(when, subject) for check in when.active_checks)
 
 
-When.model_rebuild()
 __all__ = ["LeafTest", "Subject", "When", "holds", "leaf_holds"]

@@ -14,7 +14,7 @@ from goallint.layout.indicators import IndicatorTable, header_layout
 from goallint.layout.profile import detect_profile, repair_levels
 from goallint.layout.tasks import DEFAULT_COLUMNS, is_task_label, read_task, task_header
 from goallint.layout.vocab import FormKind, Vocabulary, cell_key, is_blank, key_of, vocabulary
-from goallint.model import AnyForm, Cell, DepartmentForm, ProjectForm, Span, Task
+from goallint.model import AnyForm, Cell, DepartmentForm, ProjectForm, Span, Task, build
 
 _SPLIT = re.compile(r"[:：]|\s+")
 _WAN_HEADING = re.compile(r"[（(]\s*万\s*元\s*[)）]")
@@ -70,10 +70,10 @@ class FormBuilder:
                   "indicators": indicators}
         form: AnyForm
         if self.kind == "department":
-            form = DepartmentForm(**common, **self.fields, tasks=self.tasks, other_tasks=self.other_tasks)
+            form = build(DepartmentForm, **common, **self.fields, tasks=self.tasks, other_tasks=self.other_tasks)
         else:
             units = {f"{name}_unit": unit for name, unit in self.units.items()}
-            form = ProjectForm(**common, **self.fields, **units)
+            form = build(ProjectForm, **common, **self.fields, **units)
         two_sided = self.table is not None and self.table.two_sided
         form.profile = detect_profile(form, two_sided)
         if self.table is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from goallint.layout.vocab import Vocabulary, cell_key, is_blank
-from goallint.model import Cell, Indicator
+from goallint.model import Cell, Indicator, build
 
 SECTION, L1, L2, NAME, PERIOD, ANNUAL, L2B, NAMEB = "section", "l1", "l2", "name", "period", "annual", "l2b", "nameb"
 _SHIFTS = sorted(range(-4, 5), key=abs)
@@ -209,7 +209,7 @@ class IndicatorTable:
             self._level1, self._level2 = level1, None
         if not is_blank(level2):
             self._level2 = level2
-        self.indicators.append(Indicator(
+        self.indicators.append(build(Indicator,
             level1=self._level1,
             level2=self._level2,
             name=None if is_blank(name) else name,

@@ -11,6 +11,7 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError
 
 from goallint.lexing import PLUGINS
+from goallint.model import build
 from goallint.resources import grammar_path, load_yaml, parser_cache
 from goallint.values.types import (
     Bound,
@@ -68,8 +69,8 @@ def words_value(text: str) -> Value:
     vocab = vocabulary()
     vague = is_vague(text)
     if vague or text in vocab.known or len(text) <= vocab.max_chars:
-        return Qualitative(text=text, vague=vague)
-    return Text(text=text)
+        return build(Qualitative, text=text, vague=vague)
+    return build(Text, text=text)
 
 
 class _Amount(NamedTuple):
@@ -114,19 +115,19 @@ class ValueTransformer(Transformer[Token, Any]):
         if amount.unit == "年" and amount.noun is None:
             year = _year_or_none(amount.value)
             if year is not None:
-                return Deadline(year=year)
-        return Quantity(value=amount.value, unit=amount.unit, noun=amount.noun)
+                return build(Deadline, year=year)
+        return build(Quantity, value=amount.value, unit=amount.unit, noun=amount.noun)
 
     def bound_pre(self, children: list[Any]) -> Value:
         token, amount = children[0], children[1]
         op = _OPS.get(str(token)) or _WORD_OPS[str(token)]
         if op == "=":
-            return Quantity(value=amount.value, unit=amount.unit, noun=amount.noun)
-        return Bound(op=op, value=amount.value, unit=amount.unit, noun=amount.noun)
+            return build(Quantity, value=amount.value, unit=amount.unit, noun=amount.noun)
+        return build(Bound, op=op, value=amount.value, unit=amount.unit, noun=amount.noun)
 
     def bound_post(self, children: list[Any]) -> Value:
         amount, token = children
-        return Bound(op=_SUFFIX_OPS[str(token)], value=amount.value, unit=amount.unit, noun=amount.noun)
+        return build(Bound, op=_SUFFIX_OPS[str(token)], value=amount.value, unit=amount.unit, noun=amount.noun)
 
     def approx(self, children: list[Any]) -> Value:
         value = next(child for child in children if not isinstance(child, Token))
@@ -137,11 +138,11 @@ class ValueTransformer(Transformer[Token, Any]):
         low, high = children[0], children[2]
         unit = high.unit or low.unit
         low_unit = low.unit if low.unit and low.unit != unit else None
-        return Range(low=low.value, high=high.value, unit=unit, low_unit=low_unit)
+        return build(Range, low=low.value, high=high.value, unit=unit, low_unit=low_unit)
 
     def plus_minus(self, children: list[Any]) -> Value:
         amount = children[1]
-        return Range(low=-amount.value, high=amount.value, unit=amount.unit)
+        return build(Range, low=-amount.value, high=amount.value, unit=amount.unit)
 
     # --- deadlines ---
     def day(self, children: list[Any]) -> int | str:
@@ -168,18 +169,18 @@ class ValueTransformer(Transformer[Token, Any]):
 
     def deadline(self, children: list[Any]) -> Value:
         parts = next(child for child in children if isinstance(child, dict))
-        return Deadline(**parts)
+        return build(Deadline, **parts)
 
     def event(self, children: list[Any]) -> Value:
         tokens = [child for child in children if isinstance(child, Token)]
         name = next(token for token in tokens if token.type == "EVENT")
         text = "".join(str(token) for token in tokens if token.type != "WORDS")
         month, day = _EVENT_DATES.get(str(name), (None, None))
-        return Deadline(event=text, month=month, day=day)
+        return build(Deadline, event=text, month=month, day=day)
 
     # --- placeholders, words, labels ---
     def placeholder(self, children: list[Any]) -> Value:
-        return Placeholder(text="".join(str(child) for child in children))
+        return build(Placeholder, text="".join(str(child) for child in children))
 
     def words_item(self, children: list[Token]) -> Value:
         words = [str(child).strip() for child in children if child.type == "WORDS"]
@@ -204,7 +205,7 @@ class ValueTransformer(Transformer[Token, Any]):
 
     def start(self, children: list[Any]) -> Value:
         items = [child for child in children if not isinstance(child, Token)]
-        return items[0] if len(items) == 1 else Compound(items=items)
+        return items[0] if len(items) == 1 else build(Compound, items=items)
 
 
 @cache
@@ -238,20 +239,20 @@ def _merge_words(text: str, items: list[Value]) -> Value:
     else text (a sentence)."""
     vocab = vocabulary()
     if len(text) <= vocab.max_list_chars and all(isinstance(item, Qualitative) for item in items):
-        return Qualitative(text=text, vague=any(isinstance(item, Qualitative) and item.vague for item in items))
+        return build(Qualitative, text=text, vague=any(isinstance(item, Qualitative) and item.vague for item in items))
     if all(isinstance(item, Qualitative) and (item.vague or item.text in vocab.known) for item in items):
-        return Qualitative(text=text, vague=any(isinstance(item, Qualitative) and item.vague for item in items))
-    return Text(text=text)
+        return build(Qualitative, text=text, vague=any(isinstance(item, Qualitative) and item.vague for item in items))
+    return build(Text, text=text)
 
 
 def _fallback(text: str) -> Value:
     if not text:
-        return Placeholder(text="")
+        return build(Placeholder, text="")
     pieces = [piece for piece in _SPLIT_ITEMS.split(text) if piece]
     if len(pieces) > 1:
         items = [_parse_grammar(piece) or _unparsed(piece) for piece in pieces]
         if any(map(_structured, items)):
-            return Compound(items=items)
+            return build(Compound, items=items)
         return _merge_words(text, items)
     return _unparsed(text)
 
@@ -261,7 +262,7 @@ _NOT_WORDS = re.compile(r"[\d/%‰≥≤<>=~±·*$\\]")
 
 def _unparsed(text: str) -> Value:
     if _NOT_WORDS.search(text):
-        return Text(text=text)
+        return build(Text, text=text)
     return words_value(text)
 
 
@@ -303,8 +304,8 @@ def _simple(text: str) -> Value | None:
         tail = tail.replace("·", "/")
     op = _OPS[sign] if sign else "="
     if op == "=":
-        return Quantity(value=Decimal(number), unit=tail)
-    return Bound(op=op, value=Decimal(number), unit=tail)
+        return build(Quantity, value=Decimal(number), unit=tail)
+    return build(Bound, op=op, value=Decimal(number), unit=tail)
 
 
 def parse_normalized(text: str) -> Value:
@@ -320,4 +321,4 @@ def parse_normalized(text: str) -> Value:
             return _merge_words(text, value.items)
         return value
     except Exception:  # noqa: BLE001 - the contract: parse_value never raises
-        return Text(text=text)
+        return build(Text, text=text)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from goallint.model import Model
 
 Comparator = Literal["=", ">=", "<=", ">", "<"]
 
@@ -16,7 +18,7 @@ def canonical_decimal(number: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-class _Value(BaseModel):
+class _Value(Model):
     model_config = ConfigDict(frozen=True)
 
     kind: str
@@ -120,6 +122,5 @@ Value = Annotated[
 ]
 """Every typed value; `kind` tells them apart."""
 
-Compound.model_rebuild()
 
 NUMERIC_KINDS = ("quantity", "bound", "range")

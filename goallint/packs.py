@@ -16,6 +16,7 @@ from goallint.checks.base import Selector
 from goallint.checks.patterns import check_pattern
 from goallint.model import Model, Severity
 from goallint.resources import cached_parse, rules_dir
+from goallint.snapshot import kept
 
 CODE_PATTERN = r"^GL\d{3}$"
 NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
@@ -174,9 +175,17 @@ def load_packs(extra: Sequence[Path] = ()) -> list[Pack]:
     """The bundled packs (`rules/*.yaml`) then `extra` pack files or folders, validated together.
 
     Vocabularies are shared: a later pack extends a list of the same name. Codes and names are unique
-    across all packs.
+    across all packs. Packs that validated before, unchanged, come from their snapshot (`snapshot.kept`).
     """
     files = pack_files([rules_dir()]) + pack_files(extra)
+    try:
+        parts = [part for path in files for part in (str(path).encode("utf-8", "surrogateescape"), path.read_bytes())]
+    except OSError:
+        return _load_packs(files)  # which says which file cannot be read
+    return kept("packs", parts, list, lambda: _load_packs(files))
+
+
+def _load_packs(files: list[Path]) -> list[Pack]:
     raw = [(path, _read_yaml(path)) for path in files]
     vocabularies: dict[str, list[str]] = {}
     for _path, data in raw:  # every vocabulary is visible to every pack

@@ -99,9 +99,16 @@ def load_profile_file(path: Path) -> Profile:
 
 @cache
 def profiles() -> dict[str, Profile]:
-    """Every bundled profile by name."""
+    """Every bundled profile by name (validated once per install: `snapshot.kept`)."""
+    from goallint.snapshot import kept
+
+    folder = rules_dir() / "profiles"
+    return kept("profiles", [str(folder).encode("utf-8", "surrogateescape")], dict, lambda: _load_profiles(folder))
+
+
+def _load_profiles(folder: Path) -> dict[str, Profile]:
     found = {}
-    for path in sorted((rules_dir() / "profiles").glob("*.yaml")):
+    for path in sorted(folder.glob("*.yaml")):
         profile = load_profile_file(path)
         found[profile.name] = profile
     return found

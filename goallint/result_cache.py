@@ -39,6 +39,8 @@ MAX_ENTRIES = 50_000
 """Entries kept (about 300 MB at most); the least recently used go first when there are more."""
 CODE_MEMOS = 16
 """Hashes of goallint's code kept (one per install or edit of the code; the newest stay)."""
+SNAPSHOTS = 16
+"""Validated rule packs and profiles kept (`goallint/snapshot.py`; one or two per install or pack edit)."""
 PRUNE_EVERY = 3600.0
 """Seconds between two prunings of the folder."""
 _LIBRARIES = {"lark": "lark", "pydantic": "pydantic", "pydantic_core": "pydantic_core", "yaml": "PyYAML",
@@ -128,6 +130,42 @@ def _library_stamps() -> Iterable[str]:
         yield f"{name}:{','.join(found) or origin}"
 
 
+def private_folder() -> Path | None:
+    """`<cache folder>/results/`, made private to the user (what it holds are pickles); None when there is no
+    cache folder or it cannot be made."""
+    from goallint.resources import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    folder = folder / "results"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
+_STAMPS: dict[Path, str] = {}
+
+
+def code_stamp(folder: Path) -> str:
+    """A hash of all that decides what goallint makes of its input, but the input and the settings: its
+    version, Python's, the content of its code and data files (`_code_digest`, memoised in `folder`) and the
+    installed versions of the libraries that read forms. Worked out once per process."""
+    from goallint import __version__
+    from goallint.resources import data_dir, package_dir
+
+    stamp = _STAMPS.get(folder)
+    if stamp is None:
+        digest = hashlib.sha256(f"{__version__}\0{sys.version}\0".encode("utf-8", "surrogateescape"))
+        digest.update(_code_digest([package_dir(), data_dir("rules"), data_dir("grammar")], folder))
+        for library in _library_stamps():
+            digest.update(library.encode("utf-8", "surrogateescape") + b"\0")
+        stamp = _STAMPS[folder] = digest.hexdigest()
+    return stamp
+
+
 class ResultCache:
     """Where reports are kept, and the part of their key that is the same for every file of a run."""
 
@@ -138,27 +176,16 @@ class ResultCache:
     @classmethod
     def open(cls, extra_packs: Iterable[Path] = ()) -> ResultCache | None:
         """The cache of this run, or None when it is off or there is no writable cache folder."""
-        from goallint import __version__
-        from goallint.resources import cache_dir, data_dir, package_dir
-
         if not enabled():
             return None
-        folder = cache_dir()
+        folder = private_folder()
         if folder is None:
-            return None
-        folder = folder / "results"
-        try:
-            folder.mkdir(mode=0o700, exist_ok=True)  # entries are pickles: private to the user
-        except OSError:
             return None
         try:
             here = os.getcwd()  # per-file-ignores match paths relative to the config's folder from here
         except OSError:
             return None
-        digest = hashlib.sha256(f"{FORMAT}\0{__version__}\0{sys.version}\0{here}".encode("utf-8", "surrogateescape"))
-        digest.update(_code_digest([package_dir(), data_dir("rules"), data_dir("grammar")], folder))
-        for library in _library_stamps():
-            digest.update(library.encode("utf-8", "surrogateescape") + b"\0")
+        digest = hashlib.sha256(f"{FORMAT}\0{code_stamp(folder)}\0{here}".encode("utf-8", "surrogateescape"))
         for pack in extra_packs:
             try:
                 digest.update(str(pack).encode("utf-8", "surrogateescape") + b"\0" + pack.read_bytes() + b"\0")
@@ -221,7 +248,7 @@ class ResultCache:
         try:
             stamp.touch()
             listed = list(os.scandir(self.folder))
-            for suffix, kept in ((".pickle", keep), (".code", CODE_MEMOS)):
+            for suffix, kept in ((".pickle", keep), (".code", CODE_MEMOS), (".snapshot", SNAPSHOTS)):
                 entries = [entry for entry in listed if entry.name.endswith(suffix)]
                 if len(entries) > kept:
                     entries.sort(key=lambda entry: entry.stat().st_mtime_ns)

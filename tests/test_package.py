@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 from click.testing import CliRunner
 
 from goallint.cli import main
@@ -26,3 +30,15 @@ def test_version() -> None:
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0
     assert "0.1.0" in result.output
+
+
+def test_python_dash_m_runs_the_same_command(tmp_path: Path) -> None:
+    form = Path(__file__).resolve().parents[1] / "examples" / "000_9fd6cdad8612f9fc.txt"
+    args = ["check", "--isolated", "--no-progress", "--format", "concise", str(form)]
+    done = subprocess.run([sys.executable, "-m", "goallint", *args], capture_output=True, text=True,
+                          cwd=tmp_path, check=False, timeout=120)
+    assert done.returncode == 1 and "GL" in done.stdout
+    assert done.stdout == CliRunner().invoke(main, args).stdout
+    usage = subprocess.run([sys.executable, "-m", "goallint", "--help"], capture_output=True, text=True,
+                           cwd=tmp_path, check=False, timeout=120)
+    assert usage.returncode == 0 and usage.stdout.startswith("Usage: goallint ")

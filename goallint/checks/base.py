@@ -9,7 +9,7 @@ a form's summary is made once per kind and shared by the kind's rules, so it mus
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal, Protocol
@@ -88,12 +88,18 @@ class ResolvedIndicator:
         parts = (self.indicator.level1, self.indicator.level2, self.indicator.name)
         return "/".join(cell_text(part) for part in parts)
 
-    def value_cells(self, columns: Iterable[Column] = ("period", "annual")) -> Iterator[tuple[Column, Cell]]:
-        """Each non-empty value cell in the chosen columns."""
-        for column in columns:
-            cell = self.indicator.period_value if column == "period" else self.indicator.annual_value
-            if cell is not None and not cell.is_empty:
-                yield column, cell
+    @cached_property
+    def filled_values(self) -> tuple[tuple[Column, Cell], ...]:
+        """The non-empty value cells, 实施周期 then 年度 (asked for by most rules, of every indicator)."""
+        cells: tuple[tuple[Column, Cell | None], ...] = (("period", self.indicator.period_value),
+                                                         ("annual", self.indicator.annual_value))
+        return tuple((column, cell) for column, cell in cells if cell is not None and not cell.is_empty)
+
+    def value_cells(self, columns: Sequence[Column] = ("period", "annual")) -> Iterable[tuple[Column, Cell]]:
+        """Each non-empty value cell in the chosen columns, in their order."""
+        if len(columns) == 2 and columns[0] == "period" and columns[1] == "annual":
+            return self.filled_values
+        return [(column, cell) for wanted in columns for column, cell in self.filled_values if column == wanted]
 
 
 @dataclass

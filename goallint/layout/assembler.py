@@ -101,7 +101,7 @@ class Assembler:
 
     def run(self, rows: list[list[Cell]]) -> list[AnyForm]:
         for row in rows:
-            filled = [(index, cell) for index, cell in enumerate(row) if not is_blank(cell)]
+            filled = [(index, cell) for index, cell in enumerate(row) if cell.raw and not cell.raw.isspace()]
             if filled:
                 self.row(row, filled)
         return [builder.build() for builder in self.forms if _is_form(builder)]
@@ -130,7 +130,7 @@ class Assembler:
                 builder.kind = starter  # the 名称 label decides over a title
         if builder is None:
             builder = self.start("project")
-        layout = header_layout(row, vocab)
+        layout = header_layout(filled, vocab)
         if layout is not None:
             builder.section = "indicators"
             builder.pending_goals.clear()

@@ -35,11 +35,12 @@ class Layout:
 DEFAULT_LAYOUT = Layout({0: SECTION, 1: L1, 2: L2, 3: NAME, 4: PERIOD, 5: ANNUAL})
 
 
-def header_layout(row: list[Cell], vocab: Vocabulary) -> Layout | None:
-    """The layout of an indicator header row, or None when the row is not one (needs 一级 and 二级/三级)."""
+def header_layout(filled: list[tuple[int, Cell]], vocab: Vocabulary) -> Layout | None:
+    """The layout of an indicator header row given its non-blank (column, cell) pairs, or None when the row is
+    not one (needs 一级 and 二级/三级)."""
     found: dict[int, str] = {}
     generic: list[int] = []
-    for index, cell in enumerate(row):
+    for index, cell in filled:
         match = vocab.indicator_header.match(cell_key(cell))
         if match is None:
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from goallint.layout import assemble
 from goallint.layout.cells import located_cell
-from goallint.model import Cell
+from goallint.model import Cell, Span
 from goallint.readers.base import ReadResult
 from goallint.readers.encoding import DecodeError, decode
 
@@ -30,13 +30,15 @@ def split_rows(text: str) -> list[list[Cell]]:
             column = 0
             for part in body.split("\t"):
                 raw = part.strip()
-                if not raw:
-                    cells.append(located_cell("", number, column + 1, offset + column))
+                start = offset + column
+                if not raw:  # (the span of `located_cell`, written out: this loop runs for every field)
+                    cells.append(Cell("", Span(number, column + 1, number, column + 1, start, start)))
                 elif len(raw) == len(part):
-                    cells.append(located_cell(raw, number, column + 1, offset + column))
+                    end = len(raw)
+                    cells.append(Cell(raw, Span(number, column + 1, number, column + 1 + end, start, start + end)))
                 else:
                     lead = len(part) - len(part.lstrip())
-                    cells.append(located_cell(raw, number, column + lead + 1, offset + column + lead))
+                    cells.append(located_cell(raw, number, column + lead + 1, start + lead))
                 column += len(part) + 1
             rows.append(cells)
         offset += len(line) + 1

@@ -39,16 +39,21 @@ except SystemExit:
 built = sorted({cls.__qualname__ for cls in models(BaseModel)
                 if cls.__module__.startswith("goallint.") and cls.__pydantic_complete__})
 print("BUILT", " ".join(built), file=sys.stderr)
+from goallint.arith.expr import _parser
+print("EXPR-PARSER", _parser.cache_info().currsize, file=sys.stderr)
 """
 
 
 def _run(cache: str, *args: str) -> tuple[str, list[str]]:
+    """(the report, the models whose schema the run built, plus `expr-parser` when it loaded the grammar of
+    the packs' `assert` expressions)."""
     env = {**os.environ, "GOALLINT_CACHE_DIR": cache, "GOALLINT_NO_CACHE": "1"}
     done = subprocess.run([sys.executable, "-c", RUN, "check", "--isolated", "--no-progress", *args],
                           capture_output=True, text=True, env=env, check=False, timeout=120)
     built = [line for line in done.stderr.splitlines() if line.startswith("BUILT")]
-    assert len(built) == 1, done.stderr
-    return done.stdout, built[0].split()[1:]
+    parser = [line for line in done.stderr.splitlines() if line.startswith("EXPR-PARSER")]
+    assert len(built) == 1 and len(parser) == 1, done.stderr
+    return done.stdout, built[0].split()[1:] + (["expr-parser"] if parser[0].split()[1] != "0" else [])
 
 
 @pytest.fixture
@@ -57,10 +62,10 @@ def snapshots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "cache" / "results"
 
 
-def test_a_one_form_run_over_unchanged_packs_builds_no_schema(tmp_path: Path) -> None:
+def test_a_run_over_unchanged_packs_builds_no_schema_and_parses_no_expression(tmp_path: Path) -> None:
     cache = str(tmp_path / "cache")
     first, built_first = _run(cache, str(SEED))
-    assert {"Pack", "Rule", "Profile", "Selector"} <= set(built_first)  # validated, then kept
+    assert {"Pack", "Rule", "Profile", "Selector", "expr-parser"} <= set(built_first)  # validated, then kept
     assert sorted(p.name.split("-")[0] for p in (tmp_path / "cache" / "results").glob("*.snapshot")) \
         == ["packs", "profiles"]
     for output in ("full", "concise", "sarif", "github"):

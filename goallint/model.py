@@ -103,6 +103,28 @@ def _spec(cls: type[BaseModel]) -> _Spec:
     return spec
 
 
+def dump(model: BaseModel) -> dict[str, Any]:
+    """`model.model_dump(mode="json")` for models of plain fields (str, int, bool, None, nested models and
+    lists of them; `exclude=True` fields left out), without building pydantic's serializer: a `--format json`
+    run otherwise builds the schemas of `Diagnostic`, `Fix` and `Edit` (~15 ms of a one-form run)."""
+    return {name: _dumped(getattr(model, name)) for name in _kept_fields(type(model))}
+
+
+def _dumped(item: Any) -> Any:
+    if isinstance(item, BaseModel):
+        return dump(item)
+    if isinstance(item, list):
+        return [_dumped(sub) for sub in item]
+    if item is None or type(item) in (str, int, bool):
+        return item
+    raise TypeError(f"dump: {type(item).__name__} is not a plain field value")
+
+
+@cache
+def _kept_fields(cls: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(name for name, info in cls.model_fields.items() if not info.exclude)
+
+
 class Span(NamedTuple):
     """Where a cell's text stands in its source.
 

@@ -21,7 +21,8 @@ from pydantic import BaseModel
 
 import goallint
 from goallint.config import Config, GradeConfig
-from goallint.model import Cell, Edit, Fix, Indicator, Model, ProjectForm, Span, Task, build
+from goallint.engine import Input, make_engine
+from goallint.model import Cell, Edit, Fix, Indicator, Model, ProjectForm, Span, Task, build, dump
 from goallint.readers import read_path
 from goallint.values import parse_value
 from goallint.values.types import Value
@@ -138,3 +139,15 @@ def test_every_model_of_goallint_defers_its_schema() -> None:
     eager = [cls.__qualname__ for cls in models if not cls.model_config.get("defer_build")]
     assert eager == []
     assert [cls.__qualname__ for cls in models if not issubclass(cls, Model)] == ["StructuredFile"]  # a RootModel
+
+
+def test_dump_gives_what_pydantic_dumps_for_every_seed_finding() -> None:
+    engine = make_engine(select=["ALL"])
+    inputs = [Input(str(path), path) for path in sorted(EXAMPLES.rglob("*")) if path.is_file()]
+    diagnostics = list(engine.run(inputs).diagnostics)
+    assert len(diagnostics) > 100 and any(d.fix is not None for d in diagnostics)
+    for diagnostic in diagnostics:
+        assert dump(diagnostic) == diagnostic.model_dump(mode="json")
+    assert "sheet" not in dump(diagnostics[0]) and "start" not in str(dump(diagnostics[0]))
+    with pytest.raises(TypeError, match="Decimal is not a plain field value"):
+        dump(parse_value("≥95%"))

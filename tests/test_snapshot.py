@@ -68,7 +68,7 @@ def test_a_run_over_unchanged_packs_builds_no_schema_and_parses_no_expression(tm
     assert {"Pack", "Rule", "Profile", "Selector", "expr-parser"} <= set(built_first)  # validated, then kept
     assert sorted(p.name.split("-")[0] for p in (tmp_path / "cache" / "results").glob("*.snapshot")) \
         == ["packs", "profiles"]
-    for output in ("full", "concise", "sarif", "github"):
+    for output in ("full", "concise", "json", "sarif", "github"):
         again, built = _run(cache, "--format", output, str(SEED))
         assert built == [], output
         fresh, _ = _run("", "--format", output, str(SEED))  # no cache folder: everything validated afresh

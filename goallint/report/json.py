@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from goallint import __version__
+from goallint.model import dump
 from goallint.report import STREAMED, RenderOptions, json_pieces, statistics, summary_counts
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ def stream(run: RunReport, options: RenderOptions) -> Iterator[str]:
     }
     if options.statistics:
         head["statistics"] = [{"code": c, "name": n, "severity": s, "count": k} for c, n, s, k in statistics(run)]
-    return json_pieces(head, (d.model_dump(mode="json") for d in run.diagnostics))
+    return json_pieces(head, (dump(d) for d in run.diagnostics))
 
 
 def render(run: RunReport, options: RenderOptions) -> str:

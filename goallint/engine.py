@@ -26,6 +26,7 @@ from goallint.model import (
     Cell,
     Diagnostic,
     Span,
+    build,
     form_name,
     trusted,
 )
@@ -388,9 +389,9 @@ class Engine:
             for g in findings:
                 if rule.code in waivers.get((g.path, g.form), set()) | self._file_ignores(g.path):
                     continue
-                out.append(Diagnostic(code=rule.code, name=rule.name, severity=severity,
-                                      message=g.message, path=g.path, line=g.line, column=g.column,
-                                      end_line=g.end_line, end_column=g.end_column, form=g.form, field=g.field))
+                out.append(build(Diagnostic, code=rule.code, name=rule.name, severity=severity,
+                                 message=g.message, path=g.path, line=g.line, column=g.column,
+                                 end_line=g.end_line, end_column=g.end_column, form=g.form, field=g.field))
         return out
 
 

@@ -17,7 +17,17 @@ from goallint.arith.money import format_money, format_wan
 from goallint.checks.assert_ import cell_number
 from goallint.checks.base import FormContext, GroupFinding
 from goallint.checks.reconcile import budget_yuan
-from goallint.model import AnyForm, Cell, DepartmentForm, Model, ProjectForm, Span, cell_text, form_name
+from goallint.model import (
+    AnyForm,
+    Cell,
+    DepartmentForm,
+    Model,
+    ProjectForm,
+    Span,
+    build,
+    cell_text,
+    form_name,
+)
 
 WAN = Decimal(10000)
 TASK_TOLERANCE = Decimal(1)
@@ -159,8 +169,8 @@ def _distinct(projects: list[ProjectSummary]) -> list[ProjectSummary]:
 
 def _finding(dept: DepartmentSummary, loc: Loc, message: str, field: str) -> GroupFinding:
     line, column, end_line, end_column = loc
-    return GroupFinding(path=dept.path, form=dept.form, message=message, field=field, line=line,
-                        column=column, end_line=end_line, end_column=end_column)
+    return build(GroupFinding, path=dept.path, form=dept.form, message=message, field=field, line=line,
+                 column=column, end_line=end_line, end_column=end_column)
 
 
 def _matches(project_type: str, prefixes: list[str]) -> bool:

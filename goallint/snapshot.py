@@ -7,6 +7,8 @@ goallint's code and data, Python's and the libraries' versions (`result_cache.co
 own parts (for the packs: each pack file's path and bytes). It lives beside the result cache, in the private
 `<cache folder>/results/`, is written atomically, and is used only when whole, keyed right and of the
 expected type; anything else is made again (and rewritten). What `make` raises (a broken pack) is never kept.
+Writing a snapshot prunes the folder (at most once an hour; the newest `result_cache.SNAPSHOTS` snapshots
+stay), so it stays bounded even when reports are never kept (`--no-cache`).
 
 Unlike the result cache, snapshots stay on with `--no-cache`: like Lark's tables they depend on no input
 form. `GOALLINT_CACHE_DIR=` (no cache folder at all) turns them off too.
@@ -19,7 +21,7 @@ import pickle
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from goallint.result_cache import _write, code_stamp, private_folder
+from goallint.result_cache import ResultCache, _write, code_stamp, private_folder
 
 FORMAT = 1
 """Bump when what a snapshot holds changes shape in a way the code hash would not see."""
@@ -49,4 +51,5 @@ def kept(name: str, parts: Iterable[bytes], expected: type[T], make: Callable[[]
     except Exception:  # noqa: BLE001 - what cannot be pickled is simply not kept
         return value
     _write(path, data)
+    ResultCache(folder, "").prune()  # at most once an hour: bounded even for runs that never keep a report
     return value

@@ -50,7 +50,7 @@ def test_a_warm_run_reports_byte_for_byte_what_a_cold_run_does(cache: Path, lint
     examples = str(ROOT / "examples")
     for fmt in FORMATS:
         fresh = check("--no-cache", "--format", fmt, examples)
-        assert not cache.exists() or not any(cache.iterdir())  # --no-cache writes nothing
+        assert not list(cache.glob("*.pickle"))  # --no-cache keeps no report (the packs' snapshot may be made)
         linted.clear()
         cold = check("--format", fmt, examples)
         assert linted and cold == fresh, fmt
@@ -179,7 +179,8 @@ def test_an_unwritable_cache_only_costs_time(cache: Path, tmp_path: Path, monkey
 
     monkeypatch.setattr(goallint.atomic.tempfile, "mkstemp", full)
     assert check("--format", "json", str(form)) == fresh
-    assert [p.name for p in cache.iterdir()] in ([], [".pruned"])  # no entry, no temporary file left
+    left = [p.name for p in cache.iterdir() if not p.name.endswith((".snapshot", ".code", ".pruned"))]
+    assert left == []  # no entry, no temporary file left (the packs' snapshot may come from the first run)
 
 
 def test_goallint_itself_its_data_and_libraries_are_part_of_the_key(cache: Path, tmp_path: Path,
@@ -237,6 +238,7 @@ def test_pruning_keeps_the_most_recently_used(cache: Path, tmp_path: Path) -> No
         engine.lint(Input(str(form), form))
         os.utime(entry, ns=((age + 1) * 10**9, (age + 1) * 10**9))  # f0 oldest … f3 newest
     engine.lint(Input(str(forms[0]), forms[0]))  # a hit makes f0 the most recently used
+    (cache / ".pruned").unlink(missing_ok=True)  # writing the packs' snapshot (a fresh process) pruned just now
     opened.prune(keep=2)
     assert sorted(cache.glob("*.pickle")) == sorted([entries[0], entries[3]])
     for form in forms:

@@ -149,3 +149,17 @@ def test_goallint_itself_is_part_of_the_key(snapshots: Path, tmp_path: Path, mon
         monkeypatch.setattr(goallint.snapshot, "code_stamp", lambda folder, version=version: version)
         load_packs([pack])
     assert len(list(snapshots.glob("packs-*.snapshot"))) == 2
+
+
+def test_writing_a_snapshot_prunes_old_ones_even_without_the_result_cache(snapshots: Path, tmp_path: Path) -> None:
+    snapshots.mkdir(parents=True)
+    for age in range(SNAPSHOTS + 4):
+        path = snapshots / f"packs-{age:040d}.snapshot"
+        path.write_bytes(b"")
+        os.utime(path, ns=((age + 1) * 10**9, (age + 1) * 10**9))
+    pack = tmp_path / "bureau.yaml"
+    pack.write_text(PACK.format(summary="one"), encoding="utf-8")
+    load_packs([pack])  # writes a new snapshot (GOALLINT_NO_CACHE=1 here: no report is ever kept)
+    names = sorted(p.name for p in snapshots.glob("*.snapshot"))
+    assert len(names) == SNAPSHOTS and f"packs-{0:040d}.snapshot" not in names
+    assert any(not name[6:-9].isdigit() for name in names)  # the new one stays

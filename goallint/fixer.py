@@ -100,8 +100,7 @@ def iter_cells(forms: Iterable[BaseModel]) -> Iterator[Cell]:
 
 
 def _cells_of(model: BaseModel) -> Iterator[Cell]:
-    for name in type(model).model_fields:
-        value = getattr(model, name)
+    for value in model.__dict__.values():  # the fields, in field order
         if isinstance(value, Cell):
             yield value
         elif isinstance(value, list):
@@ -112,6 +111,16 @@ def _cells_of(model: BaseModel) -> Iterator[Cell]:
 
 def _raws_by_span(result: ReadResult) -> dict[tuple[int, int], str]:
     return {key: raw for key, raw in _cell_list(result) if key is not None}
+
+
+def _raws_at(result: ReadResult, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The raw text of the cells at the `wanted` (start, end) spans (a span no cell has is left out)."""
+    out: dict[tuple[int, int], str] = {}
+    for cell in iter_cells(result.forms):
+        span = cell.span
+        if span is not None and (span.start, span.end) in wanted:
+            out[(span.start, span.end)] = cell.raw  # type: ignore[index]  # both set: they were wanted
+    return out
 
 
 # -------------------------------------------------------------------------------------------- encoding
@@ -234,7 +243,9 @@ def drop_unfit_fixes(result: ReadResult, diagnostics: Sequence[Diagnostic]) -> N
             codec = codec_of_text(result.text, result.encoding)
         except FixRefused:
             codec = None
-    raws = _raws_by_span(result) if codec is not None else {}
+    wanted = {(e.start, e.end) for d in diagnostics if d.fix is not None for e in d.fix.edits
+              if e.start is not None and e.end is not None}
+    raws = _raws_at(result, wanted) if codec is not None and wanted else {}
     for d in diagnostics:
         if d.fix is None:
             continue

@@ -8,6 +8,9 @@ from goallint.model import Cell, Span
 from goallint.readers.base import ReadResult
 from goallint.readers.encoding import DecodeError, decode
 
+assert Span._fields == ("line", "column", "end_line", "end_column", "start", "end", "sheet", "ref")  # split_rows
+assert Cell._fields == ("raw", "span")  # builds both whole, without their constructors
+
 MAX_FIELDS = 1_000_000
 """Tabs plus line breaks in one file. A cell costs about 1 KB and 10 µs: 2 MB of `a<tab>` (a million cells)
 took 10 s and 1.1 GB, 20 MB would take 11 GB; real forms have about 65,000 per MB."""
@@ -21,6 +24,7 @@ def split_rows(text: str) -> list[list[Cell]]:
     half the fields of the seed layout are empty, and those skip the arithmetic.)"""
     rows: list[list[Cell]] = []
     offset = 0
+    new = tuple.__new__  # a named tuple's own constructor is a Python function: 0.43 µs a cell, this 0.19 µs
     for number, line in enumerate(text.split("\n"), start=1):
         body = line[:-1] if line.endswith("\r") else line
         if not body or body.isspace():
@@ -32,10 +36,12 @@ def split_rows(text: str) -> list[list[Cell]]:
                 raw = part.strip()
                 start = offset + column
                 if not raw:  # (the span of `located_cell`, written out: this loop runs for every field)
-                    cells.append(Cell("", Span(number, column + 1, number, column + 1, start, start)))
+                    cells.append(new(Cell, ("", new(Span, (number, column + 1, number, column + 1, start, start,
+                                                           None, None)))))
                 elif len(raw) == len(part):
                     end = len(raw)
-                    cells.append(Cell(raw, Span(number, column + 1, number, column + 1 + end, start, start + end)))
+                    cells.append(new(Cell, (raw, new(Span, (number, column + 1, number, column + 1 + end, start,
+                                                            start + end, None, None)))))
                 else:
                     lead = len(part) - len(part.lstrip())
                     cells.append(located_cell(raw, number, column + lead + 1, start + lead))

@@ -70,12 +70,7 @@ def build(cls: type[ModelT], **values: Any) -> ModelT:
     for name, factory in factories:
         if name not in values:
             data[name] = factory()
-    instance = _new(cls)
-    _set(instance, "__dict__", data)
-    _set(instance, "__pydantic_fields_set__", set(values))
-    _set(instance, "__pydantic_extra__", None)
-    _set(instance, "__pydantic_private__", None)
-    return instance
+    return trusted(cls, data, set(values))
 
 
 _Spec = tuple[dict[str, Any], tuple[tuple[str, Callable[[], Any]], ...], frozenset[str], frozenset[str]]

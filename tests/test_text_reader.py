@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from goallint.model import AnyForm, Cell, DepartmentForm, Indicator, ProjectForm
+from goallint.layout.cells import located_cell
+from goallint.model import AnyForm, Cell, DepartmentForm, Indicator, ProjectForm, Span
 from goallint.readers import read_bytes
 from goallint.readers.base import ReadResult
 from goallint.readers.text import split_rows
@@ -114,6 +115,13 @@ def test_split_rows_locates_every_field_of_every_line(short: str) -> None:
         for cell in row:
             assert_located(text, cell)
             assert cell.raw == cell.raw.strip()
+
+
+def test_located_cells_are_the_named_tuples_their_constructors_make() -> None:
+    cell = located_cell("党建经费", 3, 8, 40)  # built with tuple.__new__: every field must be given
+    assert cell == Cell("党建经费", Span(line=3, column=8, end_line=3, end_column=12, start=40, end=44))
+    assert cell.span is not None and cell.span._asdict() == {"line": 3, "column": 8, "end_line": 3, "end_column": 12,
+                                                             "start": 40, "end": 44, "sheet": None, "ref": None}
 
 
 def test_surrounding_spaces_are_outside_the_cell_and_its_span() -> None:

@@ -60,6 +60,15 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], durable: bool = True
         os.close(folder)
 
 
+def write_cache_file(path: Path, data: bytes) -> None:
+    """Write a file of the cache folder, which can always be rebuilt: atomically, without the fsyncs, and
+    without failing (a full disk or a read-only folder costs the next run time, no more)."""
+    try:
+        write_atomic(path, data, durable=False)
+    except OSError:
+        pass
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

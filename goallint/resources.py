@@ -96,12 +96,13 @@ def cached_parse(text: str, parse: Callable[[str], Any]) -> Any:
     data = parse(text)
     try:
         encoded = json.dumps({"key": key, "data": data}, ensure_ascii=False, allow_nan=False)
-        if json.loads(encoded)["data"] == data:
-            from goallint.atomic import write_atomic
+        plain = json.loads(encoded)["data"] == data
+    except (TypeError, ValueError, RecursionError):
+        plain = False  # not plain JSON data (a date, an int key)
+    if plain:
+        from goallint.atomic import write_cache_file
 
-            write_atomic(path, encoded.encode("utf-8"), durable=False)
-    except (TypeError, ValueError, RecursionError, OSError):
-        pass  # not plain JSON data (a date, an int key), or the cache folder is not writable
+        write_cache_file(path, encoded.encode("utf-8"))
     return data
 
 

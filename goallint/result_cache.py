@@ -29,6 +29,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from goallint.atomic import write_cache_file
+
 if TYPE_CHECKING:
     from goallint.engine import FileReport
 
@@ -93,18 +95,8 @@ def _code_digest(roots: Iterable[Path], folder: Path) -> bytes:
             content.update(b"\0missing")
         content.update(b"\0")
     digest = content.digest()
-    _write(memo, digest)
+    write_cache_file(memo, digest)
     return digest
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Write a cache file atomically; a full disk or a read-only folder costs the next run time, no more."""
-    from goallint.atomic import write_atomic
-
-    try:
-        write_atomic(path, data, durable=False)
-    except OSError:
-        pass
 
 
 def _library_stamps() -> Iterable[str]:
@@ -232,7 +224,7 @@ class ResultCache:
             data = zlib.compress(pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL), 1)
         except Exception:  # noqa: BLE001 - a report that cannot be pickled is simply not kept
             return
-        _write(self._path(key), data)
+        write_cache_file(self._path(key), data)
 
     def prune(self, keep: int = MAX_ENTRIES, every: float = PRUNE_EVERY) -> None:
         """Remove the least recently used entries beyond `keep`, at most once per `every` seconds (listing a

@@ -21,7 +21,8 @@ import pickle
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from goallint.result_cache import ResultCache, _write, code_stamp, private_folder
+from goallint.atomic import write_cache_file
+from goallint.result_cache import ResultCache, code_stamp, private_folder
 
 FORMAT = 1
 """Bump when what a snapshot holds changes shape in a way the code hash would not see."""
@@ -50,6 +51,6 @@ def kept(name: str, parts: Iterable[bytes], expected: type[T], make: Callable[[]
         data = pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # noqa: BLE001 - what cannot be pickled is simply not kept
         return value
-    _write(path, data)
+    write_cache_file(path, data)
     ResultCache(folder, "").prune()  # at most once an hour: bounded even for runs that never keep a report
     return value

@@ -227,27 +227,33 @@ class ResultCache:
         write_cache_file(self._path(key), data)
 
     def prune(self, keep: int = MAX_ENTRIES, every: float = PRUNE_EVERY) -> None:
-        """Remove the least recently used entries beyond `keep`, at most once per `every` seconds (listing a
-        full folder takes ~50 ms, more than a one-form run should pay each time)."""
-        import time
+        """`prune_folder(self.folder, keep, every)`."""
+        prune_folder(self.folder, keep, every)
 
-        stamp = self.folder / ".pruned"
-        try:
-            if every > 0 and time.time() - stamp.stat().st_mtime < every:
-                return
-        except OSError:
-            pass  # never pruned yet
-        try:
-            stamp.touch()
-            listed = list(os.scandir(self.folder))
-            for suffix, kept in ((".pickle", keep), (".code", CODE_MEMOS), (".snapshot", SNAPSHOTS)):
-                entries = [entry for entry in listed if entry.name.endswith(suffix)]
-                if len(entries) > kept:
-                    entries.sort(key=lambda entry: entry.stat().st_mtime_ns)
-                    for entry in entries[:len(entries) - kept]:
-                        os.unlink(entry.path)
-        except OSError:
+
+def prune_folder(folder: Path, keep: int = MAX_ENTRIES, every: float = PRUNE_EVERY) -> None:
+    """Remove the least recently used reports beyond `keep` (and the oldest code hashes and snapshots beyond
+    theirs), at most once per `every` seconds (listing a full folder takes ~50 ms, more than a one-form run
+    should pay each time)."""
+    import time
+
+    stamp = folder / ".pruned"
+    try:
+        if every > 0 and time.time() - stamp.stat().st_mtime < every:
             return
+    except OSError:
+        pass  # never pruned yet
+    try:
+        stamp.touch()
+        listed = list(os.scandir(folder))
+        for suffix, kept in ((".pickle", keep), (".code", CODE_MEMOS), (".snapshot", SNAPSHOTS)):
+            entries = [entry for entry in listed if entry.name.endswith(suffix)]
+            if len(entries) > kept:
+                entries.sort(key=lambda entry: entry.stat().st_mtime_ns)
+                for entry in entries[:len(entries) - kept]:
+                    os.unlink(entry.path)
+    except OSError:
+        return
 
 
 def settings_of(state: dict[str, Any]) -> str:

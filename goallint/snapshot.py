@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from goallint.atomic import write_cache_file
-from goallint.result_cache import ResultCache, code_stamp, private_folder
+from goallint.result_cache import code_stamp, private_folder, prune_folder
 
 FORMAT = 1
 """Bump when what a snapshot holds changes shape in a way the code hash would not see."""
@@ -52,5 +52,5 @@ def kept(name: str, parts: Iterable[bytes], expected: type[T], make: Callable[[]
     except Exception:  # noqa: BLE001 - what cannot be pickled is simply not kept
         return value
     write_cache_file(path, data)
-    ResultCache(folder, "").prune()  # at most once an hour: bounded even for runs that never keep a report
+    prune_folder(folder)  # at most once an hour: bounded even for runs that never keep a report
     return value

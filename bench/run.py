@@ -3,10 +3,14 @@
 In one run, on the same files:
 - `goallint check` over the text corpus with `-j 1` and `-j 2` (every repetition a fresh process);
 - the floor: a Python process that only reads every file and splits it into cells (lines, then tabs);
+- a reference between the floor and a whole run: goallint's own reader alone (read, split and assemble every
+  form, no rule), in one process;
 - the peer: `check-jsonschema --schemafile <goallint schema>` over the same corpus converted to YAML
   (what a forms repository would otherwise run; `pip install -e '.[bench]'`);
 - the cold single-form run (the pre-commit case) against `python -c "import lark, pydantic, click, yaml"`,
-  and `goallint check examples/`;
+  and `goallint check examples/`; with two references for what pydantic itself costs on top of that import
+  (it loads its model machinery only on first use): `from pydantic import BaseModel`, and one model class
+  defined as goallint defines its ~50 (`defer_build`, never validated);
 - the same whole run and one-form run again over unchanged files with the result cache warm (every other
   goallint row runs with `--no-cache`; like Lark's tables, the validated rule packs of goallint/snapshot.py
   stay on with it: they depend on no form, and the uncounted first run of each row makes them).
@@ -53,6 +57,22 @@ for folder, dirs, files in os.walk(sys.argv[1]):
             for line in text.split("\n"):
                 cells += len(line.split("\t"))
 print(cells)
+"""
+
+READER = r"""
+import sys
+from pathlib import Path
+from goallint.engine import tune_gc
+from goallint.readers import read_path
+tune_gc()
+print(sum(len(read_path(path).forms) for path in sorted(Path(sys.argv[1]).glob("*.txt"))))
+"""
+IMPORTS = "import lark, pydantic, click, yaml"
+ONE_MODEL = IMPORTS + """
+from pydantic import BaseModel, ConfigDict
+class Form(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+    name: str = ""
 """
 
 
@@ -185,7 +205,9 @@ def run_all(args: argparse.Namespace) -> dict[str, object]:
     files, forms = counted_forms(text_dir)
     goallint = str(BIN / "goallint")
     check = [goallint, "check", "--isolated", "--no-progress", "--format", "concise", "--no-cache"]
-    results: list[Result] = [Result("floor (read + split)", [sys.executable, "-c", FLOOR, str(text_dir)])]
+    results: list[Result] = [Result("floor (read + split)", [sys.executable, "-c", FLOOR, str(text_dir)]),
+                             Result("goallint's reader alone (no rules, one process)",
+                                    [sys.executable, "-c", READER, str(text_dir)])]
     for jobs in args.jobs:
         results.append(Result(f"goallint check -j {jobs}",
                               [*check, "-j", str(jobs), "-o", str(out / f"report-j{jobs}.txt"), str(text_dir)]))
@@ -202,8 +224,10 @@ def run_all(args: argparse.Namespace) -> dict[str, object]:
         results.append(Result("peer: check-jsonschema (YAML)", [peer, "--schemafile", str(schema), *yaml_files]))
     seed_form = sorted((ROOT / "examples").glob("000_*.txt"))[0]
     one_form = single_form(text_dir)
-    cold = [Result("python -c 'import lark, pydantic, click, yaml'",
-                   [sys.executable, "-c", "import lark, pydantic, click, yaml"]),
+    cold = [Result("python -c 'import lark, pydantic, click, yaml'", [sys.executable, "-c", IMPORTS]),
+            Result("  the same + `from pydantic import BaseModel`",
+                   [sys.executable, "-c", IMPORTS + "\nfrom pydantic import BaseModel"]),
+            Result("  the same + one deferred model class", [sys.executable, "-c", ONE_MODEL]),
             Result(f"goallint check {one_form.name} (1 form)", [*check, str(one_form)]),
             Result(f"goallint check examples/{seed_form.name} (21 forms)", [*check, str(seed_form.relative_to(ROOT))]),
             Result("goallint check examples/ (43 forms)", [*check, "examples/"]),

@@ -14,11 +14,12 @@ In one run, on the same files:
 - the same whole run and one-form run again over unchanged files with the result cache warm (every other
   goallint row runs with `--no-cache`; like Lark's tables, the validated rule packs of goallint/snapshot.py
   stay on with it: they depend on no form, and the uncounted first run of each row makes them).
-Wall time median/min/max over `--reps`, CPU (user+sys, workers included) and peak memory: the largest
+The repetitions run round-robin over the rows of each table (the machine's speed drifts over minutes, and
+each row then sees the same drift). Wall time median/min/max over `--reps`, CPU (user+sys, workers included) and peak memory: the largest
 process (wait4's ru_maxrss) and the sum over the process tree (sampled every 50 ms).
 The corpus (default 10,000 forms) is written once under `--out` and reused while its parameters match.
 
-Usage: .venv/bin/python bench/run.py [--forms 10000] [--reps 3] [--cold-reps 15] [--out bench/out] [--jobs 1,2]
+Usage: .venv/bin/python bench/run.py [--forms 10000] [--reps 3] [--cold-reps 25] [--out bench/out] [--jobs 1,2]
                                      [--no-peer]
 """
 
@@ -232,12 +233,16 @@ def run_all(args: argparse.Namespace) -> dict[str, object]:
             Result(f"goallint check examples/{seed_form.name} (21 forms)", [*check, str(seed_form.relative_to(ROOT))]),
             Result("goallint check examples/ (43 forms)", [*check, "examples/"]),
             Result(f"goallint check {one_form.name} (1 form), warm result cache", [*cached, str(one_form)], env=warm)]
-    for result in [*results, *cold]:
-        measure(result.command, env=result.env)  # warm the disk, bytecode and Lark caches (and the result cache
-        for _ in range(args.cold_reps if result in cold else args.reps):  # for its rows), not counted
-            result.samples.append(measure(result.command, env=result.env))
-        median, low, high = result.wall()
-        print(f"  {result.name:<40} median {median:7.3f} s  (min {low:.3f}, max {high:.3f})", flush=True)
+    for group, reps in ((results, args.reps), (cold, args.cold_reps)):
+        for result in group:  # warm the disk, bytecode and Lark caches (and the result cache for its rows)
+            measure(result.command, env=result.env)
+        for rep in range(reps):  # round-robin: the machine's drift falls on every row of a table alike
+            for result in group:
+                result.samples.append(measure(result.command, env=result.env))
+            print(f"  round {rep + 1}/{reps}: " + ", ".join(f"{r.samples[-1].wall:.3f}" for r in group), flush=True)
+        for result in group:
+            median, low, high = result.wall()
+            print(f"  {result.name:<40} median {median:7.3f} s  (min {low:.3f}, max {high:.3f})", flush=True)
     same = [(out / name).read_bytes() for name in [*(f"report-j{jobs}.txt" for jobs in args.jobs), "report-warm.txt"]]
     report = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]},
               "corpus": {"files": files, "forms": forms, "text": str(text_dir), "yaml": str(yaml_dir)},
@@ -276,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--forms", type=int, default=10_000)
     parser.add_argument("--reps", type=int, default=3)
-    parser.add_argument("--cold-reps", type=int, default=15, help="Repetitions of the short cold runs (noisier).")
+    parser.add_argument("--cold-reps", type=int, default=25, help="Repetitions of the short cold runs (noisier).")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=lambda text: [int(j) for j in text.split(",")], default=[1, 2])

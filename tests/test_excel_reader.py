@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from goallint.model import AnyForm, Cell, ProjectForm, Span
@@ -223,3 +225,148 @@ def test_openpyxl_is_imported_only_for_workbooks() -> None:
     )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "False"
+
+
+# -- the read-only path reads what a full load reads -------------------------------------------------------------
+
+def _both(data: bytes) -> list[Any]:
+    """The rows of both paths (the default read-only one, and a full load), which must be equal."""
+    fast, full = workbook_rows(data), workbook_rows(data, read_only=False)
+    assert [(s.sheet, s.rows) for s in fast] == [(s.sheet, s.rows) for s in full]
+    return fast
+
+
+def test_read_only_rows_equal_a_full_load_on_every_workbook_here() -> None:
+    workbook = Workbook()
+    project_sheet(workbook.active, 1, "党建组织员工资补贴", 1893200)
+    project_sheet(workbook.active, 11, "机关事业单位派遣人员经费", 75000)
+    second = workbook.create_sheet("第二张")
+    project_sheet(second, 3, "第三个项目", 5000)
+    second["H2"] = dt.datetime(2025, 12, 31)
+    second["H2"].number_format = "yyyy-mm-dd"
+    hidden = workbook.create_sheet("hidden")
+    hidden["A1"] = "secret"
+    hidden.sheet_state = "hidden"
+    sheets = _both(to_bytes(workbook))
+    assert [s.sheet for s in sheets] == ["Sheet", "第二张"]
+    assert _both(one_form_workbook())[0].rows[7][1].raw == "产出指标"
+    assert len(_both(EXAMPLE.read_bytes())[0].rows) > 40
+
+
+CELL_VALUES = st.one_of(
+    st.text(alphabet="项目名称绩效指标 ≥%.0123456789元/人", max_size=8), st.integers(-10**7, 10**7),
+    st.floats(min_value=-1e7, max_value=1e7, allow_nan=False), st.booleans(),
+    st.datetimes(min_value=dt.datetime(1950, 1, 1), max_value=dt.datetime(2100, 1, 1)))
+FORMATS = st.sampled_from(["General", "0", "0.00", "#,##0.00", "0%", "0.0%", "yyyy-mm-dd", "@"])
+
+
+@st.composite
+def sheets(draw: Any) -> bytes:
+    """A workbook of one or two sheets: typed cells with number formats, and merged ranges that do not overlap
+    (Excel refuses overlapping ones), some over stored cells."""
+    workbook = Workbook()
+    for index in range(draw(st.integers(1, 2))):
+        sheet = workbook.active if index == 0 else workbook.create_sheet(f"表{index}")
+        cells = draw(st.dictionaries(st.tuples(st.integers(1, 9), st.integers(1, 6)), st.tuples(CELL_VALUES, FORMATS),
+                                     max_size=25))
+        for (row, column), (value, number_format) in cells.items():
+            sheet.cell(row, column, value).number_format = number_format
+        taken: set[tuple[int, int]] = set()
+        for row, column, height, width in draw(st.lists(st.tuples(st.integers(1, 9), st.integers(1, 6),
+                                                                  st.integers(1, 3), st.integers(1, 3)), max_size=4)):
+            area = {(r, c) for r in range(row, row + height) for c in range(column, column + width)}
+            if len(area) > 1 and not area & taken:
+                taken |= area
+                sheet.merge_cells(start_row=row, start_column=column, end_row=row + height - 1,
+                                  end_column=column + width - 1)
+    return to_bytes(workbook)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sheets())
+def test_read_only_rows_equal_a_full_load_on_generated_workbooks(data: bytes) -> None:
+    _both(data)
+
+
+def test_a_value_stored_under_a_merged_range_reads_as_excel_shows_it() -> None:
+    """Some generators store values in the cells a merged range covers; Excel shows the top-left's."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["A1"], sheet["A3"] = "项目名称", None
+    sheet["C3"] = "尾"
+    sheet.merge_cells("A1:B1")
+    sheet.merge_cells("A3:B3")
+    stored = {b"A1": b"hidden under A1", b"A3": b"under an empty top-left"}  # openpyxl drops covered cells on
+    data = _rewrite_sheet(to_bytes(workbook), lambda xml: _after_cells(xml, stored))  # save: put them back
+    assert b"hidden under A1" in _sheet_xml(data)
+    [sheet_rows] = _both(data)
+    assert [texts(row) for row in sheet_rows.rows] == [["项目名称", "项目名称"], [], ["", "", "尾"]]
+
+
+def test_rows_past_the_declared_dimension_are_read() -> None:
+    """A read-only sheet stops at its declared `<dimension>` unless told otherwise; a wrong one loses no row."""
+    workbook = Workbook()
+    for row in range(1, 6):
+        workbook.active.cell(row, 1, f"第{row}行")
+    data = _rewrite_sheet(to_bytes(workbook), lambda xml: xml.replace(b'<dimension ref="A1:A5" />',
+                                                                       b'<dimension ref="A1:A2" />'))
+    assert b'<dimension ref="A1:A2" />' in _sheet_xml(data)
+    [sheet_rows] = _both(data)
+    assert [texts(row) for row in sheet_rows.rows] == [[f"第{row}行"] for row in range(1, 6)]
+
+
+def test_merged_ranges_are_read_from_prefixed_and_single_cell_elements() -> None:
+    from goallint.readers.excel import _merges_in
+
+    xml = (b'<x:worksheet xmlns:x="urn:x"><x:mergeCells count="3"><x:mergeCell ref="B2:D4"/>'
+           b'<mergeCell ref="A1"/><mergeCell  ref="AA10:AB11" extra="1"/></x:mergeCells>'
+           b'<mergeCells/></x:worksheet>')
+    assert _merges_in(xml) == [(2, 2, 4, 4), (1, 1, 1, 1), (10, 27, 11, 28)]
+
+
+def test_huge_or_reversed_merged_ranges_are_gl002_before_they_are_walked() -> None:
+    workbook = Workbook()
+    workbook.active["A1"] = "项目名称"
+    workbook.active.merge_cells("A1:B1")
+    data = to_bytes(workbook)
+    huge = _rewrite_sheet(data, lambda xml: xml.replace(b'<mergeCell ref="A1:B1" />', b'<mergeCell ref="A1:XFD1048576" />'))
+    assert _problem(huge) == "GL002 merged ranges cover more than 500000 cells"
+    reversed_ = _rewrite_sheet(data, lambda xml: xml.replace(b'<mergeCell ref="A1:B1" />', b'<mergeCell ref="B9:A1" />'))
+    assert _problem(reversed_).startswith("GL002 a merged range B9:A1")
+
+
+def test_a_workbook_broken_inside_a_sheet_is_gl002_on_the_read_only_path() -> None:
+    """A read-only workbook parses its sheets as they are read: a broken sheet part is found then."""
+    data = _rewrite_sheet(one_form_workbook(), lambda xml: xml[: len(xml) // 2])
+    assert _problem(data).startswith("GL002 cannot read the workbook")
+
+
+def _after_cells(xml: bytes, stored: dict[bytes, bytes]) -> bytes:
+    """The sheet XML with a text cell in column B of each row whose A cell `stored` names (B1 after A1 …)."""
+    for ref, text in stored.items():
+        row = ref[1:]
+        cell = b'<c r="B%s" t="inlineStr"><is><t>%s</t></is></c>' % (row, text)
+        mark = b'<row r="%s">' % row
+        if b'<c r="%s"' % ref in xml:
+            start = xml.index(b'<c r="%s"' % ref)
+            end = xml.index(b"</c>", start) + 4
+            xml = xml[:end] + cell + xml[end:]
+        else:
+            at = xml.index(mark) + len(mark) if mark in xml else xml.index(b"<sheetData>") + len(b"<sheetData>")
+            xml = xml[:at] + (b"" if mark in xml else mark) + cell + (b"" if mark in xml else b"</row>") + xml[at:]
+    return xml
+
+
+def _sheet_xml(data: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read("xl/worksheets/sheet1.xml")
+
+
+def _rewrite_sheet(data: bytes, edit: Any) -> bytes:
+    """The workbook with its first sheet's XML passed through `edit`."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            target.writestr(item, edit(content) if item.filename == "xl/worksheets/sheet1.xml" else content)
+    return out.getvalue()

@@ -142,7 +142,7 @@ def _yaml_documents(text: str) -> list[_Document]:
             node = loader.get_node()
             if node is None:
                 continue
-            _check_expansion(node)
+            _check_expansion(node, loader)
             where: dict[PathKey, _Pos] = {}
             documents.append(_Document(walker.walk(node, (), where), where))
     except yaml.MarkedYAMLError as exc:

@@ -1,7 +1,8 @@
 """Whole-run benchmark: `goallint check` over a synthetic corpus against a floor and a peer, with ratios.
 
 In one run, on the same files:
-- `goallint check` over the text corpus with `-j 1` and `-j 2` (every repetition a fresh process);
+- `goallint check` over the text corpus with `-j 1` and `-j 2` (every repetition a fresh process), and over
+  the same forms as YAML (the format a forms repository keeps) with `-j 2`;
 - the floor: a Python process that only reads every file and splits it into cells (lines, then tabs);
 - a reference between the floor and a whole run: goallint's own reader alone (read, split and assemble every
   form, no rule), in one process;
@@ -212,6 +213,8 @@ def run_all(args: argparse.Namespace) -> dict[str, object]:
     for jobs in args.jobs:
         results.append(Result(f"goallint check -j {jobs}",
                               [*check, "-j", str(jobs), "-o", str(out / f"report-j{jobs}.txt"), str(text_dir)]))
+    results.append(Result(f"goallint check -j {max(args.jobs)}, the same forms as YAML",
+                          [*check, "-j", str(max(args.jobs)), "-o", str(out / "report-yaml.txt"), str(yaml_dir)]))
     # the result cache: a second run over unchanged files (the uncounted first run fills it)
     warm = {"GOALLINT_CACHE_DIR": str(out / "cache")}
     shutil.rmtree(out / "cache", ignore_errors=True)

@@ -80,6 +80,18 @@ def test_a_run_over_unchanged_packs_builds_no_schema_and_parses_no_expression(tm
     assert "GL401" in first and "GL504" in first
 
 
+def test_a_run_over_a_yaml_form_builds_only_the_schema_that_validates_the_input(tmp_path: Path) -> None:
+    """A structured form is validated (it is input), then its internal form is built from the validated cells."""
+    cache = str(tmp_path / "cache")
+    form = ROOT / "examples" / "structured" / "党建组织员工资补贴.yaml"
+    _run(cache, str(form))
+    report, built = _run(cache, str(form))
+    # the input model (its indicators inlined), and the generic root unparametrised (its schema is `Any`); not
+    # the internal ProjectForm, Indicator, Task, nor the whole file's union of every input model
+    assert set(built) == {"ProjectFormIn", "_DeferredRoot", "RootModel[~RootT]"}, built
+    assert report == _run("", str(form))[0] and "GL" in report
+
+
 def test_an_edited_pack_or_the_same_pack_elsewhere_is_validated_afresh(snapshots: Path, tmp_path: Path) -> None:
     pack = tmp_path / "bureau.yaml"
     pack.write_text(PACK.format(summary="one"), encoding="utf-8")

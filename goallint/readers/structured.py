@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from yaml.composer import Composer
 from yaml.resolver import Resolver
 
-from goallint.model import AnyForm, Cell, DepartmentForm, Indicator, ProjectForm, Span, Task
+from goallint.model import AnyForm, Cell, DepartmentForm, Indicator, ProjectForm, Span, Task, build
 from goallint.profiles import profiles
 from goallint.readers.base import ReadResult
 from goallint.readers.encoding import DecodeError, decode
@@ -287,7 +287,8 @@ def _dotted(path: PathKey) -> str:
 
 
 class _Builder:
-    """Validates one document's forms and builds internal forms with spans."""
+    """Validates one document's forms and builds internal forms with spans (with `model.build`: what the
+    internal forms hold is the validated input's cells, so validating them again would only build schemas)."""
 
     def __init__(self, document: _Document, lines: _Lines, path: str) -> None:
         self.where = document.where
@@ -372,10 +373,10 @@ class _Builder:
         common = {"path": self.path, "span": form_span, "indicators": indicators, **fields}
         if isinstance(validated, ProjectFormIn):
             units = {"budget_unit": validated.budget_unit, "period_budget_unit": validated.period_budget_unit}
-            return ProjectForm(**common, **units)
+            return build(ProjectForm, **common, **units)
         assert isinstance(validated, DepartmentFormIn)
         tasks = {key: self._tasks((*prefix, key), entry.get(key) or []) for key in ("tasks", "other_tasks")}
-        return DepartmentForm(**common, **tasks)
+        return build(DepartmentForm, **common, **tasks)
 
     def _indicators(self, prefix: PathKey, entries: list[dict[str, Any]]) -> list[Indicator]:
         indicators: list[Indicator] = []
@@ -389,12 +390,12 @@ class _Builder:
                     cells[field] = self.cell((*prefix, i, key), entry.get(key))
             previous = {key: cells[key] for key in CARRY_DOWN_KEYS}
             ignore = entry.get("goallint-ignore") or []
-            indicators.append(Indicator(**cells, ignore=[ignore] if isinstance(ignore, str) else ignore))
+            indicators.append(build(Indicator, **cells, ignore=[ignore] if isinstance(ignore, str) else list(ignore)))
         return indicators
 
     def _tasks(self, prefix: PathKey, entries: list[dict[str, Any]]) -> list[Task]:
         return [
-            Task(**{key: self.cell((*prefix, i, key), entry.get(key)) for key in TASK_KEYS})
+            build(Task, **{key: self.cell((*prefix, i, key), entry.get(key)) for key in TASK_KEYS})
             for i, entry in enumerate(entries)
         ]
 

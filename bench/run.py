@@ -9,9 +9,9 @@ In one run, on the same files:
 - the peer: `check-jsonschema --schemafile <goallint schema>` over the same corpus converted to YAML
   (what a forms repository would otherwise run; `pip install -e '.[bench]'`);
 - the cold single-form run (the pre-commit case) against `python -c "import lark, pydantic, click, yaml"`,
-  and `goallint check examples/`; with two references for what pydantic itself costs on top of that import
-  (it loads its model machinery only on first use): `from pydantic import BaseModel`, and one model class
-  defined as goallint defines its ~50 (`defer_build`, never validated);
+  the same form as YAML, and `goallint check examples/`; with two references for what pydantic itself
+  costs on top of that import (it loads its model machinery only on first use): `from pydantic import
+  BaseModel`, and one model class defined as goallint defines its ~50 (`defer_build`, never validated);
 - the same whole run and one-form run again over unchanged files with the result cache warm (every other
   goallint row runs with `--no-cache`; like Lark's tables, the validated rule packs of goallint/snapshot.py
   stay on with it: they depend on no form, and the uncounted first run of each row makes them).
@@ -233,6 +233,8 @@ def run_all(args: argparse.Namespace) -> dict[str, object]:
                    [sys.executable, "-c", IMPORTS + "\nfrom pydantic import BaseModel"]),
             Result("  the same + one deferred model class", [sys.executable, "-c", ONE_MODEL]),
             Result(f"goallint check {one_form.name} (1 form)", [*check, str(one_form)]),
+            Result(f"goallint check {one_form.stem}.yaml (the same form as YAML)",
+                   [*check, str(yaml_dir / f"{one_form.stem}.yaml")]),
             Result(f"goallint check examples/{seed_form.name} (21 forms)", [*check, str(seed_form.relative_to(ROOT))]),
             Result("goallint check examples/ (43 forms)", [*check, "examples/"]),
             Result(f"goallint check {one_form.name} (1 form), warm result cache", [*cached, str(one_form)], env=warm)]

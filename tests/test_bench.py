@@ -29,6 +29,7 @@ def test_bench_runs_every_row_and_compares_the_reports(tmp_path: Path) -> None:
     assert {"goallint check -j 1", "goallint check -j 2", "goallint check -j 2, the same forms as YAML",
             "goallint check -j 2, warm result cache"} <= set(rows)
     assert any("one deferred model class" in name for name in rows)
+    assert any(name.endswith("(the same form as YAML)") for name in rows)
     for name, row in rows.items():
         assert len(row["samples"]) == 1, name
         assert all(sample["status"] in (0, 1) and sample["wall"] > 0 for sample in row["samples"]), name

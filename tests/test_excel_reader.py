@@ -335,6 +335,19 @@ def test_huge_or_reversed_merged_ranges_are_gl002_before_they_are_walked() -> No
     assert _problem(reversed_).startswith("GL002 a merged range B9:A1")
 
 
+def test_merged_ranges_are_bounded_over_the_whole_workbook() -> None:
+    """Each sheet within the bound, the workbook beyond it: refused all the same (sheets are not free)."""
+    workbook = Workbook()
+    for index in range(3):
+        sheet = workbook.active if index == 0 else workbook.create_sheet(f"表{index}")
+        sheet["A1"] = "x"
+        sheet.merge_cells("A1:B1")
+    data = _rewrite_all_sheets(to_bytes(workbook), lambda xml: xml.replace(b'<mergeCell ref="A1:B1" />',
+                                                                          b'<mergeCell ref="C1:D100000" />'))
+    assert _problem(data) == "GL002 merged ranges cover more than 500000 cells"
+    assert len(workbook_rows(_rewrite_all_sheets(to_bytes(workbook), lambda xml: xml))) == 3
+
+
 def test_a_workbook_broken_inside_a_sheet_is_gl002_on_the_read_only_path() -> None:
     """A read-only workbook parses its sheets as they are read: a broken sheet part is found then."""
     data = _rewrite_sheet(one_form_workbook(), lambda xml: xml[: len(xml) // 2])
@@ -362,11 +375,15 @@ def _sheet_xml(data: bytes) -> bytes:
         return archive.read("xl/worksheets/sheet1.xml")
 
 
-def _rewrite_sheet(data: bytes, edit: Any) -> bytes:
-    """The workbook with its first sheet's XML passed through `edit`."""
+def _rewrite_sheet(data: bytes, edit: Any, part: str = "xl/worksheets/sheet1.xml") -> bytes:
+    """The workbook with its first sheet's XML (or every part whose name starts with `part`) through `edit`."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             content = source.read(item.filename)
-            target.writestr(item, edit(content) if item.filename == "xl/worksheets/sheet1.xml" else content)
+            target.writestr(item, edit(content) if item.filename.startswith(part) else content)
     return out.getvalue()
+
+
+def _rewrite_all_sheets(data: bytes, edit: Any) -> bytes:
+    return _rewrite_sheet(data, edit, "xl/worksheets/sheet")

@@ -176,9 +176,10 @@ def _merges_in(xml: bytes) -> list[Merge]:
 def _grid_rows(title: str, stored: Iterator[tuple[int, int, Any, str]], merges: list[Merge],
                budget: list[int]) -> SheetRows:
     """Rows of one sheet from its stored cells (row, column, value, number format) and merged ranges: a cell
-    a range covers (not its top-left) reads empty, as in Excel, and the range is filled with its top-left."""
-    if sum((max_row - min_row + 1) * (max_col - min_col + 1) for min_row, min_col, max_row, max_col in merges) \
-            > MAX_CELLS:  # checked before any range is walked (`A1:XFD1048576` is 17 billion cells)
+    a range covers (not its top-left) reads empty, as in Excel, and the range is filled with its top-left.
+    `budget` is what is left of the workbook's cells, and of the cells its merged ranges may cover."""
+    budget[1] -= sum((max_row - min_row + 1) * (max_col - min_col + 1) for min_row, min_col, max_row, max_col in merges)
+    if budget[1] < 0:  # checked before any range is walked (`A1:XFD1048576` is 17 billion cells)
         raise WorkbookError(f"merged ranges cover more than {MAX_CELLS} cells")
     covered = {(row, column) for min_row, min_col, max_row, max_col in merges
                for row in range(min_row, max_row + 1) for column in range(min_col, max_col + 1)
@@ -239,7 +240,7 @@ def workbook_rows(data: bytes, read_only: bool = True) -> list[SheetRows]:
         from openpyxl import load_workbook  # type: ignore[import-untyped]
     except ImportError as exc:  # pragma: no cover - openpyxl is a dependency
         raise WorkbookError(f"openpyxl is not installed ({exc})") from None
-    budget = [MAX_CELLS]
+    budget = [MAX_CELLS, MAX_CELLS]  # cells once merged ranges are filled; cells merged ranges cover
     try:  # openpyxl raises many kinds (KeyError, zipfile, XML errors) for broken files, read-only ones as it reads
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -247,8 +248,8 @@ def workbook_rows(data: bytes, read_only: bool = True) -> list[SheetRows]:
             try:
                 sheets = [sheet for sheet in workbook.worksheets
                           if getattr(sheet, "sheet_state", "visible") == "visible"]
-                if read_only and sheets and not hasattr(sheets[0], "_worksheet_path"):
-                    return workbook_rows(data, read_only=False)  # an openpyxl that hides the sheet's part
+                if read_only and sheets and not (hasattr(workbook, "_archive") and hasattr(sheets[0], "_worksheet_path")):
+                    return workbook_rows(data, read_only=False)  # an openpyxl that hides the sheets' parts
                 if read_only:
                     return [_read_only_rows(workbook, sheet, budget) for sheet in sheets]
                 return [_loaded_rows(sheet, budget) for sheet in sheets]

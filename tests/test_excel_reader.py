@@ -387,3 +387,18 @@ def _rewrite_sheet(data: bytes, edit: Any, part: str = "xl/worksheets/sheet1.xml
 
 def _rewrite_all_sheets(data: bytes, edit: Any) -> bytes:
     return _rewrite_sheet(data, edit, "xl/worksheets/sheet")
+
+
+def test_an_openpyxl_without_a_read_only_sheets_part_falls_back_to_a_full_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl.worksheet import _read_only  # type: ignore[import-untyped]
+
+    made = _read_only.ReadOnlyWorksheet.__init__
+
+    def without_part(self: Any, *args: Any) -> None:
+        made(self, *args)
+        del self._worksheet_path
+
+    monkeypatch.setattr(_read_only.ReadOnlyWorksheet, "__init__", without_part)
+    data = one_form_workbook()
+    assert [s.rows for s in workbook_rows(data)] == [s.rows for s in workbook_rows(data, read_only=False)]
+    assert texts(workbook_rows(data)[0].rows[7])[1] == "产出指标"

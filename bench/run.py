@@ -16,8 +16,9 @@ In one run, on the same files:
   goallint row runs with `--no-cache`; like Lark's tables, the validated rule packs of goallint/snapshot.py
   stay on with it: they depend on no form, and the uncounted first run of each row makes them).
 The repetitions run round-robin over the rows of each table (the machine's speed drifts over minutes, and
-each row then sees the same drift). Wall time median/min/max over `--reps`, CPU (user+sys, workers included) and peak memory: the largest
-process (wait4's ru_maxrss) and the sum over the process tree (sampled every 50 ms).
+each row then sees the same drift). Wall time median/min/max over `--reps`, CPU (user+sys, workers
+included) and peak memory: the largest process (wait4's ru_maxrss) and the sum over the process tree
+(sampled every 50 ms).
 The corpus (default 10,000 forms) is written once under `--out` and reused while its parameters match.
 
 Usage: .venv/bin/python bench/run.py [--forms 10000] [--reps 3] [--cold-reps 25] [--out bench/out] [--jobs 1,2]

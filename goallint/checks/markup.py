@@ -143,7 +143,7 @@ def _fix(cell: Cell, fixed: str, message: str) -> Fix | None:
     if span is None or span.start is None or span.end is None:
         return None  # Excel cells and cells without a source position are not rewritten
     edit = build(Edit, line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column,
-                content=fixed, start=span.start, end=span.end)
+                 content=fixed, start=span.start, end=span.end)
     return build(Fix, applicability="safe", message=message, edits=[edit])
 
 

@@ -101,6 +101,7 @@ class Assembler:
 
     def run(self, rows: list[list[Cell]]) -> list[AnyForm]:
         for row in rows:
+            # `is_blank`, inlined: this runs for every cell the reader makes
             filled = [(index, cell) for index, cell in enumerate(row) if cell.raw and not cell.raw.isspace()]
             if filled:
                 self.row(row, filled)

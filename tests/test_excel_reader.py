@@ -355,18 +355,13 @@ def test_a_workbook_broken_inside_a_sheet_is_gl002_on_the_read_only_path() -> No
 
 
 def _after_cells(xml: bytes, stored: dict[bytes, bytes]) -> bytes:
-    """The sheet XML with a text cell in column B of each row whose A cell `stored` names (B1 after A1 …)."""
+    """The sheet XML with a text cell in column B of each row whose A cell `stored` names (B1 after A1, or
+    first in its row when A1 is empty); the row must exist."""
     for ref, text in stored.items():
-        row = ref[1:]
-        cell = b'<c r="B%s" t="inlineStr"><is><t>%s</t></is></c>' % (row, text)
-        mark = b'<row r="%s">' % row
-        if b'<c r="%s"' % ref in xml:
-            start = xml.index(b'<c r="%s"' % ref)
-            end = xml.index(b"</c>", start) + 4
-            xml = xml[:end] + cell + xml[end:]
-        else:
-            at = xml.index(mark) + len(mark) if mark in xml else xml.index(b"<sheetData>") + len(b"<sheetData>")
-            xml = xml[:at] + (b"" if mark in xml else mark) + cell + (b"" if mark in xml else b"</row>") + xml[at:]
+        cell = b'<c r="B%s" t="inlineStr"><is><t>%s</t></is></c>' % (ref[1:], text)
+        row, found = b'<row r="%s">' % ref[1:], xml.find(b'<c r="%s"' % ref)
+        at = xml.index(b"</c>", found) + 4 if found >= 0 else xml.index(row) + len(row)
+        xml = xml[:at] + cell + xml[at:]
     return xml
 
 

@@ -233,6 +233,9 @@ class Engine:
                 report.diagnostics.append(Diagnostic(code=code, name=rule.name, severity=severity,
                                                      message=reason, path=result.path))
         for form in result.forms:
+            if form.unread is not None:
+                report.diagnostics.extend(self._unread(form, result.path, ignored, by_code))
+                continue
             report.diagnostics.extend(self._lint_form(form, result.path, ignored, report))
         if any(d.fix is not None for d in report.diagnostics):  # report only fixes `--fix` can apply
             from goallint.fixer import drop_unfit_fixes
@@ -246,6 +249,17 @@ class Engine:
                 if 0 < diagnostic.line <= len(source):
                     report.lines[diagnostic.line] = source[diagnostic.line - 1]
         return report
+
+    def _unread(self, form: AnyForm, path: str, ignored: set[str], by_code: dict[str, Rule]) -> list[Diagnostic]:
+        """A form that cannot be checked as a whole: one GL001 at its start, saying what was found."""
+        rule = by_code.get("GL001")
+        if rule is None or "GL001" in ignored or form.unread is None:
+            return []
+        span = form.span
+        line, column = (span.line, span.column) if span is not None else (1, 1)
+        return [Diagnostic(code="GL001", name=rule.name, severity=self.severity.get("GL001", rule.severity),
+                           message=form.unread, path=path, line=line, column=column, end_line=line,
+                           end_column=column, form=form_name(form), sheet=span.sheet if span is not None else None)]
 
     def _plan(self) -> list[tuple[Rule, str, bool, frozenset[str]]]:
         """The active rules with what `_lint_form` asks of each on every form: (rule, its check kind, whether

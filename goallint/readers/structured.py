@@ -376,7 +376,8 @@ class _Builder:
             return build(ProjectForm, **common, **units)
         assert isinstance(validated, DepartmentFormIn)
         tasks = {key: self._tasks((*prefix, key), entry.get(key) or []) for key in ("tasks", "other_tasks")}
-        return build(DepartmentForm, **common, **tasks)
+        return build(DepartmentForm, **common, **tasks, budget_unit=validated.budget_unit,
+                     task_amount_unit=validated.task_amount_unit)
 
     def _indicators(self, prefix: PathKey, entries: list[dict[str, Any]]) -> list[Indicator]:
         indicators: list[Indicator] = []

@@ -67,6 +67,8 @@ class Finding:
     cell: Cell | None = None
     field: str = ""
     fix: Fix | None = None
+    related: tuple[Cell, ...] = ()
+    """Other cells with the same defect, named by this one finding (the other column, other generic names)."""
 
 
 @dataclass

@@ -7,7 +7,8 @@ the budget lies outside the product in every reading. `report` picks which outco
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
@@ -33,7 +34,7 @@ from goallint.model import AnyForm, Cell, Model, ProjectForm, build
 from goallint.resources import CACHE_ENTRIES
 from goallint.values import normalize, parse_value
 from goallint.values.types import Qualitative, Text
-from goallint.values.units import is_money
+from goallint.values.units import Unit, is_money
 
 Report = Literal["mismatch", "cap", "floor", "flat", "unquantified", "no_cost", "unresolved"]
 WAN = Decimal(10000)
@@ -49,7 +50,10 @@ class Params(Model):
     total), flat (a standard without a per-entity denominator ≠ budget), unquantified (cost level without
     money), no_cost (no money standard in the form), unresolved (a denominator no quantity fills)."""
     message: str
-    """Chinese, with `{arithmetic}`, `{budget}`, `{difference}`, `{standard}`, `{denominators}`, `{name}`."""
+    """Chinese, with `{arithmetic}`, `{budget}`, `{difference}`, `{standard}`, `{denominators}`, `{name}`,
+    `{limit}` (the total the standards allow, `180,000元`)."""
+    message_over: str | None = None
+    """The message when the standards' total is above the budget (else `message` says both)."""
 
 
 @dataclass
@@ -123,8 +127,22 @@ def _standards(ctx: FormContext, column: Column) -> list[Standard]:
             continue
         for amount in cell_amounts(cell, shown=True):
             if is_money(amount.unit):
-                out.append(Standard(amount, item.name, Located(cell, item)))
+                out.append(Standard(_per_event(amount, item.name), item.name, Located(cell, item)))
     return out
+
+
+PER_EVENT = re.compile(r"每(次|场|期|人|户)")
+"""A money amount labelled `每次宣传活动费用≤6000元` (or an indicator named so) is a per-unit standard."""
+
+
+def _per_event(amount: Amount, name: str) -> Amount:
+    """The amount with the unit its `每X` label (or indicator name) gives it: `≤6000元` → `≤6000元/次`."""
+    if amount.unit.per:
+        return amount
+    found = PER_EVENT.search(amount.label) or PER_EVENT.search(name)
+    if found is None:
+        return amount
+    return replace(amount, unit=Unit(amount.unit.base, (found.group(1),)), text=f"{amount.text}/{found.group(1)}")
 
 
 def _counts(ctx: FormContext, column: Column) -> list[Count]:
@@ -226,7 +244,11 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
     if verdict is None or analysis.budget is None or outcome(verdict) != params.report:
         return
     located: Located = verdict.reading.terms[0].standard.ref
-    yield Finding(params.message.format(arithmetic=verdict.reading.text, budget=format_money(analysis.budget),
-                                        difference=format_money(verdict.difference), name=located.item.name,
-                                        standard=verdict.reading.terms[0].standard.amount.text),
+    total = verdict.reading.total
+    limit = total.hi if verdict.side == "above" else total.lo
+    template = params.message_over if params.message_over and verdict.side == "below" else params.message
+    yield Finding(template.format(arithmetic=verdict.reading.text, budget=format_money(analysis.budget),
+                                  difference=format_money(verdict.difference), name=located.item.name,
+                                  standard=verdict.reading.terms[0].standard.amount.text,
+                                  limit=format_money(limit) if limit.is_finite() else "∞"),
                   located.cell, located.item.field)

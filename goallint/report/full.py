@@ -55,7 +55,16 @@ def _finding(d: Diagnostic, lines: dict[int, str]) -> list[list[Segment]]:
         shown, at, caret = excerpt(source, d.column, d.end_column if d.end_line == d.line else len(source) + 1)
         gutter = f"{d.line:>6} │ "
         out.append([(gutter, "dim"), (shown, "")])
-        out.append([(" " * 6 + " │ ", "dim"), (" " * at + "^" * caret, STYLES[d.severity])])
+        carets = [(at, caret)]
+        for other in d.related:  # the same defect in another cell of this line: a caret under it too
+            if other.line == d.line and other.end_line == other.line:
+                also, other_at, other_caret = excerpt(source, other.column, other.end_column)
+                if also == shown:
+                    carets.append((other_at, other_caret))
+        marks = ""
+        for start, size in sorted(carets):
+            marks += " " * max(0, start - len(marks)) + "^" * size
+        out.append([(" " * 6 + " │ ", "dim"), (marks, STYLES[d.severity])])
     return out
 
 

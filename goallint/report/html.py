@@ -41,6 +41,7 @@ SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 GRADES = ("优", "良", "中", "差")
 HEADLINE_PREFIXES = ("GL4", "GL5")
 BLOCKING_CODES = frozenset({"GL001", "GL101", "GL102", "GL201"})
+COSMETIC_PREFIX = "GL9"
 
 
 @dataclass(frozen=True)
@@ -70,10 +71,12 @@ class FileInput:
 def default_grade(diagnostics: Iterable[Diagnostic]) -> str:
     """rules.md "Review grade" with the default mapping (a run's grades come from `goallint.grade`).
 
-    差 a blocking error, 中 any error, 良 warnings only, 优 none.
+    差 a blocking error, 中 any error, 良 warnings only, 优 none; GL9xx findings do not count.
     """
     grade = "优"
     for diag in diagnostics:
+        if diag.code.startswith(COSMETIC_PREFIX):  # shown, but text hygiene does not lower the grade
+            continue
         if diag.severity == "error":
             if diag.code in BLOCKING_CODES or diag.code.startswith(("GL4", "GL5")):
                 return "差"
@@ -131,7 +134,12 @@ class RowView:
 
     @property
     def findings(self) -> list[FindingView]:
-        return [f for cell in self.cells for f in cell.findings]
+        """Each finding on the row once (one finding may name both value cells)."""
+        seen: dict[str, FindingView] = {}
+        for cell in self.cells:
+            for f in cell.findings:
+                seen.setdefault(f.id, f)
+        return list(seen.values())
 
 
 @dataclass
@@ -217,8 +225,12 @@ class _FormBuilder:
         return view
 
     def leftovers(self) -> list[FindingView]:
-        rest = [f for items in self.pending.values() for f in items]
-        return self.form_level + rest
+        placed = {f.id for view in self.by_key.values() for f in view.findings}
+        rest = [f for items in self.pending.values() for f in items if f.id not in placed]
+        out: dict[str, FindingView] = {}
+        for f in self.form_level + rest:
+            out.setdefault(f.id, f)
+        return list(out.values())
 
 
 def _project_fields(form: ProjectForm, b: _FormBuilder) -> list[FieldRow]:
@@ -296,6 +308,8 @@ def _form_view(number: int, form: AnyForm, diagnostics: Sequence[Diagnostic], fi
     by_key: dict[_Key, list[FindingView]] = {}
     for diag, finding in zip(diagnostics, findings, strict=True):
         by_key.setdefault(_diag_key(diag), []).append(finding)
+        for other in diag.related:  # the same defect in another cell (the row's other column): tinted too
+            by_key.setdefault((other.line, other.column, diag.sheet), []).append(finding)
     start = (form.span.line, form.span.column, form.span.sheet) if form.span is not None else None
     builder = _FormBuilder(form, by_key, start)
     tables: list[TableView] = []

@@ -95,7 +95,7 @@ def test_fix_the_seeds_then_check_again(tmp_path: Path) -> None:
     before_bytes = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     before = report(str(tmp_path))
     fixable = [d for d in before if d["fix"]]
-    assert len(fixable) >= 70 and {d["code"] for d in fixable} == {"GL901", "GL902", "GL904", "GL906"}
+    assert len(fixable) >= 45 and {d["code"] for d in fixable} == {"GL901", "GL902", "GL904", "GL906"}
 
     assert f"[*] {len(fixable)} fixable with `goallint check --fix`." in check("--format", "concise", str(tmp_path))[2]
     status, _, err = check("--fix", "--format", "concise", str(tmp_path))
@@ -201,7 +201,7 @@ def test_yaml_scalars_are_fixed_in_place_and_unsafe_rewrites_are_skipped(tmp_pat
     # the block scalar, the double-quoted scalar with escapes, and a fix that cannot stand as a plain scalar
     assert skipped == [(7, "GL902"), (16, "GL902"), (16, "GL901")]
     status, _, err = check("--fix", "--select", "GL9", "--format", "concise", str(path))
-    assert status == 0 and "(8 fixed, 3 remaining)" in err
+    assert status == 0 and "(7 fixed, 3 remaining)" in err  # both columns of 活动次数: one finding, two edits
     assert path.read_text(encoding="utf-8") == YAML_FORM.replace(
         "<p>开展法治宣传。</p>", "开展法治宣传。").replace('"<b>年度</b>目标"', '"年度目标"').replace(
         'name: 验收合格率。, period: ">=９０％", annual: $\\geq 95\\%$', 'name: 验收合格率, period: "≥90%", annual: ≥95%').replace(

@@ -36,8 +36,10 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
 
 
 def _page_break_copy(first: ResolvedIndicator, again: ResolvedIndicator) -> bool:
-    """The row right after its first, with the same values: the table's last row printed again after a page
-    break (with the repeated header), not a second indicator of the same name."""
-    return (again.index == first.index + 1
+    """The row right after its first, printing its level labels again and the same values: the table's last
+    row printed again after a page break (with the repeated header), not a second indicator of the same name."""
+    printed = again.indicator.level1 is not first.indicator.level1 or again.indicator.level2 is not first.indicator.level2
+    return (again.index == first.index + 1 and printed
+            and cell_text(first.indicator.level2) == cell_text(again.indicator.level2)
             and cell_text(first.indicator.period_value) == cell_text(again.indicator.period_value)
             and cell_text(first.indicator.annual_value) == cell_text(again.indicator.annual_value))

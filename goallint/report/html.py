@@ -109,15 +109,17 @@ class CellView:
     rowspan: int = 1
     merged: bool = False
     """True when the cell above spans over this one (not rendered)."""
+    also: list[FindingView] = field(default_factory=list)
+    """Findings reported on another cell that name this one too (`related`): tinted here, listed there."""
 
     @property
     def severity(self) -> str:
-        worst = max((SEVERITY_RANK[f.severity] for f in self.findings), default=0)
+        worst = max((SEVERITY_RANK[f.severity] for f in (*self.findings, *self.also)), default=0)
         return next((s for s in SEVERITIES if SEVERITY_RANK[s] == worst), "")
 
     @property
     def finding_ids(self) -> str:
-        return " ".join(f.id for f in self.findings)
+        return " ".join(dict.fromkeys(f.id for f in (*self.findings, *self.also)))
 
 
 @dataclass
@@ -134,12 +136,7 @@ class RowView:
 
     @property
     def findings(self) -> list[FindingView]:
-        """Each finding on the row once (one finding may name both value cells)."""
-        seen: dict[str, FindingView] = {}
-        for cell in self.cells:
-            for f in cell.findings:
-                seen.setdefault(f.id, f)
-        return list(seen.values())
+        return [f for cell in self.cells for f in cell.findings]
 
 
 @dataclass
@@ -206,8 +203,10 @@ def _diag_key(diag: Diagnostic) -> _Key:
 class _FormBuilder:
     """Lays out one form's cells, attaching each diagnostic to the cell at its location."""
 
-    def __init__(self, form: AnyForm, findings: Mapping[_Key, list[FindingView]], start: _Key | None) -> None:
+    def __init__(self, form: AnyForm, findings: Mapping[_Key, list[FindingView]], start: _Key | None,
+                 related: Mapping[_Key, list[FindingView]] | None = None) -> None:
         self.form = form
+        self.related = related or {}
         self.pending = {key: list(items) for key, items in findings.items() if key != start}
         self.form_level: list[FindingView] = list(findings.get(start, [])) if start is not None else []
         self.by_key: dict[_Key, CellView] = {}
@@ -219,18 +218,15 @@ class _FormBuilder:
         text = cell.raw.strip() if cell is not None else ""
         if text and suffix and not text.endswith(suffix):
             text += suffix
-        view = CellView(text, self.pending.pop(key, []) if key is not None else [])
+        view = CellView(text, self.pending.pop(key, []) if key is not None else [],
+                        also=list(self.related.get(key, [])) if key is not None else [])
         if key is not None:
             self.by_key[key] = view
         return view
 
     def leftovers(self) -> list[FindingView]:
-        placed = {f.id for view in self.by_key.values() for f in view.findings}
-        rest = [f for items in self.pending.values() for f in items if f.id not in placed]
-        out: dict[str, FindingView] = {}
-        for f in self.form_level + rest:
-            out.setdefault(f.id, f)
-        return list(out.values())
+        rest = [f for items in self.pending.values() for f in items]
+        return self.form_level + rest
 
 
 def _project_fields(form: ProjectForm, b: _FormBuilder) -> list[FieldRow]:
@@ -306,12 +302,13 @@ def _indicator_table(form: AnyForm, b: _FormBuilder) -> TableView:
 def _form_view(number: int, form: AnyForm, diagnostics: Sequence[Diagnostic], findings: list[FindingView],
                grade: str) -> FormView:
     by_key: dict[_Key, list[FindingView]] = {}
+    related: dict[_Key, list[FindingView]] = {}
     for diag, finding in zip(diagnostics, findings, strict=True):
         by_key.setdefault(_diag_key(diag), []).append(finding)
         for other in diag.related:  # the same defect in another cell (the row's other column): tinted too
-            by_key.setdefault((other.line, other.column, diag.sheet), []).append(finding)
+            related.setdefault((other.line, other.column, diag.sheet), []).append(finding)
     start = (form.span.line, form.span.column, form.span.sheet) if form.span is not None else None
-    builder = _FormBuilder(form, by_key, start)
+    builder = _FormBuilder(form, by_key, start, related)
     tables: list[TableView] = []
     if isinstance(form, ProjectForm):
         fields = _project_fields(form, builder)

@@ -104,9 +104,13 @@ def test_text_hygiene_does_not_lower_the_grade() -> None:
     assert grade_forms(run)[0].grade == "良"
 
 
+NEW_RULES = "GL314,GL315,GL316"
+"""Rules added with the merging (issue 18): the 1,445 lines were measured with the catalogue before them."""
+
+
 def test_the_examples_terminal_report_is_at_most_half_as_long() -> None:
     result = CliRunner().invoke(main, ["check", "--isolated", "--no-progress", "--no-cache", "--format", "full",
-                                       str(ROOT / "examples")])
+                                       "--ignore", NEW_RULES, str(ROOT / "examples")])
     assert result.exit_code == 1 and "GL401" in result.output
     assert len(result.output.splitlines()) <= 1445 // 2  # 1,445 lines before findings were merged
     assert "\n      成本指标/经济成本指标/费用标准\n" in result.output  # a path the message does not name stays

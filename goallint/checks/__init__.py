@@ -6,6 +6,7 @@ from types import ModuleType
 
 import goallint.checks.assert_ as assert_
 import goallint.checks.blank as blank
+import goallint.checks.breakdown as breakdown
 import goallint.checks.copies as copies
 import goallint.checks.deadline as deadline
 import goallint.checks.echo as echo
@@ -25,6 +26,7 @@ import goallint.checks.value as value
 KINDS: dict[str, ModuleType] = {
     "assert": assert_,
     "blank": blank,
+    "breakdown": breakdown,
     "copies": copies,
     "deadline": deadline,
     "echo": echo,

@@ -19,6 +19,7 @@ import goallint.checks.pair as pair
 import goallint.checks.period as period
 import goallint.checks.reconcile as reconcile
 import goallint.checks.required as required
+import goallint.checks.task_costs as task_costs
 import goallint.checks.tasks as tasks
 import goallint.checks.unique as unique
 import goallint.checks.value as value
@@ -39,6 +40,7 @@ KINDS: dict[str, ModuleType] = {
     "reconcile": reconcile,
     "period": period,
     "required": required,
+    "task_costs": task_costs,
     "tasks": tasks,
     "unique": unique,
     "value": value,

@@ -10,6 +10,7 @@ import goallint.checks.breakdown as breakdown
 import goallint.checks.copies as copies
 import goallint.checks.deadline as deadline
 import goallint.checks.echo as echo
+import goallint.checks.goal_counts as goal_counts
 import goallint.checks.group as group
 import goallint.checks.input_problem as input_problem
 import goallint.checks.levels as levels
@@ -31,6 +32,7 @@ KINDS: dict[str, ModuleType] = {
     "copies": copies,
     "deadline": deadline,
     "echo": echo,
+    "goal_counts": goal_counts,
     "group": group,
     "input": input_problem,
     "levels": levels,

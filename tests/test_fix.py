@@ -89,6 +89,13 @@ def assert_only_spans_changed(before: bytes, after: bytes, encoding: str, text: 
 # -------------------------------------------------------------------------------------------- the seeds
 
 
+def _unpunctuated(d: dict[str, Any]) -> tuple[str, ...]:
+    """A finding as compared across a fix: the stray full stop GL904 removes from a name (`发放及时性.`) is
+    left out of its field and message, which quote the name."""
+    return (d["code"], d["path"], d["form"], re.sub(r"[.。](?=$|/)", "", d["field"]),
+            re.sub(r"[.。]”", "”", d["message"]))
+
+
 def test_fix_the_seeds_then_check_again(tmp_path: Path) -> None:
     for seed in SEEDS:
         shutil.copy(seed, tmp_path / seed.name)
@@ -103,8 +110,8 @@ def test_fix_the_seeds_then_check_again(tmp_path: Path) -> None:
     after = report(str(tmp_path))
     assert not [d for d in after if d["fix"]]
     assert f"Found {len(before)} errors ({len(fixable)} fixed, {len(after)} remaining)." in err
-    unfixed = {(d["code"], d["path"], d["form"], d["field"], d["message"]) for d in before if not d["fix"]}
-    assert {(d["code"], d["path"], d["form"], d["field"], d["message"]) for d in after} <= unfixed
+    unfixed = {_unpunctuated(d) for d in before if not d["fix"]}
+    assert {_unpunctuated(d) for d in after} <= unfixed
     assert not {d["code"] for d in after} & {"GL901", "GL902", "GL904", "GL906"}
 
     changed = 0

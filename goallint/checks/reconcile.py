@@ -6,8 +6,8 @@ the budget lies outside the product in every reading. `report` picks which outco
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache

@@ -23,7 +23,7 @@ from pydantic import ConfigDict
 from goallint.arith.interval import tolerance_for
 from goallint.arith.money import format_money
 from goallint.arith.readings import Amount, Count, Standard, amounts, count_of, readings, resolve
-from goallint.checks.base import FormContext, Finding, ResolvedIndicator, Selector
+from goallint.checks.base import Finding, FormContext, ResolvedIndicator, Selector
 from goallint.checks.fields import parse_amount
 from goallint.model import Cell, DepartmentForm, Model, Task, build, cell_text
 from goallint.values import parse_value

@@ -30,6 +30,7 @@ from goallint.arith.readings import (
     resolve,
 )
 from goallint.checks.base import Column, Finding, FormContext, ResolvedIndicator, Selector
+from goallint.checks.goal_counts import goal_counts
 from goallint.model import AnyForm, Cell, Model, ProjectForm, build
 from goallint.resources import CACHE_ENTRIES
 from goallint.values import normalize, parse_value
@@ -54,6 +55,8 @@ class Params(Model):
     `{limit}` (the total the standards allow, `180,000元`)."""
     message_over: str | None = None
     """The message when the standards' total is above the budget (else `message` says both)."""
+    message_goal: str | None = None
+    """`unresolved`: the message when the goal text's count filled the denominator for the arithmetic."""
 
 
 @dataclass
@@ -70,6 +73,9 @@ class Analysis:
 
     budget: Decimal | None
     resolutions: dict[Column, list[Resolution]] = field(default_factory=dict)
+    from_indicators: dict[Column, list[Resolution]] = field(default_factory=dict)
+    """The resolutions with the quantity indicators alone (GL407: a denominator no indicator fills, even when
+    the goal text's count fills it for the arithmetic)."""
     verdict: Verdict | None = None
     judged: bool = False
 
@@ -170,6 +176,17 @@ def analyse(ctx: FormContext) -> Analysis:
     return analysis
 
 
+def _goal_counts(form: ProjectForm) -> list[Count]:
+    """The counts of the goal text (the annual goal's, else the period goal's), for a standard whose denominator
+    no quantity indicator fills: `对749名党员每年400元` gives 749人. Shown as `749名（年度目标）`."""
+    for cell, label in ((form.annual_goal, "年度目标"), (form.period_goal, "实施周期总目标")):
+        found = goal_counts(cell.text) if cell is not None and not cell.is_empty else []
+        if found:
+            return [Count(Amount("=", count.number, Unit(count.unit), f"{count.text}（{label}）"), label)
+                    for count in found]
+    return []
+
+
 def _analyse(ctx: FormContext) -> Analysis:
     """Resolve every standard in each column and judge the budget against all readings."""
     assert isinstance(ctx.form, ProjectForm)
@@ -177,7 +194,10 @@ def _analyse(ctx: FormContext) -> Analysis:
     every: list[Reading] = []
     for column in _columns(ctx):
         counts = _counts(ctx, column)
-        analysis.resolutions[column] = [resolve(standard, counts) for standard in _standards(ctx, column)]
+        plain = analysis.from_indicators[column] = [resolve(standard, counts) for standard in _standards(ctx, column)]
+        goal = _goal_counts(ctx.form) if any(r.missing for r in plain) else []
+        analysis.resolutions[column] = [resolve(r.standard, [*counts, *goal]) if r.missing and goal else r
+                                        for r in plain]
         found = readings(analysis.resolutions[column])
         if found is None:
             if column == "annual":
@@ -233,10 +253,13 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
         return
     analysis = analyse(ctx)
     if params.report == "unresolved":
-        for resolution in analysis.resolutions.get("annual", []):
+        filled = analysis.resolutions.get("annual", [])
+        for index, resolution in enumerate(analysis.from_indicators.get("annual", [])):
             if resolution.missing and resolution.standard.amount.unit.per:
                 where: Located = resolution.standard.ref
-                yield Finding(params.message.format(standard=resolution.standard.amount.text,
+                by_goal = index < len(filled) and filled[index].terms
+                template = params.message_goal if by_goal and params.message_goal else params.message
+                yield Finding(template.format(standard=resolution.standard.amount.text,
                                                     denominators="、".join(resolution.missing),
                                                     name=where.item.name), where.cell, where.item.field)
         return

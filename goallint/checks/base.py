@@ -192,6 +192,17 @@ _PICKS_MAX = 4 * CACHE_ENTRIES
 hash). Bounded."""
 
 
+def check_template(template: str | None, fields: Sequence[str], key: str = "message") -> None:
+    """Raise ValueError (a pack error naming `key`) when a message template uses a placeholder outside
+    `fields` or is malformed: found when the pack is loaded, not on the first form that fires."""
+    if template is None:
+        return
+    try:
+        template.format(**dict.fromkeys(fields, ""))
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError(f"{key}: bad placeholder {exc} (known: {', '.join(fields)})") from None
+
+
 name_key = label_key
 """Normalised indicator-name key used for comparisons (`profiles.label_key`, cached there)."""
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
 from goallint.arith.interval import tolerance_for
 from goallint.arith.money import format_money
-from goallint.checks.base import Finding, FormContext
+from goallint.checks.base import Finding, FormContext, check_template
 from goallint.model import Cell, Model, ProjectForm
 from goallint.values import normalize
 
@@ -31,6 +31,9 @@ _INEXACT = re.compile(r"[≤≥<>约≈]|左右|以上|以下|不超过|不低�
 _MAGNITUDE = {"万": Decimal(10000), "亿": Decimal(100000000), None: Decimal(1), "": Decimal(1)}
 
 
+MESSAGE_FIELDS = ("total", "parts", "sum", "difference")
+
+
 class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
@@ -40,6 +43,11 @@ class Params(Model):
     min_parts: int = 2
     message: str
     """Chinese, with `{total}`, `{parts}` (each part as written, joined), `{sum}`, `{difference}`."""
+
+    @model_validator(mode="after")
+    def _known_placeholders(self) -> Params:
+        check_template(self.message, MESSAGE_FIELDS)
+        return self
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
 from goallint.arith.readings import Count, count_of, unit_key
-from goallint.checks.base import Finding, FormContext, ResolvedIndicator, Selector
+from goallint.checks.base import Finding, FormContext, ResolvedIndicator, Selector, check_template
 from goallint.model import Cell, Model, build
 from goallint.values import parse_value
 
@@ -29,6 +29,9 @@ _CONTEXT = 8
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
+MESSAGE_FIELDS = ("goal", "count", "name", "value")
+
+
 class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
@@ -37,6 +40,11 @@ class Params(Model):
     message: str
     """Chinese, with `{goal}` (the goal's label), `{count}` (as written, `3名`), `{name}` (the indicator),
     `{value}` (its target)."""
+
+    @model_validator(mode="after")
+    def _known_placeholders(self) -> Params:
+        check_template(self.message, MESSAGE_FIELDS)
+        return self
 
 
 @dataclass(frozen=True, slots=True)

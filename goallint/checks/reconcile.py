@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, model_validator
 
 from goallint.arith.money import format_money
 from goallint.arith.readings import (
@@ -29,7 +29,7 @@ from goallint.arith.readings import (
     readings,
     resolve,
 )
-from goallint.checks.base import Column, Finding, FormContext, ResolvedIndicator, Selector
+from goallint.checks.base import Column, Finding, FormContext, ResolvedIndicator, Selector, check_template
 from goallint.checks.goal_counts import goal_counts
 from goallint.model import AnyForm, Cell, Model, ProjectForm, build
 from goallint.resources import CACHE_ENTRIES
@@ -37,6 +37,7 @@ from goallint.values import normalize, parse_value
 from goallint.values.types import Qualitative, Text
 from goallint.values.units import Unit, is_money
 
+MESSAGE_FIELDS = ("arithmetic", "budget", "difference", "standard", "denominators", "name", "limit")
 Report = Literal["mismatch", "cap", "floor", "flat", "unquantified", "no_cost", "unresolved"]
 WAN = Decimal(10000)
 COST_LEVEL = build(Selector, level2=["cost_level"])
@@ -57,6 +58,12 @@ class Params(Model):
     """The message when the standards' total is above the budget (else `message` says both)."""
     message_goal: str | None = None
     """`unresolved`: the message when the goal text's count filled the denominator for the arithmetic."""
+
+    @model_validator(mode="after")
+    def _known_placeholders(self) -> Params:
+        for key in ("message", "message_over", "message_goal"):
+            check_template(getattr(self, key), MESSAGE_FIELDS, key)
+        return self
 
 
 @dataclass

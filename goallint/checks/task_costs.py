@@ -18,12 +18,12 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, model_validator
 
 from goallint.arith.interval import tolerance_for
 from goallint.arith.money import format_money
 from goallint.arith.readings import Amount, Count, Standard, amounts, count_of, readings, resolve
-from goallint.checks.base import Finding, FormContext, ResolvedIndicator, Selector
+from goallint.checks.base import Finding, FormContext, ResolvedIndicator, Selector, check_template
 from goallint.checks.fields import parse_amount
 from goallint.model import Cell, DepartmentForm, Model, Task, build, cell_text
 from goallint.values import parse_value
@@ -38,6 +38,9 @@ MIN_CORE = 4
 """An item's name must keep at least this many characters once generic words are dropped, to be matched."""
 
 
+MESSAGE_FIELDS = ("arithmetic", "task", "amount", "difference", "item")
+
+
 class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
@@ -45,6 +48,11 @@ class Params(Model):
     message: str
     """Chinese, with `{arithmetic}` (the standard × quantity), `{task}`, `{amount}` (the task's money),
     `{difference}`, `{item}` (the cost item's name)."""
+
+    @model_validator(mode="after")
+    def _known_placeholders(self) -> Params:
+        check_template(self.message, MESSAGE_FIELDS)
+        return self
 
 
 @dataclass(frozen=True, slots=True)

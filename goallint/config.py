@@ -30,6 +30,8 @@ class GradeConfig(Model):
 
     blocking: list[str] = Field(default_factory=lambda: ["GL001", "GL002", "GL101", "GL102", "GL201", "GL4", "GL5"])
     """Codes or prefixes whose error makes a form 差."""
+    cosmetic: list[str] = Field(default_factory=lambda: ["GL9"])
+    """Codes or prefixes shown in the report that do not lower the grade (GL9xx: text left by extraction)."""
     labels: dict[Literal["clean", "warnings", "errors", "blocking"], str] = Field(default_factory=dict)
 
 

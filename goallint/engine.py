@@ -19,12 +19,14 @@ from pydantic import BaseModel
 
 from goallint.checks import KINDS
 from goallint.checks.base import Finding, FormContext, GroupFinding
+from goallint.checks.columns import merge_columns
 from goallint.model import (
     DIAGNOSTIC_FIELDS,
     SEVERITY_RANK,
     AnyForm,
     Cell,
     Diagnostic,
+    Location,
     Span,
     build,
     form_name,
@@ -303,6 +305,9 @@ class Engine:
                                      f"({rule.kind}): {type(exc).__name__}: {exc}")
         if any(indicator.ignore for indicator in form.indicators):
             found = [entry for entry in found if not _indicator_waived(form, entry[2].cell, entry[0].code, self.rules)]
+        merged = merge_columns([((rule, severity), finding) for rule, severity, finding in found], form,
+                               lambda pair: pair[0].code)
+        found = [(rule, severity, finding) for (rule, severity), finding in merged]
         return apply_precedence([self._diagnostic(rule, sev, finding, form, path) for rule, sev, finding in found],
                                 {rule.code: rule for rule, _, _ in found})
 
@@ -336,6 +341,7 @@ class Engine:
             "line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column,
             "form": form_name(form), "field": f"{where} {finding.field}".strip() if where else finding.field,
             "fix": finding.fix, "sheet": span.sheet, "cell_text": finding.cell.text if finding.cell is not None else "",
+            "related": [_location(cell, finding.field) for cell in finding.related if cell.span is not None],
         }, DIAGNOSTIC_FIELDS)
 
     # -- the whole run ------------------------------------------------------------------------------------
@@ -407,6 +413,17 @@ class Engine:
                                  message=g.message, path=g.path, line=g.line, column=g.column,
                                  end_line=g.end_line, end_column=g.end_column, form=g.form, field=g.field))
         return out
+
+
+def _location(cell: Cell, field: str) -> Location:
+    span = cell.span
+    assert span is not None
+    where = f"{span.sheet}!{span.ref} " if span.sheet and span.ref else ""
+    return trusted(Location, {"line": span.line, "column": span.column, "end_line": span.end_line,
+                              "end_column": span.end_column, "field": f"{where}{field}".strip()}, LOCATION_FIELDS)
+
+
+LOCATION_FIELDS = set(Location.model_fields)
 
 
 def expand_waivers(tokens: Iterable[str], rules: Sequence[Rule]) -> set[str]:

@@ -32,6 +32,7 @@ def _blocking(code: str, prefixes: list[str]) -> bool:
 
 def grade_forms(run: RunReport, config: GradeConfig | None = None) -> list[FormGrade]:
     """优 no error or warning; 良 warnings only; 中 any error; 差 an error of a blocking code (GL001, GL101 …).
+    Findings of a cosmetic code (GL9xx by default: markup, spacing, symbols) are counted but do not lower it.
 
     A file without a form (GL001/GL002) gets one line with an empty `form`, graded like a form.
     """
@@ -45,14 +46,20 @@ def grade_forms(run: RunReport, config: GradeConfig | None = None) -> list[FormG
     for info in run.forms:
         grades.setdefault((info.path, info.form), FormGrade(info.path, info.form, info.kind, info.profile, ""))
     blocked: set[tuple[str, str]] = set()
+    weighed: dict[tuple[str, str], set[str]] = {}
+    """The severities that count towards each form's grade (cosmetic codes are counted, not weighed)."""
     for d in run.diagnostics:
         key = (d.path, d.form)
         entry = grades.setdefault(key, FormGrade(d.path, d.form, "", "", ""))
         setattr(entry, d.severity, getattr(entry, d.severity) + 1)
+        if _blocking(d.code, config.cosmetic):
+            continue
+        weighed.setdefault(key, set()).add(d.severity)
         if d.severity == "error" and _blocking(d.code, config.blocking):
             blocked.add(key)
     for key, entry in grades.items():
-        outcome = "blocking" if key in blocked else "errors" if entry.error else \
-            "warnings" if entry.warning else "clean"
+        severities = weighed.get(key, set())
+        outcome = "blocking" if key in blocked else "errors" if "error" in severities else \
+            "warnings" if "warning" in severities else "clean"
         entry.grade = labels[outcome]
     return list(grades.values())

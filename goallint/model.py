@@ -305,6 +305,16 @@ Severity = Literal["error", "warning", "info"]
 SEVERITY_RANK: dict[str, int] = {"info": 1, "warning": 2, "error": 3}
 
 
+class Location(Model):
+    """Another cell a finding names (`Diagnostic.related`): the same defect in the other column of its row."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    field: str = ""
+
+
 class Diagnostic(Model):
     """One finding, in the shape of cli.md's JSON contract."""
 
@@ -323,6 +333,8 @@ class Diagnostic(Model):
     sheet: str | None = Field(default=None, exclude=True)
     cell_text: str = Field(default="", exclude=True)
     """The normalised text of the cell the finding is on (for baselines; not in the JSON contract)."""
+    related: list[Location] = Field(default_factory=list)
+    """The other cells that carry the same defect, reported once (an addition to cli.md's contract)."""
 
 
 DIAGNOSTIC_FIELDS = set(Diagnostic.model_fields)

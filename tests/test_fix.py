@@ -89,13 +89,20 @@ def assert_only_spans_changed(before: bytes, after: bytes, encoding: str, text: 
 # -------------------------------------------------------------------------------------------- the seeds
 
 
+def _unpunctuated(d: dict[str, Any]) -> tuple[str, ...]:
+    """A finding as compared across a fix: the stray full stop GL904 removes from a name (`发放及时性.`) is
+    left out of its field and message, which quote the name."""
+    return (d["code"], d["path"], d["form"], re.sub(r"[.。](?=$|/)", "", d["field"]),
+            re.sub(r"[.。]”", "”", d["message"]))
+
+
 def test_fix_the_seeds_then_check_again(tmp_path: Path) -> None:
     for seed in SEEDS:
         shutil.copy(seed, tmp_path / seed.name)
     before_bytes = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     before = report(str(tmp_path))
     fixable = [d for d in before if d["fix"]]
-    assert len(fixable) >= 70 and {d["code"] for d in fixable} == {"GL901", "GL902", "GL904", "GL906"}
+    assert len(fixable) >= 45 and {d["code"] for d in fixable} == {"GL901", "GL902", "GL904", "GL906"}
 
     assert f"[*] {len(fixable)} fixable with `goallint check --fix`." in check("--format", "concise", str(tmp_path))[2]
     status, _, err = check("--fix", "--format", "concise", str(tmp_path))
@@ -103,8 +110,8 @@ def test_fix_the_seeds_then_check_again(tmp_path: Path) -> None:
     after = report(str(tmp_path))
     assert not [d for d in after if d["fix"]]
     assert f"Found {len(before)} errors ({len(fixable)} fixed, {len(after)} remaining)." in err
-    unfixed = {(d["code"], d["path"], d["form"], d["field"], d["message"]) for d in before if not d["fix"]}
-    assert {(d["code"], d["path"], d["form"], d["field"], d["message"]) for d in after} <= unfixed
+    unfixed = {_unpunctuated(d) for d in before if not d["fix"]}
+    assert {_unpunctuated(d) for d in after} <= unfixed
     assert not {d["code"] for d in after} & {"GL901", "GL902", "GL904", "GL906"}
 
     changed = 0
@@ -201,7 +208,7 @@ def test_yaml_scalars_are_fixed_in_place_and_unsafe_rewrites_are_skipped(tmp_pat
     # the block scalar, the double-quoted scalar with escapes, and a fix that cannot stand as a plain scalar
     assert skipped == [(7, "GL902"), (16, "GL902"), (16, "GL901")]
     status, _, err = check("--fix", "--select", "GL9", "--format", "concise", str(path))
-    assert status == 0 and "(8 fixed, 3 remaining)" in err
+    assert status == 0 and "(7 fixed, 3 remaining)" in err  # both columns of 活动次数: one finding, two edits
     assert path.read_text(encoding="utf-8") == YAML_FORM.replace(
         "<p>开展法治宣传。</p>", "开展法治宣传。").replace('"<b>年度</b>目标"', '"年度目标"').replace(
         'name: 验收合格率。, period: ">=９０％", annual: $\\geq 95\\%$', 'name: 验收合格率, period: "≥90%", annual: ≥95%').replace(

@@ -66,6 +66,11 @@ def _pack(rule: dict[str, Any]) -> str:
     ({"code": "GL97"}, "rules[0].code: String should match pattern"),
     ({"suppressed_by": ["GLXXX"]}, "rules[0].suppressed_by[0]: String should match pattern"),
     ({"doc": "none"}, "rules[0].doc: Input should be a valid dictionary"),
+    ({"check": {"kind": "breakdown", "message": "{foo}"}}, "rules[0].check: message: bad placeholder 'foo'"),
+    ({"check": {"kind": "reconcile", "report": "flat", "message": "m", "message_over": "{budget"}},
+     "rules[0].check: message_over: bad placeholder"),
+    ({"check": {"kind": "goal_counts", "message": "{0}"}}, "rules[0].check: message: bad placeholder"),
+    ({"check": {"kind": "task_costs", "message": "{amount:d}"}}, "rules[0].check: message: bad placeholder"),
 ])
 def test_wrong_types_in_a_pack(tmp_path: Path, change: dict[str, Any], key: str) -> None:
     assert_refused(check_with_pack(tmp_path, _pack({**RULE, **change})), "pack.yaml: ", key)

@@ -45,7 +45,7 @@ def output(fmt: str, **options: bool) -> str:
 def test_concise_snapshot() -> None:
     assert output("concise") == """\
 forms/demo.yaml:9:19: GL102 [error] 年度目标为空
-forms/demo.yaml:11:44: GL208 [warning] 三级指标名称“数量”只是类别词，没有说明衡量什么
+forms/demo.yaml:11:44: GL208 [warning] 三级指标名称只是类别词，没有说明衡量什么：“数量”
 forms/demo.yaml:11:56: GL207 [error] 年度指标值“数量”只是指标名称的重复，没有给出目标
 forms/demo.yaml:12:30: GL206 [warning] 满意度指标“群众满意度”放在了“产出指标”下，应归入满意度指标
 共 4 个问题：2 个错误，2 个警告，0 个提示（1 个文件，1 张表）。
@@ -55,7 +55,7 @@ forms/demo.yaml:12:30: GL206 [warning] 满意度指标“群众满意度”放�
 def test_github_snapshot() -> None:
     assert output("github") == """\
 ::error file=forms/demo.yaml,line=9,col=19,endLine=9,endColumn=19,title=GL102::迎春座谈会: 年度目标为空
-::warning file=forms/demo.yaml,line=11,col=44,endLine=11,endColumn=46,title=GL208::迎春座谈会: 三级指标名称“数量”只是类别词，没有说明衡量什么
+::warning file=forms/demo.yaml,line=11,col=44,endLine=11,endColumn=46,title=GL208::迎春座谈会: 三级指标名称只是类别词，没有说明衡量什么：“数量”
 ::error file=forms/demo.yaml,line=11,col=56,endLine=11,endColumn=58,title=GL207::迎春座谈会: 年度指标值“数量”只是指标名称的重复，没有给出目标
 ::warning file=forms/demo.yaml,line=12,col=30,endLine=12,endColumn=35,title=GL206::迎春座谈会: 满意度指标“群众满意度”放在了“产出指标”下，应归入满意度指标
 """
@@ -66,19 +66,15 @@ def test_full_snapshot_plain() -> None:
 forms/demo.yaml
   迎春座谈会  4 个问题
   9:19  GL102 [错误] 年度目标为空
-      年度目标
      9 │     annual_goal: ""
        │                   ^
-  11:44  GL208 [警告] 三级指标名称“数量”只是类别词，没有说明衡量什么
-      产出指标/数量指标/数量
+  11:44  GL208 [警告] 三级指标名称只是类别词，没有说明衡量什么：“数量”
     11 │       - {level1: 产出指标, level2: 数量指标, name: 数量, annual: 数量}
        │                                                    ^^^^
   11:56  GL207 [错误] 年度指标值“数量”只是指标名称的重复，没有给出目标
-      产出指标/数量指标/数量
     11 │       - {level1: 产出指标, level2: 数量指标, name: 数量, annual: 数量}
        │                                                                  ^^^^
   12:30  GL206 [警告] 满意度指标“群众满意度”放在了“产出指标”下，应归入满意度指标
-      产出指标/质量指标/群众满意度
     12 │       - {level2: 质量指标, name: 群众满意度, annual: ≥90%}
        │                                  ^^^^^^^^^^
 
@@ -98,7 +94,7 @@ def test_json_follows_the_contract() -> None:
     first = document["diagnostics"][0]
     assert first == {"code": "GL102", "name": "missing-annual-goal", "severity": "error", "message": "年度目标为空",
                      "path": "forms/demo.yaml", "line": 9, "column": 19, "end_line": 9, "end_column": 19,
-                     "form": "迎春座谈会", "field": "年度目标", "fix": None}
+                     "form": "迎春座谈会", "field": "年度目标", "fix": None, "related": []}
     assert document["forms"] == [{"path": "forms/demo.yaml", "form": "迎春座谈会", "kind": "project",
                                   "profile": "legacy", "grade": "差", "error": 2, "warning": 2, "info": 0}]
 

@@ -48,15 +48,40 @@ def _finding(d: Diagnostic, lines: dict[int, str]) -> list[list[Segment]]:
     head: list[Segment] = [(f"  {d.line}:{d.column}", "dim"), ("  ", ""), (d.code, STYLES[d.severity]),
                            (f" [{LABELS[d.severity]}] ", STYLES[d.severity]), (d.message, "bold")]
     out = [head]
-    if d.field:
+    if d.field and not _names_its_field(d):
         out.append([("      ", ""), (d.field, "dim")])
     source = lines.get(d.line)
     if source is not None:
-        shown, at, caret = excerpt(source, d.column, d.end_column if d.end_line == d.line else len(source) + 1)
-        gutter = f"{d.line:>6} │ "
-        out.append([(gutter, "dim"), (shown, "")])
-        out.append([(" " * 6 + " │ ", "dim"), (" " * at + "^" * caret, STYLES[d.severity])])
+        end = d.end_column if d.end_line == d.line else len(source) + 1
+        spans = [(d.column, end)] + [(o.column, o.end_column) for o in d.related  # the same defect on this line
+                                     if o.line == d.line and o.end_line == o.line]
+        shown, marks = _marked(source, sorted(spans))
+        out.append([(f"{d.line:>6} │ ", "dim"), (shown, "")])
+        out.append([(" " * 6 + " │ ", "dim"), (marks, STYLES[d.severity])])
     return out
+
+
+def _names_its_field(d: Diagnostic) -> bool:
+    """The message already names the cell's field (an indicator's 三级 name, a level label, `年度目标`) and the
+    source line shows its row: the field's path would only repeat them."""
+    parts = d.field.split(" ")[-1].split("/")
+    return any(part and part in d.message for part in parts)
+
+
+def _marked(source: str, spans: list[tuple[int, int]]) -> tuple[str, str]:
+    """The line as shown for the window around every span, and one caret run under each span."""
+    shown, at, _ = excerpt(source, spans[0][0], max(end for _, end in spans))
+    pieces = [(TAB if ch == "\t" else ch) for ch in source]
+    first = max(spans[0][0] - 1, 0)
+    marks = ""
+    for column, end_column in spans:
+        start, end = max(column - 1, 0), max(end_column - 1, column)
+        offset = at + (width("".join(pieces[first:start])) if start >= first else 0)
+        size = max(1, width("".join(pieces[start:min(end, len(pieces))])))
+        if offset + size > width(shown) + 1 and len(spans) > 1:
+            continue  # outside the window shown
+        marks += " " * max(0, offset - len(marks)) + "^" * size
+    return shown, marks
 
 
 def _file(report: FileReport, diagnostics: list[Diagnostic]) -> list[list[Segment]]:

@@ -41,6 +41,7 @@ SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 GRADES = ("优", "良", "中", "差")
 HEADLINE_PREFIXES = ("GL4", "GL5")
 BLOCKING_CODES = frozenset({"GL001", "GL101", "GL102", "GL201"})
+COSMETIC_PREFIX = "GL9"
 
 
 @dataclass(frozen=True)
@@ -70,10 +71,12 @@ class FileInput:
 def default_grade(diagnostics: Iterable[Diagnostic]) -> str:
     """rules.md "Review grade" with the default mapping (a run's grades come from `goallint.grade`).
 
-    差 a blocking error, 中 any error, 良 warnings only, 优 none.
+    差 a blocking error, 中 any error, 良 warnings only, 优 none; GL9xx findings do not count.
     """
     grade = "优"
     for diag in diagnostics:
+        if diag.code.startswith(COSMETIC_PREFIX):  # shown, but text hygiene does not lower the grade
+            continue
         if diag.severity == "error":
             if diag.code in BLOCKING_CODES or diag.code.startswith(("GL4", "GL5")):
                 return "差"
@@ -106,15 +109,17 @@ class CellView:
     rowspan: int = 1
     merged: bool = False
     """True when the cell above spans over this one (not rendered)."""
+    also: list[FindingView] = field(default_factory=list)
+    """Findings reported on another cell that name this one too (`related`): tinted here, listed there."""
 
     @property
     def severity(self) -> str:
-        worst = max((SEVERITY_RANK[f.severity] for f in self.findings), default=0)
+        worst = max((SEVERITY_RANK[f.severity] for f in (*self.findings, *self.also)), default=0)
         return next((s for s in SEVERITIES if SEVERITY_RANK[s] == worst), "")
 
     @property
     def finding_ids(self) -> str:
-        return " ".join(f.id for f in self.findings)
+        return " ".join(dict.fromkeys(f.id for f in (*self.findings, *self.also)))
 
 
 @dataclass
@@ -198,8 +203,10 @@ def _diag_key(diag: Diagnostic) -> _Key:
 class _FormBuilder:
     """Lays out one form's cells, attaching each diagnostic to the cell at its location."""
 
-    def __init__(self, form: AnyForm, findings: Mapping[_Key, list[FindingView]], start: _Key | None) -> None:
+    def __init__(self, form: AnyForm, findings: Mapping[_Key, list[FindingView]], start: _Key | None,
+                 related: Mapping[_Key, list[FindingView]] | None = None) -> None:
         self.form = form
+        self.related = related or {}
         self.pending = {key: list(items) for key, items in findings.items() if key != start}
         self.form_level: list[FindingView] = list(findings.get(start, [])) if start is not None else []
         self.by_key: dict[_Key, CellView] = {}
@@ -211,7 +218,8 @@ class _FormBuilder:
         text = cell.raw.strip() if cell is not None else ""
         if text and suffix and not text.endswith(suffix):
             text += suffix
-        view = CellView(text, self.pending.pop(key, []) if key is not None else [])
+        view = CellView(text, self.pending.pop(key, []) if key is not None else [],
+                        also=list(self.related.get(key, [])) if key is not None else [])
         if key is not None:
             self.by_key[key] = view
         return view
@@ -294,10 +302,13 @@ def _indicator_table(form: AnyForm, b: _FormBuilder) -> TableView:
 def _form_view(number: int, form: AnyForm, diagnostics: Sequence[Diagnostic], findings: list[FindingView],
                grade: str) -> FormView:
     by_key: dict[_Key, list[FindingView]] = {}
+    related: dict[_Key, list[FindingView]] = {}
     for diag, finding in zip(diagnostics, findings, strict=True):
         by_key.setdefault(_diag_key(diag), []).append(finding)
+        for other in diag.related:  # the same defect in another cell (the row's other column): tinted too
+            related.setdefault((other.line, other.column, diag.sheet), []).append(finding)
     start = (form.span.line, form.span.column, form.span.sheet) if form.span is not None else None
-    builder = _FormBuilder(form, by_key, start)
+    builder = _FormBuilder(form, by_key, start, related)
     tables: list[TableView] = []
     if isinstance(form, ProjectForm):
         fields = _project_fields(form, builder)

@@ -72,6 +72,13 @@ def _result(d: Diagnostic, index: dict[str, int]) -> dict[str, Any]:
         "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(d.path)}, "region": region}}],
         "partialFingerprints": {"goallintFingerprint/v1": fingerprint(d)},
     }
+    if d.related:  # the same defect in other cells, reported once
+        result["relatedLocations"] = [
+            {"id": number, "physicalLocation": {"artifactLocation": {"uri": artifact_uri(d.path)}, "region": {
+                "startLine": max(o.line, 1), "startColumn": max(o.column, 1),
+                "endLine": max(o.end_line, o.line, 1), "endColumn": max(o.end_column, 1)}},
+             "message": {"text": o.field or d.field}}
+            for number, o in enumerate(d.related, start=1)]
     if d.code in index:
         result["ruleIndex"] = index[d.code]
     if d.fix is not None and d.fix.edits:

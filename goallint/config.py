@@ -66,12 +66,19 @@ class Config(Model):
 
 
 def _normalise(data: dict[str, Any]) -> dict[str, Any]:
+    """A single value wherever a list is accepted: codes as `GL208` or `GL208, GL3`, globs and pack paths as
+    one string (`exclude: "*.txt"`, `rules: packs/bureau.yaml`; a glob or path may hold a comma)."""
     out = dict(data)
     for key in ("select", "extend-select", "ignore"):
         if key in out:
             out[key] = _codes(out[key])
+    for key in ("exclude", "rules"):
+        if isinstance(out.get(key), str):
+            out[key] = [out[key]]
     if isinstance(out.get("per-file-ignores"), dict):
         out["per-file-ignores"] = {k: _codes(v) for k, v in out["per-file-ignores"].items()}
+    if isinstance(out.get("grade"), dict) and "blocking" in out["grade"]:
+        out["grade"] = {**out["grade"], "blocking": _codes(out["grade"]["blocking"])}
     return out
 
 

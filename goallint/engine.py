@@ -113,6 +113,9 @@ class FormInfo:
     kind: str
     profile: str
     ignore: tuple[str, ...] = ()
+    waived: tuple[tuple[str, str], ...] = ()
+    """(code, severity) of each finding a `goallint-ignore` in the form waived: the reports count them and the
+    grade counts them, so that a waiver never makes a run look cleaner than it is."""
 
 
 @dataclass
@@ -260,14 +263,17 @@ class Engine:
         profile = self._profile(form)
         form.path = form.path or path
         ctx = FormContext(form=form, profile=profile, vocabularies=self.vocabularies)
-        waived = ignored | expand_waivers(form.ignore, self.rules)
-        report.forms.append(FormInfo(path, form_name(form), form.kind, profile.name, tuple(sorted(waived))))
+        in_form = expand_waivers(form.ignore, self.rules) - ignored
+        waived = ignored | in_form
+        info = FormInfo(path, form_name(form), form.kind, profile.name, tuple(sorted(waived)))
+        report.forms.append(info)
         found: list[tuple[Rule, str, Finding]] = []
         switches = profile.rules
         summaries: dict[str, Any] = {}  # a group kind summarises a form once for all its rules (one object kept)
         for rule, kind, group, kinds in self._plan():
-            # a group rule summarises every form; waivers act on its findings
-            if form.kind not in kinds or (not group and rule.code in waived):
+            # a group rule summarises every form; waivers act on its findings; a rule waived in the form runs
+            # all the same, so that its findings are counted as waived (per-file-ignores turn a rule off)
+            if form.kind not in kinds or (not group and rule.code in ignored):
                 continue
             module = KINDS[kind]
             switch = switches.get(rule.code, "on")
@@ -287,8 +293,13 @@ class Engine:
             except Exception as exc:  # a rule bug must not stop the run: say which rule, form and file
                 report.errors.append(f"{path}: {form_name(form)}: internal error in {rule.code} "
                                      f"({rule.kind}): {type(exc).__name__}: {exc}")
-        if any(indicator.ignore for indicator in form.indicators):
-            found = [entry for entry in found if not _indicator_waived(form, entry[2].cell, entry[0].code, self.rules)]
+        if in_form or any(indicator.ignore for indicator in form.indicators):
+            kept = [entry for entry in found if entry[0].code not in in_form
+                    and not _indicator_waived(form, entry[2].cell, entry[0].code, self.rules)]
+            if len(kept) != len(found):
+                shown = {id(entry) for entry in kept}
+                info.waived = tuple((rule.code, sev) for rule, sev, _ in (e for e in found if id(e) not in shown))
+                found = kept
         return apply_precedence([self._diagnostic(rule, sev, finding, form, path) for rule, sev, finding in found],
                                 {rule.code: rule for rule, _, _ in found})
 

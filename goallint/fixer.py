@@ -534,28 +534,30 @@ def with_write_failures(engine: Engine, run: RunReport, outcome: FixOutcome) -> 
 
 
 def summary(outcome: FixOutcome, run: RunReport, diff: bool) -> str:
-    """ruff's closing line: `Found N errors (M fixed, K remaining).` (`Would fix M errors.` with --diff)."""
+    """ruff's closing line in the report's words: `共 349 个问题：已修复 74 个，剩余 275 个。` (with --diff
+    `可自动修复 74 个问题（--diff 未写入任何文件）。`)."""
     hint = ""
     if outcome.hidden_unsafe:
-        hint = f"\n{outcome.hidden_unsafe} hidden fixes can be enabled with the `--unsafe-fixes` option."
+        hint = f"\n另有 {outcome.hidden_unsafe} 个不安全的修复未应用，可加 `--unsafe-fixes` 启用。"
     if diff:
         fixed = sum(f.fixed for f in outcome.files if f.changed)
-        return (f"Would fix {fixed} error{'s' * (fixed != 1)}." if fixed else "No fixes available.") + hint + "\n"
+        return (f"可自动修复 {fixed} 个问题（--diff 未写入任何文件）。" if fixed else "没有可自动修复的问题。") \
+            + hint + "\n"
     fixed, remaining = outcome.fixed, len(run.diagnostics)
     total = fixed + remaining
-    return f"Found {total} error{'s' * (total != 1)} ({fixed} fixed, {remaining} remaining).{hint}\n"
+    return f"共 {total} 个问题：已修复 {fixed} 个，剩余 {remaining} 个。{hint}\n"
 
 
 def closing_line(outcome: FixOutcome | None, run: RunReport) -> str:
     """What `check` writes to stderr after a terminal report: the fix summary after `--fix`, else ruff's
-    hint when some findings can be fixed (`[*] N fixable with `goallint check --fix`.`), else nothing."""
+    hint when some findings can be fixed (`[*] 其中 74 个问题可用 `goallint check --fix` 自动修复。`)."""
     if outcome is not None:
         return summary(outcome, run, diff=False)
     fixes = run.fix_counts()
     safe, unsafe = fixes["safe"], fixes["unsafe"]
-    out = f"[*] {safe} fixable with `goallint check --fix`.\n" if safe else ""
+    out = f"[*] 其中 {safe} 个问题可用 `goallint check --fix` 自动修复。\n" if safe else ""
     if unsafe:
-        out += f"{unsafe} hidden fixes can be enabled with `--fix --unsafe-fixes`.\n"
+        out += f"另有 {unsafe} 个不安全的修复，可用 `--fix --unsafe-fixes` 启用。\n"
     return out
 
 

@@ -49,9 +49,10 @@ def test_write_then_check_hides_every_recorded_finding(tmp_path: Path) -> None:
     before = found(str(form))
     assert ("GL302", "产出指标/数量指标/数量") in before and ("GL303", "效益指标/社会效益指标/群众获得感") in before
     status, out, err = check("--write-baseline", str(tmp_path / "goallint-baseline.yaml"), str(form))
-    assert status == 0 and out == "" and f"wrote {len(before)} findings" in err
+    assert status == 0 and out == "" and f"已将 {len(before)} 个问题" in err
     status, out, _ = check("--format", "concise", "--baseline", str(tmp_path / "goallint-baseline.yaml"), str(form))
     assert status == 0 and "GL30" not in out
+    assert out.endswith(f"未发现新问题（1 个文件，1 张表）。另有 {len(before)} 个问题未列出：基线隐藏 {len(before)} 个。\n")
 
 
 def test_the_file_is_readable_sorted_yaml_keyed_without_lines(tmp_path: Path) -> None:
@@ -114,10 +115,10 @@ def test_stale_entries_are_counted_and_listed_with_statistics(tmp_path: Path) ->
     fixed = dict(FORM, indicators=[dict(FORM["indicators"][0], annual="12次"), *FORM["indicators"][1:]])
     write_form(form, fixed)
     status, out, err = check("--format", "concise", "--baseline", str(baseline), str(form))
-    assert status == 0 and "1 stale entries" in err and "GL302" not in err  # only the files linted count
+    assert status == 0 and "1 条记录已过时" in err and "GL302" not in err  # only the files linted count
     status, out, err = check("--statistics", "--format", "concise", "--baseline", str(baseline), str(form))
     assert "form.yaml: 测试项目: 产出指标/数量指标/数量: GL302 “若干”" in err
-    assert "另一项目" not in err and "recorded findings not shown" in err
+    assert "另一项目" not in err and "基线隐藏 3 个" in out  # the statistics count what the baseline hid
 
 
 def test_rewriting_gives_the_same_bytes(tmp_path: Path) -> None:
@@ -250,4 +251,4 @@ def test_fix_then_record_and_fix_what_the_baseline_holds(tmp_path: Path) -> None
     check("--write-baseline", str(baseline), str(form))  # the markup recorded, then fixed all the same
     status, out, err = check("--fix", "--format", "concise", "--baseline", str(baseline), str(form))
     assert status == 0 and "≥95%" in form.read_text(encoding="utf-8") and "GL30" not in out
-    assert "1 stale entries" in err
+    assert "1 条记录已过时" in err

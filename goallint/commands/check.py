@@ -223,9 +223,13 @@ def _run(options: CheckOptions) -> int:
     return 1 if any(SEVERITY_RANK[severity] >= SEVERITY_RANK[fail_on] for _, _, severity in run.counts()) else 0
 
 
+def _terminal() -> bool:
+    return sys.stdout.isatty()
+
+
 def _default_output(fmt: str) -> str | None:
     """`goallint-report.html` for `--format html` on a terminal (530 KB of page is no terminal output)."""
-    return DEFAULT_REPORTS.get(fmt) if sys.stdout.isatty() else None
+    return DEFAULT_REPORTS.get(fmt) if _terminal() else None
 
 
 def _write_bytes(output: str, data: bytes) -> None:

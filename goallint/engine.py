@@ -233,8 +233,10 @@ class Engine:
             rule = by_code.get(code)
             if rule is not None and code not in ignored:
                 severity = self.severity.get(code, rule.severity)
+                line = result.problem_line
                 report.diagnostics.append(Diagnostic(code=code, name=rule.name, severity=severity,
-                                                     message=reason, path=result.path))
+                                                     message=_in_words(code, reason), path=result.path, line=line,
+                                                     end_line=line))
         for form in result.forms:
             report.diagnostics.extend(self._lint_form(form, result.path, ignored, report))
         if any(d.fix is not None for d in report.diagnostics):  # report only fixes `--fix` can apply
@@ -404,6 +406,17 @@ class Engine:
                                  message=g.message, path=g.path, line=g.line, column=g.column,
                                  end_line=g.end_line, end_column=g.end_column, form=g.form, field=g.field))
         return out
+
+
+_LEADS = {"GL001": "未读出表单", "GL002": "文件无法读取", "GL003": "修复未写入"}
+
+
+def _in_words(code: str, reason: str) -> str:
+    """A reader's reason as the reviewer reads it: the reason itself when the reader wrote it in Chinese, else
+    led by what happened in Chinese (`文件无法读取：cannot open: Permission denied`), the technical detail kept."""
+    if any("\u4e00" <= ch <= "\u9fff" for ch in reason[:8]) or code not in _LEADS:
+        return reason
+    return f"{_LEADS[code]}：{reason}"
 
 
 def expand_waivers(tokens: Iterable[str], rules: Sequence[Rule]) -> set[str]:

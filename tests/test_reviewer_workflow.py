@@ -186,3 +186,22 @@ def test_the_findings_workbook_reads_back(tmp_path: Path) -> None:
     assert yaml_row["单元格"] == "第 21 行第 80 列" and yaml_row["状态"] == "待处理"
     assert '=HYPERLINK("http://x")' in {r["表单名称"] for r in form_rows}  # text, never a formula
     assert all(cell.data_type != "f" for row in forms.iter_rows() for cell in row)
+
+
+# ---- a text form written with spaces instead of tabs -----------------------------------------------------
+
+
+def test_a_text_form_with_spaces_instead_of_tabs_is_one_finding_that_says_so(tmp_path: Path) -> None:
+    from goallint.readers.text import spaced_columns
+
+    seed = (EXAMPLES / "001_8dd0aec2d39c09c7.txt").read_text(encoding="utf-8")
+    spaced = tmp_path / "spaced.txt"
+    spaced.write_text(seed.replace("\t", "    "), encoding="utf-8")
+    first = next(n for n, line in enumerate(seed.split("\n"), start=1) if "\t" in line.strip("\t"))
+    document = json.loads(check("--format", "json", str(spaced))[1])
+    [finding] = document["diagnostics"]  # not GL201/GL102/GL406 of a form read as one column
+    assert finding["code"] == "GL001" and finding["line"] == first
+    assert finding["message"].startswith(f"各栏用空格而不是制表符（Tab）分隔（第 {first} 行起）")
+    assert all(spaced_columns(path.read_text(encoding="utf-8")) is None for path in EXAMPLES.glob("*.txt"))
+    assert spaced_columns("项目名称  一个项目\n这是一句话，  中间有两个空格。\n") == 1
+    assert spaced_columns("项目名称 一个项目\n一句话\n") is None  # single spaces are words, not columns

@@ -43,7 +43,7 @@ def _not_regular(path: str) -> str | None:
         mode = os.stat(path).st_mode
     except OSError:
         return None  # reading it reports the real reason (a symlink loop, a file that vanished)
-    return None if stat.S_ISREG(mode) else "not a regular file (a FIFO, socket or device)"
+    return None if stat.S_ISREG(mode) else "不是普通文件（FIFO、套接字或设备）"
 
 
 def gather(paths: list[str], exclude: list[str], stdin_filename: str | None) -> Iterator[Input]:
@@ -73,7 +73,7 @@ def gather(paths: list[str], exclude: list[str], stdin_filename: str | None) -> 
         for shown in sorted(found):
             yield Input(shown, Path(shown), problem=_not_regular(shown))
         for error in unlisted:
-            yield Input(str(error.filename), problem=f"cannot list the folder: {error.strerror or error}")
+            yield Input(str(error.filename), problem=f"无法列出文件夹的内容：{error.strerror or error}")
 
 
 def build_engine(options: CheckOptions, config: Config, keep_lines: bool) -> Engine:

@@ -149,7 +149,7 @@ def write_baseline_file(path: Path, diagnostics: Sequence[Diagnostic]) -> int:
     try:
         write_atomic(path, text.encode("utf-8"))
     except OSError as exc:
-        raise BaselineError(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
+        raise BaselineError(f"{path}: 无法写入基线：{exc.strerror or exc}") from None
     return len(set(keys(diagnostics, folder)))
 
 
@@ -160,16 +160,16 @@ def load(path: Path, origin: str = "") -> Baseline:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise BaselineError(f"{where}: baseline file not found") from None
+        raise BaselineError(f"{where}: 找不到基线文件") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise BaselineError(f"{where}: cannot read the baseline: {getattr(exc, 'strerror', None) or exc}") from None
+        raise BaselineError(f"{where}: 无法读取基线：{getattr(exc, 'strerror', None) or exc}") from None
     try:
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or type(exc).__name__
-        raise BaselineError(f"{where}{line}: not valid YAML: {problem}") from None
+        raise BaselineError(f"{where}{line}: 不是有效的 YAML：{problem}") from None
     return Baseline(path, _entries(root, where))
 
 
@@ -291,7 +291,7 @@ def prepare(options: CheckOptions, config: Config) -> Baseline | None:
     """The baseline to apply, loaded before linting; None when there is none or `--write-baseline` replaces it.
     `--write-baseline` with `--diff` is a usage error (a diff writes nothing, so it would record nothing)."""
     if options.write_baseline and options.diff:
-        raise BaselineError("--write-baseline cannot be combined with --diff (use it with --fix, or alone)")
+        raise BaselineError("--write-baseline 不能与 --diff 同用（可与 --fix 同用，或单独使用）")
     return None if options.write_baseline else chosen(options.baseline, config)
 
 

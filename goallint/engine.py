@@ -65,10 +65,10 @@ def expand(tokens: Iterable[str], rules: Sequence[Rule], origin: str, explicit_o
             prefix = "GL" if upper == "ALL" else upper
             found = {r.code for r in rules if r.code.startswith(prefix) and (r.enabled or not explicit_only)}
             if not found and upper != "ALL" and not any(r.code.startswith(prefix) for r in rules):
-                raise UsageError(f"{origin}: no rule matches prefix {token!r}")
+                raise UsageError(f"{origin}: 没有规则匹配前缀 {token!r}")
             out |= found
         else:
-            raise UsageError(f"{origin}: unknown rule code, name or prefix {token!r}")
+            raise UsageError(f"{origin}: 未知的规则编号、名称或前缀 {token!r}")
     return out
 
 

@@ -151,7 +151,7 @@ def test_config_key_is_relative_to_the_config_file(tmp_path: Path, monkeypatch: 
     (tmp_path / "goallint.yaml").write_text("baseline: goallint-baseline.yaml\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path / "forms")
     status, _, err = check("form.yaml", isolated=False)
-    assert status == 2 and err.count("\n") == 1 and "goallint.yaml: baseline:" in err and "not found" in err
+    assert status == 2 and err.count("\n") == 1 and "goallint.yaml: baseline:" in err and "找不到基线文件" in err
     assert check("--write-baseline", "../goallint-baseline.yaml", ".", isolated=False)[0] == 0
     assert found("form.yaml", isolated=False) == []
     assert found("--isolated", "form.yaml", isolated=False)  # no config, no baseline
@@ -160,8 +160,8 @@ def test_config_key_is_relative_to_the_config_file(tmp_path: Path, monkeypatch: 
 
 
 @pytest.mark.parametrize(("text", "where"), [
-    (None, ": baseline file not found"),
-    ("entries: [\n", ":2: not valid YAML"),
+    (None, ": 找不到基线文件"),
+    ("entries: [\n", ":2: 不是有效的 YAML"),
     ("- a\n", ":1: expected a mapping"),
     ("entries: {}\n", ":1: entries: expected a list"),
     ("goallint-baseline: 1\nentries:\n- {path: a.txt, code: GL401}\n- {path: a.txt}\n", ":4: entries[1]: missing key `code`"),
@@ -201,7 +201,7 @@ def test_write_baseline_ignores_the_baseline_in_effect(tmp_path: Path) -> None:
 def test_write_to_a_missing_folder_is_a_one_line_error(tmp_path: Path) -> None:
     form = write_form(tmp_path / "form.yaml")
     status, _, err = check("--write-baseline", str(tmp_path / "no" / "b.yaml"), str(form))
-    assert status == 2 and err.count("\n") == 1 and "cannot write the baseline" in err
+    assert status == 2 and err.count("\n") == 1 and "无法写入基线" in err
     assert list(tmp_path.iterdir()) == [form]
 
 

@@ -105,11 +105,11 @@ def build_engine(options: CheckOptions, config: Config, keep_lines: bool) -> Eng
     for item in options.severity:
         key, _, wanted = item.partition("=")
         if wanted not in SEVERITY_RANK:
-            raise UsageError(f"--severity {item}: expected CODE=error|warning|info")
+            raise UsageError(f"--severity {item}：应为 规则=error|warning|info")
         severity.update(dict.fromkeys(expand([key.strip()], rules, "--severity"), wanted))
     profile = options.profile or config.profile
     if profile is not None and profile not in profiles():
-        raise UsageError(f"unknown profile {profile!r} (known: {', '.join(sorted(profiles()))})")
+        raise UsageError(f"未知的模板 {profile!r}（可用：{', '.join(sorted(profiles()))}）")
     ignores = [(glob, expand(codes, rules, f"{origin}: per-file-ignores.{glob}"))
                for glob, codes in config.per_file_ignores.items()]
     root = str(Path(config.path).resolve().parent) if config.path else None
@@ -279,11 +279,11 @@ def run_check(options: CheckOptions) -> int:
     try:
         return _run(options)
     except (CheckUsageError, UsageError, ConfigError, PackError, BaselineError) as exc:
-        print(f"goallint: error: {exc}", file=sys.stderr)
+        print(f"goallint: 错误：{exc}", file=sys.stderr)
     except KeyboardInterrupt:
-        print("goallint: interrupted", file=sys.stderr)
+        print("goallint: 已中断", file=sys.stderr)
     except BrokenPipeError:
         return 1
     except Exception as exc:  # never a traceback: one line, exit 2
-        print(f"goallint: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"goallint: 内部错误：{type(exc).__name__}: {exc}", file=sys.stderr)
     return 2

@@ -57,6 +57,8 @@ class RuleDoc:
     good: str = ""
     fix: str = "none"
     basis: str = ""
+    title: str = ""
+    """The Chinese name shown beside the code (the English `name` stays as the rule's id)."""
 
 
 @dataclass
@@ -514,7 +516,7 @@ def render_html(files: Sequence[FileInput], rule_docs: Mapping[str, RuleDoc], gr
 def rule_docs(rules: Iterable[Rule]) -> dict[str, RuleDoc]:
     """The page's rule docs from the loaded packs' rules."""
     return {rule.code: RuleDoc(rule.code, rule.name, rule.severity, rule.doc.summary, rule.doc.why, rule.doc.bad,
-                               rule.doc.good, rule.doc.fix, rule.doc.basis) for rule in rules}
+                               rule.doc.good, rule.doc.fix, rule.doc.basis, rule.doc.title) for rule in rules}
 
 
 def run_files(run: RunReport, baselined: Sequence[Diagnostic] = ()) -> list[FileInput]:

@@ -205,3 +205,17 @@ def test_a_text_form_with_spaces_instead_of_tabs_is_one_finding_that_says_so(tmp
     assert all(spaced_columns(path.read_text(encoding="utf-8")) is None for path in EXAMPLES.glob("*.txt"))
     assert spaced_columns("项目名称  一个项目\n这是一句话，  中间有两个空格。\n") == 1
     assert spaced_columns("项目名称 一个项目\n一句话\n") is None  # single spaces are words, not columns
+
+
+def test_gl406_points_at_the_cost_level_row_and_broken_yaml_at_its_line(tmp_path: Path) -> None:
+    seed = EXAMPLES / "000_9fd6cdad8612f9fc.txt"
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    document = json.loads(check("--format", "json", "--select", "GL406", str(seed))[1])
+    assert document["diagnostics"]
+    for d in document["diagnostics"]:
+        row = lines[d["line"] - 1]
+        assert "成本" in row[d["column"] - 1:d["end_column"] - 1], row  # the cost level's label, not the title
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("forms:\n  - kind: project\n    name: [\n      budget: 3\n", encoding="utf-8")
+    [finding] = json.loads(check("--format", "json", str(broken))[1])["diagnostics"]
+    assert finding["code"] == "GL002" and finding["line"] == 5 and "line 5" in finding["message"]

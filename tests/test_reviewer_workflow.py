@@ -219,3 +219,12 @@ def test_gl406_points_at_the_cost_level_row_and_broken_yaml_at_its_line(tmp_path
     broken.write_text("forms:\n  - kind: project\n    name: [\n      budget: 3\n", encoding="utf-8")
     [finding] = json.loads(check("--format", "json", str(broken))[1])["diagnostics"]
     assert finding["code"] == "GL002" and finding["line"] == 5 and "line 5" in finding["message"]
+
+
+def test_the_readme_shows_the_text_layout_example_as_it_is_and_it_lints_clean() -> None:
+    example = EXAMPLES.parent / "docs" / "text-layout" / "迎春座谈会.txt"
+    text = example.read_text(encoding="utf-8")
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    assert "```text\n" + text.replace("\t", " ⇥ ") + "```" in readme
+    status, out, _ = check("--format", "concise", str(example))
+    assert status == 0 and out == "未发现问题（1 个文件，1 张表）。\n"

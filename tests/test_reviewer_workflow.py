@@ -85,6 +85,11 @@ def test_a_waiver_in_the_form_is_counted_and_still_grades(tmp_path: Path) -> Non
     assert document["forms"][0]["waived"] == 1 and document["forms"][0]["grade"] == "差"
     out = check("--format", "concise", str(waived))[1]
     assert out.endswith("另有 1 个问题未列出：表内豁免（goallint-ignore）1 个。\n")
+    on_row = tmp_path / "row.yaml"  # the same waiver on the cost indicator's row
+    on_row.write_text(text.replace("annual: 10.3万元/人/年}", "annual: 10.3万元/人/年, goallint-ignore: [GL401]}", 1),
+                      encoding="utf-8")
+    document = json.loads(check("--format", "json", str(on_row))[1])
+    assert document["summary"]["hidden"]["waiver"] == 1 and document["forms"][0]["grade"] == "差"
 
 
 # ---- one vocabulary, the form's name and the cell's own location -----------------------------------------
@@ -181,6 +186,7 @@ def test_the_findings_workbook_reads_back(tmp_path: Path) -> None:
     assert len(rows) == len(document["diagnostics"])
     cost = next(r for r in rows if r["规则"] == "GL401" and r["文件"] == str(WORKBOOK))
     assert cost["单元格"] == "批复表!F16" and cost["级别"] == "错误" and cost["问题"] == GL401
+    assert cost["规则名称"] == "测算金额与预算不符"
     assert cost["测算"] == "10.3万元/人/年 × 23名 = 2,369,000元" and cost["指标"] == "成本指标/经济成本指标/支出标准"
     yaml_row = next(r for r in rows if r["规则"] == "GL401" and r["文件"] == str(YAML_FORM))
     assert yaml_row["单元格"] == "第 21 行第 80 列" and yaml_row["状态"] == "待处理"

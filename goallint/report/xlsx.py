@@ -68,9 +68,10 @@ def _sheet(workbook: Any, title: str, headers: tuple[str, ...], rows: list[list[
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(len(rows) + 1, 1)}"
 
 
-def _finding_row(d: Diagnostic, status: str) -> list[Any]:
-    return [d.path, d.form, _indicator(d), _location(d), d.code, d.name, SEVERITY_LABELS[d.severity], d.message,
-            arithmetic(d.message) if d.code in ARITHMETIC_CODES else "", status, ""]
+def _finding_row(d: Diagnostic, status: str, titles: dict[str, str]) -> list[Any]:
+    return [d.path, d.form, _indicator(d), _location(d), d.code, titles.get(d.code) or d.name,
+            SEVERITY_LABELS[d.severity], d.message, arithmetic(d.message) if d.code in ARITHMETIC_CODES else "",
+            status, ""]
 
 
 def render_bytes(run: RunReport, options: RenderOptions) -> bytes:
@@ -90,7 +91,8 @@ def render_bytes(run: RunReport, options: RenderOptions) -> bytes:
     every = [(d, "待处理") for d in run.diagnostics] + [(d, "基线已记录（报告中未列出）") for d in options.baselined]
     order = {path: index for index, path in enumerate(dict.fromkeys(d.path for d, _ in every))}
     every.sort(key=lambda pair: (order[pair[0].path], pair[0].line, pair[0].column, pair[0].code))
-    _sheet(workbook, "审核意见", FINDING_HEADERS, [_finding_row(d, status) for d, status in every])
+    titles = {rule.code: rule.doc.title for rule in run.rules}  # the Chinese name; the English one is the id
+    _sheet(workbook, "审核意见", FINDING_HEADERS, [_finding_row(d, status, titles) for d, status in every])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -9,9 +9,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -366,10 +368,18 @@ def _form_view(number: int, form: AnyForm, diagnostics: Sequence[Diagnostic], fi
     )
 
 
-def _finding_view(index: int, diag: Diagnostic, hidden: str = "") -> FindingView:
-    from goallint.baseline import key_field, relative_path
+@lru_cache(maxsize=4096)
+def _relative(path: str, folder: str) -> str:
+    """A finding's path as a baseline written in `folder` (the current one) records it (once per file)."""
+    from goallint.baseline import relative_path
 
-    key = (relative_path(diag.path, Path.cwd()), diag.form, key_field(diag), diag.code, diag.cell_text)
+    return relative_path(path, Path(folder))
+
+
+def _finding_view(index: int, diag: Diagnostic, hidden: str = "") -> FindingView:
+    from goallint.baseline import key_field
+
+    key = (_relative(diag.path, os.getcwd()), diag.form, key_field(diag), diag.code, diag.cell_text)
     return FindingView(id=f"f{index}", code=diag.code, name=diag.name, severity=diag.severity,
                        message=diag.message, field=diag.field, where=where(diag), hidden=hidden, key=key)
 

@@ -417,8 +417,7 @@ def fix_run(engine: Engine, inputs: Sequence[Input], run: RunReport, unsafe: boo
     workbooks = {d.path for d in run.diagnostics if d.code in _fixable_codes(run)
                  and d.path.lower().endswith(EXCEL_SUFFIXES)}
     for path in sorted(workbooks):
-        outcome.errors.append(f"{path}: fixes in .xlsx are not applied: goallint never rewrites a workbook; "
-                              "fix the cells in the spreadsheet")
+        outcome.errors.append(f"{path}: 工作簿中的修复不会应用：goallint 从不改写 .xlsx 工作簿，请在表格中修改这些单元格")
     items, seen = [], set()
     for item in inputs:
         if item.display not in fixable or item.display in workbooks or (item.data is None and item.path is None):
@@ -429,21 +428,20 @@ def fix_run(engine: Engine, inputs: Sequence[Input], run: RunReport, unsafe: boo
             seen.add(real)
     for item, fixed in zip(items, _fix_items(_fixing_engine(engine), items, unsafe, jobs), strict=True):
         if isinstance(fixed, str):
-            outcome.errors.append(f"{item.display}: fixes not applied: {fixed}")
+            outcome.errors.append(f"{item.display}: 修复未应用：{fixed}")
             continue
         outcome.files.append(fixed)
         if not write or not fixed.changed:
             continue
         if item.data is not None or item.path is None:
             outcome.stdin.append(item.display)
-            outcome.errors.append(f"{item.display}: fixes not written: a form read from stdin is never written; "
-                                  "--diff shows them")
+            outcome.errors.append(f"{item.display}: 修复未写入：从标准输入读入的表单不会写回，--diff 可显示这些修复")
             continue
         reason = _write_checked(item.path, fixed)
         if reason is not None:
             outcome.unwritten.append((item.display, reason))
     for path, reason in outcome.unwritten:
-        outcome.errors.append(f"{path}: fixes not written: {reason}; the file is unchanged")
+        outcome.errors.append(f"{path}: 修复未写入：{reason}；文件保持原样")
     return outcome
 
 
@@ -569,11 +567,10 @@ def apply_fixes(engine: Engine, inputs: Sequence[Input], run: RunReport, options
 
     outcome = fix_run(engine, inputs, run, options.unsafe_fixes, write=not options.diff, jobs=jobs)
     for error in outcome.errors:
-        print(f"goallint: error: {error}", file=sys.stderr)
+        print(f"goallint: 错误：{error}", file=sys.stderr)
     for fixed in outcome.files:
         for reason, count in fixed.skipped.items():
-            print(f"goallint: note: {fixed.path}: {count} fix{'es' * (count != 1)} not applied: {reason}",
-                  file=sys.stderr)
+            print(f"goallint: 提示：{fixed.path}: {count} 处修复未应用：{reason}", file=sys.stderr)
     if options.diff:
         text = diff_text(outcome)
         if options.output:

@@ -280,7 +280,7 @@ def test_workbooks_are_never_rewritten(tmp_path: Path) -> None:
     assert {d["code"] for d in found} >= {"GL901", "GL902", "GL906"} and all(d["fix"] is None for d in found)
     status, _, err = check("--fix", "--select", "GL9", str(path))
     assert status == 0 and path.read_bytes() == stream.getvalue()
-    assert f"{path}: fixes in .xlsx are not applied" in err and err.count("xlsx are not applied") == 1
+    assert f"{path}: 工作簿中的修复不会应用" in err and err.count("工作簿中的修复不会应用") == 1
     assert check("--diff", "--select", "GL9", str(path))[0] == 0
 
 
@@ -314,9 +314,9 @@ def test_a_failed_write_leaves_the_file_intact_and_the_run_goes_on(tmp_path: Pat
     failed = [first, second] if where == "write" else [first] if where == "replace" else [first, second]
     for path in (first, second):
         assert path.read_text(encoding="utf-8") == (TEXT_FORM if path in failed else TEXT_FIXED)
-    lines = [line for line in err.splitlines() if "fixes not written" in line]
-    assert [line.split(": ")[2] for line in lines] == [str(p) for p in failed]
-    assert all("No space left on device" in line and "the file is unchanged" in line for line in lines)
+    lines = [line for line in err.splitlines() if "修复未写入" in line]
+    assert [line.removeprefix("goallint: 错误：").split(": ")[0] for line in lines] == [str(p) for p in failed]
+    assert all("No space left on device" in line and "文件保持原样" in line for line in lines)
     assert status == 1 and f"{failed[0]}:1:1: GL003 [错误]" in out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]  # temporary files removed
 
@@ -342,7 +342,7 @@ def test_a_read_only_folder_is_reported(tmp_path: Path) -> None:
     finally:
         folder.chmod(0o700)
     assert first.read_text(encoding="utf-8") == TEXT_FORM
-    assert f"{first}: fixes not written: PermissionError" in err and "GL003" in out and status == 1
+    assert f"{first}: 修复未写入：PermissionError" in err and "GL003" in out and status == 1
 
 
 def test_a_file_changed_during_the_run_is_not_overwritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -375,7 +375,7 @@ def test_stdin_is_never_written_but_can_be_diffed(tmp_path: Path) -> None:
     runner = CliRunner()
     args = ["check", "--isolated", "--select", "GL9", "--stdin-filename", "form.txt"]
     fixed = runner.invoke(main, [*args, "--fix", "-"], input=TEXT_FORM)
-    assert fixed.exit_code == 0 and "form.txt: fixes not written: a form read from stdin" in fixed.stderr
+    assert fixed.exit_code == 0 and "form.txt: 修复未写入：从标准输入读入的表单不会写回" in fixed.stderr
     assert "已修复 0 个，剩余 3 个" in fixed.stderr
     diffed = runner.invoke(main, [*args, "--diff", "-"], input=TEXT_FORM)
     assert diffed.exit_code == 1 and "+\t产出指标\t质量指标\t合格率\t≥95%\n" in diffed.stdout

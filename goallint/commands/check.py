@@ -105,7 +105,7 @@ def build_engine(options: CheckOptions, config: Config, keep_lines: bool) -> Eng
     for item in options.severity:
         key, _, wanted = item.partition("=")
         if wanted not in SEVERITY_RANK:
-            raise UsageError(f"--severity {item}：应为 规则=error|warning|info")
+            raise UsageError(f"--severity {item}: 应为 规则=error|warning|info")
         severity.update(dict.fromkeys(expand([key.strip()], rules, "--severity"), wanted))
     profile = options.profile or config.profile
     if profile is not None and profile not in profiles():
@@ -238,7 +238,7 @@ def _write_bytes(output: str, data: bytes) -> None:
     try:
         write_atomic(Path(output), data)
     except OSError as exc:
-        raise CheckUsageError(f"-o {output}：无法写入报告：{exc.strerror or exc}") from None
+        raise CheckUsageError(f"-o {output}: 无法写入报告：{exc.strerror or exc}") from None
 
 
 def _check_output(output: str) -> None:

@@ -67,10 +67,10 @@ def expand(tokens: Iterable[str], rules: Sequence[Rule], origin: str, explicit_o
             prefix = "GL" if upper == "ALL" else upper
             found = {r.code for r in rules if r.code.startswith(prefix) and (r.enabled or not explicit_only)}
             if not found and upper != "ALL" and not any(r.code.startswith(prefix) for r in rules):
-                raise UsageError(f"{origin}: no rule matches prefix {token!r}")
+                raise UsageError(f"{origin}: 没有规则匹配前缀 {token!r}")
             out |= found
         else:
-            raise UsageError(f"{origin}: unknown rule code, name or prefix {token!r}")
+            raise UsageError(f"{origin}: 未知的规则编号、名称或前缀 {token!r}")
     return out
 
 
@@ -115,6 +115,9 @@ class FormInfo:
     kind: str
     profile: str
     ignore: tuple[str, ...] = ()
+    waived: tuple[tuple[str, str], ...] = ()
+    """(code, severity) of each finding a `goallint-ignore` in the form waived: the reports count them and the
+    grade counts them, so that a waiver never makes a run look cleaner than it is."""
 
 
 @dataclass
@@ -232,8 +235,10 @@ class Engine:
             rule = by_code.get(code)
             if rule is not None and code not in ignored:
                 severity = self.severity.get(code, rule.severity)
+                line = result.problem_line
                 report.diagnostics.append(Diagnostic(code=code, name=rule.name, severity=severity,
-                                                     message=reason, path=result.path))
+                                                     message=_in_words(code, reason), path=result.path, line=line,
+                                                     end_line=line))
         for form in result.forms:
             if form.unread is not None:
                 report.diagnostics.extend(self._unread(form, result.path, ignored, by_code))
@@ -276,14 +281,17 @@ class Engine:
         profile = self._profile(form)
         form.path = form.path or path
         ctx = FormContext(form=form, profile=profile, vocabularies=self.vocabularies)
-        waived = ignored | expand_waivers(form.ignore, self.rules)
-        report.forms.append(FormInfo(path, form_name(form), form.kind, profile.name, tuple(sorted(waived))))
+        in_form = expand_waivers(form.ignore, self.rules) - ignored
+        waived = ignored | in_form
+        info = FormInfo(path, form_name(form), form.kind, profile.name, tuple(sorted(waived)))
+        report.forms.append(info)
         found: list[tuple[Rule, str, Finding]] = []
         switches = profile.rules
         summaries: dict[str, Any] = {}  # a group kind summarises a form once for all its rules (one object kept)
         for rule, kind, group, kinds in self._plan():
-            # a group rule summarises every form; waivers act on its findings
-            if form.kind not in kinds or (not group and rule.code in waived):
+            # a group rule summarises every form; waivers act on its findings; a rule waived in the form runs
+            # all the same, so that its findings are counted as waived (per-file-ignores turn a rule off)
+            if form.kind not in kinds or (not group and rule.code in ignored):
                 continue
             module = KINDS[kind]
             switch = switches.get(rule.code, "on")
@@ -303,8 +311,13 @@ class Engine:
             except Exception as exc:  # a rule bug must not stop the run: say which rule, form and file
                 report.errors.append(f"{path}: {form_name(form)}: internal error in {rule.code} "
                                      f"({rule.kind}): {type(exc).__name__}: {exc}")
-        if any(indicator.ignore for indicator in form.indicators):
-            found = [entry for entry in found if not _indicator_waived(form, entry[2].cell, entry[0].code, self.rules)]
+        if in_form or any(indicator.ignore for indicator in form.indicators):
+            kept = [entry for entry in found if entry[0].code not in in_form
+                    and not _indicator_waived(form, entry[2].cell, entry[0].code, self.rules)]
+            if len(kept) != len(found):
+                shown = {id(entry) for entry in kept}
+                info.waived = tuple((rule.code, sev) for rule, sev, _ in (e for e in found if id(e) not in shown))
+                found = kept
         merged = merge_columns([((rule, severity), finding) for rule, severity, finding in found], form,
                                lambda pair: pair[0].code)
         found = [(rule, severity, finding) for (rule, severity), finding in merged]
@@ -424,6 +437,17 @@ def _location(cell: Cell, field: str) -> Location:
 
 
 LOCATION_FIELDS = set(Location.model_fields)
+
+
+_LEADS = {"GL001": "未读出表单", "GL002": "文件无法读取", "GL003": "修复未写入"}
+
+
+def _in_words(code: str, reason: str) -> str:
+    """A reader's reason as the reviewer reads it: the reason itself when the reader wrote it in Chinese, else
+    led by what happened in Chinese (`文件无法读取：cannot open: Permission denied`), the technical detail kept."""
+    if any("\u4e00" <= ch <= "\u9fff" for ch in reason[:8]) or code not in _LEADS:
+        return reason
+    return f"{_LEADS[code]}：{reason}"
 
 
 def expand_waivers(tokens: Iterable[str], rules: Sequence[Rule]) -> set[str]:

@@ -245,6 +245,21 @@ def _unquantified(ctx: FormContext) -> tuple[ResolvedIndicator, Cell] | None:
     return next(((item, cell) for item, cell in filled if isinstance(cell.value, Text | Qualitative)), None)
 
 
+def _cost_row(ctx: FormContext) -> Cell | None:
+    """Where a form without a money cost standard is reported: its cost level's row (the level's own label
+    cell), else the first row of its indicator table; None (the form's title) for a form without indicators."""
+    for item in ctx.indicators(COST_LEVEL):
+        ind = item.indicator
+        for cell in (ind.level2, ind.level1, ind.name):
+            if cell is not None and not cell.is_empty and cell.span is not None:
+                return cell
+    for ind in ctx.form.indicators:
+        for cell in (ind.level1, ind.level2, ind.name):
+            if cell is not None and not cell.is_empty and cell.span is not None:
+                return cell
+    return None
+
+
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
     if not isinstance(ctx.form, ProjectForm):
         return
@@ -256,7 +271,8 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
         return
     if params.report == "no_cost":
         if not _has_money(ctx) and _unquantified(ctx) is None:
-            yield Finding(params.message.format(name=ctx.form.name.text if ctx.form.name else ""), None, "成本指标")
+            yield Finding(params.message.format(name=ctx.form.name.text if ctx.form.name else ""), _cost_row(ctx),
+                          "成本指标")
         return
     analysis = analyse(ctx)
     if params.report == "unresolved":

@@ -423,9 +423,11 @@ def read(data: bytes, path: str) -> ReadResult:
             builder = _Builder(document, lines, path)
             result.forms.extend(builder.form(prefix, entry) for prefix, entry in builder.form_entries(document.data))
     except _SourceError as exc:
-        where = f"line {lines.locate(exc.offset)[0]}: " if exc.offset is not None else ""
+        line = lines.locate(exc.offset)[0] if exc.offset is not None else None
+        where = f"line {line}: " if line is not None else ""
         result.forms = []
         result.problem = ("GL002", f"{where}{exc.reason}")
+        result.problem_line = line or 1  # the finding sits on the line, not at 1:1
         return result
     except RecursionError:
         result.problem = ("GL002", "nested too deeply")

@@ -29,6 +29,7 @@ from goallint.layout.columns import (
 )
 from goallint.layout.vocab import Vocabulary, cell_key, is_blank
 from goallint.model import Cell, DerivedCell, Indicator, Span, build
+from goallint.profiles import plain_label
 
 _SHIFTS = sorted(range(-4, 5), key=abs)
 _BARE_NUMBER = re.compile(r"[+-]?\d[\d,，]*(?:\.\d+)?")
@@ -158,6 +159,14 @@ def joined_value(number: Cell | None, comparator: Cell | None, unit: Cell | None
                           number.span.sheet if number.span else None, number.span.ref if number.span else None))
 
 
+def _plain(cell: Cell | None) -> Cell | None:
+    """A level label read through a mirror's traditional characters and pinyin, as the plain label."""
+    if cell is None:
+        return None
+    plain = plain_label(cell.raw)
+    return cell if plain == cell.raw else DerivedCell(plain, cell.span)
+
+
 @dataclass
 class IndicatorTable:
     """Builds indicators row by row, carrying merged 一级/二级 cells down (a new 一级 resets the 二级)."""
@@ -209,6 +218,7 @@ class IndicatorTable:
         if not is_blank(name) and is_blank(period) and is_blank(annual) and self.vocab.is_note(cell_key(name)):
             name = None  # `未达指标值酌情扣分`: a scoring note in the 三级 column
         used = [(role, cell) for role, cell in reading.cells.items() if not is_blank(cell)]
+        level1, level2 = _plain(level1), _plain(level2)
         if all(is_blank(cell) for cell in (level1, level2, name, period, annual)):
             return used
         own = not is_blank(level1)

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from goallint.atomic import write_atomic
+from goallint.outputs import write_output
 
 if TYPE_CHECKING:
     from goallint.cli import CheckOptions
@@ -143,7 +143,7 @@ def write_baseline_file(path: Path, diagnostics: Sequence[Diagnostic]) -> int:
     folder = path.resolve().parent
     text = dump(diagnostics, folder)
     try:
-        write_atomic(path, text.encode("utf-8"))
+        write_output(path, [text])
     except OSError as exc:
         raise BaselineError(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
     return len(set(keys(diagnostics, folder)))

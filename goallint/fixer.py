@@ -575,7 +575,14 @@ def apply_fixes(engine: Engine, inputs: Sequence[Input], run: RunReport, options
     if options.diff:
         text = diff_text(outcome)
         if options.output:
-            Path(options.output).write_text(text, encoding="utf-8")
+            from goallint.outputs import write_output
+
+            try:
+                write_output(Path(options.output), [text])
+            except OSError as exc:
+                print(f"goallint: error: -o {options.output}: cannot write the diff: {exc.strerror or exc}",
+                      file=sys.stderr)
+                return run, outcome, 2
         else:
             sys.stdout.write(text)
             sys.stdout.flush()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from goallint.cli import CheckOptions
 from goallint.model import SEVERITY_RANK
+from goallint.outputs import FileId, file_id, guard
 
 if TYPE_CHECKING:
     from goallint.config import Config
@@ -167,8 +168,10 @@ def _run(options: CheckOptions) -> int:
         engine.cache = ResultCache.open(pack_files(config.rule_paths()))
     tune_gc()  # after the packs are loaded: they stay out of the collector's scans
     skip = baseline.not_forms(options.baseline, options.write_baseline, config) | config.pack_files()
-    inputs = [i for i in gather(options.paths, config.exclude, options.stdin_filename)
-              if i.path is None or _resolved(i.path) not in skip]
+    gathered = list(gather(options.paths, config.exclude, options.stdin_filename))
+    left_out = _guard_outputs(options, config, gathered)
+    inputs = [i for i in gathered if i.path is None or (_resolved(i.path) not in skip
+                                                        and not (left_out and file_id(i.path) in left_out))]
     jobs = options.jobs or default_jobs(len(inputs))
     advance, stop = _progress(len(inputs), options)
     # A plain run keeps its diagnostics on disk (memory flat whatever the corpus); fixing, baselines and the
@@ -209,6 +212,20 @@ def _run(options: CheckOptions) -> int:
     return 1 if any(SEVERITY_RANK[severity] >= SEVERITY_RANK[fail_on] for _, _, severity in run.counts()) else 0
 
 
+def _guard_outputs(options: CheckOptions, config: Config, gathered: list[Input]) -> set[FileId]:
+    """Refuse `-o` or `--write-baseline` naming an input (a form, the config, a pack; for `-o` also the
+    baseline in effect); the ids of the previous run's report or baseline found in a folder, left out."""
+    from goallint import baseline
+
+    named: list[str | Path] = [p for p in options.paths if p != "-" and not Path(p).is_dir()]
+    named += [Path(config.path)] if config.path else []
+    named += list(config.pack_files())
+    found = [i.path for i in gathered if i.path is not None]
+    in_effect = baseline.in_effect(options.baseline, config)
+    left_out = guard([("-o", options.output)], named + ([in_effect[0]] if in_effect else []), found)
+    return left_out | guard([("--write-baseline", options.write_baseline)], named, found)
+
+
 def _check_output(output: str) -> None:
     """`-o FILE` must be a file that can be written in an existing folder (said before linting)."""
     path = Path(output)
@@ -224,15 +241,10 @@ def _check_output(output: str) -> None:
 def _write_report(output: str, pieces: Iterator[str]) -> None:
     """The report replaces FILE atomically (an earlier report stays whole if the write fails); a device or
     pipe (`-o /dev/stdout`) is written directly."""
-    from goallint.atomic import write_atomic
+    from goallint.outputs import write_output
 
-    path = Path(output)
     try:
-        if path.exists() and not path.is_file():
-            with path.open("w", encoding="utf-8") as out:
-                out.writelines(pieces)
-        else:
-            write_atomic(path, (piece.encode("utf-8") for piece in pieces))
+        write_output(Path(output), pieces)
     except OSError as exc:
         raise CheckUsageError(f"-o {output}: cannot write the report: {exc.strerror or exc}") from None
 
@@ -242,11 +254,12 @@ def run_check(options: CheckOptions) -> int:
     from goallint.baseline import BaselineError
     from goallint.config import ConfigError
     from goallint.engine import UsageError
+    from goallint.outputs import OutputIsInput
     from goallint.packs import PackError
 
     try:
         return _run(options)
-    except (CheckUsageError, UsageError, ConfigError, PackError, BaselineError) as exc:
+    except (CheckUsageError, UsageError, ConfigError, PackError, BaselineError, OutputIsInput) as exc:
         print(f"goallint: error: {exc}", file=sys.stderr)
     except KeyboardInterrupt:
         print("goallint: interrupted", file=sys.stderr)

@@ -10,8 +10,8 @@ from typing import Any
 import click
 import yaml
 
-from goallint.atomic import write_atomic
 from goallint.model import AnyForm
+from goallint.outputs import file_id, write_output
 from goallint.readers import read_path
 from goallint.structured_format import to_document
 
@@ -71,6 +71,10 @@ def dump_json(forms: list[AnyForm]) -> str:
 
 def run_convert(path: str, target: str, output: str | None) -> int:
     """Convert PATH; exit 0, or 2 with a one-line error when it yields no form or cannot be written."""
+    source = file_id(path)
+    if output is not None and source is not None and file_id(output) == source:
+        click.echo(f"goallint: error: -o {output}: 输出文件就是要转换的文件，写入会覆盖它；请换一个输出路径", err=True)
+        return 2
     result = read_path(Path(path), path)
     if result.problem is not None or not result.forms:
         code, reason = result.problem or ("GL001", "no forms")
@@ -81,7 +85,7 @@ def run_convert(path: str, target: str, output: str | None) -> int:
         click.echo(text, nl=False)
         return 0
     try:
-        write_atomic(Path(output), text.encode("utf-8"))
+        write_output(Path(output), [text])
     except OSError as exc:
         click.echo(f"goallint: cannot write {output}: {exc.strerror or exc}", err=True)
         return 2

@@ -102,3 +102,15 @@ def write_output(path: Path, pieces: Iterable[str]) -> None:
             out.writelines(encoded(pieces))
         return
     write_atomic(path, encoded(pieces))
+
+
+def shown_name(path: str) -> str:
+    """A path as reports show it: a byte that is not UTF-8 (which Python keeps as a lone surrogate) is
+    written `\\xff`, so every report, baseline and stdout stream stays valid UTF-8."""
+    if path.isascii():
+        return path
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return path

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from goallint.cli import CheckOptions
 from goallint.model import SEVERITY_RANK
-from goallint.outputs import FileId, file_id, guard
+from goallint.outputs import FileId, file_id, guard, shown_name
 
 if TYPE_CHECKING:
     from goallint.config import Config
@@ -55,7 +55,7 @@ def gather(paths: list[str], exclude: list[str], stdin_filename: str | None) -> 
         root = Path(given)
         if not root.is_dir():
             if not _excluded(given, exclude) and root.name not in SKIPPED_NAMES:
-                yield Input(given, root)
+                yield Input(shown_name(given), root)
             continue
         found = []
         unlisted: list[OSError] = []  # a folder that cannot be listed is reported (GL002), not skipped
@@ -68,9 +68,9 @@ def gather(paths: list[str], exclude: list[str], stdin_filename: str | None) -> 
                         and not _excluded(shown, exclude):
                     found.append(shown)
         for shown in sorted(found):
-            yield Input(shown, Path(shown), problem=_not_regular(shown))
+            yield Input(shown_name(shown), Path(shown), problem=_not_regular(shown))
         for error in unlisted:
-            yield Input(str(error.filename), problem=f"cannot list the folder: {error.strerror or error}")
+            yield Input(shown_name(str(error.filename)), problem=f"cannot list the folder: {error.strerror or error}")
 
 
 def build_engine(options: CheckOptions, config: Config, keep_lines: bool) -> Engine:
@@ -257,6 +257,10 @@ def run_check(options: CheckOptions) -> int:
     from goallint.outputs import OutputIsInput
     from goallint.packs import PackError
 
+    for stream in (sys.stdout, sys.stderr):  # a name that is not UTF-8 is written escaped, never an error
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     try:
         return _run(options)
     except (CheckUsageError, UsageError, ConfigError, PackError, BaselineError, OutputIsInput) as exc:

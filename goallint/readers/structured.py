@@ -105,6 +105,8 @@ class _YamlWalker:
         if isinstance(node, yaml.ScalarNode):
             if node.tag == _NULL_TAG and not node.style:  # plain (libyaml: "", PyYAML: None)
                 return None
+            if node.style == '"':  # only an escape can make a lone surrogate
+                _refuse_surrogate(node.value, node.start_mark.index)
             return node.value
         if isinstance(node, yaml.SequenceNode):
             return [self.walk(item, (*path, i), where) for i, item in enumerate(node.value)]
@@ -122,6 +124,7 @@ class _YamlWalker:
             raise _SourceError(node.start_mark.index, "merge keys (<<) are not supported")
         if not isinstance(node, yaml.ScalarNode) or node.tag not in _ALLOWED_TAGS:
             raise _SourceError(node.start_mark.index, "a mapping key must be plain text")
+        _refuse_surrogate(str(node.value), node.start_mark.index)
         return str(node.value)
 
     def _position(self, node: yaml.Node) -> _Pos:
@@ -130,6 +133,16 @@ class _YamlWalker:
             if self.text[start + 1 : end - 1] == node.value:
                 return _Pos(start, end, start + 1, end - 1)
         return _Pos(start, end, start, end)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_surrogate(value: str, offset: int) -> None:
+    """A lone surrogate (`"\\ud800"`) is not Unicode text: no report or baseline could write it as UTF-8."""
+    found = _SURROGATE.search(value)
+    if found:
+        raise _SourceError(offset, f"文本中有单独的代理码位 \\u{ord(found.group()):04x}，不是有效的 Unicode 字符")
 
 
 def _yaml_documents(text: str) -> list[_Document]:
@@ -220,8 +233,10 @@ class _JsonScanner:
             value = json.loads(token)
         except ValueError as exc:
             raise _SourceError(offset, f"bad string escape ({exc.args[0].split(':')[0]})") from None
+        inside = token[1:-1] == value
+        if not inside:  # only an escape (`\\ud800`) can make a lone surrogate
+            _refuse_surrogate(value, offset)
         if path is not None:
-            inside = token[1:-1] == value
             cell = (offset + 1, match.end() - 1) if inside else (offset, match.end())
             self.where[path] = _Pos(offset, match.end(), *cell)
         return str(value), match.end()

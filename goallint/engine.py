@@ -263,6 +263,7 @@ class Engine:
         waived = ignored | expand_waivers(form.ignore, self.rules)
         report.forms.append(FormInfo(path, form_name(form), form.kind, profile.name, tuple(sorted(waived))))
         found: list[tuple[Rule, str, Finding]] = []
+        crashed: list[tuple[str, str]] = []
         switches = profile.rules
         summaries: dict[str, Any] = {}  # a group kind summarises a form once for all its rules (one object kept)
         for rule, kind, group, kinds in self._plan():
@@ -285,12 +286,24 @@ class Engine:
                     continue
                 found.extend((rule, severity, finding) for finding in module.run(rule.check, ctx))
             except Exception as exc:  # a rule bug must not stop the run: say which rule, form and file
+                reason = f"{type(exc).__name__}: {str(exc)[:200]}"
                 report.errors.append(f"{path}: {form_name(form)}: internal error in {rule.code} "
-                                     f"({rule.kind}): {type(exc).__name__}: {exc}")
+                                     f"({rule.kind}): {reason}")
+                crashed.append((rule.code, reason))
+        if crashed:  # said on the form too: a report or grade must not show it as clean (exit 2 follows)
+            found.extend(self._crash_findings(crashed))
         if any(indicator.ignore for indicator in form.indicators):
             found = [entry for entry in found if not _indicator_waived(form, entry[2].cell, entry[0].code, self.rules)]
         return apply_precedence([self._diagnostic(rule, sev, finding, form, path) for rule, sev, finding in found],
                                 {rule.code: rule for rule, _, _ in found})
+
+    def _crash_findings(self, crashed: list[tuple[str, str]]) -> list[tuple[Rule, str, Finding]]:
+        rule = next((r for r in self.rules if r.code == INTERNAL_ERROR), None)
+        if rule is None:
+            return []
+        severity = self.severity.get(rule.code, rule.severity)
+        return [(rule, severity, Finding(f"规则 {code} 在这张表上出现内部错误，未能检查：{reason}", None, ""))
+                for code, reason in crashed]
 
     def _profile(self, form: AnyForm) -> Profile:
         for name in (self.profile, form.profile):
@@ -393,6 +406,10 @@ class Engine:
                                  message=g.message, path=g.path, line=g.line, column=g.column,
                                  end_line=g.end_line, end_column=g.end_column, form=g.form, field=g.field))
         return out
+
+
+INTERNAL_ERROR = "GL004"
+"""The finding a rule's internal error leaves on its form (always reported, whatever the selection)."""
 
 
 def expand_waivers(tokens: Iterable[str], rules: Sequence[Rule]) -> set[str]:

@@ -87,3 +87,47 @@ def test_a_name_that_is_not_utf8_is_written_escaped(tmp_path: Path, fmt: str) ->
     assert shown in report.read_bytes().decode("utf-8")
     if fmt in ("json", "sarif"):
         json.loads(text)
+
+
+# -- item 3: numbers beyond any budget, and a rule that crashes ---------------------------------------------
+def test_a_budget_beyond_any_budget_is_a_finding_before_arithmetic(tmp_path: Path) -> None:
+    for digits in (40, 1_000_001):
+        form = tmp_path / f"budget{digits}.json"
+        form.write_text(json.dumps(seed_form(budget="9" * digits)), encoding="utf-8")
+        code, out, stderr = run("--format", "json", "--no-cache", str(form))
+        assert code == 1 and stderr == "", stderr[:300]
+        [finding] = [d for d in json.loads(out)["diagnostics"] if d["code"] == "GL107"]
+        assert "超出任何预算的范围" in finding["message"] and len(finding["message"]) < 100
+
+
+@pytest.mark.parametrize("change", ["cost", "year"])
+def test_huge_costs_and_years_crash_no_rule(tmp_path: Path, change: str) -> None:
+    if change == "cost":
+        form = tmp_path / "cost.json"
+        document = seed_form()
+        huge = "1" + "0" * 31 + "元/人/年"
+        document["forms"][0]["indicators"][0].update(period=huge, annual=huge)
+        form.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    else:
+        form = tmp_path / "year.txt"
+        form.write_text(GOOD.read_text(encoding="utf-8").replace("2024", "2" * 4400), encoding="utf-8")
+    code, _, stderr = run("--format", "json", "--no-cache", str(form))
+    assert code in (0, 1) and "internal error" not in stderr, stderr[:300]
+
+
+def test_a_rule_that_crashes_is_a_finding_on_its_form_and_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    from goallint.checks import KINDS
+
+    def crash(params: Any, ctx: Any) -> Any:
+        raise ArithmeticError("boom")
+
+    monkeypatch.setattr(KINDS["period"], "run", crash)
+    code, out, stderr = run("--format", "json", "--no-cache", str(GOOD))
+    assert code == 2
+    report = json.loads(out)
+    crashed = [d for d in report["diagnostics"] if d["code"] == "GL004"]
+    assert crashed and all("内部错误" in d["message"] and d["form"] for d in crashed)
+    assert "internal error in GL105" in stderr
+    graded = {form["form"]: form for form in report["forms"]}
+    for finding in crashed:  # the form is not graded as if it were clean
+        assert graded[finding["form"]]["error"] >= 1 and graded[finding["form"]]["grade"] != "优"

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from goallint.model import AnyForm, Cell
+from goallint.values.bounds import out_of_range
 
 FIELD_LABELS: dict[str, str] = {
     "name": "名称", "project_type": "项目类型", "project_level": "项目等级", "department": "主管部门",
@@ -19,7 +20,8 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 _MONEY = re.compile(r"^(?:人民币)?\s*([+-]?\d[\d,，]*(?:\.\d+)?)\s*(万元|万|元)?$")
-_YEAR = re.compile(r"^\s*(\d+)\s*年?(?:度)?\s*$")
+_YEAR = re.compile(r"^\s*(\d{1,9})\s*年?(?:度)?\s*$")
+"""A year of more digits is no year (a 4,301-digit one is beyond what `int()` converts)."""
 UNIT_FACTOR = {"元": Decimal(1), "万元": Decimal(10000), "万": Decimal(10000)}
 
 
@@ -42,7 +44,20 @@ def parse_amount(text: str, default_unit: str = "元") -> Decimal | None:
         number = Decimal(match.group(1).replace(",", "").replace("，", ""))
     except InvalidOperation:
         return None
+    if out_of_range(number):
+        return None
     return number * UNIT_FACTOR[match.group(2) or default_unit]
+
+
+def amount_out_of_range(text: str) -> bool:
+    """Whether the text is written as an amount of money whose number is beyond any budget."""
+    match = _MONEY.match(text.strip())
+    if match is None:
+        return False
+    try:
+        return out_of_range(Decimal(match.group(1).replace(",", "").replace("，", "")))
+    except InvalidOperation:
+        return False
 
 
 def parse_year(text: str) -> int | None:

@@ -8,7 +8,8 @@ from typing import Literal
 from pydantic import ConfigDict, Field
 
 from goallint.checks.base import Finding, FormContext
-from goallint.checks.fields import field_cell, is_blank, parse_amount
+from goallint.checks.fields import amount_out_of_range, field_cell, is_blank, parse_amount
+from goallint.values.bounds import LIMIT_TEXT, excerpt
 from goallint.model import Model
 
 
@@ -43,4 +44,8 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
             continue
         for cell in cells:
             if not is_blank(cell) and cell is not None and parse_amount(cell.text) is None:
-                yield Finding(f"{spec.label}“{cell.text}”不是金额", cell, spec.label)
+                if amount_out_of_range(cell.text):
+                    yield Finding(f"{spec.label}“{excerpt(cell.text)}”超出任何预算的范围（{LIMIT_TEXT}），"
+                                  "无法核对", cell, spec.label)
+                else:
+                    yield Finding(f"{spec.label}“{cell.text}”不是金额", cell, spec.label)

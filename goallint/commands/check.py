@@ -192,7 +192,7 @@ def _run(options: CheckOptions) -> int:
         if done is not None:
             return done
     if options.write_baseline:
-        return baseline.record(options.write_baseline, run)
+        return baseline.record(options.write_baseline, run) or (2 if run.errors else 0)
     if known is not None:
         run = baseline.report(known, run, options.statistics)
     color = fmt == "full" and not options.output and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -206,6 +206,8 @@ def _run(options: CheckOptions) -> int:
     if fmt in ("full", "concise"):
         from goallint.fixer import closing_line
         sys.stderr.write(closing_line(fixes, run))
+    if run.errors:  # a rule's internal error: its forms were not fully checked (the README's exit 2)
+        return 2
     fail_on = options.fail_on or config.fail_on or "error"
     if fail_on == "never":
         return 0

@@ -9,8 +9,8 @@ from pydantic import ConfigDict, Field
 
 from goallint.checks.base import Finding, FormContext
 from goallint.checks.fields import amount_out_of_range, field_cell, is_blank, parse_amount
-from goallint.values.bounds import LIMIT_TEXT, excerpt
 from goallint.model import Model
+from goallint.values.bounds import LIMIT_TEXT, excerpt
 
 
 class FieldSpec(Model):

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import ConfigDict
 
 from goallint.checks.base import Finding, FormContext, ResolvedIndicator, name_key
-from goallint.checks.patterns import SafePattern, bounded
+from goallint.checks.patterns import SafePattern, search
 from goallint.model import Model, cell_text
 
 
@@ -51,7 +51,7 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
     exempt = params.exempt
     for item in ctx.selected():
         name = name_key(item.name)
-        if not name or (exempt and re.search(exempt, bounded(item.name))):
+        if not name or (exempt and search(re.compile(exempt), item.name)):
             continue
         if params.test == "misplaced":
             yield from _misplaced(params, ctx, item, words)

@@ -3,14 +3,22 @@ structured forms, bad paths. docs/robustness.md lists these cases with their lim
 
 from __future__ import annotations
 
+import io
 import re
 import time
+import tracemalloc
+import zipfile
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from goallint.checks.patterns import MAX_MATCH_SECONDS, search
+from goallint.readers.excel import MAX_GAP
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = ROOT / "examples" / "001_8dd0aec2d39c09c7.txt"
+WORKBOOK = ROOT / "examples" / "excel" / "example.xlsx"
 
 
 # -- item 5: matching time per cell, whatever the pattern ---------------------------------------------------
@@ -20,3 +28,81 @@ def test_a_pattern_the_load_checks_missed_is_stopped_on_each_name() -> None:
         assert search(re.compile(pattern), name) is None
         assert time.monotonic() - started < MAX_MATCH_SECONDS * 5
     assert search(re.compile("满意[度率]"), "群众满意度") is not None
+
+
+# -- item 6: a workbook's memory follows the cells present ---------------------------------------------------
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def workbook(sheet_data: str, prefix: str = "", doctype: str = "") -> bytes:
+    """examples/excel/example.xlsx with its first sheet's XML replaced."""
+    with zipfile.ZipFile(io.BytesIO(WORKBOOK.read_bytes())) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    sheet = next(name for name in members if name.startswith("xl/worksheets/sheet"))
+    p = f"{prefix}:" if prefix else ""
+    namespace = f'xmlns{":" + prefix if prefix else ""}="{MAIN_NS}"'
+    members[sheet] = f'{doctype}<{p}worksheet {namespace}><{p}sheetData>{sheet_data}</{p}sheetData></{p}worksheet>'.encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def cell(ref: str, text: str, p: str = "") -> str:
+    return f'<{p}c r="{ref}" t="inlineStr"><{p}is><{p}t>{text}</{p}t></{p}is></{p}c>'
+
+
+def rows_of(data: bytes) -> list[list[str]]:
+    from goallint.readers.excel import workbook_rows
+
+    return [[c.span.ref for c in row if c.raw and c.span] for row in workbook_rows(data)[0].rows]
+
+
+@pytest.mark.parametrize("sheet, far", [
+    (f'<row r="1">{cell("A1", "项目名称")}</row><row r="5000000">{cell("A5000000", "远")}</row>', "A5000000"),
+    ("".join(f'<row r="{r}">{cell(f"A{r}", "x")}{cell(f"XFD{r}", "远")}</row>' for r in range(1, 101)), "XFD100"),
+], ids=["a cell at row 5,000,000", "100 rows with a cell at column XFD"])
+def test_memory_follows_the_cells_present_not_the_highest_index(sheet: str, far: str) -> None:
+    data = workbook(sheet)
+    rows_of(data)  # openpyxl imported and warmed outside the measure
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        refs = rows_of(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert time.monotonic() - started < 5
+    assert peak < 20 * 1024 * 1024, f"{peak / 1e6:.0f} MB"
+    assert far in [ref for row in refs for ref in row]  # the far cell is read, with its real place
+    assert sum(len(row) for row in refs) == sheet.count("<c ")
+
+
+def test_rows_far_apart_and_columns_far_apart_read_alike_in_both_loads() -> None:
+    from goallint.readers.excel import workbook_rows
+
+    data = workbook(f'<row r="1">{cell("A1", "a")}</row><row r="40">{cell("C40", "b")}{cell("AA40", "c")}</row>')
+    both = [[[(c.raw, c.span.ref if c.span else "") for c in row] for row in sheet.rows]
+            for sheet in (workbook_rows(data)[0], workbook_rows(data, read_only=False)[0])]
+    assert both[0] == both[1]
+    assert len(both[0]) == 1 + MAX_GAP + 1  # 38 empty rows laid out as MAX_GAP
+
+
+@pytest.mark.parametrize("make, reason", [
+    (lambda: workbook("".join(f'<x{"p" * 20}:row r="{r}">' + "".join(cell(f"{c}{r}", "1", "x" + "p" * 20 + ":")
+                                                                       for c in "ABCDEFGHIJ") + f'</x{"p" * 20}:row>'
+                              for r in range(1, 50_002)), prefix="x" + "p" * 20),
+     "more than 500000 cells in the sheets (counted before loading)"),
+    (lambda: workbook('<row r="1">&cells;</row>',
+                      doctype=f'<!DOCTYPE worksheet [<!ENTITY cells "{cell("A1", "1")}">]>'),
+     "a DTD in xl/worksheets/"),
+], ids=["cells with a long namespace prefix", "cells made by a DTD entity"])
+def test_the_cell_count_counts_what_the_loader_loads(make: Any, reason: str) -> None:
+    from goallint.readers import read_bytes
+
+    data = make()
+    started = time.monotonic()
+    result = read_bytes(data, "hostile.xlsx")
+    assert result.problem is not None and result.problem[0] == "GL002" and reason in result.problem[1], result.problem
+    assert time.monotonic() - started < 10

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from goallint.named_files import read_named_text
 from goallint.outputs import write_output
 
 if TYPE_CHECKING:
@@ -154,7 +155,7 @@ def load(path: Path, origin: str = "") -> Baseline:
     """Read and check a baseline file; `BaselineError` names the file, line and entry of any problem."""
     where = f"{origin}: {path}" if origin else str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_named_text(path)
     except FileNotFoundError:
         raise BaselineError(f"{where}: baseline file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -218,8 +219,8 @@ def _entry(node: yaml.Node, name: str, where: str) -> tuple[Key, int]:
             raise _fail(where, value_node, f"{name}.{key}: expected a single value")
         if key == "count":
             if value_node.tag != "tag:yaml.org,2002:int" or not value_node.value.isdigit() \
-                    or int(value_node.value) < 1:
-                raise _fail(where, value_node, f"{name}.count: expected a whole number of at least 1")
+                    or len(value_node.value) > 9 or int(value_node.value) < 1:  # 5,000 digits: beyond int()
+                raise _fail(where, value_node, f"{name}.count: expected a whole number from 1 to 999999999")
             count = int(value_node.value)
         else:
             values[key] = "" if _is_null(value_node) else value_node.value

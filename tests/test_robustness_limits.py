@@ -4,7 +4,12 @@ structured forms, bad paths. docs/robustness.md lists these cases with their lim
 from __future__ import annotations
 
 import io
+import os
 import re
+import resource
+import shutil
+import subprocess
+import sys
 import time
 import tracemalloc
 import zipfile
@@ -106,3 +111,39 @@ def test_the_cell_count_counts_what_the_loader_loads(make: Any, reason: str) -> 
     result = read_bytes(data, "hostile.xlsx")
     assert result.problem is not None and result.problem[0] == "GL002" and reason in result.problem[1], result.problem
     assert time.monotonic() - started < 10
+
+
+# -- item 7: files named by config or the command line have the limits of forms ---------------------------
+def goallint(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The command in a child process, bounded in time and memory (what failed before blocked or grew)."""
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    return subprocess.run([sys.executable, "-m", "goallint", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=30, preexec_fn=limit, check=False)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not Path("/dev/zero").exists(), reason="no FIFOs or /dev/zero")
+@pytest.mark.parametrize("config, args", [
+    (None, ["--baseline", "/dev/zero"]),
+    (None, ["--baseline", "fifo"]),
+    ("baseline: /dev/zero\n", []),
+    ("baseline: fifo\n", []),
+    ("rules: [/dev/zero]\n", []),
+    ("rules: [fifo]\n", []),
+    (None, ["--config", "fifo"]),
+    (None, ["--baseline", "large.yaml"]),
+], ids=["--baseline /dev/zero", "--baseline FIFO", "baseline: /dev/zero", "baseline: FIFO", "rules: /dev/zero",
+        "rules: FIFO", "--config FIFO", "--baseline of 21 MB"])
+def test_files_named_by_config_are_regular_and_bounded(tmp_path: Path, config: str | None, args: list[str]) -> None:
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "large.yaml").write_bytes(b"#" * (21 * 1024 * 1024))
+    shutil.copy(GOOD, tmp_path / "form.txt")
+    if config is not None:
+        (tmp_path / "goallint.yaml").write_text(config, encoding="utf-8")
+    else:
+        args = ["--isolated", *args] if "--config" not in args else args
+    result = goallint("check", "form.txt", *args, cwd=tmp_path)
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith("goallint: error: ") and ("不是普通文件" in line or "文件过大" in line), line

@@ -529,6 +529,16 @@ def _lint_chunk(chunk: list[Input]) -> list[FileReport]:
     return [_WORKER.lint(item) for item in chunk]
 
 
+JOBS_PER_CORE = 2
+"""`-j` beyond this many workers per core (or beyond one per file) only costs memory: each is a process."""
+
+
+def capped_jobs(asked: int, files: int) -> int:
+    """The workers `-j N` starts: at most one per file and JOBS_PER_CORE per core (`-j 1000` on 10 files
+    started 1,000 processes, 2.3 GB)."""
+    return max(1, min(asked, files, JOBS_PER_CORE * (os.cpu_count() or 1)))
+
+
 def default_jobs(files: int) -> int:
     """Workers when `-j` is not given: one per core, but one for a handful of files (a pool costs ~0.1 s)."""
     cores = os.cpu_count() or 1

@@ -147,3 +147,26 @@ def test_files_named_by_config_are_regular_and_bounded(tmp_path: Path, config: s
     assert result.returncode == 2
     [line] = result.stderr.splitlines()
     assert line.startswith("goallint: error: ") and ("不是普通文件" in line or "文件过大" in line), line
+
+
+# -- item 8: -j is capped ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("files", [1, 3, 10, 200])
+def test_workers_are_capped_by_files_and_cores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: int) -> None:
+    from click.testing import CliRunner
+
+    from goallint.cli import main
+    from goallint.engine import JOBS_PER_CORE, Engine
+
+    started: list[int] = []
+    real_run = Engine.run
+
+    def run(self: Engine, inputs: Any, jobs: int = 1, **kwargs: Any) -> Any:
+        started.append(jobs)
+        return real_run(self, inputs[:1], jobs=1, **kwargs)  # the cap is what is asserted: lint one file
+
+    monkeypatch.setattr(Engine, "run", run)
+    for number in range(files):
+        (tmp_path / f"f{number}.txt").write_text("x\n", encoding="utf-8")
+    CliRunner().invoke(main, ["check", "--isolated", "--no-cache", "-j", "1000", str(tmp_path)])
+    assert started == [min(files, JOBS_PER_CORE * (os.cpu_count() or 1))]
+    assert "two per core" in CliRunner().invoke(main, ["check", "--help"]).stdout

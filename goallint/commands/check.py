@@ -146,7 +146,7 @@ def _resolved(path: Path) -> Path | None:
 def _run(options: CheckOptions) -> int:
     from goallint import baseline
     from goallint.config import load_config
-    from goallint.engine import default_jobs, tune_gc
+    from goallint.engine import capped_jobs, default_jobs, tune_gc
     from goallint.grade import grade_forms
     from goallint.report import RenderOptions, needs_grades, stream
 
@@ -172,7 +172,7 @@ def _run(options: CheckOptions) -> int:
     left_out = _guard_outputs(options, config, gathered)
     inputs = [i for i in gathered if i.path is None or (_resolved(i.path) not in skip
                                                         and not (left_out and file_id(i.path) in left_out))]
-    jobs = options.jobs or default_jobs(len(inputs))
+    jobs = capped_jobs(options.jobs, len(inputs)) if options.jobs else default_jobs(len(inputs))
     advance, stop = _progress(len(inputs), options)
     # A plain run keeps its diagnostics on disk (memory flat whatever the corpus); fixing, baselines and the
     # html report work per file and keep them in memory.

@@ -170,3 +170,30 @@ def test_workers_are_capped_by_files_and_cores(tmp_path: Path, monkeypatch: pyte
     CliRunner().invoke(main, ["check", "--isolated", "--no-cache", "-j", "1000", str(tmp_path)])
     assert started == [min(files, JOBS_PER_CORE * (os.cpu_count() or 1))]
     assert "two per core" in CliRunner().invoke(main, ["check", "--help"]).stdout
+
+
+# -- item 9: structured files are bounded by forms and indicators ------------------------------------------
+@pytest.mark.parametrize("suffix, document, reason", [
+    (".json", {"forms": [{"kind": "project", "name": f"项目{i}"} for i in range(60_000)]},
+     "more than 5000 forms or 50000 indicators and tasks in one file (60001 objects, counted before parsing)"),
+    (".yaml", {"forms": [{"kind": "project", "name": f"项目{i}"} for i in range(20_000)]},
+     "more than 5000 forms in one file"),
+    (".yaml", {"forms": [{"kind": "project", "name": "项目", "indicators": [{"name": "x"}] * 60_000}]},
+     "more than 50000 indicators and tasks in one file"),
+], ids=["60,000 forms in JSON", "20,000 forms in YAML", "60,000 indicators in YAML"])
+def test_structured_files_are_bounded_by_forms_and_indicators(suffix: str, document: dict[str, Any],
+                                                              reason: str) -> None:
+    import json
+
+    from goallint.readers import read_bytes
+
+    data = json.dumps(document, ensure_ascii=False).encode("utf-8")  # JSON is YAML too
+    tracemalloc.start()
+    try:
+        result = read_bytes(data, f"many{suffix}")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert result.problem == ("GL002", reason)
+    assert not result.forms
+    assert peak < 150 * 1024 * 1024, f"{peak / 1e6:.0f} MB"  # the parse only: no form is built

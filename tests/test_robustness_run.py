@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -131,3 +132,78 @@ def test_a_rule_that_crashes_is_a_finding_on_its_form_and_exit_2(monkeypatch: py
     graded = {form["form"]: form for form in report["forms"]}
     for finding in crashed:  # the form is not graded as if it were clean
         assert graded[finding["form"]]["error"] >= 1 and graded[finding["form"]]["grade"] != "优"
+
+
+# -- item 10: one bad path is a finding on that path, the run goes on ---------------------------------------
+def _remove_chain(folder: Path, depth: int) -> None:
+    """Remove `folder`/d/d/…/d (depth levels) by relative steps: pytest's and shutil's recursive removal of
+    old temporary folders would hit the same RecursionError at this depth."""
+    here = os.getcwd()
+    try:
+        os.chdir(folder)
+        steps = 0
+        while steps < depth and os.path.isdir("d"):
+            os.chdir("d")
+            steps += 1
+        for name in os.listdir("."):
+            os.unlink(name)
+        for _ in range(steps):
+            os.chdir("..")
+            os.rmdir("d")
+    finally:
+        os.chdir(here)
+
+
+def test_a_folder_nested_a_thousand_deep_is_walked(tmp_path: Path) -> None:
+    folder = tmp_path / "deep"
+    folder.mkdir()
+    shutil.copy(GOOD, folder / "good.txt")
+    here = os.getcwd()
+    try:
+        os.chdir(folder)
+        for _ in range(1000):  # relative steps: the absolute path would pass PATH_MAX
+            os.mkdir("d")
+            os.chdir("d")
+        Path("x.txt").write_text("no form here\n", encoding="utf-8")
+        os.chdir(here)
+        code, out, stderr = run("--format", "json", str(folder))
+    finally:
+        os.chdir(here)
+        _remove_chain(folder, 1000)
+    assert code == 1 and stderr == "", stderr[:300]
+    report = json.loads(out)
+    deepest = [d for d in report["diagnostics"] if d["path"].endswith("/d/x.txt")]
+    assert [d["code"] for d in deepest] == ["GL001"]
+    assert [(d["code"], d["line"], d["message"]) for d in of(report, folder / "good.txt")] == good_alone()
+
+
+def test_a_name_too_long_is_a_finding_on_that_path(tmp_path: Path) -> None:
+    long_name = str(tmp_path / ("名" * 100 + ".txt"))  # 300 bytes in one component
+    for args in ([long_name, str(GOOD)], [str(tmp_path / ("a" * 300)), str(GOOD)]):
+        code, out, stderr = run("--format", "json", *args)
+        assert code == 1 and stderr == "", stderr
+        report = json.loads(out)
+        [finding] = of(report, args[0])
+        assert finding["code"] == "GL002" and "File name too long" in finding["message"]
+        assert [(d["code"], d["line"], d["message"]) for d in of(report, GOOD)] == good_alone()
+
+
+def test_a_closed_stdin_is_a_finding_on_it(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "goallint", "check", "--isolated", "--format", "json", "-",
+                             str(GOOD)], stdin=subprocess.DEVNULL, preexec_fn=lambda: os.close(0),  # `<&-`
+                            capture_output=True, text=True, timeout=60, check=False, cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr == "", result.stderr
+    report = json.loads(result.stdout)
+    [finding] = of(report, "-")
+    assert finding["code"] == "GL002" and "标准输入" in finding["message"]
+    assert [(d["code"], d["line"], d["message"]) for d in of(report, GOOD)] == good_alone()
+
+
+def test_a_baseline_count_of_5000_digits_is_one_line_naming_the_file(tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.yaml"
+    baseline.write_text(f"goallint-baseline: 1\nentries:\n- {{path: a.txt, code: GL101, count: {'9' * 5000}}}\n",
+                        encoding="utf-8")
+    code, _, stderr = run("--baseline", str(baseline), str(GOOD))
+    assert code == 2
+    [line] = stderr.splitlines()
+    assert f"{baseline}:3: entries[0].count" in line and "internal error" not in line

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from goallint.cli import CheckOptions
 from goallint.model import SEVERITY_RANK
 from goallint.outputs import FileId, file_id, guard, shown_name
+from goallint.walk import is_folder, walk
 
 if TYPE_CHECKING:
     from goallint.config import Config
@@ -50,16 +51,16 @@ def gather(paths: list[str], exclude: list[str], stdin_filename: str | None) -> 
 
     for given in paths or ["."]:
         if given == "-":
-            yield Input(stdin_filename or "-", data=sys.stdin.buffer.read(MAX_FILE_BYTES + 1))  # bounded
+            yield _stdin(stdin_filename or "-", MAX_FILE_BYTES + 1)  # bounded
             continue
         root = Path(given)
-        if not root.is_dir():
+        if not is_folder(root):  # a name too long to stat is read as a file: its reading says why (GL002)
             if not _excluded(given, exclude) and root.name not in SKIPPED_NAMES:
                 yield Input(shown_name(given), root)
             continue
         found = []
         unlisted: list[OSError] = []  # a folder that cannot be listed is reported (GL002), not skipped
-        for folder, dirs, files in os.walk(root, onerror=unlisted.append):
+        for folder, dirs, files in walk(str(root), onerror=unlisted.append):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _excluded(os.path.join(folder, d),
                                                                                         exclude))
             for name in files:
@@ -71,6 +72,19 @@ def gather(paths: list[str], exclude: list[str], stdin_filename: str | None) -> 
             yield Input(shown_name(shown), Path(shown), problem=_not_regular(shown))
         for error in unlisted:
             yield Input(shown_name(str(error.filename)), problem=f"cannot list the folder: {error.strerror or error}")
+
+
+def _stdin(shown: str, limit: int) -> Input:
+    """Standard input's bytes, or a GL002 reason when it is closed (`goallint check - <&-`) or unreadable."""
+    from goallint.engine import Input
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        return Input(shown, problem="无法读取标准输入：它已关闭")
+    try:
+        return Input(shown, data=stream.read(limit))
+    except (OSError, ValueError) as exc:
+        return Input(shown, problem=f"无法读取标准输入：{getattr(exc, 'strerror', None) or exc}")
 
 
 def build_engine(options: CheckOptions, config: Config, keep_lines: bool) -> Engine:
@@ -219,7 +233,7 @@ def _guard_outputs(options: CheckOptions, config: Config, gathered: list[Input])
     baseline in effect); the ids of the previous run's report or baseline found in a folder, left out."""
     from goallint import baseline
 
-    named: list[str | Path] = [p for p in options.paths if p != "-" and not Path(p).is_dir()]
+    named: list[str | Path] = [p for p in options.paths if p != "-" and not is_folder(Path(p))]
     named += [Path(config.path)] if config.path else []
     named += list(config.pack_files())
     found = [i.path for i in gathered if i.path is not None]

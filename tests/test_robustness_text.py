@@ -55,3 +55,36 @@ def test_a_million_lines_ended_by_bare_cr_are_counted() -> None:
 
     result = read_bytes(b"a\r" * 1_000_001, "lines.txt")
     assert result.problem == ("GL002", "more than 1000000 cells and lines")
+
+
+# -- item 11: invisible characters, and one reading of a budget ---------------------------------------------
+@pytest.mark.parametrize("mark", ["\u200d", "\u200b", "\u2060", "\u00ad", "\u202e", "\ufeff"],
+                         ids=["ZWJ", "ZWSP", "word joiner", "soft hyphen", "RLO", "BOM inside text"])
+def test_a_value_reads_through_invisible_characters_and_they_are_reported(
+        tmp_path: Path, mark: str, as_written: list[tuple[str, int, str, str]]) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    assert text.count("10.3万元/人/年") == 2
+    form = tmp_path / "form.txt"
+    form.write_text(text.replace("10.3万元/人/年", f"10.3{mark}万元/人/年"), encoding="utf-8")
+    report = lint(form)
+    got = findings(report)
+    assert [f for f in got if f[0] != "GL907"] == as_written  # GL401 stays GL401, nothing else changes
+    invisible = [d for d in report["diagnostics"] if d["code"] == "GL907"]
+    assert len(invisible) == 2 and all(f"U+{ord(mark):04X}" in d["message"] for d in invisible)
+    assert all(d["fix"] is not None for d in invisible)
+    fixed = CliRunner().invoke(main, ["check", "--isolated", "--no-cache", "--fix", "--select", "GL907", str(form)])
+    assert fixed.exit_code == 0, fixed.stderr
+    assert form.read_text(encoding="utf-8") == text  # the safe fix removes exactly the invisible characters
+
+
+@pytest.mark.parametrize("budget", ["-1893200", "1，893，200"])
+def test_a_budget_has_one_reading_for_every_rule(tmp_path: Path, budget: str) -> None:
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("2025年预算金额") and "1893200" in line)
+    lines[at] = lines[at].replace("1893200", budget)
+    form = tmp_path / "form.txt"
+    form.write_text("\n".join(lines), encoding="utf-8")
+    report = lint(form)
+    named = [d for d in report["diagnostics"] if d["code"] == "GL107"]
+    assert named and f"“{budget}”不是金额" in named[0]["message"]  # the reconciling rules read it as text too
+    assert not [d for d in report["diagnostics"] if d["code"] == "GL401" and d["form"] == named[0]["form"]]

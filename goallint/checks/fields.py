@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from goallint.arith.readings import amounts
 from goallint.model import AnyForm, Cell
+from goallint.values import parse_value
 from goallint.values.bounds import out_of_range
 
 FIELD_LABELS: dict[str, str] = {
@@ -36,17 +38,18 @@ def is_blank(cell: Cell | None) -> bool:
 
 
 def parse_amount(text: str, default_unit: str = "元") -> Decimal | None:
-    """An amount of money in 元 (`1,893,200`, `189.32万元`, `12000元`), None when the text is not one."""
-    match = _MONEY.match(text.strip())
-    if match is None:
+    """An amount of money in 元 (`1893200`, `1,893,200`, `189.32万元`, `12000元`), None when the text is not
+    one. Read by the value grammar, as the reconciling rules read a budget (GL401–GL407): a cell this calls
+    money is the amount they compute with (`-1893200` or `1，893，200` passed here and were text there)."""
+    found = amounts(parse_value(text))
+    if len(found) != 1 or found[0].op != "=" or found[0].unit.per or found[0].value < 0:
         return None
-    try:
-        number = Decimal(match.group(1).replace(",", "").replace("，", ""))
-    except InvalidOperation:
+    amount = found[0]
+    if amount.unit.base == "元":
+        return amount.value
+    if amount.unit.base:
         return None
-    if out_of_range(number):
-        return None
-    return number * UNIT_FACTOR[match.group(2) or default_unit]
+    return amount.value * UNIT_FACTOR[default_unit]
 
 
 def amount_out_of_range(text: str) -> bool:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from goallint.atomic import write_atomic
+from goallint.atomic import ChangedOnDisk, write_atomic
 from goallint.model import Cell, Diagnostic, Edit, Fix
 from goallint.readers import EXCEL_SUFFIXES, TEXT_SUFFIXES, ReadResult, read_bytes
 
@@ -484,9 +484,9 @@ def _fix_in_worker(item: Input, unsafe: bool) -> FileFix | str:
 def _write_checked(path: Path, fixed: FileFix) -> str | None:
     """Write the fixed bytes unless the file changed since it was read; the reason it was not written, or None."""
     try:
-        if path.read_bytes() != fixed.before:
-            return "the file changed while goallint was fixing it"
-        write_atomic(path, fixed.after)
+        write_atomic(path, fixed.after, unchanged=fixed.before)  # compared again just before the rename
+    except ChangedOnDisk as exc:
+        return str(exc.strerror)
     except OSError as exc:
         return f"{type(exc).__name__}: {exc.strerror or exc}"
     return None

@@ -29,6 +29,7 @@ from pydantic import BaseModel
 
 from goallint.atomic import ChangedOnDisk, write_atomic
 from goallint.model import Cell, Diagnostic, Edit, Fix
+from goallint.outputs import link_out_of_folder
 from goallint.readers import EXCEL_SUFFIXES, TEXT_SUFFIXES, ReadResult, read_bytes
 
 if TYPE_CHECKING:
@@ -134,6 +135,9 @@ def codec_of(data: bytes, text: str, encoding: str | None) -> tuple[bytes, str]:
     elif encoding == "utf-16":
         bom = data[:2]
         codec = "utf-16-le" if bom == b"\xff\xfe" else "utf-16-be"
+    elif encoding == "utf-32":
+        bom = data[:4]
+        codec = "utf-32-le" if bom == b"\xff\xfe\x00\x00" else "utf-32-be"
     try:
         same = bom + text.encode(codec) == data
     except (UnicodeError, LookupError):
@@ -145,7 +149,8 @@ def codec_of(data: bytes, text: str, encoding: str | None) -> tuple[bytes, str]:
 
 def codec_of_text(text: str, encoding: str | None) -> str:
     """The codec `codec_of` would pick, checked on the text alone (no original bytes at hand)."""
-    codec = {"utf-8-sig": "utf-8", "utf-16": "utf-16-le"}.get(encoding or "utf-8", encoding or "utf-8")
+    codec = {"utf-8-sig": "utf-8", "utf-16": "utf-16-le", "utf-32": "utf-32-le"}.get(encoding or "utf-8",
+                                                                                  encoding or "utf-8")
     try:
         text.encode(codec)
     except (UnicodeError, LookupError):
@@ -483,6 +488,9 @@ def _fix_in_worker(item: Input, unsafe: bool) -> FileFix | str:
 
 def _write_checked(path: Path, fixed: FileFix) -> str | None:
     """Write the fixed bytes unless the file changed since it was read; the reason it was not written, or None."""
+    elsewhere = link_out_of_folder(path)
+    if elsewhere is not None:
+        return f"它是指向所在文件夹之外（{elsewhere}）的符号链接，不通过它写入"
     try:
         write_atomic(path, fixed.after, unchanged=fixed.before)  # compared again just before the rename
     except ChangedOnDisk as exc:

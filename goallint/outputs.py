@@ -114,3 +114,17 @@ def shown_name(path: str) -> str:
     except UnicodeEncodeError:
         return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return path
+
+
+def link_out_of_folder(path: Path) -> str | None:
+    """Where `path` leads when it is a symbolic link to a place outside its own folder (or a dangling one that
+    would create a file there), else None: `--fix` and `init` do not write through such a link."""
+    if not os.path.islink(path):
+        return None
+    real = os.path.realpath(path)
+    folder = os.path.realpath(os.path.dirname(os.path.abspath(path)))
+    try:
+        inside = os.path.commonpath([real, folder]) == folder
+    except ValueError:  # another drive
+        inside = False
+    return None if inside else real

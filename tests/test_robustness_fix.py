@@ -57,3 +57,40 @@ def test_a_form_named_with_80_cjk_characters_can_be_written_beside(tmp_path: Pat
     else:
         status, _, err = check(what, str(beside), "--format", "json", str(form))
         assert status in (0, 1) and beside.stat().st_size > 0, err
+
+
+# -- item 14: no write through a symbolic link to a place outside the folder ----------------------------------
+def test_fix_does_not_write_through_a_link_out_of_the_folder(tmp_path: Path) -> None:
+    outside, folder = tmp_path / "outside", tmp_path / "forms"
+    outside.mkdir()
+    folder.mkdir()
+    target = outside / "elsewhere.txt"
+    target.write_text(FORM, encoding="utf-8")
+    (folder / "form.txt").symlink_to(target)
+    status, out, err = check("--fix", "--select", "GL0,GL9", str(folder / "form.txt"))
+    assert target.read_text(encoding="utf-8") == FORM and (folder / "form.txt").is_symlink()
+    assert "符号链接" in err and "GL003" in out
+
+
+@pytest.mark.parametrize("dangling", [False, True], ids=["to a file", "dangling"])
+def test_init_force_does_not_write_through_a_link_out_of_the_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    dangling: bool) -> None:
+    outside, folder = tmp_path / "outside", tmp_path / "project"
+    outside.mkdir()
+    folder.mkdir()
+    target = outside / "settings.yaml"
+    if not dangling:
+        target.write_text("precious: true\n", encoding="utf-8")
+    (folder / "goallint.yaml").symlink_to(target)
+    monkeypatch.chdir(folder)
+    result = CliRunner().invoke(main, ["init", "--force"])
+    assert result.exit_code == 2 and "符号链接" in result.stderr
+    assert (target.read_text(encoding="utf-8") == "precious: true\n") if not dangling else not target.exists()
+
+
+@pytest.mark.parametrize("codec", ["utf-32", "utf-32-be", "utf-16-le"])
+def test_utf32_and_utf16_without_a_bom_are_fixed_in_their_encoding(tmp_path: Path, codec: str) -> None:
+    form = tmp_path / "form.txt"
+    form.write_bytes(FORM.encode(codec))
+    status, _, err = check("--fix", "--select", "GL9", str(form))
+    assert status == 0 and form.read_bytes() == FIXED.encode(codec), err

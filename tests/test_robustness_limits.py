@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from goallint.checks.patterns import MAX_MATCH_SECONDS, search
-from goallint.readers.excel import MAX_GAP
+from goallint.readers.excel import FORMULA_WITHOUT_VALUE, MAX_GAP, workbook_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = ROOT / "examples" / "001_8dd0aec2d39c09c7.txt"
@@ -59,8 +59,6 @@ def cell(ref: str, text: str, p: str = "") -> str:
 
 
 def rows_of(data: bytes) -> list[list[str]]:
-    from goallint.readers.excel import workbook_rows
-
     return [[c.span.ref for c in row if c.raw and c.span] for row in workbook_rows(data)[0].rows]
 
 
@@ -85,8 +83,6 @@ def test_memory_follows_the_cells_present_not_the_highest_index(sheet: str, far:
 
 
 def test_rows_far_apart_and_columns_far_apart_read_alike_in_both_loads() -> None:
-    from goallint.readers.excel import workbook_rows
-
     data = workbook(f'<row r="1">{cell("A1", "a")}</row><row r="40">{cell("C40", "b")}{cell("AA40", "c")}</row>')
     both = [[[(c.raw, c.span.ref if c.span else "") for c in row] for row in sheet.rows]
             for sheet in (workbook_rows(data)[0], workbook_rows(data, read_only=False)[0])]
@@ -197,3 +193,20 @@ def test_structured_files_are_bounded_by_forms_and_indicators(suffix: str, docum
     assert result.problem == ("GL002", reason)
     assert not result.forms
     assert peak < 150 * 1024 * 1024, f"{peak / 1e6:.0f} MB"  # the parse only: no form is built
+
+
+# -- item 14: formulas without a saved value, shared-string indexes -----------------------------------------
+def test_a_formula_without_a_saved_value_says_so() -> None:
+    data = workbook(f'<row r="1">{cell("A1", "预算金额")}<c r="B1"><f>SUM(C1:D1)</f></c>'
+                    '<c r="C1"><f>1+1</f><v>2</v></c></row>')
+    [row] = workbook_rows(data)[0].rows
+    assert [c.raw for c in row] == ["预算金额", FORMULA_WITHOUT_VALUE, "2"]
+    assert "没有保存计算结果" in FORMULA_WITHOUT_VALUE
+
+
+def test_a_shared_string_index_below_zero_is_gl002() -> None:
+    from goallint.readers import read_bytes
+
+    data = workbook('<row r="1"><c r="A1" t="s"><v>-1</v></c></row>')
+    result = read_bytes(data, "negative.xlsx")
+    assert result.problem is not None and result.problem[0] == "GL002" and "shared string -1" in result.problem[1]

@@ -88,3 +88,20 @@ def test_a_budget_has_one_reading_for_every_rule(tmp_path: Path, budget: str) ->
     named = [d for d in report["diagnostics"] if d["code"] == "GL107"]
     assert named and f"“{budget}”不是金额" in named[0]["message"]  # the reconciling rules read it as text too
     assert not [d for d in report["diagnostics"] if d["code"] == "GL401" and d["form"] == named[0]["form"]]
+
+
+# -- item 14: encodings and numbers ---------------------------------------------------------------------------
+@pytest.mark.parametrize("codec", ["utf-32", "utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be"])
+def test_utf32_and_utf16_without_a_bom_are_read(tmp_path: Path, codec: str,
+                                                as_written: list[tuple[str, int, str, str]]) -> None:
+    form = tmp_path / "form.txt"
+    form.write_bytes(SEED.read_text(encoding="utf-8").encode(codec))
+    assert findings(lint(form)) == as_written
+
+
+def test_a_number_in_scientific_notation_is_no_range() -> None:
+    from goallint.values import parse_value
+
+    for text in ("1e-999999元", "1e-5元", "2.5E+3人"):
+        assert parse_value(text).kind == "text", text
+    assert parse_value("2-3元").kind == "range"

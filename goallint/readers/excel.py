@@ -286,19 +286,49 @@ def _read_only_rows(workbook: Any, worksheet: Any, budget: list[int]) -> SheetRo
     return _grid_rows(str(worksheet.title), _stored_read_only(worksheet), merges, budget)
 
 
+FORMULA_WITHOUT_VALUE = "公式（文件中没有保存计算结果，请在 Excel 中打开并保存后再检查）"
+"""The text of a formula cell whose computed value the workbook does not hold."""
+
+
+class _SharedStrings:
+    """The workbook's shared strings, indexed as a sheet's cells index them: an index below 0 is an error
+    (Python's list read `-1` as the last string, silently)."""
+
+    def __init__(self, strings: Any) -> None:
+        self.strings = strings
+
+    def __getitem__(self, index: int) -> Any:
+        if index < 0:
+            raise WorkbookError(f"a cell names shared string {index}, which does not exist")
+        return self.strings[index]
+
+    def __len__(self) -> int:
+        return len(self.strings)
+
+
 def _stored_read_only(worksheet: Any) -> Iterator[tuple[int, int, Any, str]]:
     """The cells a read-only sheet stores, parsed as openpyxl's `iter_rows` parses them but without the empty
     row it yields for every missing one (a cell at row 200,000,000 was 200 million empty rows)."""
     try:
         from openpyxl.cell.read_only import ReadOnlyCell  # type: ignore[import-untyped]
-        from openpyxl.worksheet._reader import WorkSheetParser  # type: ignore[import-untyped]
+        from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - an openpyxl without them
         yield from ((cell.row, cell.column, cell.value, cell.number_format)
                     for row in worksheet.iter_rows() for cell in row if cell.value is not None)
         return
     book = worksheet.parent
     with worksheet._get_source() as source:
-        parser = WorkSheetParser(source, worksheet._shared_strings, data_only=book.data_only, epoch=book.epoch,
+        class Parser(WorkSheetParser):  # type: ignore[misc]
+            def parse_cell(self, element: Any) -> Any:
+                """A formula whose result the file does not hold (saved by a program that does not compute)
+                reads as saying so, not as an empty cell ("缺少预算金额")."""
+                cell = super().parse_cell(element)
+                if cell["value"] is None and self.data_only and element.find(FORMULA_TAG) is not None:
+                    cell["value"], cell["data_type"] = FORMULA_WITHOUT_VALUE, "s"
+                return cell
+
+        parser = Parser(source, _SharedStrings(worksheet._shared_strings), data_only=book.data_only,
+                                 epoch=book.epoch,
                                  date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
         for _, row in parser.parse():
             for stored in row:

@@ -44,14 +44,22 @@ def is_own_output(path: str | Path) -> bool:
     except OSError:
         return False
     text = head.decode("utf-8", "replace")
-    stripped = text.lstrip()
-    if not stripped:
+    return not text.strip() or is_own_output_text(text)
+
+
+def is_own_output_text(text: str) -> bool:
+    """Whether text (its first 4 KB are enough) is a goallint report in any format or a baseline: a folder
+    walk meets the report a previous run wrote there (`check . -o report.json`), which is no form."""
+    head = text[:_SNIFF_BYTES].lstrip()
+    if not head:
+        return False
+    if head.startswith("# goallint baseline") or "goallint-baseline:" in head[:2048]:
         return True
-    if stripped.startswith("# goallint baseline") or "goallint-baseline:" in stripped[:2048]:
-        return True
-    if stripped[0] in "{<" and "goallint" in stripped:
-        return True  # json, sarif and html reports name goallint in their first lines
-    return any(_REPORT_LINE.match(line) for line in text.splitlines()[:3])
+    if head[0] == "{" and ('"goallint"' in head or ('sarif' in head and '"name": "goallint"' in head)):
+        return True  # json and sarif reports name goallint in their first lines
+    if head[0] == "<" and "goallint" in head:
+        return True  # the html report
+    return any(_REPORT_LINE.match(line) for line in head.splitlines()[:3])
 
 
 def guard(outputs: Iterable[tuple[str, str | None]], named: Iterable[str | Path],

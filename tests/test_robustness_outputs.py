@@ -3,6 +3,7 @@ and 4). docs/robustness.md lists these cases."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -93,3 +94,13 @@ def test_a_device_or_pipe_is_written_into_never_replaced(forms: Path, args: list
     assert code in (0, 1), stderr
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # still the FIFO, not a regular file in its place
     assert got and got[0], "the output went through the pipe"
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "concise", "full", "github", "baseline"])
+def test_a_report_inside_the_linted_folder_is_no_form_for_a_plain_run(forms: Path, fmt: str) -> None:
+    target = "report.json" if fmt in ("json", "sarif") else "report.yaml" if fmt == "baseline" else "report.txt"
+    option = ["--write-baseline", target] if fmt == "baseline" else ["--format", fmt, "-o", target]
+    invoke("check", "--isolated", "a.txt", *option)
+    result = CliRunner().invoke(main, ["check", "--isolated", "--format", "json", "."])
+    linted = {d["path"] for d in json.loads(result.stdout)["diagnostics"]}
+    assert linted == {"./a.txt", "./f.txt"}, linted  # the report has no finding: it is no form

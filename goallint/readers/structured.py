@@ -21,6 +21,7 @@ from yaml.composer import Composer
 from yaml.resolver import Resolver
 
 from goallint.model import AnyForm, Cell, DepartmentForm, Indicator, ProjectForm, Span, Task, build
+from goallint.outputs import is_own_output_text
 from goallint.profiles import profiles
 from goallint.readers.base import ReadResult
 from goallint.readers.encoding import DecodeError, decode
@@ -444,6 +445,8 @@ def read(data: bytes, path: str) -> ReadResult:
     except DecodeError as exc:
         return ReadResult(path=path, problem=("GL002", str(exc)))
     result = ReadResult(path=path, text=text, encoding=encoding)
+    if is_own_output_text(text):  # a report or baseline goallint wrote into the folder: no form, no finding
+        return result
     is_json = Path(path).suffix.lower() == ".json"
     if is_json and text.count("{") > MAX_FORMS + MAX_INDICATORS + 1:  # each form, indicator, task is an object
         result.problem = ("GL002", f"more than {MAX_FORMS} forms or {MAX_INDICATORS} indicators and tasks in one "

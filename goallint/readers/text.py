@@ -5,6 +5,7 @@ from __future__ import annotations
 from goallint.layout import assemble
 from goallint.layout.cells import located_cell
 from goallint.model import Cell
+from goallint.outputs import is_own_output_text
 from goallint.readers.base import ReadResult
 from goallint.readers.encoding import DecodeError, decode
 
@@ -63,6 +64,8 @@ def read(data: bytes, path: str) -> ReadResult:
     if _fields(text) > MAX_FIELDS:
         return ReadResult(path=path, problem=("GL002", f"more than {MAX_FIELDS} cells and lines"), encoding=encoding)
     forms = assemble(split_rows(text), path)
+    if not forms and is_own_output_text(text):  # a report goallint wrote into the folder: no form, no finding
+        return ReadResult(path=path, text=text, encoding=encoding)
     if not forms:
         return ReadResult(path=path, problem=("GL001", "no 项目名称 or 部门名称 row and no form title found"),
                           text=text, encoding=encoding)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
-from goallint.arith.readings import amounts
+from goallint.arith.readings import Amount, amounts
 from goallint.model import AnyForm, Cell
 from goallint.values import parse_value
 from goallint.values.bounds import out_of_range
@@ -41,8 +42,12 @@ def parse_amount(text: str, default_unit: str = "元") -> Decimal | None:
     """An amount of money in 元 (`1893200`, `1,893,200`, `189.32万元`, `12000元`), None when the text is not
     one. Read by the value grammar, as the reconciling rules read a budget (GL401–GL407): a cell this calls
     money is the amount they compute with (`-1893200` or `1，893，200` passed here and were text there)."""
-    found = amounts(parse_value(text))
-    if len(found) != 1 or found[0].op != "=" or found[0].unit.per or found[0].value < 0:
+    return yuan_of(amounts(parse_value(text)), default_unit)
+
+
+def yuan_of(found: Sequence[Amount], default_unit: str) -> Decimal | None:
+    """The one exact amount of money in 元 among a cell's amounts (a bare number is in `default_unit`)."""
+    if len(found) != 1 or found[0].op != "=" or found[0].unit.per:
         return None
     amount = found[0]
     if amount.unit.base == "元":

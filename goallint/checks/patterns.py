@@ -174,13 +174,14 @@ def search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     text = bounded(text)
     if not _can_time():
         return pattern.search(text)
-    signal.setitimer(signal.ITIMER_REAL, MAX_MATCH_SECONDS)
-    try:
-        return pattern.search(text)
+    try:  # the one-shot alarm may also fire just after the search, in the inner `finally`: caught the same
+        signal.setitimer(signal.ITIMER_REAL, MAX_MATCH_SECONDS)
+        try:
+            return pattern.search(text)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
     except _Expired:
         return None
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 SafePattern = Annotated[str, AfterValidator(check_pattern)]

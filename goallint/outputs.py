@@ -55,8 +55,8 @@ def is_own_output_text(text: str) -> bool:
         return False
     if head.startswith("# goallint baseline") or "goallint-baseline:" in head[:2048]:
         return True
-    if head[0] == "{" and ('"goallint"' in head or ('sarif' in head and '"name": "goallint"' in head)):
-        return True  # json and sarif reports name goallint in their first lines
+    if head[0] == "{" and ('"goallint": "' in head or ("sarif" in head and '"name": "goallint"' in head)):
+        return True  # the json report's first key is its version, `"goallint": "0.1.0"`; sarif names its tool
     if head[0] == "<" and "goallint" in head:
         return True  # the html report
     return any(_REPORT_LINE.match(line) for line in head.splitlines()[:3])

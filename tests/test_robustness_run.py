@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from goallint.cli import main
 
@@ -210,3 +212,23 @@ def test_a_baseline_count_of_5000_digits_is_one_line_naming_the_file(tmp_path: P
     assert code == 2
     [line] = stderr.splitlines()
     assert f"{baseline}:3: entries[0].count" in line and "internal error" not in line
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.sampled_from(["a", "b", "c"]), min_size=1, max_size=5), max_size=12))
+def test_the_stack_walk_lists_what_os_walk_lists(tmp_path_factory: pytest.TempPathFactory,
+                                                 tree: list[list[str]]) -> None:
+    from goallint.walk import walk
+
+    root = tmp_path_factory.mktemp("tree")
+    for parts in tree:  # each path: folders, then a file named after its depth
+        folder = root.joinpath(*parts[:-1])
+        folder.mkdir(parents=True, exist_ok=True)
+        if not (folder / parts[-1]).is_dir():
+            (folder / f"{parts[-1]}{len(parts)}.txt").write_text("x", encoding="utf-8")
+    (root / "loop").symlink_to(root, target_is_directory=True)  # listed as a folder, not walked into
+
+    def listing(walker: Any) -> set[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+        return {(folder, tuple(sorted(dirs)), tuple(sorted(files))) for folder, dirs, files in walker}
+
+    assert listing(walk(str(root), onerror=lambda exc: None)) == listing(os.walk(str(root)))

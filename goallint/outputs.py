@@ -93,23 +93,27 @@ def encoded(pieces: Iterable[str]) -> Iterable[bytes]:
         yield piece.encode("utf-8", "backslashreplace")
 
 
-def write_output(path: Path, pieces: Iterable[str]) -> None:
-    """Write a report, a baseline or converted forms to `path`: a regular (or new) file is replaced atomically
-    (the earlier file stays whole if the write fails); anything else (`/dev/stdout`, a pipe, `/dev/null`)
-    is written into, never replaced by a regular file. Raises OSError."""
+def write_output(path: Path, pieces: Iterable[str] | bytes) -> None:
+    """Write a report (text pieces, or a workbook's bytes), a baseline or converted forms to `path`: a regular
+    (or new) file is replaced atomically (the earlier file stays whole if the write fails); anything else
+    (`/dev/stdout`, a pipe, `/dev/null`) is written into, never replaced by a regular file. Raises OSError."""
     from goallint.atomic import write_atomic
 
     try:
         mode: int | None = os.stat(path).st_mode
     except FileNotFoundError:
         mode = None
+    data = pieces if isinstance(pieces, bytes) else encoded(pieces)
     if mode is not None and not stat.S_ISREG(mode):
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(21, "Is a directory")
         with open(path, "wb") as out:
-            out.writelines(encoded(pieces))
+            if isinstance(data, bytes):
+                out.write(data)
+            else:
+                out.writelines(data)
         return
-    write_atomic(path, encoded(pieces))
+    write_atomic(path, data)
 
 
 def shown_name(path: str) -> str:

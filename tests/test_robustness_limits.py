@@ -142,7 +142,7 @@ def test_files_named_by_config_are_regular_and_bounded(tmp_path: Path, config: s
     result = goallint("check", "form.txt", *args, cwd=tmp_path)
     assert result.returncode == 2
     [line] = result.stderr.splitlines()
-    assert line.startswith("goallint: error: ") and ("不是普通文件" in line or "文件过大" in line), line
+    assert line.startswith("goallint: ") and ("不是普通文件" in line or "文件过大" in line), line
 
 
 # -- item 8: -j is capped ------------------------------------------------------------------------------------

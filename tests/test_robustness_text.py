@@ -54,7 +54,7 @@ def test_a_million_lines_ended_by_bare_cr_are_counted() -> None:
     from goallint.readers import read_bytes
 
     result = read_bytes(b"a\r" * 1_000_001, "lines.txt")
-    assert result.problem == ("GL002", "more than 1000000 cells and lines")
+    assert result.problem is not None and result.problem[0] == "GL002" and "1000000" in result.problem[1]
 
 
 # -- item 11: invisible characters, and one reading of a budget ---------------------------------------------
@@ -70,7 +70,7 @@ def test_a_value_reads_through_invisible_characters_and_they_are_reported(
     got = findings(report)
     assert [f for f in got if f[0] != "GL907"] == as_written  # GL401 stays GL401, nothing else changes
     invisible = [d for d in report["diagnostics"] if d["code"] == "GL907"]
-    assert len(invisible) == 2 and all(f"U+{ord(mark):04X}" in d["message"] for d in invisible)
+    assert len(invisible) == 1 and f"U+{ord(mark):04X}" in invisible[0]["message"]  # one for both columns
     assert all(d["fix"] is not None for d in invisible)
     fixed = CliRunner().invoke(main, ["check", "--isolated", "--no-cache", "--fix", "--select", "GL907", str(form)])
     assert fixed.exit_code == 0, fixed.stderr

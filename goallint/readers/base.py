@@ -21,3 +21,5 @@ class ReadResult:
     problem: tuple[str, str] | None = None
     text: str | None = None
     encoding: str | None = None
+    problem_line: int = 1
+    """The line the problem is on, when the reader knows it (a text written with spaces: its first spaced row)."""

@@ -139,12 +139,23 @@ def rule_command(code_or_name: str, config: str | None, isolated: bool) -> None:
 
 @main.command()
 @click.argument("path")
-@click.option("--to", "target", type=click.Choice(("yaml", "json")), required=True, help="Output format.")
+@click.option("--to", "target", type=click.Choice(("yaml", "json")), help="Output format (required unless --explain).")
 @click.option("-o", "--output", type=click.Path(), help="Write to FILE instead of stdout; for a folder PATH, a folder "
               "that gets one file per form file (the layout kept).")
-def convert(path: str, target: str, output: str | None) -> None:
+@click.option("--explain", is_flag=True, help="Instead of converting, show what each cell was read as (title, field "
+              "label and value, indicator-table column, level, value, not used, footer) and where each form and "
+              "indicator table starts and ends: why a form from another template was read as it was.")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="With --explain: a listing for the terminal, or JSON.")
+def convert(path: str, target: str | None, output: str | None, explain: bool, fmt: str) -> None:
     """Write the forms read from PATH (any input format; a folder is walked as `check` walks it) in the
-    structured format."""
+    structured format; with --explain, show how PATH's cells were read."""
+    if explain:
+        from goallint.commands.explain import run_explain
+
+        sys.exit(run_explain(path, fmt))
+    if target is None:
+        raise click.UsageError("缺少 --to yaml|json（或用 --explain 查看读法）")
     from goallint.commands.convert import run_convert
 
     sys.exit(run_convert(path, target, output))

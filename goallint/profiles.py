@@ -26,6 +26,16 @@ _SCORE = re.compile(r"[（(]?\d+(?:\s*[-~—－]\s*\d+)?[）)]?分$")
 """A scored form's points after a label: `成本指标(0-20)分`, `年度绩效目标(90分)`."""
 
 
+_PINYIN = re.compile(r"[（(][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]")
+"""Pinyin a mirror inserted after characters (`指標(biāo)`)."""
+
+
+def plain_label(text: str) -> str:
+    """A level label as the template prints it: the pinyin a mirror inserted dropped, traditional characters
+    read as simplified (`產(chǎn)出指標(biāo)` → `产出指标`); other text as it is."""
+    return _PINYIN.sub("", text).translate(_TRADITIONAL)
+
+
 @lru_cache(maxsize=CACHE_ENTRIES)  # the same labels and names repeat in every form; bounded whatever the run
 def label_key(text: str) -> str:
     """A label as matched against vocabularies: no spaces, no markup, no parenthetical note, no trailing colon or 指标."""

@@ -101,7 +101,7 @@ class DepartmentFormIn(_FormIn):
     name: CellText = Field(default=None, description="部门名称")
     department: CellText = Field(default=None, description="主管部门 (the department itself when no other is named)")
     budget: CellText = Field(default=None, description="资金总额 / 合计: the department's whole budget")
-    budget_unit: MoneyUnit = Field(default="万元", description="Unit of `budget`.")
+    budget_unit: MoneyUnit = Field(default="万元", description="Unit of `budget` (the budget table's 万元 unless said).")
     budget_year: int | None = Field(default=None, description=_YEAR)
     staff_count: CellText = Field(default=None, description="财政供养人员数")
     subunit_count: CellText = Field(default=None, description="下属二级单位数")
@@ -212,8 +212,9 @@ def form_entry(form: AnyForm) -> dict[str, Any]:
         value = getattr(form, key)
         if isinstance(value, Cell):
             entry[key] = value.raw
-        elif value is not None and value != info.default:
-            entry[key] = value
+        elif value is not None and (value != info.default or key == "budget_unit" and form.kind == "department"
+                                    and form.budget is not None):
+            entry[key] = value  # a department budget's 万元 is written: project budgets default to 元
     if form.ignore:
         entry["goallint-ignore"] = list(form.ignore)
     if isinstance(form, DepartmentForm):

@@ -222,9 +222,12 @@ def outcome(verdict: Verdict) -> Report:
 
 
 def _has_money(ctx: FormContext) -> bool:
+    """A money standard anywhere: any amount in the cost level, or a per-unit one (`600元/人`) elsewhere; a
+    flat sum under 数量 (116: 贷款发放额 4000万元) is what is done, not what it costs."""
+    cost = {id(item) for item in ctx.indicators(COST_LEVEL)}
     for item in ctx.resolved:
         for _column, cell in item.value_cells():
-            if any(is_money(amount.unit) for amount in cell_amounts(cell)):
+            if any(is_money(amount.unit) and (id(item) in cost or amount.unit.per) for amount in cell_amounts(cell)):
                 return True
     return False
 
@@ -253,9 +256,7 @@ def _cost_row(ctx: FormContext) -> Cell | None:
 
 
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
-    if not isinstance(ctx.form, ProjectForm):
-        return
-    if params.report == "unquantified":
+    if params.report == "unquantified":  # these two read only the indicators: department forms too
         found = _unquantified(ctx)
         if found is not None:
             item, cell = found
@@ -265,6 +266,8 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
         if not _has_money(ctx) and _unquantified(ctx) is None:
             yield Finding(params.message.format(name=ctx.form.name.text if ctx.form.name else ""), _cost_row(ctx),
                           "成本指标")
+        return
+    if not isinstance(ctx.form, ProjectForm):
         return
     analysis = analyse(ctx)
     if params.report == "unresolved":

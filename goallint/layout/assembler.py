@@ -222,11 +222,13 @@ class Assembler:
                 builder.section = "footer"
                 if trace is not None:
                     trace.event(filled[0][1], "指标表结束")
+                    if self.vocab.is_footer(first_key):
+                        trace.note(filled[0][1], "footer")
             else:
                 used = builder.indicator_table().add_row(row)
                 if trace is not None:
-                    for role, cell in used:
-                        trace.note(cell, role)
+                    for role, cell, detail in used:
+                        trace.note(cell, role, detail)
                 return
         if first_key == SECTION_KEY and not builder.pending_goals and len(filled) > 1 and builder.section == "header":
             builder.section = "indicators"
@@ -234,8 +236,8 @@ class Assembler:
                 trace.event(filled[0][1], "指标表开始（无表头）")
             used = builder.indicator_table().add_row(row)
             if trace is not None:
-                for role, cell in used:
-                    trace.note(cell, role)
+                for role, cell, detail in used:
+                    trace.note(cell, role, detail)
             return
         self.label_row(builder, row, filled)
 
@@ -359,6 +361,8 @@ class Assembler:
                 following = items[position + 1] if position + 1 < len(items) else None
                 if kind != "structural" and following is not None and following[0] == "text":
                     consumed.add(position + 1)
+                    if trace is not None:
+                        trace.note(following[2], "other_value")
                     if kind == "sub_item" and "财政拨款" in cell_key(cell) and builder.fallback_budget is None:
                         builder.fallback_budget = following[2]
                 if trace is not None:
@@ -386,12 +390,13 @@ class Assembler:
                 consumed.add(position + 1)
             else:
                 value = _blank_after(row, index, items, position) or _empty_at_end(cell)
+            shown = value
             if name in ("department", "spending_unit"):
                 value = strip_code(value)
             rank = self.vocab.fields[builder.kind].rank(cell_key(cell))
             if builder.set_field(name, value, rank):
                 if trace is not None and not is_blank(value):
-                    trace.note(value, "value", name)
+                    trace.note(shown, "value", name if value is shown else f"{name}（去掉代码）")
                 if name in ("budget", "period_budget"):
                     # the unit is in the label (`预算金额（万元）`) or in a heading cell before it on the row
                     # (`项目资金(万元) ⇥ 年度资金总额 ⇥ 120`)

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from goallint.model import Cell, Span
 
 ROLE_NAMES = {
-    "title": "表头标题", "year": "预算年度", "label": "栏目名", "value": "栏目内容", "other": "不检查的栏目",
+    "title": "表头标题", "year": "预算年度", "label": "栏目名", "value": "栏目内容", "other": "不检查的栏目", "other_value": "不检查的栏目内容",
     "structural": "分组标题", "goal": "目标", "unit_note": "金额单位", "header": "指标表表头", "section": "绩效指标",
     "l1": "一级指标", "l2": "二级指标", "name": "三级指标", "period": "实施期指标值", "annual": "年度指标值",
     "l2b": "二级指标（年度）", "nameb": "三级指标（年度）", "comparator": "指标值符号", "unit": "计量单位",
-    "actual": "上年实际值", "task": "任务", "task_header": "任务表表头", "footer": "表尾（审核、签章、注）",
+    "actual": "上年实际值", "weight": "权重/分值", "descriptive": "说明栏（不是指标值）", "extra": "未识别的栏目",
+    "task": "任务", "task_header": "任务表表头", "footer": "表尾（审核、签章、注）",
     "ignored": "未使用",
 }
 """A role as a reviewer reads it."""

@@ -29,6 +29,7 @@ from goallint.layout.columns import (
 )
 from goallint.layout.vocab import Vocabulary, cell_key, is_blank
 from goallint.model import Cell, DerivedCell, Indicator, Span, build
+from goallint.profiles import plain_label
 
 _SHIFTS = sorted(range(-4, 5), key=abs)
 _BARE_NUMBER = re.compile(r"[+-]?\d[\d,，]*(?:\.\d+)?")
@@ -66,18 +67,13 @@ def _fit(row: list[Cell], marks: list[Mark], layout: Layout, shift: int,
             penalty += 1
         if (role == L2 or role == L2B) and not vocab.is_level2(key):
             return None
-    reading = Reading({role: row[column - shift] for column, role in roles.items()
-                       if 0 <= column - shift < len(row) and role not in reading_skips})
+    reading = Reading({role: row[column - shift] for column, role in roles.items() if 0 <= column - shift < len(row)})
     name, period, annual = reading.get(NAME), reading.get(PERIOD), reading.get(ANNUAL)
     if is_blank(name) and not (is_blank(period) and is_blank(annual)):
         penalty += 3
     if not is_blank(name) and not is_blank(period) and is_blank(annual) and name.raw == period.raw:  # type: ignore[union-attr]
         penalty += 1  # a name and its value pair read one column too far left
     return penalty, reading
-
-
-reading_skips = frozenset({"extra", "descriptive", "weight"})
-"""Roles whose cells a reading does not keep (they are never part of an indicator)."""
 
 
 def _in_order(row: list[Cell], vocab: Vocabulary) -> Reading:
@@ -158,6 +154,14 @@ def joined_value(number: Cell | None, comparator: Cell | None, unit: Cell | None
                           number.span.sheet if number.span else None, number.span.ref if number.span else None))
 
 
+def _plain(cell: Cell | None) -> Cell | None:
+    """A level label read through a mirror's traditional characters and pinyin, as the plain label."""
+    if cell is None:
+        return None
+    plain = plain_label(cell.raw)
+    return cell if plain == cell.raw else DerivedCell(plain, cell.span)
+
+
 @dataclass
 class IndicatorTable:
     """Builds indicators row by row, carrying merged 一级/二级 cells down (a new 一级 resets the 二级)."""
@@ -179,14 +183,14 @@ class IndicatorTable:
         self._refined = False
         self.two_sided = self.two_sided or layout.two_sided
 
-    def add_row(self, row: list[Cell]) -> list[tuple[str, Cell]]:
-        """Read one row into an indicator; the (role, cell) pairs it used (for `convert --explain`)."""
+    def add_row(self, row: list[Cell]) -> list[tuple[str, Cell, str]]:
+        """Read one row into an indicator; the (role, cell, detail) it read (for `convert --explain`)."""
         if not self.indicators and not self._refined:
             filled = [(index, cell) for index, cell in enumerate(row) if not is_blank(cell)]
             refined = refine(self.layout, filled, self.vocab) if filled else None
             if refined is not None:
                 self.layout, self._refined = refined, True
-                return [("header", cell) for _, cell in filled]
+                return [("header", cell, refined.roles[index]) for index, cell in filled]
         reading = read_row(row, self.layout, self.vocab)
         level1, level2, name = reading.get(L1), reading.get(L2), reading.get(NAME)
         if self.two_sided and is_blank(name):
@@ -208,7 +212,8 @@ class IndicatorTable:
                 level2 = name  # 110: a table whose 指标名称 column holds the 二级 categories
         if not is_blank(name) and is_blank(period) and is_blank(annual) and self.vocab.is_note(cell_key(name)):
             name = None  # `未达指标值酌情扣分`: a scoring note in the 三级 column
-        used = [(role, cell) for role, cell in reading.cells.items() if not is_blank(cell)]
+        used = [(role, cell, "") for role, cell in reading.cells.items() if not is_blank(cell)]
+        level1, level2 = _plain(level1), _plain(level2)
         if all(is_blank(cell) for cell in (level1, level2, name, period, annual)):
             return used
         own = not is_blank(level1)

@@ -85,6 +85,7 @@ class Vocabulary:
     sub_items: tuple[str, ...]
     footer_starts: tuple[str, ...]
     footer_marks: tuple[str, ...]
+    footer_lines: re.Pattern[str]
     unit_note: re.Pattern[str]
     task_header: FieldIndex
     indicator_header: FieldIndex
@@ -119,7 +120,8 @@ class Vocabulary:
 
     def is_footer(self, key: str) -> bool:
         """An approval, signature or note row's first cell: the indicator table has ended."""
-        return bool(key) and (key.startswith(self.footer_starts) or any(mark in key for mark in self.footer_marks))
+        return bool(key) and (key.startswith(self.footer_starts) or any(mark in key for mark in self.footer_marks)
+                              or self.footer_lines.match(key) is not None)
 
     def is_note(self, key: str) -> bool:
         return any(note in key for note in self.notes)
@@ -171,6 +173,7 @@ def vocabulary() -> Vocabulary:
         sub_items=_keys(data["sub_items"]),
         footer_starts=tuple(data["footer_starts"]),
         footer_marks=tuple(data["footer_marks"]),
+        footer_lines=re.compile(data["footer_lines"]),
         unit_note=re.compile(data["unit_note"]),
         task_header=_index(data["task_header"]),
         indicator_header=_index(data["indicator_header"]),

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from goallint.model import AnyForm
+from goallint.model import AnyForm, Cell
+
+Rows = list[list[Cell]]
+Assembler = Callable[[Rows, str], list[AnyForm]]
+"""What turns a file's rows of located cells into forms (`goallint.layout.assemble`, or a wrapper of it that
+keeps a trace for `convert --explain`)."""
 
 
 @dataclass

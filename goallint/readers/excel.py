@@ -19,13 +19,13 @@ import warnings
 import zipfile
 import zlib
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from goallint.model import AnyForm, Cell, Span
-from goallint.readers.base import ReadResult
+from goallint.readers.base import Assembler, ReadResult, Rows
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 100
@@ -41,8 +41,6 @@ MAX_GAP = 8
 _DECIMALS = re.compile(r"\.([0#]+)")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-Rows = list[list[Cell]]
-Assembler = Callable[[Rows, str], list[AnyForm]]
 
 
 class WorkbookError(ValueError):

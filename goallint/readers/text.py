@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from goallint.layout import assemble
+from goallint.layout import assemble as assemble_forms
 from goallint.layout.cells import located_cell
 from goallint.model import Cell
 from goallint.outputs import is_own_output_text
-from goallint.readers.base import ReadResult
+from goallint.readers.base import Assembler, ReadResult
 from goallint.readers.encoding import DecodeError, decode
 
 MAX_FIELDS = 1_000_000
@@ -71,7 +71,7 @@ def spaced_columns(text: str) -> int | None:
     return spaced[0]
 
 
-def read(data: bytes, path: str) -> ReadResult:
+def read(data: bytes, path: str, assemble: Assembler | None = None) -> ReadResult:
     """Read one text file into forms. Never raises: GL002 when undecodable, GL001 when no form is found."""
     try:
         text, encoding = decode(data)
@@ -89,7 +89,7 @@ def read(data: bytes, path: str) -> ReadResult:
                                               "请把栏与栏之间的空格换成一个 Tab，或从 PDF 重新导出为以 Tab 分隔的文本"
                                               "（见 README“文本表格的格式”）"), text=text, encoding=encoding,
                           problem_line=spaced)
-    forms = assemble(split_rows(text), path)
+    forms = (assemble or assemble_forms)(split_rows(text), path)
     if not forms:
         return ReadResult(path=path, problem=("GL001", "没有找到“项目名称”或“部门名称”行，也没有表单标题"),
                           text=text, encoding=encoding)

@@ -97,7 +97,7 @@ def test_rows_far_apart_and_columns_far_apart_read_alike_in_both_loads() -> None
      "more than 500000 cells in the sheets (counted before loading)"),
     (lambda: workbook('<row r="1">&cells;</row>',
                       doctype=f'<!DOCTYPE worksheet [<!ENTITY cells "{cell("A1", "1")}">]>'),
-     "a DTD in xl/worksheets/"),
+     "xl/worksheets/sheet1.xml 中有 DTD"),
 ], ids=["cells with a long namespace prefix", "cells made by a DTD entity"])
 def test_the_cell_count_counts_what_the_loader_loads(make: Any, reason: str) -> None:
     from goallint.readers import read_bytes
@@ -171,11 +171,11 @@ def test_workers_are_capped_by_files_and_cores(tmp_path: Path, monkeypatch: pyte
 # -- item 9: structured files are bounded by forms and indicators ------------------------------------------
 @pytest.mark.parametrize("suffix, document, reason", [
     (".json", {"forms": [{"kind": "project", "name": f"项目{i}"} for i in range(60_000)]},
-     "more than 5000 forms or 50000 indicators and tasks in one file (60001 objects, counted before parsing)"),
+     "一个文件中超过 5000 张表或 50000 个指标和任务（解析前数到 60001 个对象）"),
     (".yaml", {"forms": [{"kind": "project", "name": f"项目{i}"} for i in range(20_000)]},
-     "more than 5000 forms in one file"),
+     "一个文件中超过 5000 张表"),
     (".yaml", {"forms": [{"kind": "project", "name": "项目", "indicators": [{"name": "x"}] * 60_000}]},
-     "more than 50000 indicators and tasks in one file"),
+     "一个文件中超过 50000 个指标和任务"),
 ], ids=["60,000 forms in JSON", "20,000 forms in YAML", "60,000 indicators in YAML"])
 def test_structured_files_are_bounded_by_forms_and_indicators(suffix: str, document: dict[str, Any],
                                                               reason: str) -> None:
@@ -209,4 +209,4 @@ def test_a_shared_string_index_below_zero_is_gl002() -> None:
 
     data = workbook('<row r="1"><c r="A1" t="s"><v>-1</v></c></row>')
     result = read_bytes(data, "negative.xlsx")
-    assert result.problem is not None and result.problem[0] == "GL002" and "shared string -1" in result.problem[1]
+    assert result.problem is not None and result.problem[0] == "GL002" and "共享字符串 -1" in result.problem[1]

@@ -112,14 +112,14 @@ def _stored_cells(data: bytes, sheets: list[zipfile.ZipInfo]) -> int:
                             _utf8_xml(block, member.filename)
                             first = False
                         if _DTD.search(block):
-                            raise WorkbookError(f"a DTD in {member.filename} (not allowed in a workbook)")
+                            raise WorkbookError(f"{member.filename} 中有 DTD（工作簿中不允许）")
                         cut = block.rfind(b"<")
                         cut = len(block) if cut < 0 else cut
                         if counted:
                             count += len(_CELL_TAG.findall(block, 0, cut))
                         tail = block[cut:]
                         if len(tail) > MAX_TAG:
-                            raise WorkbookError(f"a tag longer than {MAX_TAG // (1024 * 1024)} MB in {member.filename}")
+                            raise WorkbookError(f"{member.filename} 中有超过 {MAX_TAG // (1024 * 1024)} MB 的标签")
                         if count > MAX_CELLS:
                             return count
                     if counted:
@@ -134,7 +134,7 @@ def _stored_cells(data: bytes, sheets: list[zipfile.ZipInfo]) -> int:
 def _utf8_xml(head: bytes, name: str) -> None:
     """A part is UTF-8 XML (what Excel writes): in UTF-16 no tag would be seen by the count above."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:64]:
-        raise WorkbookError(f"{name} is not UTF-8 XML")
+        raise WorkbookError(f"{name} 不是 UTF-8 编码的 XML")
 
 
 def _number_text(value: float | int | Decimal, number_format: str) -> str:
@@ -270,8 +270,7 @@ def _compact_rows(title: str, grid: dict[tuple[int, int], Cell], budget: list[in
         laid = columns[:bisect_right(columns, width)]
         budget[0] -= len(laid)
         if budget[0] < 0:
-            raise WorkbookError(f"more than {MAX_CELLS} cells once rows are laid out (a sparse sheet: cells far "
-                                "apart in rows and columns)")
+            raise WorkbookError(f"按行排布后超过 {MAX_CELLS} 个单元格（稀疏的工作表：单元格在行列上相距很远）")
         rows.append([grid.get((row, column)) or _located("", title, row, column) for column in laid])
     return rows
 
@@ -297,7 +296,7 @@ class _SharedStrings:
 
     def __getitem__(self, index: int) -> Any:
         if index < 0:
-            raise WorkbookError(f"a cell names shared string {index}, which does not exist")
+            raise WorkbookError(f"单元格引用了不存在的共享字符串 {index}")
         return self.strings[index]
 
     def __len__(self) -> int:

@@ -424,11 +424,11 @@ class _Builder:
 def _refuse_too_many(forms: list[Any]) -> None:
     """More than MAX_FORMS forms, or MAX_INDICATORS indicators and tasks, in one file: GL002, before building."""
     if len(forms) > MAX_FORMS:
-        raise _SourceError(None, f"more than {MAX_FORMS} forms in one file")
+        raise _SourceError(None, f"一个文件中超过 {MAX_FORMS} 张表")
     rows = sum(len(entry.get(key) or ()) for entry in forms if isinstance(entry, dict)
                for key in ("indicators", "tasks", "other_tasks") if isinstance(entry.get(key), list))
     if rows > MAX_INDICATORS:
-        raise _SourceError(None, f"more than {MAX_INDICATORS} indicators and tasks in one file")
+        raise _SourceError(None, f"一个文件中超过 {MAX_INDICATORS} 个指标和任务")
 
 
 def _parse(text: str, is_json: bool) -> list[_Document]:
@@ -450,8 +450,8 @@ def read(data: bytes, path: str) -> ReadResult:
         return result
     is_json = Path(path).suffix.lower() == ".json"
     if is_json and text.count("{") > MAX_FORMS + MAX_INDICATORS + 1:  # each form, indicator, task is an object
-        result.problem = ("GL002", f"more than {MAX_FORMS} forms or {MAX_INDICATORS} indicators and tasks in one "
-                                   f"file ({text.count('{')} objects, counted before parsing)")
+        result.problem = ("GL002", f"一个文件中超过 {MAX_FORMS} 张表或 {MAX_INDICATORS} 个指标和任务"
+                                   f"（解析前数到 {text.count('{')} 个对象）")
         return result
     lines = _Lines(text)
     try:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator
 
 from goallint.model import Model
 from goallint.resources import CACHE_ENTRIES, load_yaml, rules_dir
@@ -64,11 +64,36 @@ class Level(Model):
 RuleSwitch = Literal["off", "on", "error", "warning", "info"]
 
 
+class Detect(Model):
+    """When a form's indicator table is of this profile's template: any of the tests holds. Profiles are
+    tried in `order` (lowest first); the one marked `default` takes a form no other claims."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    order: int = 100
+    two_sided: bool = False
+    """A two-sided 中期/年度 table."""
+    level1: list[str] = Field(default_factory=list)
+    """一级 labels printed on the form (any of)."""
+    level2: list[str] = Field(default_factory=list)
+    """二级 labels printed on the form (any of)."""
+    empty: bool = False
+    """A form without indicators."""
+    default: bool = False
+
+    def matches(self, two_sided: bool, level1: set[str], level2: set[str], empty: bool) -> bool:
+        return (self.two_sided and two_sided) or (self.empty and empty) or \
+            any(label_key(label) in level1 for label in self.level1) or \
+            any(label_key(label) in level2 for label in self.level2)
+
+
 class Profile(Model):
     """One template's taxonomy. Level keys (`cost`, `output`, `quantity` …) are what rules select on."""
 
     name: str
     title: str = ""
+    detect: Detect = Field(default_factory=Detect)
+    """How the reader recognises a form of this template from its own labels."""
     level1: dict[str, Level]
     level2: dict[str, dict[str, Level]]
     cost_levels: list[tuple[str, str]] = Field(default_factory=list)

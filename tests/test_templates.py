@@ -140,3 +140,14 @@ def test_a_fragment_and_an_unrecognised_table_are_one_finding_each(tmp_path: Pat
     assert [d["code"] for d in fragment] == ["GL001"] and "只读到表头（名称、主管部门）" in str(fragment[0]["message"])
     unknown = lint(tmp_path, HEAD + "考核项\t类别\t具体内容\t目标\n产出指标\t数量指标\t完成件数\t10件\n")
     assert [d["code"] for d in unknown] == ["GL001"] and "没有找到指标表的表头行" in str(unknown[0]["message"])
+
+
+def test_a_profile_says_in_data_which_printed_labels_mark_its_template() -> None:
+    from goallint.layout.profile import detect_profile
+    from goallint.profiles import profiles
+
+    assert {name: profile.detect.order for name, profile in profiles().items() if not profile.detect.default} == {
+        "dg2019": 10, "national2015": 20, "dg2025": 30}
+    old = project(HEAD + "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t养护里程\t20公里\n"
+                         "效益指标\t社会公众或服务对象满意度指标\t群众满意度\t≥90%\n")
+    assert old.profile == "national2015" and detect_profile(old, two_sided=True) == "dg2019"

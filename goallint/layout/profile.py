@@ -4,26 +4,21 @@ from __future__ import annotations
 
 from goallint.layout.vocab import cell_key
 from goallint.model import AnyForm, DerivedCell
-from goallint.profiles import get_profile, label_key
-
-_DG2019_LEVEL1 = frozenset(label_key(label) for label in ("预期产出指标", "效果指标"))
-_COST = label_key("成本指标")
-_SATISFACTION_BENEFIT = label_key("社会公众或服务对象满意度指标")
-
+from goallint.profiles import get_profile, profiles
 
 def detect_profile(form: AnyForm, two_sided: bool) -> str:
-    """`dg2019` (two-sided 中期/年度 table, 预期产出/效果), `national2015` (satisfaction a 二级 under 效益),
-    `legacy` (no 成本 一级), else `dg2025`.
+    """The profile whose `detect` tests the form's own labels meet, tried in order (rules/profiles/*.yaml:
+    `dg2019` two-sided or 预期产出/效果, `national2015` satisfaction a 二级 under 效益, `dg2025` a 成本 一级 or
+    no indicators, else the default `legacy`).
 
-    A department form follows the same test: the 2024 部门整体 template (004) has no 成本 一级, the 2025 one has."""
+    A department form follows the same tests: the 2024 部门整体 template (004) has no 成本 一级, the 2025 one has."""
     level1 = {cell_key(indicator.level1) for indicator in form.indicators if indicator.level1 is not None}
-    if two_sided or level1 & _DG2019_LEVEL1:
-        return "dg2019"
-    if any(cell_key(indicator.level2) == _SATISFACTION_BENEFIT for indicator in form.indicators):
-        return "national2015"
-    if _COST in level1 or not form.indicators:
-        return "dg2025"
-    return "legacy"
+    level2 = {cell_key(indicator.level2) for indicator in form.indicators if indicator.level2 is not None}
+    known = sorted(profiles().values(), key=lambda profile: (profile.detect.order, profile.name))
+    for profile in known:
+        if profile.detect.matches(two_sided, level1, level2, not form.indicators):
+            return profile.name
+    return next((profile.name for profile in known if profile.detect.default), known[-1].name)
 
 
 def repair_levels(form: AnyForm, own_level1: list[bool]) -> None:

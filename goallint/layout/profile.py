@@ -6,6 +6,7 @@ from goallint.layout.vocab import cell_key
 from goallint.model import AnyForm, DerivedCell
 from goallint.profiles import get_profile, profiles
 
+
 def detect_profile(form: AnyForm, two_sided: bool) -> str:
     """The profile whose `detect` tests the form's own labels meet, tried in order (rules/profiles/*.yaml:
     `dg2019` two-sided or 预期产出/效果, `national2015` satisfaction a 二级 under 效益, `dg2025` a 成本 一级 or

@@ -311,7 +311,7 @@ class Engine:
                 found.extend((rule, severity, finding) for finding in module.run(rule.check, ctx))
             except Exception as exc:  # a rule bug must not stop the run: say which rule, form and file
                 reason = f"{type(exc).__name__}: {str(exc)[:200]}"
-                report.errors.append(f"{path}: {form_name(form)}: internal error in {rule.code} "
+                report.errors.append(f"{path}: {form_name(form)}: 规则内部错误 internal error in {rule.code} "
                                      f"({rule.kind}): {reason}")
                 crashed.append((rule.code, reason))
         if crashed:  # said on the form too: a report or grade must not show it as clean (exit 2 follows)
@@ -429,7 +429,7 @@ class Engine:
             try:
                 findings: list[GroupFinding] = list(module.run_group(rule.check, summaries))
             except Exception as exc:
-                errors.append(f"internal error in {rule.code} ({rule.kind}): {type(exc).__name__}: {exc}")
+                errors.append(f"规则内部错误 internal error in {rule.code} ({rule.kind}): {type(exc).__name__}: {exc}")
                 continue
             severity = self.severity.get(rule.code, rule.severity)
             for g in findings:

@@ -143,7 +143,7 @@ def codec_of(data: bytes, text: str, encoding: str | None) -> tuple[bytes, str]:
     except (UnicodeError, LookupError):
         same = False
     if not same:
-        raise FixRefused(f"its encoding ({encoding}) does not convert back to the same bytes")
+        raise FixRefused(f"文件的编码（{encoding}）转换后不能还原为原来的字节，不能安全改写")
     return bom, codec
 
 
@@ -154,7 +154,7 @@ def codec_of_text(text: str, encoding: str | None) -> str:
     try:
         text.encode(codec)
     except (UnicodeError, LookupError):
-        raise FixRefused(f"its encoding ({encoding}) cannot hold its own text") from None
+        raise FixRefused(f"文件的编码（{encoding}）容不下它自己的文字，不能安全改写") from None
     return codec
 
 
@@ -195,12 +195,12 @@ def _fits_yaml(text: str, edit: Edit) -> str | None:
     quote = text[edit.start - 1:edit.start] if edit.start > 0 else ""
     if quote in ("'", '"') and text[edit.end:edit.end + 1] == quote:
         if quote in content or (quote == '"' and "\\" in content) or _CONTROL.search(content):
-            return "the new text would need escaping in a quoted YAML scalar"
+            return "新内容在带引号的 YAML 值中需要转义"
         return None
     if (not content or content != content.strip() or content[0] in _YAML_PLAIN_FIRST
             or ": " in content or " #" in content or content.endswith(":") or "\t" in content
             or any(ch in content for ch in ",[]{}") or _YAML_NULL.fullmatch(content)):
-        return "the new text cannot stand as a plain YAML scalar"
+        return "新内容不能作为不带引号的 YAML 值"
     return None
 
 
@@ -208,28 +208,28 @@ def _fits_json(text: str, edit: Edit) -> str | None:
     assert edit.start is not None and edit.end is not None
     if text[edit.start - 1:edit.start] == '"' and text[edit.end:edit.end + 1] == '"':
         if json.dumps(edit.content, ensure_ascii=False)[1:-1] != edit.content:
-            return "the new text would need escaping in a JSON string"
+            return "新内容在 JSON 字符串中需要转义"
         return None
     if not _JSON_NUMBER.fullmatch(edit.content):
-        return "the new text is not a JSON number"
+        return "新内容不是 JSON 数字"
     return None
 
 
 def unfit(edit: Edit, text: str, raws: dict[tuple[int, int], str], suffix: str, codec: str) -> str | None:
     """Why this edit cannot be applied in place (None: it can)."""
     if edit.start is None or edit.end is None:
-        return "the cell has no position in the source"
+        return "该单元格在源文件中没有确切位置"
     raw = raws.get((edit.start, edit.end))
     if raw is None or text[edit.start:edit.end] != raw:
-        return "the cell's source text is not its value (merged, folded, block or escaped)"
+        return "该单元格在源文件中的文字不是它的值（合并、折行、块或转义）"
     if "\n" in edit.content or "\r" in edit.content:
-        return "the new text has a line break"
+        return "新内容含换行"
     if "\t" in edit.content and suffix in TEXT_SUFFIXES:
-        return "the new text has a tab (a cell separator)"
+        return "新内容含制表符（即单元格分隔符）"
     try:
         edit.content.encode(codec)
     except UnicodeError:
-        return f"the new text cannot be written in the file's encoding ({codec})"
+        return f"新内容无法用文件的编码（{codec}）写出"
     if suffix in (".yaml", ".yml"):
         return _fits_yaml(text, edit)
     if suffix == ".json":
@@ -344,11 +344,11 @@ def fix_source(engine: Engine, display: str, data: bytes, unsafe: bool) -> FileF
 
     suffix = PurePath(display).suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        raise FixRefused("fixes in .xlsx are not applied: goallint never rewrites a workbook "
-                         "(formatting, merged cells and other sheets would be at risk); fix the cells in the spreadsheet")
+        raise FixRefused("不自动修复 .xlsx：goallint 从不改写工作簿（格式、合并单元格和其他工作表可能受损），"
+                         "请在表格软件中修改这些单元格")
     result = read_bytes(data, display)
     if result.text is None:
-        raise FixRefused("the file could not be read")
+        raise FixRefused("文件无法读取")
     bom, codec = codec_of(data, result.text, result.encoding)
     outcome = FileFix(display, data, data, result.text, result.text)
     refused: set[FixKey] = set()

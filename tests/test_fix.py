@@ -174,7 +174,7 @@ def test_text_forms_keep_encoding_bom_and_line_endings(tmp_path: Path, codec: st
 def test_a_file_whose_encoding_does_not_round_trip_is_left_alone(tmp_path: Path) -> None:
     data = b"\xef\xbb\xbf" + TEXT_FORM.encode("utf-8")
     engine = make_engine(select=["GL9"])
-    with pytest.raises(FixRefused, match="does not convert back"):
+    with pytest.raises(FixRefused, match="不能还原为原来的字节"):
         fixer.codec_of(data, TEXT_FORM + "x", "utf-8-sig")
     assert fix_source(engine, "form.txt", data, unsafe=False).after.startswith(b"\xef\xbb\xbf")
 
@@ -262,7 +262,7 @@ def test_a_fix_that_would_change_the_forms_is_not_applied(monkeypatch: pytest.Mo
                     .diagnostics if d.field == "年度目标")
         assert goal.fix is None and fixer.unfit(Edit(line=2, column=6, end_line=2, end_column=19, content=content,
                                                      start=15, end=28), TEXT_FORM, {(15, 28): "<b>完成</b>年度任务"},
-                                                ".txt", "utf-8") == "the new text has a tab (a cell separator)"
+                                                ".txt", "utf-8") == "新内容含制表符（即单元格分隔符）"
 
 
 # -------------------------------------------------------------------------------------------- workbooks

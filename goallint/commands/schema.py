@@ -24,7 +24,7 @@ def run_schema(of_rules: bool) -> int:
     if of_rules:
         schema = _rule_pack_schema()
         if schema is None:
-            click.echo("goallint: the rule-pack schema is not available in this build", err=True)
+            click.echo("goallint: 错误：此版本没有规则包的 schema", err=True)
             return 2
     else:
         from goallint.structured_format import form_schema

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,10 +35,9 @@ from goallint.named_files import read_named_text
 from goallint.outputs import write_output
 
 if TYPE_CHECKING:
-    from goallint.cli import CheckOptions
     from goallint.config import Config
-    from goallint.engine import RunReport
     from goallint.model import Diagnostic
+    from goallint.results import RunReport
 
 VERSION = 1
 HEADER = """\
@@ -288,37 +286,8 @@ def chosen(option: str | None, config: Config) -> Baseline | None:
     return load(*found) if found is not None else None
 
 
-def prepare(options: CheckOptions, config: Config) -> Baseline | None:
-    """The baseline to apply, loaded before linting; None when there is none or `--write-baseline` replaces it.
-    `--write-baseline` with `--diff` is a usage error (a diff writes nothing, so it would record nothing)."""
-    if options.write_baseline and options.diff:
-        raise BaselineError("--write-baseline 不能与 --diff 同用（可与 --fix 同用，或单独使用）")
-    return None if options.write_baseline else chosen(options.baseline, config)
-
-
 def not_forms(option: str | None, write: str | None, config: Config) -> set[Path]:
     """The baseline files of this run, resolved: `goallint check` never lints them as forms."""
     found = in_effect(option, config)
     paths = [p for p in (found[0] if found else None, Path(write) if write else None) if p is not None]
     return {p.resolve() for p in paths}
-
-
-def record(write: str, run: RunReport) -> int:
-    """`--write-baseline FILE`: record every finding of the run (the baseline in effect is not applied)."""
-    entries = write_baseline_file(Path(write), run.diagnostics)
-    print(f"goallint: 已将 {len(run.diagnostics)} 个问题（{entries} 条记录）写入基线 {write}", file=sys.stderr)
-    return 0
-
-
-def report(known: Baseline, run: RunReport, statistics: bool) -> Outcome:
-    """`--baseline FILE`: hide the recorded findings (the report counts them); say on stderr how many entries are
-    stale (and which, with `--statistics`)."""
-    outcome = apply(known, run)
-    if outcome.stale:
-        total = sum(n for _, n in outcome.stale)
-        print(f"goallint: 基线 {known.path}：{total} 条记录已过时（问题已不存在：已修正，或单元格已改动）；"
-              f"`goallint check --write-baseline {known.path}` 可去掉它们", file=sys.stderr)
-        if statistics:
-            for line in describe_stale(outcome.stale):
-                print(f"  {line}", file=sys.stderr)
-    return outcome

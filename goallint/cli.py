@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 
 import click
 
 from goallint import __version__
+from goallint.commands.options import CheckOptions
 
 # goallint's models validate rule packs and forms, nothing a pydantic plugin (tracing, metrics) is for; the
 # plugin lookup reads every installed distribution's entry points on the first model (~15 ms of a cold run).
@@ -17,33 +17,6 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 FORMATS = ("full", "concise", "json", "sarif", "github", "html", "xlsx")
 FAIL_ON = ("error", "warning", "info", "never")
-
-
-@dataclass
-class CheckOptions:
-    """Everything `goallint check` was asked, before config is merged in."""
-
-    paths: list[str] = field(default_factory=list)
-    select: str | None = None
-    extend_select: str | None = None
-    ignore: str | None = None
-    severity: list[str] = field(default_factory=list)
-    fail_on: str | None = None
-    output_format: str | None = None
-    output: str | None = None
-    statistics: bool = False
-    profile: str | None = None
-    config: str | None = None
-    isolated: bool = False
-    fix: bool = False
-    unsafe_fixes: bool = False
-    diff: bool = False
-    baseline: str | None = None
-    write_baseline: str | None = None
-    jobs: int | None = None
-    no_progress: bool = False
-    no_cache: bool = False
-    stdin_filename: str | None = None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

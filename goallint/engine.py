@@ -9,17 +9,17 @@ from __future__ import annotations
 import fnmatch
 import os
 import sys
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from goallint.checks import KINDS
 from goallint.checks.base import Finding, FormContext, GroupFinding
 from goallint.checks.columns import merge_columns
+from goallint.layout.profile import detect_profile
 from goallint.model import (
     DIAGNOSTIC_FIELDS,
     SEVERITY_RANK,
@@ -36,6 +36,10 @@ from goallint.packs import Rule
 from goallint.profiles import Profile, get_profile, profiles
 from goallint.readers import ReadResult, load_path, read_bytes
 from goallint.result_cache import ResultCache, settings_of
+from goallint.results import FileReport, FormInfo, RunReport
+
+if TYPE_CHECKING:
+    from goallint.config import Config
 
 
 class UsageError(ValueError):
@@ -88,77 +92,6 @@ def select_rules(
         base = expand(select, rules, origin, explicit_only=True)
     base |= expand(extend_select, rules, "--extend-select", explicit_only=True)
     return base - expand(ignore, rules, "--ignore")
-
-
-def detect_profile(form: AnyForm) -> str:
-    """The profile a form's own 一级 labels point at: dg2019 (预期产出/效果), dg2025 (成本), else legacy."""
-    known = profiles()
-    labels = {(ind.level1.text if ind.level1 else "") for ind in form.indicators} - {""}
-    if not labels:
-        return "dg2025"
-    if "dg2019" in known:
-        dg2019 = known["dg2019"]
-        if any(dg2019.level1_key(label) in ("output", "benefit") and "预期" in label or "效果" in label
-               for label in labels):
-            return "dg2019"
-    if "dg2025" in known and any(known["dg2025"].level1_key(label) == "cost" for label in labels):
-        return "dg2025"
-    return "legacy" if "legacy" in known else "dg2025"
-
-
-@dataclass(slots=True)
-class FormInfo:
-    """What the report keeps of one form after its rules ran (forms themselves are not kept)."""
-
-    path: str
-    form: str
-    kind: str
-    profile: str
-    ignore: tuple[str, ...] = ()
-    waived: tuple[tuple[str, str], ...] = ()
-    """(code, severity) of each finding a `goallint-ignore` in the form waived: the reports count them and the
-    grade counts them, so that a waiver never makes a run look cleaner than it is."""
-
-
-@dataclass
-class FileReport:
-    """The outcome of one file: its diagnostics, its forms, the group summaries, and source lines to show."""
-
-    path: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    forms: list[FormInfo] = field(default_factory=list)
-    summaries: dict[str, list[Any]] = field(default_factory=dict)
-    """Group rule code → what its kind's `summarize` kept of each form (one object shared by the rules of a kind)."""
-    lines: dict[int, str] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-    source_forms: list[AnyForm] = field(default_factory=list)
-    """The forms themselves, kept only when `Engine.keep_forms` is set (the html report shows them)."""
-
-
-@dataclass
-class RunReport:
-    """The whole run: files in input order, every diagnostic sorted, internal errors of rules."""
-
-    files: list[FileReport]
-    diagnostics: Sequence[Diagnostic]
-    """A list, or with `Engine.run(spool=True)` a `goallint.spool.Spool` (the same order, read from disk)."""
-    forms: list[FormInfo]
-    errors: list[str]
-    rules: list[Rule]
-
-    def counts(self) -> Counter[tuple[str, str, str]]:
-        """(code, name, severity) → number of diagnostics (a spool knows them without reading its file)."""
-        known: Counter[tuple[str, str, str]] | None = getattr(self.diagnostics, "counts", None)
-        if known is not None:
-            return known
-        return Counter((d.code, d.name, d.severity) for d in self.diagnostics)
-
-    def fix_counts(self) -> Counter[str]:
-        """Fix applicability (`safe`, `unsafe`) → how many diagnostics offer one."""
-        known: Counter[str] | None = getattr(self.diagnostics, "fixes", None)
-        if known is not None:
-            return known
-        return Counter(d.fix.applicability for d in self.diagnostics if d.fix is not None)
 
 
 @dataclass
@@ -245,7 +178,7 @@ class Engine:
                 continue
             report.diagnostics.extend(self._lint_form(form, result.path, ignored, report))
         if any(d.fix is not None for d in report.diagnostics):  # report only fixes `--fix` can apply
-            from goallint.fixer import drop_unfit_fixes
+            from goallint.edits import drop_unfit_fixes
 
             drop_unfit_fixes(result, report.diagnostics)
         if self.keep_forms:
@@ -341,7 +274,7 @@ class Engine:
         for name in (self.profile, form.profile):
             if name and name in profiles():
                 return get_profile(name)
-        return get_profile(detect_profile(form))
+        return get_profile(detect_profile(form, two_sided=False))  # a form read without the layout (YAML)
 
     def _file_ignores(self, path: str) -> set[str]:
         out: set[str] = set()
@@ -377,10 +310,11 @@ class Engine:
 
         With `spool`, each file's diagnostics go to a temporary file as its report arrives, so that memory does
         not grow with the corpus; the reports keep their forms and summaries, not their diagnostics."""
-        from goallint.spool import Spool, sort_key
+        from goallint.model import rebuild, rows_of, sort_key
+        from goallint.spool import Spool
 
         reports: list[FileReport] = []
-        spooled = Spool() if spool else None
+        spooled = Spool(rows_of, rebuild, sort_key) if spool else None
         for report in self._map(inputs, jobs, progress):
             if spooled is not None:
                 spooled.add(report.path, report.diagnostics)
@@ -601,30 +535,52 @@ def default_jobs(files: int) -> int:
 
 
 def make_engine(
+    config: Config | None = None,
+    *,
     select: Sequence[str] | None = None,
     extend_select: Sequence[str] = (),
     ignore: Sequence[str] = (),
+    severity: Mapping[str, str] | Sequence[str] = (),
     profile: str | None = None,
-    severity: dict[str, str] | None = None,
     extra_packs: Sequence[Path] = (),
-    per_file_ignores: dict[str, Sequence[str]] | None = None,
+    keep_lines: bool = False,
 ) -> Engine:
-    """An engine over the bundled packs (plus `extra_packs`), with the selection resolved. Raises
-    `UsageError` for an unknown code/name/prefix or severity, `PackError` for a bad pack."""
+    """The engine of a run: the bundled packs (or the config's and `extra_packs`), the config's selection
+    first, then the command line's on top (ruff's resolution). `severity` is `{code: level}` or the command
+    line's `CODE=LEVEL` items. Raises `UsageError` for an unknown code/name/prefix, severity or profile
+    (naming the config file and key, or the option), `PackError` for a bad pack."""
+    from goallint.config import Config as Settings
     from goallint.packs import bundled_packs, load_packs
 
-    packs = list(load_packs(extra_packs)) if extra_packs else list(bundled_packs())
+    config = config if config is not None else Settings()
+    extra = [*config.rule_paths(), *extra_packs] if config.rules or extra_packs else []
+    packs = list(load_packs(extra)) if extra else list(bundled_packs())
     rules = [rule for pack in packs for rule in pack.rules]
-    vocabularies = packs[0].vocabularies if packs else {}
-    levels = {}
-    for key, level in (severity or {}).items():
-        if level not in SEVERITY_RANK:
-            raise UsageError(f"--severity: {key}={level}: the level must be error, warning or info")
-        for code in expand([key], rules, "--severity"):
-            levels[code] = level
-    ignores = [(glob, expand(codes, rules, f"per-file-ignores: {glob}")) for glob, codes in
-               (per_file_ignores or {}).items()]
+    origin = config.path or "config"
+    for key, tokens in (("extend-select", config.extend_select), ("ignore", config.ignore)):
+        expand(tokens, rules, f"{origin}: {key}")  # name the file and key of an unknown code
+    if select is None and config.select is not None:
+        selected = select_rules(rules, config.select, config.extend_select, config.ignore, f"{origin}: select")
+    else:
+        selected = select_rules(rules, select, config.extend_select, config.ignore, "--select")
+        if select is not None:  # the command line beats the config's ignore
+            selected |= expand(select, rules, "--select", explicit_only=True)
+    selected |= expand(extend_select, rules, "--extend-select", explicit_only=True)
+    selected -= expand(ignore, rules, "--ignore")
+    levels: dict[str, str] = {}
+    for key, level in config.severity.items():
+        levels.update(dict.fromkeys(expand([key], rules, f"{origin}: severity"), str(level)))
+    items = [(f"{k}={v}", k, v) for k, v in severity.items()] if isinstance(severity, Mapping) else \
+        [(item, *item.partition("=")[::2]) for item in severity]
+    for item, key, wanted in items:
+        if wanted not in SEVERITY_RANK:
+            raise UsageError(f"--severity {item}: 应为 规则=error|warning|info")
+        levels.update(dict.fromkeys(expand([key.strip()], rules, "--severity"), wanted))
+    profile = profile or config.profile
     if profile is not None and profile not in profiles():
-        raise UsageError(f"--profile: unknown profile {profile!r} (known: {', '.join(sorted(profiles()))})")
-    return Engine(rules, select_rules(rules, select, extend_select, ignore), vocabularies, profile, levels,
-                  ignores)
+        raise UsageError(f"未知的模板 {profile!r}（可用：{', '.join(sorted(profiles()))}）")
+    ignores = [(glob, expand(codes, rules, f"{origin}: per-file-ignores.{glob}"))
+               for glob, codes in config.per_file_ignores.items()]
+    root = str(Path(config.path).resolve().parent) if config.path else None
+    return Engine(rules, selected, packs[0].vocabularies if packs else {}, profile, levels, ignores, keep_lines,
+                  root=root)

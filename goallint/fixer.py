@@ -17,37 +17,24 @@ nothing changes (at most `MAX_PASSES` passes, like ruff). Excel workbooks are ne
 from __future__ import annotations
 
 import difflib
-import json
 import os
-import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
-
 from goallint.atomic import ChangedOnDisk, write_atomic
-from goallint.model import Cell, Diagnostic, Edit, Fix
+from goallint.edits import FixRefused, apply_text, codec_of, iter_cells, splice, unfit
+from goallint.model import Diagnostic, Edit, Fix
 from goallint.outputs import link_out_of_folder
-from goallint.readers import EXCEL_SUFFIXES, TEXT_SUFFIXES, ReadResult, read_bytes
+from goallint.readers import EXCEL_SUFFIXES, ReadResult, read_bytes
 
 if TYPE_CHECKING:
-    from goallint.cli import CheckOptions
-    from goallint.engine import Engine, Input, RunReport
+    from goallint.engine import Engine, Input
+    from goallint.results import RunReport
 
 MAX_PASSES = 10
 """Lint-and-fix passes per file (overlapping fixes wait for the next pass)."""
-
-_YAML_PLAIN_FIRST = set("-?:,[]{}#&*!|>'\"%@`")
-_YAML_NULL = re.compile(r"~|null|Null|NULL")
-_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-class FixRefused(Exception):
-    """The whole file cannot be fixed safely (its encoding does not round-trip, it is a workbook …)."""
-
 
 @dataclass
 class FileFix:
@@ -91,175 +78,11 @@ class FixOutcome:
         return sum(f.hidden_unsafe for f in self.files)
 
 
-# -------------------------------------------------------------------------------------------- cells
-
-
-def iter_cells(forms: Iterable[BaseModel]) -> Iterator[Cell]:
-    """Every cell of the forms, in field order (indicators and tasks included; carried-down cells repeat)."""
-    for model in forms:
-        yield from _cells_of(model)
-
-
-def _cells_of(model: BaseModel) -> Iterator[Cell]:
-    for value in model.__dict__.values():  # the fields, in field order
-        if isinstance(value, Cell):
-            yield value
-        elif isinstance(value, list):
-            for item in value:
-                if isinstance(item, BaseModel):
-                    yield from _cells_of(item)
+# -------------------------------------------------------------------------------------------- one file
 
 
 def _raws_by_span(result: ReadResult) -> dict[tuple[int, int], str]:
     return {key: raw for key, raw in _cell_list(result) if key is not None}
-
-
-def _raws_at(result: ReadResult, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
-    """The raw text of the cells at the `wanted` (start, end) spans (a span no cell has is left out)."""
-    out: dict[tuple[int, int], str] = {}
-    for cell in iter_cells(result.forms):
-        span = cell.span
-        if span is not None and (span.start, span.end) in wanted:
-            out[(span.start, span.end)] = cell.raw  # type: ignore[index]  # both set: they were wanted
-    return out
-
-
-# -------------------------------------------------------------------------------------------- encoding
-
-
-def codec_of(data: bytes, text: str, encoding: str | None) -> tuple[bytes, str]:
-    """(BOM bytes, Python codec) to write `text` back as `data` was; FixRefused if that does not round-trip."""
-    bom, codec = b"", encoding or "utf-8"
-    if encoding == "utf-8-sig":
-        bom, codec = data[:3], "utf-8"
-    elif encoding == "utf-16":
-        bom = data[:2]
-        codec = "utf-16-le" if bom == b"\xff\xfe" else "utf-16-be"
-    elif encoding == "utf-32":
-        bom = data[:4]
-        codec = "utf-32-le" if bom == b"\xff\xfe\x00\x00" else "utf-32-be"
-    try:
-        same = bom + text.encode(codec) == data
-    except (UnicodeError, LookupError):
-        same = False
-    if not same:
-        raise FixRefused(f"文件的编码（{encoding}）转换后不能还原为原来的字节，不能安全改写")
-    return bom, codec
-
-
-def codec_of_text(text: str, encoding: str | None) -> str:
-    """The codec `codec_of` would pick, checked on the text alone (no original bytes at hand)."""
-    codec = {"utf-8-sig": "utf-8", "utf-16": "utf-16-le", "utf-32": "utf-32-le"}.get(encoding or "utf-8",
-                                                                                  encoding or "utf-8")
-    try:
-        text.encode(codec)
-    except (UnicodeError, LookupError):
-        raise FixRefused(f"文件的编码（{encoding}）容不下它自己的文字，不能安全改写") from None
-    return codec
-
-
-def splice(data: bytes, text: str, bom: bytes, codec: str, edits: Sequence[Edit]) -> bytes:
-    """The original bytes with each edit's span (character offsets into `text`) replaced by its content."""
-    pieces: list[bytes] = [bom]
-    done_chars, done_bytes = 0, len(bom)
-    for edit in sorted(edits, key=lambda e: e.start or 0):
-        assert edit.start is not None and edit.end is not None
-        before = len(text[done_chars:edit.start].encode(codec))
-        old = len(text[edit.start:edit.end].encode(codec))
-        pieces.append(data[done_bytes:done_bytes + before])
-        pieces.append(edit.content.encode(codec))
-        done_bytes += before + old
-        done_chars = edit.end
-    pieces.append(data[done_bytes:])
-    return b"".join(pieces)
-
-
-def apply_text(text: str, edits: Sequence[Edit]) -> str:
-    """`text` with the (non-overlapping) edits applied by character offsets."""
-    out, done = [], 0
-    for edit in sorted(edits, key=lambda e: e.start or 0):
-        assert edit.start is not None and edit.end is not None
-        out += [text[done:edit.start], edit.content]
-        done = edit.end
-    out.append(text[done:])
-    return "".join(out)
-
-
-# -------------------------------------------------------------------------------------------- one edit
-
-
-def _fits_yaml(text: str, edit: Edit) -> str | None:
-    """Why `edit.content` cannot replace the YAML scalar at the span in place (None: it can)."""
-    assert edit.start is not None and edit.end is not None
-    content = edit.content
-    quote = text[edit.start - 1:edit.start] if edit.start > 0 else ""
-    if quote in ("'", '"') and text[edit.end:edit.end + 1] == quote:
-        if quote in content or (quote == '"' and "\\" in content) or _CONTROL.search(content):
-            return "新内容在带引号的 YAML 值中需要转义"
-        return None
-    if (not content or content != content.strip() or content[0] in _YAML_PLAIN_FIRST
-            or ": " in content or " #" in content or content.endswith(":") or "\t" in content
-            or any(ch in content for ch in ",[]{}") or _YAML_NULL.fullmatch(content)):
-        return "新内容不能作为不带引号的 YAML 值"
-    return None
-
-
-def _fits_json(text: str, edit: Edit) -> str | None:
-    assert edit.start is not None and edit.end is not None
-    if text[edit.start - 1:edit.start] == '"' and text[edit.end:edit.end + 1] == '"':
-        if json.dumps(edit.content, ensure_ascii=False)[1:-1] != edit.content:
-            return "新内容在 JSON 字符串中需要转义"
-        return None
-    if not _JSON_NUMBER.fullmatch(edit.content):
-        return "新内容不是 JSON 数字"
-    return None
-
-
-def unfit(edit: Edit, text: str, raws: dict[tuple[int, int], str], suffix: str, codec: str) -> str | None:
-    """Why this edit cannot be applied in place (None: it can)."""
-    if edit.start is None or edit.end is None:
-        return "该单元格在源文件中没有确切位置"
-    raw = raws.get((edit.start, edit.end))
-    if raw is None or text[edit.start:edit.end] != raw:
-        return "该单元格在源文件中的文字不是它的值（合并、折行、块或转义）"
-    if "\n" in edit.content or "\r" in edit.content:
-        return "新内容含换行"
-    if "\t" in edit.content and suffix in TEXT_SUFFIXES:
-        return "新内容含制表符（即单元格分隔符）"
-    try:
-        edit.content.encode(codec)
-    except UnicodeError:
-        return f"新内容无法用文件的编码（{codec}）写出"
-    if suffix in (".yaml", ".yml"):
-        return _fits_yaml(text, edit)
-    if suffix == ".json":
-        return _fits_json(text, edit)
-    return None
-
-
-def drop_unfit_fixes(result: ReadResult, diagnostics: Sequence[Diagnostic]) -> None:
-    """Set `fix` to None on findings whose fix `--fix` would refuse (a JSON string with escapes, a YAML block
-    scalar, a merged text cell, a file whose encoding does not round-trip …): a fix in a report is one that
-    can be applied as it stands."""
-    suffix = Path(result.path).suffix.lower()
-    codec: str | None = None
-    if result.text is not None and suffix not in EXCEL_SUFFIXES:
-        try:
-            codec = codec_of_text(result.text, result.encoding)
-        except FixRefused:
-            codec = None
-    wanted = {(e.start, e.end) for d in diagnostics if d.fix is not None for e in d.fix.edits
-              if e.start is not None and e.end is not None}
-    raws = _raws_at(result, wanted) if codec is not None and wanted else {}
-    for d in diagnostics:
-        if d.fix is None:
-            continue
-        if codec is None or result.text is None or any(
-                unfit(e, result.text, raws, suffix, codec) is not None for e in d.fix.edits):
-            d.fix = None
-
-
-# -------------------------------------------------------------------------------------------- one file
 
 
 def _cell_list(result: ReadResult) -> list[tuple[tuple[int, int] | None, str]]:
@@ -565,39 +388,3 @@ def closing_line(outcome: FixOutcome | None, run: RunReport) -> str:
     if unsafe:
         out += f"另有 {unsafe} 个不安全的修复，可用 `--fix --unsafe-fixes` 启用。\n"
     return out
-
-
-def apply_fixes(engine: Engine, inputs: Sequence[Input], run: RunReport, options: CheckOptions,
-                jobs: int) -> tuple[RunReport, FixOutcome, int | None]:
-    """`check --fix` / `--diff`: fix, then lint again what changed. Returns the run to report, the outcome,
-    and with `--diff` the exit status (the diff printed, nothing written): 1 when anything would change."""
-    import sys
-
-    outcome = fix_run(engine, inputs, run, options.unsafe_fixes, write=not options.diff, jobs=jobs)
-    for error in outcome.errors:
-        print(f"goallint: 错误：{error}", file=sys.stderr)
-    for fixed in outcome.files:
-        for reason, count in fixed.skipped.items():
-            print(f"goallint: 提示：{fixed.path}: {count} 处修复未应用：{reason}", file=sys.stderr)
-    if options.diff:
-        text = diff_text(outcome)
-        if options.output:
-            from goallint.outputs import write_output
-
-            try:
-                write_output(Path(options.output), [text])
-            except OSError as exc:
-                print(f"goallint: error: -o {options.output}: cannot write the diff: {exc.strerror or exc}",
-                      file=sys.stderr)
-                return run, outcome, 2
-        else:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        sys.stderr.write(summary(outcome, run, diff=True))
-        return run, outcome, 1 if text else 0
-    written = {f.path for f in outcome.files if f.changed} - {path for path, _ in outcome.unwritten}
-    if written:
-        run = engine.run(inputs, jobs=jobs)
-        for error in run.errors:
-            print(f"goallint: {error}", file=sys.stderr)
-    return with_write_failures(engine, run, outcome), outcome, None

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from goallint.config import GradeConfig
-    from goallint.engine import RunReport
     from goallint.model import Diagnostic
+    from goallint.results import RunReport
 
 DEFAULT_LABELS = {"clean": "优", "warnings": "良", "errors": "中", "blocking": "差"}
 

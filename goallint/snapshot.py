@@ -3,11 +3,11 @@
 Validating the bundled packs and profiles builds the schemas of ~30 pydantic models (the check kinds'
 `Params`, `Rule`, `Pack`, `Selector`, `When`, `Profile`), about a tenth of a one-form run; read back from a
 pickle they cost ~3 M instructions. A snapshot is kept under a hash of everything its content depends on:
-goallint's code and data, Python's and the libraries' versions (`result_cache.code_stamp`) and the caller's
+goallint's code and data, Python's and the libraries' versions (`cache_folder.code_stamp`) and the caller's
 own parts (for the packs: each pack file's path and bytes). It lives beside the result cache, in the private
 `<cache folder>/results/`, is written atomically, and is used only when whole, keyed right and of the
 expected type; anything else is made again (and rewritten). What `make` raises (a broken pack) is never kept.
-Writing a snapshot prunes the folder (at most once an hour; the newest `result_cache.SNAPSHOTS` snapshots
+Writing a snapshot prunes the folder (at most once an hour; the newest `cache_folder.SNAPSHOTS` snapshots
 stay), so it stays bounded even when reports are never kept (`--no-cache`).
 
 Unlike the result cache, snapshots stay on with `--no-cache`: like Lark's tables they depend on no input
@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from goallint.atomic import write_cache_file
-from goallint.result_cache import code_stamp, private_folder, prune_folder
+from goallint.cache_folder import code_stamp, private_folder, prune_folder
 
 FORMAT = 1
 """Bump when what a snapshot holds changes shape in a way the code hash would not see."""

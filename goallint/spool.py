@@ -1,4 +1,4 @@
-"""Diagnostics of a long run kept on disk, not in memory: the findings no longer grow a run's memory.
+"""Ts of a long run kept on disk, not in memory: the findings no longer grow a run's memory.
 
 `Engine.run(spool=True)` moves each file's diagnostics into a `Spool` as the file's report arrives (from this
 process or a worker). The spool writes them to an anonymous temporary file, one pickled batch per file, and
@@ -17,56 +17,57 @@ import io
 import pickle
 import tempfile
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from operator import itemgetter
-from typing import IO, Any, overload
+from collections.abc import Callable, Iterator, Sequence
+from typing import IO, Any, Protocol, TypeVar, overload
 
-from goallint.model import DIAGNOSTIC_FIELDS, Diagnostic, trusted
-
-FIELDS = ("code", "name", "severity", "message", "path", "line", "column", "end_line", "end_column", "form",
-          "field", "fix", "sheet", "cell_text", "related")
-"""A spooled diagnostic's tuple, in this order (every field of `Diagnostic`)."""
+T = TypeVar("T", bound="Spooled")
+Row = tuple[Any, ...]
 
 
-def sort_key(d: Diagnostic) -> tuple[str, int, int, str, int, int, str]:
-    """The order of a run's diagnostics (cli.md: by path, then position, then code)."""
-    return (d.path, d.line, d.column, d.code, d.end_line, d.end_column, d.message)
+class _Fix(Protocol):
+    @property
+    def applicability(self) -> str: ...
 
 
-_ROW = itemgetter(*FIELDS)
+class Spooled(Protocol):
+    """What the spool counts of an item (a `goallint.model.T`)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def fix(self) -> _Fix | None: ...
 
 
-def rows_of(diagnostics: Sequence[Diagnostic]) -> list[tuple[Any, ...]]:
-    """Diagnostics as tuples of their fields (what the spool and the result cache pickle). On the main
-    process of a long run: one `itemgetter` call per diagnostic, a third of the time of a generator."""
-    row = _ROW
-    return [row(d.__dict__) for d in diagnostics]
+class Spool(Sequence[T]):
+    """A run's diagnostics in a temporary file; iterate it (more than once if needed), `len()` it, count it.
+    `rows` and `rebuild` turn a list of them into plain tuples and one tuple back (`model.rows_of`,
+    `model.rebuild`: pickling a tuple costs a fraction of a model); `key` is the order of a run's diagnostics
+    (`model.sort_key`)."""
 
-
-def rebuild(values: tuple[Any, ...]) -> Diagnostic:
-    """A diagnostic from its `rows_of` tuple, without validation."""
-    return trusted(Diagnostic, dict(zip(FIELDS, values, strict=True)), DIAGNOSTIC_FIELDS)
-
-
-class Spool(Sequence[Diagnostic]):
-    """A run's diagnostics in a temporary file; iterate it (more than once if needed), `len()` it, count it."""
-
-    def __init__(self) -> None:
+    def __init__(self, rows: Callable[[Sequence[T]], list[Row]], rebuild: Callable[[Row], T],
+                 key: Callable[[T], Any]) -> None:
+        self._rows, self._rebuild, self._key = rows, rebuild, key
         self._files: list[IO[bytes]] = [_temporary()]
         self._batches: dict[str, list[tuple[int, int, int]]] = {}
         """path → (file index, offset, size) of each batch written for it, in arrival order."""
-        self._groups: dict[str, list[Diagnostic]] = {}
+        self._groups: dict[str, list[T]] = {}
         self._length = 0
         self.counts: Counter[tuple[str, str, str]] = Counter()
         """(code, name, severity) → how many."""
         self.fixes: Counter[str] = Counter()
         """Fix applicability (`safe`, `unsafe`) → how many diagnostics offer such a fix."""
 
-    def add(self, path: str, diagnostics: list[Diagnostic]) -> None:
+    def add(self, path: str, diagnostics: list[T]) -> None:
         """Write one file's diagnostics (the caller drops its own list)."""
         if not diagnostics:
             return
-        data = pickle.dumps(rows_of(diagnostics), protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps(self._rows(diagnostics), protocol=pickle.HIGHEST_PROTOCOL)
         try:
             offset = self._append(self._files[-1], data)
         except OSError:  # the temporary folder is full: what is written stays readable, the rest in memory
@@ -83,40 +84,40 @@ class Spool(Sequence[Diagnostic]):
         file.flush()
         return offset
 
-    def add_groups(self, diagnostics: list[Diagnostic]) -> None:
+    def add_groups(self, diagnostics: list[T]) -> None:
         """The group rules' findings (few), merged into their paths when read."""
         for d in diagnostics:
             self._groups.setdefault(d.path, []).append(d)
         self._note(diagnostics)
 
-    def _note(self, diagnostics: list[Diagnostic]) -> None:
+    def _note(self, diagnostics: list[T]) -> None:
         self._length += len(diagnostics)
         self.counts.update((d.code, d.name, d.severity) for d in diagnostics)
         self.fixes.update(d.fix.applicability for d in diagnostics if d.fix is not None)
 
-    def _read(self, index: int, offset: int, size: int) -> list[Diagnostic]:
+    def _read(self, index: int, offset: int, size: int) -> list[T]:
         file = self._files[index]
         file.seek(offset)
-        rows: list[tuple[Any, ...]] = pickle.loads(file.read(size))  # noqa: S301 - our own temporary file
-        return [rebuild(row) for row in rows]
+        rows: list[Row] = pickle.loads(file.read(size))  # noqa: S301 - our own temporary file
+        return [self._rebuild(row) for row in rows]
 
-    def __iter__(self) -> Iterator[Diagnostic]:
+    def __iter__(self) -> Iterator[T]:
         for path in sorted(self._batches.keys() | self._groups.keys()):
             found = [d for batch in self._batches.get(path, []) for d in self._read(*batch)]
             found.extend(self._groups.get(path, []))
-            found.sort(key=sort_key)
+            found.sort(key=self._key)
             yield from found
 
     def __len__(self) -> int:
         return self._length
 
     @overload
-    def __getitem__(self, index: int) -> Diagnostic: ...
+    def __getitem__(self, index: int) -> T: ...
 
     @overload
-    def __getitem__(self, index: slice) -> Sequence[Diagnostic]: ...
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
 
-    def __getitem__(self, index: int | slice) -> Diagnostic | Sequence[Diagnostic]:
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
         return list(self)[index]  # not on any hot path: reports iterate
 
     def close(self) -> None:

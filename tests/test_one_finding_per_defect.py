@@ -11,9 +11,10 @@ import jsonschema
 from click.testing import CliRunner
 
 from goallint.cli import main
-from goallint.engine import Input, RunReport, make_engine
+from goallint.engine import Input, make_engine
 from goallint.grade import grade_forms
 from goallint.report import RenderOptions, render
+from goallint.results import RunReport
 
 ROOT = Path(__file__).resolve().parent.parent
 FORM = """\

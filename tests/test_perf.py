@@ -63,8 +63,9 @@ def test_parallel_runs_over_a_generated_corpus_match_the_serial_run(tmp_path: Pa
 
 
 def test_compacted_diagnostics_dump_the_same_and_share_their_fields_set() -> None:
-    from goallint.engine import FileReport, _compact, make_engine
+    from goallint.engine import _compact, make_engine
     from goallint.readers import read_path
+    from goallint.results import FileReport
 
     engine = make_engine()
     path = sorted((ROOT / "examples").glob("000_*.txt"))[0]

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 import yaml
 
-from goallint.engine import Input, RunReport, make_engine
+from goallint.engine import Input, make_engine
 from goallint.readers import read_path
+from goallint.results import RunReport
 from goallint.structured_format import to_document
 
 CORPUS = Path(__file__).parent / "corpus" / "real"

@@ -8,10 +8,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from goallint.engine import Input, RunReport, make_engine
+from goallint.engine import Input, make_engine
 from goallint.grade import grade_forms
 from goallint.report import RENDERERS, RenderOptions, render, render_bytes
 from goallint.report.full import excerpt, width
+from goallint.results import RunReport
 
 DEMO = """\
 forms:

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import goallint.atomic
+import goallint.cache_folder as cache_folder
 import goallint.result_cache as result_cache
 from goallint.cli import main
 from goallint.engine import Engine, Input, make_engine
@@ -188,18 +189,18 @@ def test_goallint_itself_its_data_and_libraries_are_part_of_the_key(cache: Path,
     from goallint.resources import data_dir, package_dir
 
     hashed: list[Path] = []
-    real = result_cache._code_digest
+    real = cache_folder._code_digest
 
     def recording(roots: list[Path], folder: Path) -> bytes:
         hashed.extend(roots)
         return real(roots, folder)
 
-    monkeypatch.setattr(result_cache, "_code_digest", recording)
+    monkeypatch.setattr(cache_folder, "_code_digest", recording)
     assert ResultCache.open() is not None
-    files = [relative for relative, _ in result_cache._files(hashed)]
+    files = [relative for relative, _ in cache_folder._files(hashed)]
     assert set(hashed) == {package_dir(), data_dir("rules"), data_dir("grammar")}
     assert "engine.py" in files and "values.yaml" in files and "value.lark" in files
-    libraries = dict(stamp.split(":", 1) for stamp in result_cache._library_stamps())
+    libraries = dict(stamp.split(":", 1) for stamp in cache_folder._library_stamps())
     assert libraries["lark"].startswith("lark-") and libraries["lark"].endswith(".dist-info")
     assert libraries["yaml"].lower().startswith("pyyaml-") and libraries["pydantic"].startswith("pydantic-2")
     engine = make_engine()
@@ -213,19 +214,19 @@ def test_the_code_hash_follows_content_not_file_times(tmp_path: Path) -> None:
     memo.mkdir()
     (tree / "a.py").write_text("x = 1\n")
     (tree / "sub" / "b.yaml").write_text("a: 1\n")
-    before = result_cache._code_digest([tree], memo)
+    before = cache_folder._code_digest([tree], memo)
     assert [p.suffix for p in memo.iterdir()] == [".code"]  # kept under the files' sizes and times
-    assert result_cache._code_digest([tree], memo) == before
+    assert cache_folder._code_digest([tree], memo) == before
     (tree / "a.py").write_text("x = 2\n")  # same size
-    assert result_cache._code_digest([tree], memo) != before
+    assert cache_folder._code_digest([tree], memo) != before
     (tree / "a.py").write_text("x = 1\n")
     os.utime(tree / "a.py", ns=(10**9, 10**9))  # as a fresh install of the same release: new times, same bytes
-    assert result_cache._code_digest([tree], memo) == before
+    assert cache_folder._code_digest([tree], memo) == before
     for kept in memo.iterdir():
         kept.write_bytes(b"broken")
-    assert result_cache._code_digest([tree], memo) == before  # a broken memo is hashed again
+    assert cache_folder._code_digest([tree], memo) == before  # a broken memo is hashed again
     (tree / "sub" / "b.yaml").rename(tree / "sub" / "c.yaml")
-    assert result_cache._code_digest([tree], memo) != before
+    assert cache_folder._code_digest([tree], memo) != before
 
 
 def test_pruning_keeps_the_most_recently_used(cache: Path, tmp_path: Path) -> None:

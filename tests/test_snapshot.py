@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from goallint.cache_folder import SNAPSHOTS
 from goallint.packs import PackError, load_packs
-from goallint.result_cache import SNAPSHOTS, ResultCache
+from goallint.result_cache import ResultCache
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "examples" / "000_9fd6cdad8612f9fc.txt"

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from goallint.engine import Engine, Input, RunReport, make_engine
+from goallint.engine import Engine, Input, make_engine
 from goallint.grade import grade_forms
+from goallint.model import rebuild, rows_of, sort_key
 from goallint.report import RENDERERS, RenderOptions, json_pieces, render, stream
-from goallint.spool import Spool, sort_key
+from goallint.results import RunReport
+from goallint.spool import Spool
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -89,7 +91,7 @@ def test_without_a_temporary_folder_or_when_it_fills_up_nothing_is_lost(
 
     with monkeypatch.context() as patch:
         patch.setattr(tempfile, "TemporaryFile", no_temporary_file)
-        spool = Spool()
+        spool = Spool(rows_of, rebuild, sort_key)
         assert isinstance(spool._files[0], io.BytesIO)
         for report in memory.files:
             spool.add(report.path, list(report.diagnostics))
@@ -113,7 +115,6 @@ def test_without_a_temporary_folder_or_when_it_fills_up_nothing_is_lost(
 
 
 def test_a_spooled_row_holds_every_field_of_a_diagnostic() -> None:
-    from goallint.model import Diagnostic
-    from goallint.spool import FIELDS
+    from goallint.model import FIELDS, Diagnostic
 
     assert sorted(FIELDS) == sorted(Diagnostic.model_fields)

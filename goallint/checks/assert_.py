@@ -25,7 +25,7 @@ from goallint.arith.expr import (
     holds,
     render,
 )
-from goallint.arith.money import format_number
+from goallint.arith.money import format_number, money_in
 from goallint.arith.readings import amounts
 from goallint.checks.base import Finding, FormContext
 from goallint.model import AnyForm, Cell, DepartmentForm, Model, ProjectForm, Task
@@ -103,15 +103,7 @@ def cell_number(cell: Cell | None, unit: str) -> Decimal | None:
     """A cell as a number in `unit`: `1,684.82` → 1684.82; `574.11万元` in 万元; None when not one number."""
     if cell is None or cell.is_empty:
         return None
-    found = amounts(cell.value)
-    if len(found) != 1 or found[0].op != "=" or found[0].unit.per:
-        return None
-    amount = found[0]
-    if not amount.unit.base:
-        return amount.value
-    if amount.unit.base == "元" and unit == "万元":
-        return amount.value / WAN
-    return amount.value if amount.unit.base == "元" and unit == "元" else None
+    return money_in(amounts(cell.value), unit)
 
 
 def _bare_unit(name: str, form: AnyForm, cell: Cell | None) -> str | None:

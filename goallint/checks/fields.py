@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
-from goallint.arith.readings import Amount, amounts
+from goallint.arith.money import format_number, money_in
+from goallint.arith.readings import amounts
 from goallint.model import AnyForm, Cell
 from goallint.values import parse_value
 from goallint.values.bounds import out_of_range
@@ -25,7 +25,6 @@ FIELD_LABELS: dict[str, str] = {
 _MONEY = re.compile(r"^(?:人民币)?\s*([+-]?\d[\d,，]*(?:\.\d+)?)\s*(万元|万|元)?$")
 _YEAR = re.compile(r"^\s*(\d{1,9})\s*年?(?:度)?\s*$")
 """A year of more digits is no year (a 4,301-digit one is beyond what `int()` converts)."""
-UNIT_FACTOR = {"元": Decimal(1), "万元": Decimal(10000), "万": Decimal(10000)}
 
 
 def field_cell(form: AnyForm, name: str) -> Cell | None:
@@ -42,19 +41,7 @@ def parse_amount(text: str, default_unit: str = "元") -> Decimal | None:
     """An amount of money in 元 (`1893200`, `1,893,200`, `189.32万元`, `12000元`), None when the text is not
     one. Read by the value grammar, as the reconciling rules read a budget (GL401–GL407): a cell this calls
     money is the amount they compute with (`-1893200` or `1，893，200` passed here and were text there)."""
-    return yuan_of(amounts(parse_value(text)), default_unit)
-
-
-def yuan_of(found: Sequence[Amount], default_unit: str) -> Decimal | None:
-    """The one exact amount of money in 元 among a cell's amounts (a bare number is in `default_unit`)."""
-    if len(found) != 1 or found[0].op != "=" or found[0].unit.per:
-        return None
-    amount = found[0]
-    if amount.unit.base == "元":
-        return amount.value
-    if amount.unit.base:
-        return None
-    return amount.value * UNIT_FACTOR[default_unit]
+    return money_in(amounts(parse_value(text)), "元", default_unit)
 
 
 def amount_out_of_range(text: str) -> bool:
@@ -74,8 +61,6 @@ def parse_year(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def format_money(amount: Decimal) -> str:
-    """`1893200.00` → `1,893,200`; `240939.54` → `240,939.54` (no trailing zeros)."""
-    whole = amount == amount.to_integral_value()
-    text = f"{amount.quantize(Decimal(1)):,f}" if whole else f"{amount.normalize():,f}"
-    return text
+format_money = format_number
+"""An amount's number as the field rules print it before their own `元` (`1,893,200`): the one money
+formatter, `arith.money`'s."""

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, model_validator
 
-from goallint.arith.money import format_money
+from goallint.arith.money import format_money, money_in
 from goallint.arith.readings import (
     Amount,
     Count,
@@ -30,7 +30,6 @@ from goallint.arith.readings import (
     resolve,
 )
 from goallint.checks.base import Column, Finding, FormContext, ResolvedIndicator, Selector, check_template
-from goallint.checks.fields import yuan_of
 from goallint.checks.goal_counts import goal_counts
 from goallint.model import AnyForm, Cell, Model, ProjectForm, build
 from goallint.resources import CACHE_ENTRIES
@@ -117,7 +116,7 @@ def budget_yuan(form: ProjectForm) -> Decimal | None:
     """The annual budget in 元 (a bare number in `budget_unit`; `189.32万元` is folded by the value grammar)."""
     if form.budget is None or form.budget.is_empty:
         return None
-    return yuan_of(cell_amounts(form.budget), form.budget_unit)  # as GL107 reads it
+    return money_in(cell_amounts(form.budget), "元", form.budget_unit)  # as GL107 reads it
 
 
 def _columns(ctx: FormContext) -> list[Column]:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
-from goallint.cli import CheckOptions
+from goallint.commands.options import CheckOptions
 from goallint.model import SEVERITY_RANK
 from goallint.outputs import FileId, file_id, guard, shown_name
 from goallint.walk import is_folder, walk
@@ -92,44 +92,15 @@ def _stdin(shown: str, limit: int) -> Input:
 
 
 def build_engine(options: CheckOptions, config: Config, keep_lines: bool) -> Engine:
-    """Config first, then the command line on top (ruff's resolution); unknown codes are usage errors."""
-    from goallint.engine import Engine, UsageError, expand, select_rules
-    from goallint.packs import bundled_packs, load_packs
-    from goallint.profiles import profiles
+    """The engine `make_engine` makes of the config and the command line's options."""
+    from goallint.engine import make_engine
 
-    extra = config.rule_paths()
-    packs = list(load_packs(extra)) if extra else list(bundled_packs())
-    rules = [rule for pack in packs for rule in pack.rules]
-    origin = config.path or "config"
-    for key, tokens in (("extend-select", config.extend_select), ("ignore", config.ignore)):
-        expand(tokens, rules, f"{origin}: {key}")  # name the file and key of an unknown code
-    cli_select = [t for t in (options.select or "").split(",") if t.strip()] if options.select else None
-    cli_extend = [t for t in (options.extend_select or "").split(",") if t.strip()]
-    cli_ignore = [t for t in (options.ignore or "").split(",") if t.strip()]
-    if cli_select is None and config.select is not None:
-        selected = select_rules(rules, config.select, config.extend_select, config.ignore, f"{origin}: select")
-    else:
-        selected = select_rules(rules, cli_select, config.extend_select, config.ignore, "--select")
-        if cli_select is not None:  # the command line beats the config's ignore
-            selected |= expand(cli_select, rules, "--select", explicit_only=True)
-    selected |= expand(cli_extend, rules, "--extend-select", explicit_only=True)
-    selected -= expand(cli_ignore, rules, "--ignore")
-    severity: dict[str, str] = {}
-    for key, level in config.severity.items():
-        severity.update(dict.fromkeys(expand([key], rules, f"{origin}: severity"), str(level)))
-    for item in options.severity:
-        key, _, wanted = item.partition("=")
-        if wanted not in SEVERITY_RANK:
-            raise UsageError(f"--severity {item}: 应为 规则=error|warning|info")
-        severity.update(dict.fromkeys(expand([key.strip()], rules, "--severity"), wanted))
-    profile = options.profile or config.profile
-    if profile is not None and profile not in profiles():
-        raise UsageError(f"未知的模板 {profile!r}（可用：{', '.join(sorted(profiles()))}）")
-    ignores = [(glob, expand(codes, rules, f"{origin}: per-file-ignores.{glob}"))
-               for glob, codes in config.per_file_ignores.items()]
-    root = str(Path(config.path).resolve().parent) if config.path else None
-    return Engine(rules, selected, packs[0].vocabularies if packs else {}, profile, severity, ignores, keep_lines,
-                  root=root)
+    def tokens(text: str | None) -> list[str]:
+        return [t for t in (text or "").split(",") if t.strip()]
+
+    return make_engine(config, select=tokens(options.select) if options.select else None,
+                       extend_select=tokens(options.extend_select), ignore=tokens(options.ignore),
+                       severity=options.severity, profile=options.profile, keep_lines=keep_lines)
 
 
 def choose_format(options: CheckOptions) -> str:
@@ -163,6 +134,7 @@ def _resolved(path: Path) -> Path | None:
 
 def _run(options: CheckOptions) -> int:
     from goallint import baseline
+    from goallint.commands.check_steps import apply_baseline, prepare_baseline, record_baseline
     from goallint.config import load_config
     from goallint.engine import capped_jobs, default_jobs, tune_gc
     from goallint.grade import grade_forms
@@ -174,7 +146,7 @@ def _run(options: CheckOptions) -> int:
     if options.output or _default_output(fmt):
         _check_output(options.output or _default_output(fmt) or "")  # before the run, not after it
     config = load_config(options.config, options.isolated)
-    known = baseline.prepare(options, config)
+    known = prepare_baseline(options, config)
     engine = build_engine(options, config, keep_lines=fmt == "full")
     engine.keep_forms = fmt in ("html", "xlsx")  # only the html and xlsx reports show the forms themselves
     if not options.no_cache:
@@ -204,15 +176,16 @@ def _run(options: CheckOptions) -> int:
         print(f"goallint: {error}", file=sys.stderr)
     fixes = None
     if options.fix or options.diff:
-        from goallint.fixer import apply_fixes
+        from goallint.commands.check_steps import apply_fixes
+
         run, fixes, done = apply_fixes(engine, inputs, run, options, jobs)
         if done is not None:
             return done
     if options.write_baseline:
-        return baseline.record(options.write_baseline, run) or (2 if run.errors else 0)
+        return record_baseline(options.write_baseline, run) or (2 if run.errors else 0)
     baselined: list[Diagnostic] = []
     if known is not None:
-        outcome = baseline.report(known, run, options.statistics)
+        outcome = apply_baseline(known, run, options.statistics)
         run, baselined = outcome.run, outcome.baselined
     color = fmt == "full" and not options.output and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     grades = grade_forms(run, config.grade, baselined) if needs_grades(fmt) else []

@@ -14,9 +14,9 @@ from json import dumps as json_dumps  # not `import json`: the submodule goallin
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from goallint.engine import RunReport
     from goallint.grade import FormGrade
     from goallint.model import Diagnostic
+    from goallint.results import RunReport
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 """The one vocabulary of severities a reviewer reads, in every format (JSON and SARIF keep the English keys of

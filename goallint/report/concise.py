@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from goallint.report import SEVERITY_LABELS, RenderOptions, statistics_text, summary_line, where
 
 if TYPE_CHECKING:
-    from goallint.engine import RunReport
     from goallint.model import Diagnostic
+    from goallint.results import RunReport
 
 
 def line(d: Diagnostic) -> str:

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from goallint.report import SEVERITY_LABELS, RenderOptions, cell_ref, statistics_text, summary_line
 
 if TYPE_CHECKING:
-    from goallint.engine import FileReport, RunReport
     from goallint.grade import FormGrade
     from goallint.model import Diagnostic
+    from goallint.results import FileReport, RunReport
 
 Segment = tuple[str, str]  # (text, rich style; '' for none)
 STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -108,7 +108,7 @@ def _lines(run: RunReport, grades: dict[tuple[str, str], str]) -> list[list[Segm
     out: list[list[Segment]] = []
     reports = {report.path: report for report in run.files}
     for path, diagnostics in by_path.items():
-        from goallint.engine import FileReport
+        from goallint.results import FileReport
 
         first: dict[str, int] = {}
         for index, d in enumerate(diagnostics):

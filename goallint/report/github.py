@@ -15,7 +15,7 @@ from goallint.report import (
 )
 
 if TYPE_CHECKING:
-    from goallint.engine import RunReport
+    from goallint.results import RunReport
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 

@@ -32,9 +32,9 @@ from goallint.report import SEVERITY_LABELS, where
 from goallint.report.forms import ARITHMETIC_CODES, form_facts, used_cells
 
 if TYPE_CHECKING:
-    from goallint.engine import RunReport
     from goallint.packs import Rule
     from goallint.report import RenderOptions
+    from goallint.results import RunReport
 
 GradeOf = Callable[[str, AnyForm, Sequence[Diagnostic]], str]
 """The review grade of a form: (its file's path, the form, its diagnostics) → 优/良/中/差."""

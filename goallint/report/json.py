@@ -15,8 +15,8 @@ from goallint.model import dump
 from goallint.report import SEVERITY_LABELS, STREAMED, RenderOptions, json_pieces, statistics, summary_counts
 
 if TYPE_CHECKING:
-    from goallint.engine import RunReport
     from goallint.model import Diagnostic
+    from goallint.results import RunReport
 
 
 def _item(d: Diagnostic) -> dict[str, Any]:

@@ -12,9 +12,9 @@ from goallint import __version__
 from goallint.report import SEVERITY_LABELS, STREAMED, RenderOptions, hidden_counts, json_pieces, where
 
 if TYPE_CHECKING:
-    from goallint.engine import RunReport
     from goallint.model import Diagnostic, Fix
     from goallint.packs import Rule
+    from goallint.results import RunReport
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}

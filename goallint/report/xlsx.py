@@ -15,8 +15,8 @@ from goallint.report import SEVERITY_LABELS, RenderOptions, cell_ref
 from goallint.report.forms import ARITHMETIC_CODES, FormFacts, arithmetic, form_facts
 
 if TYPE_CHECKING:
-    from goallint.engine import RunReport
     from goallint.model import Diagnostic
+    from goallint.results import RunReport
 
 FORM_HEADERS = ("文件", "表单名称", "类型", "主管部门", "预算（元）", "预算（表中写法）", "审核档次", "错误", "警告", "提示",
                 "其中基线隐藏", "其中表内豁免")

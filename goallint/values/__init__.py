@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 # Imported eagerly: the submodule `normalize` must load before the function `normalize` below replaces the
 # package attribute of the same name (`from goallint.values.normalize import strip_html` still works).
+from goallint.model import read_cells_with
 from goallint.resources import CACHE_ENTRIES
 from goallint.values.normalize import normalize_text
 from goallint.values.types import Value
@@ -43,5 +44,11 @@ def parse_value(raw: str) -> Value:
     except Exception:  # noqa: BLE001 - the contract: parse_value never raises
         return build(Text, text=raw)
 
+
+def _cell_text(raw: str) -> str:
+    return normalize(raw).text
+
+
+read_cells_with(_cell_text, parse_value)
 
 __all__ = ["Normalized", "Value", "normalize", "parse_value"]

@@ -22,7 +22,10 @@ they write in, and it imports nothing of theirs.
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
+
+import pytest
 
 import goallint
 
@@ -103,15 +106,13 @@ def all_modules() -> list[Path]:
     return sorted(PACKAGE.rglob("*.py"))
 
 
+def is_upward(importer: str, imported: str) -> bool:
+    return STAGES.index(stage_of(imported)) > STAGES.index(stage_of(importer))
+
+
 def upward_imports() -> set[str]:
-    rank = {stage: index for index, stage in enumerate(STAGES)}
-    found: set[str] = set()
-    for path in all_modules():
-        importer = module_name(path)
-        for imported in imports_of(path):
-            if rank[stage_of(imported)] > rank[stage_of(importer)]:
-                found.add(f"{importer} -> {imported}")
-    return found
+    return {f"{module_name(path)} -> {imported}" for path in all_modules() for imported in imports_of(path)
+            if is_upward(module_name(path), imported)}
 
 
 def test_every_module_has_a_stage() -> None:
@@ -121,15 +122,31 @@ def test_every_module_has_a_stage() -> None:
         assert stage_of(module) in STAGES
 
 
-def test_the_import_walker_sees_imports_inside_functions(tmp_path: Path) -> None:
-    # The walker is what the main test rests on: it must see a function's import, a relative one, and
-    # tell a module imported with `from package import module` from a name in that package.
+def test_the_import_walker_sees_imports_inside_functions() -> None:
+    # The walker is what the main test rests on: it must see an import inside a function (the engine
+    # imports the spool only in `run`), and tell a module imported with `from package import module` from a
+    # name in that package.
     engine = PACKAGE / "engine.py"
+    top = {node.module for node in ast.parse(engine.read_text(encoding="utf-8")).body
+           if isinstance(node, ast.ImportFrom)}
+    assert "goallint.spool" not in top and "goallint.spool" in imports_of(engine)
     assert "goallint.checks" in imports_of(engine)
+    assert "goallint.checks.value_facts" in imports_of(PACKAGE / "checks" / "pair.py")  # from goallint.checks import value_facts
     assert module_name(PACKAGE / "layout" / "__init__.py") == "goallint.layout"
     assert stage_of("goallint.layout.assembler") == "layout"
     assert stage_of("goallint.commands.check") == "commands"
     assert _is_module("goallint.layout.assembler") and not _is_module("goallint.layout.assemble")
+
+
+def test_what_counts_as_upward() -> None:
+    # The knots issue 19 named, as they would be found again.
+    assert is_upward("goallint.model", "goallint.values")
+    assert is_upward("goallint.engine", "goallint.fixer")
+    assert is_upward("goallint.fixer", "goallint.cli") and is_upward("goallint.baseline", "goallint.cli")
+    assert is_upward("goallint.commands.check", "goallint.cli")
+    assert is_upward("goallint.snapshot", "goallint.result_cache") and is_upward("goallint.spool", "goallint.model")
+    assert not is_upward("goallint.cli", "goallint.commands.check")
+    assert not is_upward("goallint.checks.base", "goallint.profiles")
 
 
 def test_no_module_imports_a_later_stage() -> None:
@@ -141,3 +158,54 @@ def test_no_module_imports_a_later_stage() -> None:
 def test_the_known_upward_imports_are_still_there() -> None:
     gone = sorted(KNOWN_UPWARD - upward_imports())
     assert not gone, "removed upward imports: delete them from KNOWN_UPWARD:\n" + "\n".join(gone)
+
+
+def import_loops() -> list[list[str]]:
+    """The groups of modules that import one another, directly or around a loop (Tarjan's components)."""
+    graph = {module_name(path): imports_of(path) - {module_name(path)} for path in all_modules()}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    loops: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in graph[node]:
+            if other not in graph:
+                continue
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                loops.append(sorted(group))
+
+    for node in graph:
+        if node not in index:
+            visit(node)
+    return loops
+
+
+def test_no_import_loops() -> None:
+    # Within a stage too: the engine and its result cache, the fixer and the engine, once imported each other.
+    assert not import_loops(), import_loops()
+
+
+def test_a_loop_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = imports_of
+
+    def with_engine_importing_the_fixer(path: Path) -> set[str]:
+        found = real(path)
+        return found | {"goallint.fixer"} if module_name(path) == "goallint.engine" else found
+
+    monkeypatch.setattr(sys.modules[__name__], "imports_of", with_engine_importing_the_fixer)
+    assert any({"goallint.engine", "goallint.fixer"} <= set(loop) for loop in import_loops())

@@ -16,7 +16,7 @@ from itertools import product
 from typing import Any
 
 from goallint.arith.interval import Interval, Side, tolerance_for
-from goallint.arith.money import format_money, format_number
+from goallint.arith.money import UNIT_FACTOR, WAN, format_money, format_number
 from goallint.values.bounds import out_of_range
 from goallint.values.types import Bound, Compound, Quantity, Range, Value
 from goallint.values.units import PERSON_UNITS, TIME_FACTORS, Unit, entity_named, is_money, parse_unit
@@ -30,7 +30,7 @@ ENTITY_COUNTERS = frozenset({"个", "家", "处", "所", "支"})
 """Counters that can stand for the entity their indicator name (or noun) names: `补助村数 20个`."""
 UNIT_ALIASES: dict[str, str] = {"场次": "场", "名": PERSON, "个月": "月", "日": "天", "期次": "期"}
 OP_SYMBOLS: dict[str, str] = {"=": "", ">=": "≥", "<=": "≤", ">": ">", "<": "<"}
-_WAN = Decimal(10000)
+_WAN = WAN
 CLOSED_OPS = {"<": "<=", ">": ">="}
 """How budget arithmetic reads a written strict bound: as the cap or floor it is meant to be."""
 
@@ -347,3 +347,21 @@ def count_of(value: Value, name: str) -> list[Count]:
             continue
         out.append(Count(amount, name, amount.noun or amount.label))
     return out
+
+
+def money_in(found: Sequence[Amount], unit: str = "元", bare: str | None = None) -> Decimal | None:
+    """The one exact amount of money among a cell's amounts (`arith.readings.amounts`), as a number in `unit`
+    (元 or 万元), else None (no amount, several, a range, a rate per something, a count). An amount in 元
+    (the value grammar folds `189.32万元` into 元) is converted; a bare number is taken as written, or, when
+    the form states the unit of its bare numbers (`bare`: 元, 万元, 万), converted from it into 元.
+
+    This is the one reading of money: a header field (`parse_amount`), a budget (`budget_yuan`) and a
+    task's amount (`cell_number`) are all read here."""
+    if len(found) != 1 or found[0].op != "=" or found[0].unit.per:
+        return None
+    amount = found[0]
+    if amount.unit.base == "元":
+        return amount.value / WAN if unit == "万元" else amount.value if unit == "元" else None
+    if amount.unit.base:
+        return None
+    return amount.value if bare is None else amount.value * UNIT_FACTOR[bare]

@@ -25,8 +25,8 @@ from goallint.arith.expr import (
     holds,
     render,
 )
-from goallint.arith.money import format_number, money_in
-from goallint.arith.readings import amounts
+from goallint.arith.money import format_number
+from goallint.arith.readings import amounts, money_in
 from goallint.checks.base import Finding, FormContext
 from goallint.model import AnyForm, Cell, DepartmentForm, Model, ProjectForm, Task
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from goallint.arith.money import format_number, money_in
-from goallint.arith.readings import amounts
+from goallint.arith.money import format_number
+from goallint.arith.readings import amounts, money_in
 from goallint.model import AnyForm, Cell
 from goallint.values import parse_value
 from goallint.values.bounds import out_of_range

@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, model_validator
 
-from goallint.arith.money import format_money, money_in
+from goallint.arith.money import format_money
 from goallint.arith.readings import (
     Amount,
     Count,
@@ -26,6 +26,7 @@ from goallint.arith.readings import (
     amounts,
     count_of,
     judge,
+    money_in,
     readings,
     resolve,
 )

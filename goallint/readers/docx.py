@@ -1,0 +1,143 @@
+"""Read Word .docx forms (through python-docx): the body's paragraphs and tables in document order as rows.
+
+A table's cells are placed by their grid: `gridSpan` widens a cell, `gridBefore` skips leading grid columns,
+and a `vMerge` continuation reads empty (the merged value stands in the top cell, as in `grid.py`). A table
+nested in a cell follows the row it sits in, as a table of its own (`表2.1`). Cells are located `表2!R3C4`
+(the document's second table, row 3, column 4); a paragraph outside tables is `正文!第5段`.
+
+The zip's declared sizes are checked before python-docx inflates anything (it keeps every part in memory).
+python-docx is imported lazily.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
+
+from goallint.readers.base import ReadResult
+from goallint.readers.grid import DocumentError, Placed, RowStream, assemble_rows, place
+
+MAX_UNCOMPRESSED = 64 * 1024 * 1024
+MAX_DOCUMENT_XML = 32 * 1024 * 1024
+"""The body's XML, parsed whole by lxml (several times its size in memory)."""
+MAX_RATIO = 100
+RATIO_FLOOR = 1024 * 1024
+MAX_MEMBERS = 5_000
+MAX_DEPTH = 5
+"""Tables nested deeper than this are not read (their text is still in the cell that holds them)."""
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def check_archive(data: bytes) -> None:
+    """Refuse what is not a .docx zip, or one whose declared contents are too big. Raises DocumentError."""
+    if data.startswith(_OLE_MAGIC):
+        raise DocumentError("文档有密码保护，或是旧版 Word 文档（.doc）；请去掉密码并另存为 .docx 后再检查")
+    if not data.startswith(b"PK"):
+        raise DocumentError("不是 Word 文档（.docx 应是 zip 压缩包）；请在 Word/WPS 中另存为 .docx 后再检查")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
+        raise DocumentError(f".docx 文件已损坏或不完整（{exc}）；请在 Word/WPS 中重新保存后再检查") from None
+    if len(members) > MAX_MEMBERS:
+        raise DocumentError(f".docx 压缩包中超过 {MAX_MEMBERS} 个部件，不像是绩效目标表")
+    inflated = sum(member.file_size for member in members)
+    packed = max(1, sum(member.compress_size for member in members))
+    if inflated > MAX_UNCOMPRESSED or (inflated > RATIO_FLOOR and inflated / packed > MAX_RATIO):
+        raise DocumentError(f".docx 解压后 {inflated // (1024 * 1024)} MB（压缩比 {inflated // packed}:1，压缩炸弹？），"
+                            "不像是绩效目标表；请只保留表格后另存再检查")
+    body = [m for m in members if m.filename == "word/document.xml"]
+    if not body:
+        raise DocumentError("压缩包中没有 Word 正文（word/document.xml），不是 .docx 文档；请另存为 .docx 后再检查")
+    if body[0].file_size > MAX_DOCUMENT_XML:
+        raise DocumentError(f".docx 正文超过 {MAX_DOCUMENT_XML // (1024 * 1024)} MB，不像是绩效目标表")
+
+
+def _cell_text(cell: Any) -> str:
+    """The text of a table cell's own paragraphs (not of tables nested in it), on one line."""
+    from docx.text.paragraph import Paragraph
+
+    return "".join(Paragraph(p, None).text.strip() for p in cell.iterchildren(f"{_W}p"))
+
+
+def _int(element: Any, tag: str, default: int) -> int:
+    found = element.find(tag) if element is not None else None
+    if found is None:
+        return default
+    try:
+        return int(found.get(f"{_W}val", default))
+    except ValueError:
+        return default
+
+
+def _table(table: Any, name: str, stream: RowStream, depth: int) -> None:
+    """One table's rows (and after each row, the tables nested in its cells)."""
+    grid_rows: list[list[Placed]] = []
+    nested: list[tuple[int, Any]] = []
+    for row in table.iterchildren(f"{_W}tr"):
+        placed: list[Placed] = []
+        skip = _int(row.find(f"{_W}trPr"), f"{_W}gridBefore", 0)
+        placed.extend(("", 1, 1) for _ in range(min(max(skip, 0), 64)))
+        for cell in row.iterchildren(f"{_W}tc"):
+            props = cell.find(f"{_W}tcPr")
+            span = _int(props, f"{_W}gridSpan", 1)
+            merge = props.find(f"{_W}vMerge") if props is not None else None
+            continued = merge is not None and merge.get(f"{_W}val", "continue") != "restart"
+            placed.append(("" if continued else _cell_text(cell), span, 1))
+            nested.extend((len(grid_rows), inner) for inner in cell.iterchildren(f"{_W}tbl"))
+        grid_rows.append(placed)
+    grid = place(grid_rows, stream.budget)
+    done = 0
+    for index, (row_index, inner) in enumerate(nested, start=1):
+        stream.add_grid(grid[done:row_index + 1], name, done + 1)
+        done = row_index + 1
+        if depth < MAX_DEPTH:
+            _table(inner, f"{name}.{index}", stream, depth + 1)
+    stream.add_grid(grid[done:], name, done + 1)
+
+
+def document_rows(data: bytes) -> RowStream:
+    """The body's rows in document order. Raises DocumentError (one Chinese line)."""
+    check_archive(data)
+    try:
+        import docx
+    except ImportError as exc:  # pragma: no cover - python-docx is a dependency
+        raise DocumentError(f"未安装 python-docx，无法读取 .docx（{exc}）") from None
+    try:
+        document = docx.Document(io.BytesIO(data))
+        body = document.element.body
+    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors for damaged packages
+        reason = " ".join(str(exc).split())[:120]
+        raise DocumentError(f".docx 文件无法打开（{type(exc).__name__}: {reason}）；请在 Word/WPS 中另存为 .docx 后再检查") from None
+    from docx.text.paragraph import Paragraph
+
+    stream = RowStream()
+    tables = paragraphs = 0
+    for child in body.iterchildren():
+        if child.tag == f"{_W}p":
+            paragraphs += 1
+            stream.add_text(Paragraph(child, None).text, "正文", f"第{paragraphs}段")
+        elif child.tag == f"{_W}tbl":
+            tables += 1
+            _table(child, f"表{tables}", stream, 1)
+    return stream
+
+
+def read(data: bytes, path: str) -> ReadResult:
+    """Read a .docx into forms. Never raises: GL002 when it cannot be read, GL001 when no form is in it."""
+    try:
+        stream = document_rows(data)
+    except DocumentError as exc:
+        return ReadResult(path=path, problem=("GL002", str(exc)))
+    except RecursionError:
+        return ReadResult(path=path, problem=("GL002", ".docx 中表格嵌套过深，无法读取"))
+    forms = assemble_rows(stream.rows, path)
+    if not forms:
+        return ReadResult(path=path, problem=("GL001", "Word 文档中没有找到绩效目标表（没有“项目名称”“部门名称”或表名）"))
+    return ReadResult(path=path, forms=forms)
+
+
+__all__ = ["check_archive", "document_rows", "read"]

@@ -1,0 +1,194 @@
+"""Read PDF forms (through pdfplumber): ruled tables as rows of cells, the text around them as rows too.
+
+Each page's tables (found from their ruling lines) and its lines of text outside them are read top to bottom.
+A table cell's wrapped lines are joined; a merged cell's value stands in its top-left position, the positions
+it covers read empty (`grid.py`). A page that starts with a table whose first row repeats the first row of the
+table that ended the previous page (a header row repeated on each page) has that row dropped: the table goes
+on. Text outside tables (a title, a form laid out without ruling lines) is split into cells where a line has
+a wide gap. Cells are located `p3!R12C5`: page 3, its 12th row, 5th column.
+
+Limits before pdfminer runs: pages, and the size every compressed content stream inflates to (pdfminer inflates
+a stream whole, so a 20 MB flate bomb would become gigabytes); after each page, its characters. pdfplumber is
+imported lazily.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zlib
+from typing import Any
+
+from goallint.readers.base import ReadResult
+from goallint.readers.grid import DocumentError, RowStream, assemble_rows, one_line
+
+MAX_PAGES = 500
+MAX_STREAM = 8 * 1024 * 1024
+"""Inflated bytes of one content stream (a dense page of a form is under 100 KB)."""
+MAX_INFLATED = 64 * 1024 * 1024
+MAX_PAGE_CHARS = 200_000
+"""Characters on one page (pdfminer keeps ~1 KB per character; a dense form page has a few thousand)."""
+MAX_CHARS = 2_000_000
+GAP = 1.5
+"""A gap wider than this many character heights splits a line of text into cells."""
+
+SPACE = 0.2
+"""A narrower gap wider than this many character heights is a space between words."""
+
+_STREAM = re.compile(rb"stream\r?\n")
+
+
+def _check_streams(data: bytes) -> None:
+    """Inflate every flate stream that is not an image, bounded, before pdfminer does so unbounded."""
+    total = 0
+    for match in _STREAM.finditer(data):
+        start = match.end()
+        head = data[max(0, match.start() - 400):match.start()]
+        if b"/Image" in head[head.rfind(b"obj"):] or b"FlateDecode" not in head[head.rfind(b"obj"):]:
+            continue
+        inflater = zlib.decompressobj()
+        try:
+            size = len(inflater.decompress(data[start:start + MAX_STREAM], MAX_STREAM + 1))
+            while size <= MAX_STREAM and inflater.unconsumed_tail:
+                size += len(inflater.decompress(inflater.unconsumed_tail, MAX_STREAM + 1 - size))
+        except zlib.error:
+            continue  # pdfminer reports a broken stream itself (or skips it)
+        if size > MAX_STREAM:
+            raise DocumentError(f"PDF 中有内容流解压后超过 {MAX_STREAM // (1024 * 1024)} MB（压缩炸弹？），"
+                                "不像是绩效目标表；请重新导出 PDF 后再检查")
+        total += size
+        if total > MAX_INFLATED:
+            raise DocumentError(f"PDF 内容解压后超过 {MAX_INFLATED // (1024 * 1024)} MB，不像是绩效目标表；"
+                                "请只导出表格所在的页后再检查")
+
+
+def _open(data: bytes) -> Any:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    try:
+        return pdfplumber.open(io.BytesIO(data))
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise DocumentError("PDF 有密码保护，无法读取；请去掉密码（或用“打印为 PDF”另存一份）后再检查") from None
+    except Exception as exc:
+        cause = exc.__cause__ or exc.__context__ or exc
+        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError) or "password" in str(exc).lower():
+            raise DocumentError("PDF 有密码保护，无法读取；请去掉密码（或用“打印为 PDF”另存一份）后再检查") from None
+        raise DocumentError(f"PDF 已损坏或不完整（{_reason(exc)}）；请从原文件重新导出 PDF 后再检查") from None
+
+
+def _reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())[:120]}".rstrip(": ")
+
+
+def _lines_outside(page: Any, boxes: list[tuple[float, float, float, float]]) -> list[tuple[float, list[str]]]:
+    """The lines of text outside the tables: (top, cells split at wide gaps)."""
+    def outside(obj: dict[str, Any]) -> bool:
+        if obj.get("object_type") != "char":
+            return True
+        x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+    rest = page.filter(outside) if boxes else page
+    out = []
+    for line in rest.extract_text_lines(return_chars=True, strip=True):
+        chars = [c for c in line["chars"] if c["text"].strip()]
+        if not chars:
+            continue
+        cells, current, last = [], "", None
+        for char in line["chars"]:
+            height = max(char["bottom"] - char["top"], 1.0)
+            gap = char["x0"] - last if last is not None else 0.0
+            if gap > GAP * height and current.strip():
+                cells.append(current.strip())
+                current = ""
+            elif gap > SPACE * height and not current.endswith(" "):
+                current += " "  # a space drawn as a gap between words, not as a character
+            current += char["text"]
+            if char["text"].strip():
+                last = char["x1"]
+        if current.strip():
+            cells.append(current.strip())
+        out.append((float(line["top"]), cells))
+    return out
+
+
+def document_rows(data: bytes) -> RowStream:
+    """The rows of every page. Raises DocumentError (one Chinese line) for what cannot be read."""
+    if not data.lstrip()[:1024].startswith(b"%PDF") and b"%PDF" not in data[:1024]:
+        raise DocumentError("不是 PDF 文件（缺少 %PDF 文件头）；请从原文件重新导出 PDF 后再检查")
+    _check_streams(data)
+    try:
+        import pdfplumber  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - pdfplumber is a dependency
+        raise DocumentError(f"未安装 pdfplumber，无法读取 PDF（{exc}）") from None
+    stream = RowStream()
+    pdf = _open(data)
+    try:
+        try:
+            pages = pdf.pages
+        except Exception as exc:
+            raise DocumentError(f"PDF 的页面结构已损坏（{_reason(exc)}）；请重新导出 PDF 后再检查") from None
+        if len(pages) > MAX_PAGES:
+            raise DocumentError(f"PDF 超过 {MAX_PAGES} 页，不像是绩效目标表；请只导出表格所在的页后再检查")
+        chars = 0
+        last_header: list[str] | None = None  # first row of the table that ended the previous page
+        for number, page in enumerate(pages, start=1):
+            try:
+                count = len(page.chars)
+                chars += count
+                if count > MAX_PAGE_CHARS or chars > MAX_CHARS:
+                    raise DocumentError(f"PDF 第 {number} 页的文字超过 {MAX_PAGE_CHARS} 个字符，不像是绩效目标表")
+                last_header = _read_page(page, number, stream, last_header)
+            except DocumentError:
+                raise
+            except Exception as exc:
+                raise DocumentError(f"PDF 第 {number} 页无法读取（{_reason(exc)}）；请重新导出 PDF 后再检查") from None
+            finally:
+                page.close()
+        if chars == 0 and pages:
+            raise DocumentError("PDF 没有文字层（扫描件或图片）；请先做文字识别（OCR），或提供原始的 Word/Excel 文件")
+    finally:
+        pdf.close()
+    return stream
+
+
+def _read_page(page: Any, number: int, stream: RowStream, last_header: list[str] | None) -> list[str] | None:
+    """Add one page's rows; return the first row of its last table if the page ends with a table."""
+    tables = page.find_tables()
+    boxes = [table.bbox for table in tables]
+    items: list[tuple[float, int, Any]] = [(float(t.bbox[1]), 1, t) for t in tables]
+    items += [(top, 0, cells) for top, cells in _lines_outside(page, boxes)]
+    items.sort(key=lambda item: (item[0], item[1]))
+    sheet, row_number, header = f"p{number}", 1, None
+    for index, (_, kind, item) in enumerate(items):
+        if kind == 0:
+            stream.add_grid([item], sheet, row_number)
+            row_number += 1
+            header = None
+            continue
+        grid = [[one_line(cell or "") for cell in row] for row in item.extract()]
+        if index == 0 and grid and last_header is not None and grid[0] == last_header and sum(map(bool, grid[0])) > 1:
+            grid = grid[1:]  # the header row repeated on a new page: the previous page's table goes on
+            row_number += 1
+            header = last_header
+        elif grid:
+            header = grid[0]
+        stream.add_grid(grid, sheet, row_number)
+        row_number += len(grid)
+    return header
+
+
+def read(data: bytes, path: str) -> ReadResult:
+    """Read a PDF into forms. Never raises: GL002 when it cannot be read, GL001 when no form is in it."""
+    try:
+        stream = document_rows(data)
+    except DocumentError as exc:
+        return ReadResult(path=path, problem=("GL002", str(exc)))
+    forms = assemble_rows(stream.rows, path)
+    if not forms:
+        return ReadResult(path=path, problem=("GL001", "PDF 中没有找到绩效目标表（没有“项目名称”“部门名称”或表名）"))
+    return ReadResult(path=path, forms=forms)
+
+
+__all__ = ["MAX_PAGES", "document_rows", "read"]

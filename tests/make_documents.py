@@ -6,8 +6,9 @@ row. The 一级/二级 labels of an indicator table are merged down over the row
 label row's value is merged across the empty cells after it: what the template shows. Read back, every
 format must give the text form's own rows (covered cells empty), hence the same forms and findings.
 
-Run: .venv/bin/python tests/make_documents.py examples/004_958330f20d319429.txt  (writes examples/pdf/,
-examples/docx/, examples/xls/, examples/html/). reportlab and xlwt come with the `test` extra.
+Run: .venv/bin/python tests/make_documents.py  (writes the FIXTURES into examples/pdf/, examples/docx/,
+examples/xls/ and examples/html/; name seed files to render others). reportlab and xlwt come with the `test`
+extra.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ import datetime
 import html
 import io
 import sys
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 HEADER_MARK = "一级指标"
+XLS_MERGED = ("名称", "单位", "部门")
+"""Labels whose value row is merged across in the .xls rendering."""
 FONT = "STSong-Light"
 
 
@@ -188,18 +192,24 @@ def render_docx(text: str) -> bytes:
         for (row, column), (rowspan, colspan) in block.spans.items():
             table.cell(row, column).merge(table.cell(row + rowspan - 1, column + colspan - 1))
     out = io.BytesIO()
-    fixed = datetime.datetime(2025, 1, 1)  # the same bytes every run
+    fixed = datetime.datetime(2025, 1, 1)  # the same bytes every run: fixed dates inside and in the zip
     document.core_properties.created = document.core_properties.modified = fixed
     document.save(out)
-    return out.getvalue()
+    stable = io.BytesIO()
+    with zipfile.ZipFile(out) as source, zipfile.ZipFile(stable, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            target.writestr(zipfile.ZipInfo(member.filename, date_time=(2025, 1, 1, 0, 0, 0)), source.read(member),
+                            compress_type=zipfile.ZIP_DEFLATED)
+    return stable.getvalue()
 
 
 # ----------------------------------------------------------------------------------------------- .xls
 
 
 def render_xls(text: str) -> bytes:
-    """The form as one sheet of a legacy workbook; only the label values are merged (across), as the .xls
-    reader fills a merged range with its value the way Excel shows it."""
+    """The form as one sheet of a legacy workbook. Only the values of name rows are merged across: the .xls
+    reader fills a merged range with its value, as Excel shows it, and a task row filled across would read
+    as a task with its text repeated in the amount column."""
     import xlwt  # type: ignore[import-untyped]
 
     book = xlwt.Workbook(encoding="utf-8")
@@ -214,7 +224,7 @@ def render_xls(text: str) -> bytes:
             rowspan, colspan = 1, 1
             for column, cell in enumerate(row):
                 rowspan, colspan = block.spans.get((index, column), (1, 1))
-                if colspan > 1 and rowspan == 1 and column == 1:  # a label's value, not a row-wide title
+                if colspan > 1 and column == 1 and row[0].endswith(XLS_MERGED):
                     sheet.write_merge(row_number, row_number, column, column + colspan - 1, cell)
                 elif cell:
                     sheet.write(row_number, column, cell)
@@ -259,15 +269,19 @@ def render_html(text: str, encoding: str = "utf-8") -> bytes:
 RENDERERS = {"pdf": render_pdf, "docx": render_docx, "xls": render_xls, "html": render_html}
 
 
+FIXTURES = {"001_8dd0aec2d39c09c7": "utf-8", "004_958330f20d319429": "gbk"}
+"""The seed forms committed rendered (four project forms; one department form over six pages), and the
+encoding of their web page."""
+
+
 def main(argv: list[str]) -> int:
     root = Path(__file__).resolve().parent.parent / "examples"
-    for name in argv:
-        source = Path(name)
-        text = source.read_text(encoding="utf-8")
+    for stem, encoding in FIXTURES.items() if not argv else ((Path(name).stem, "utf-8") for name in argv):
+        text = (root / f"{stem}.txt").read_text(encoding="utf-8")
         for kind, render in RENDERERS.items():
-            target = root / kind / f"{source.stem}.{kind}"
+            target = root / kind / f"{stem}.{kind}"
             target.parent.mkdir(exist_ok=True)
-            target.write_bytes(render(text))
+            target.write_bytes(render_html(text, encoding) if kind == "html" else render(text))
             print(target)
     return 0
 

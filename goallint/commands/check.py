@@ -72,6 +72,14 @@ def gather(paths: list[str], exclude: list[str], stdin_filename: str | None) -> 
             yield Input(str(error.filename), problem=f"cannot list the folder: {error.strerror or error}")
 
 
+def no_forms_found(folders: list[str]) -> str:
+    """What a run over folders without any form file says (exit 2): a clean pass it is not."""
+    from goallint.readers import FORM_SUFFIXES
+
+    kinds = " ".join(sorted({suffix.lstrip(".") for suffix in FORM_SUFFIXES}))
+    return f"在 {'、'.join(folders)} 中没有找到表格文件（支持 {kinds}）；请确认路径，或直接指定文件"
+
+
 def build_engine(options: CheckOptions, config: Config, keep_lines: bool) -> Engine:
     """Config first, then the command line on top (ruff's resolution); unknown codes are usage errors."""
     from goallint.engine import Engine, UsageError, expand, select_rules
@@ -169,6 +177,8 @@ def _run(options: CheckOptions) -> int:
     skip = baseline.not_forms(options.baseline, options.write_baseline, config) | config.pack_files()
     inputs = [i for i in gather(options.paths, config.exclude, options.stdin_filename)
               if i.path is None or _resolved(i.path) not in skip]
+    if not inputs and all(Path(p).is_dir() for p in options.paths or ["."]):
+        raise CheckUsageError(no_forms_found(options.paths or ["."]))
     jobs = options.jobs or default_jobs(len(inputs))
     advance, stop = _progress(len(inputs), options)
     # A plain run keeps its diagnostics on disk (memory flat whatever the corpus); fixing, baselines and the

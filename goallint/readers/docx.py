@@ -111,6 +111,8 @@ def document_rows(data: bytes) -> RowStream:
         body = document.element.body
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors for damaged packages
         reason = " ".join(str(exc).split())[:120]
+        if "Excessive depth" in reason:  # lxml refuses XML nested deeper than 256 elements
+            raise DocumentError("Word 文档中表格嵌套过深（超过 256 层），不像是绩效目标表；请另存一份只含表格的 .docx 后再检查") from None
         raise DocumentError(f".docx 文件无法打开（{type(exc).__name__}: {reason}）；请在 Word/WPS 中另存为 .docx 后再检查") from None
     from docx.text.paragraph import Paragraph
 

@@ -69,10 +69,11 @@ class RowStream:
 def place(rows: Iterable[list[Placed]], budget: int = MAX_CELLS) -> list[list[str]]:
     """A table's cells on a grid: spans occupy their positions (covered ones read ''), the value top-left.
     Raises DocumentError when the grid would exceed `budget` positions."""
+    table = list(rows)
     grid: list[list[str]] = []
     taken: dict[int, set[int]] = {}
     used = 0
-    for index, cells in enumerate(rows):
+    for index, cells in enumerate(table):
         while len(grid) <= index:
             grid.append([])
         row = grid[index]
@@ -81,7 +82,8 @@ def place(rows: Iterable[list[Placed]], budget: int = MAX_CELLS) -> list[list[st
         for text, colspan, rowspan in cells:
             while column in occupied:
                 column += 1
-            colspan, rowspan = max(1, min(colspan, MAX_SPAN)), max(1, min(rowspan, MAX_SPAN))
+            # a span is clipped to the table's rows (as a browser does) and to MAX_SPAN columns
+            colspan, rowspan = max(1, min(colspan, MAX_SPAN)), max(1, min(rowspan, MAX_SPAN, len(table) - index))
             used += colspan * rowspan
             if used > budget:
                 raise DocumentError(f"表格合并后超过 {budget} 个单元格，不像是绩效目标表；请检查文件是否完整")
@@ -97,10 +99,6 @@ def place(rows: Iterable[list[Placed]], budget: int = MAX_CELLS) -> list[list[st
 def one_line(text: str) -> str:
     """A cell's text on one line (line breaks inside a cell are wrapping, as the text exports join them)."""
     return "".join(part.strip() for part in text.splitlines()) if "\n" in text or "\r" in text else text.strip()
-
-
-def no_form(path: str, what: str) -> tuple[str, str]:
-    return ("GL001", f"{what}中没有找到绩效目标表（没有“项目名称”“部门名称”或表名）")
 
 
 def assemble_rows(rows: Rows, path: str) -> list[AnyForm]:

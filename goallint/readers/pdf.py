@@ -29,6 +29,8 @@ MAX_INFLATED = 64 * 1024 * 1024
 MAX_PAGE_CHARS = 200_000
 """Characters on one page (pdfminer keeps ~1 KB per character; a dense form page has a few thousand)."""
 MAX_CHARS = 2_000_000
+MAX_RULES = 20_000
+"""Lines and rectangles on one page (a form page has a few hundred)."""
 GAP = 1.5
 """A gap wider than this many character heights splits a line of text into cells."""
 
@@ -129,6 +131,8 @@ def document_rows(data: bytes) -> RowStream:
             pages = pdf.pages
         except Exception as exc:
             raise DocumentError(f"PDF 的页面结构已损坏（{_reason(exc)}）；请重新导出 PDF 后再检查") from None
+        if not pages:
+            raise DocumentError("PDF 中没有页面（文件已损坏或不完整）；请从原文件重新导出 PDF 后再检查")
         if len(pages) > MAX_PAGES:
             raise DocumentError(f"PDF 超过 {MAX_PAGES} 页，不像是绩效目标表；请只导出表格所在的页后再检查")
         chars = 0
@@ -146,7 +150,7 @@ def document_rows(data: bytes) -> RowStream:
                 raise DocumentError(f"PDF 第 {number} 页无法读取（{_reason(exc)}）；请重新导出 PDF 后再检查") from None
             finally:
                 page.close()
-        if chars == 0 and pages:
+        if chars == 0:
             raise DocumentError("PDF 没有文字层（扫描件或图片）；请先做文字识别（OCR），或提供原始的 Word/Excel 文件")
     finally:
         pdf.close()
@@ -155,6 +159,8 @@ def document_rows(data: bytes) -> RowStream:
 
 def _read_page(page: Any, number: int, stream: RowStream, last_header: list[str] | None) -> list[str] | None:
     """Add one page's rows; return the first row of its last table if the page ends with a table."""
+    if len(page.lines) + len(page.rects) > MAX_RULES:  # finding tables compares ruling lines pairwise
+        raise DocumentError(f"PDF 第 {number} 页有超过 {MAX_RULES} 条线段，不像是绩效目标表；请重新导出 PDF 后再检查")
     tables = page.find_tables()
     boxes = [table.bbox for table in tables]
     items: list[tuple[float, int, Any]] = [(float(t.bbox[1]), 1, t) for t in tables]

@@ -20,6 +20,7 @@ import sys
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 HEADER_MARK = "一级指标"
 XLS_MERGED = ("名称", "单位", "部门")
@@ -174,16 +175,19 @@ def render_pdf(text: str, ruled: bool = True) -> bytes:
 # ----------------------------------------------------------------------------------------------- Word
 
 
-def render_docx(text: str) -> bytes:
-    """The form as a Word document: paragraphs, and tables whose merges are gridSpan/vMerge."""
+def render_docx(text: str, framed: bool = False) -> bytes:
+    """The form as a Word document: paragraphs, and tables whose merges are gridSpan/vMerge (`framed`: all of
+    it inside the one cell of a frame table, as some offices lay a page out)."""
     from docx import Document
 
     document = Document()
+    holder: Any = document.add_table(rows=1, cols=1).cell(0, 0) if framed else document
     for block in blocks_of(text):
         if block.text is not None:
-            document.add_paragraph(block.text)
+            holder.add_paragraph(block.text)
             continue
-        table = document.add_table(rows=len(block.rows), cols=len(block.rows[0]))
+        table = holder.add_table(len(block.rows), len(block.rows[0])) if framed else \
+            document.add_table(rows=len(block.rows), cols=len(block.rows[0]))
         table.style = "Table Grid"
         for index, row in enumerate(block.rows):
             for column, cell in enumerate(row):
@@ -237,7 +241,7 @@ def render_xls(text: str) -> bytes:
 # ----------------------------------------------------------------------------------------------- HTML
 
 
-def render_html(text: str, encoding: str = "utf-8") -> bytes:
+def render_html(text: str, encoding: str = "utf-8", framed: bool = False) -> bytes:
     """The form as a saved government web page: navigation text above it, tables with rowspan/colspan, a script
     that would write a table if it ran. (No footer after the form: the assembler would read a line of text
     after the last indicator row as one more indicator.)"""
@@ -245,6 +249,8 @@ def render_html(text: str, encoding: str = "utf-8") -> bytes:
              "<title>部门预算公开</title><script>document.write('<table><tr><td>项目名称</td></tr></table>')</script>",
              "<style>td{border:1px solid}</style></head><body>",
              '<div class="nav">首页 &gt; 信息公开 &gt; 预算公开</div>']
+    if framed:  # the page laid out in a frame table, as many government sites are
+        parts.append('<table width="100%"><tr><td>站内搜索</td><td>')
     for block in blocks_of(text):
         if block.text is not None:
             parts.append(f"<p>{html.escape(block.text)}</p>")
@@ -262,6 +268,8 @@ def render_html(text: str, encoding: str = "utf-8") -> bytes:
                 cells.append(f"<td{attrs}>{html.escape(cell)}</td>")
             parts.append("<tr>" + "".join(cells) + "</tr>")
         parts.append("</table>")
+    if framed:
+        parts.append("</td></tr></table>")
     parts.append("</body></html>")
     return "\n".join(parts).encode(encoding)
 

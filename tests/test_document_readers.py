@@ -205,3 +205,14 @@ def test_an_xls_that_is_really_a_web_page_or_an_xlsx_is_read_as_what_it_is() -> 
     assert len(read_bytes(page, "导出.xls").forms) == 4
     workbook = (EXAMPLES / "excel" / "example.xlsx").read_bytes()
     assert len(read_bytes(workbook, "改名.xls").forms) == len(read_bytes(workbook, "a.xlsx").forms) > 0
+
+
+@pytest.mark.parametrize("kind", ["docx", "html"])
+def test_a_page_laid_out_in_a_frame_table_reads_as_the_page(kind: str, tmp_path: Path) -> None:
+    """Titles and form tables inside the cell of a frame table: read in order, as without the frame."""
+    stem = "001_8dd0aec2d39c09c7"
+    text = (EXAMPLES / f"{stem}.txt").read_text(encoding="utf-8")
+    render = make_documents.render_docx if kind == "docx" else make_documents.render_html
+    framed = tmp_path / f"{stem}.{kind}"
+    framed.write_bytes(render(text, framed=True))  # type: ignore[operator]
+    assert without_locations(report(framed)) == without_locations(report(EXAMPLES / f"{stem}.txt"))

@@ -2,7 +2,8 @@
 
 A table's cells are placed by their grid: `gridSpan` widens a cell, `gridBefore` skips leading grid columns,
 and a `vMerge` continuation reads empty (the merged value stands in the top cell, as in `grid.py`). A table
-nested in a cell follows the row it sits in, as a table of its own (`表2.1`). Cells are located `表2!R3C4`
+that holds tables (a page laid out in a frame table) is read as what its cells hold, in order; a table
+nested in a form table's cell follows the row it sits in, as a table of its own (`表2.1`). Cells are located `表2!R3C4`
 (the document's second table, row 3, column 4); a paragraph outside tables is `正文!第5段`.
 
 The zip's declared sizes are checked before python-docx inflates anything (it keeps every part in memory).
@@ -58,9 +59,12 @@ def check_archive(data: bytes) -> None:
 
 def _cell_text(cell: Any) -> str:
     """The text of a table cell's own paragraphs (not of tables nested in it), on one line."""
-    from docx.text.paragraph import Paragraph
+    return "".join(_paragraph(p).strip() for p in cell.iterchildren(f"{_W}p"))
 
-    return "".join(Paragraph(p, None).text.strip() for p in cell.iterchildren(f"{_W}p"))
+
+def _paragraph(element: Any) -> str:
+    """A paragraph's text as Word shows it (python-docx's `CT_P.text`: runs, tabs, breaks, hyperlinks)."""
+    return str(element.text or "")
 
 
 def _int(element: Any, tag: str, default: int) -> int:
@@ -114,18 +118,32 @@ def document_rows(data: bytes) -> RowStream:
         if "Excessive depth" in reason:  # lxml refuses XML nested deeper than 256 elements
             raise DocumentError("Word 文档中表格嵌套过深（超过 256 层），不像是绩效目标表；请另存一份只含表格的 .docx 后再检查") from None
         raise DocumentError(f".docx 文件无法打开（{type(exc).__name__}: {reason}）；请在 Word/WPS 中另存为 .docx 后再检查") from None
-    from docx.text.paragraph import Paragraph
-
     stream = RowStream()
-    tables = paragraphs = 0
-    for child in body.iterchildren():
-        if child.tag == f"{_W}p":
-            paragraphs += 1
-            stream.add_text(Paragraph(child, None).text, "正文", f"第{paragraphs}段")
-        elif child.tag == f"{_W}tbl":
-            tables += 1
-            _table(child, f"表{tables}", stream, 1)
+    _flow(body, stream, [0, 0], 1)
     return stream
+
+
+def _is_layout(table: Any) -> bool:
+    """A table that holds tables in its cells: a page frame laid out with a table, not a form table."""
+    return any(cell.find(f"{_W}tbl") is not None for row in table.iterchildren(f"{_W}tr")
+               for cell in row.iterchildren(f"{_W}tc"))
+
+
+def _flow(container: Any, stream: RowStream, counts: list[int], depth: int) -> None:
+    """The paragraphs and tables of the body (or of a layout table's cell) in document order. `counts`:
+    paragraphs and tables so far, for their locations (`正文!第5段`, `表2`)."""
+    for child in container.iterchildren():
+        if child.tag == f"{_W}p":
+            counts[0] += 1
+            stream.add_text(_paragraph(child), "正文", f"第{counts[0]}段")
+        elif child.tag == f"{_W}tbl":
+            if depth < MAX_DEPTH and _is_layout(child):  # read what the frame holds, cell by cell
+                for row in child.iterchildren(f"{_W}tr"):
+                    for cell in row.iterchildren(f"{_W}tc"):
+                        _flow(cell, stream, counts, depth + 1)
+                continue
+            counts[1] += 1
+            _table(child, f"表{counts[1]}", stream, depth)
 
 
 def read(data: bytes, path: str) -> ReadResult:

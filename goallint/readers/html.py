@@ -1,7 +1,8 @@
 """Read forms published as web pages (through lxml): the page's text and its tables, in page order, as rows.
 
 A table's cells are placed as a browser places them (`rowspan`/`colspan`, the value top-left: `grid.py`); a
-table nested in a cell follows its table, as a table of its own (`表2.1`), up to a depth; the page's own text
+table holding tables (a page laid out in a frame table, as government sites are) is read as what its cells
+hold, in page order; a table nested in a form table's cell follows it, as a table of its own (`表2.1`); the page's own text
 around the tables (a title, a year, navigation) is one row per block (`正文!第5段`). The encoding is the one
 the page declares (BOM, `<meta charset>` or `http-equiv`), GBK/GB2312 read as GB18030; undeclared, UTF-8 or
 else GB18030. Nothing in the page runs or is fetched: scripts, styles and comments are dropped, the parser
@@ -25,7 +26,9 @@ MAX_ELEMENTS = 1_000_000
 _META = re.compile(rb"""<meta[^>]{0,400}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
 _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "pre", "blockquote",
            "center", "form", "section", "article", "header", "footer", "nav", "aside", "main", "caption", "br", "hr",
-           "address", "figure", "figcaption", "fieldset", "legend", "body"}
+           "address", "figure", "figcaption", "fieldset", "legend", "body", "tr", "td", "th", "thead", "tbody",
+           "tfoot"}
+"""Elements that start and end a block of text (table parts are met only inside a frame table)."""
 _SKIPPED = {"script", "style", "noscript", "template", "head", "iframe", "object", "embed", "svg", "math", "select",
             "textarea", "button"}
 _GB = {"gbk", "gb2312", "gb_2312", "gb_2312-80", "x-gbk", "gb18030", "cp936", "euc-cn", "x-euc-cn", "hz-gb-2312"}
@@ -33,9 +36,9 @@ _GB = {"gbk", "gb2312", "gb_2312", "gb_2312-80", "x-gbk", "gb18030", "cp936", "e
 
 def decode(data: bytes) -> tuple[str, str]:
     """The page's text and the encoding it was read with."""
-    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
-            return data.decode(name, errors="replace"), name
+            return data.decode(codec, errors="replace"), codec
     declared = _META.search(data[:8192])
     name = declared.group(1).decode("ascii").lower() if declared else None
     if name in _GB:
@@ -52,7 +55,7 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def _parse(text: str) -> Any:
-    from lxml import etree, html
+    from lxml import etree, html  # type: ignore[import-untyped]
 
     parser = html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, remove_blank_text=True,
                              huge_tree=False)
@@ -122,6 +125,14 @@ def _table(table: Any, name: str, stream: RowStream, depth: int) -> None:
             _table(nested, f"{name}.{index}", stream, depth + 1)
 
 
+def _is_layout(table: Any) -> bool:
+    """A table holding tables in its cells (a page laid out in a frame table), itself nested in fewer than
+    MAX_DEPTH tables."""
+    if not any(_tables_in(cell) for row in _own_rows(table) for cell in row if _tag(cell) in ("td", "th")):
+        return False
+    return sum(1 for _ in table.iterancestors("table")) < MAX_DEPTH
+
+
 def _tables_in(element: Any) -> list[Any]:
     """The tables directly in an element (not those inside them), found without descending into tables."""
     found, stack = [], list(element)
@@ -173,6 +184,10 @@ def document_rows(data: bytes) -> RowStream:
             raise DocumentError(f"网页超过 {MAX_ELEMENTS} 个元素，不像是绩效目标表")
         stack.append((node, False))
         if tag in _SKIPPED or not tag:
+            continue
+        if tag == "table" and _is_layout(node):
+            flush()  # a page laid out in a frame table: what its cells hold is read in order, as the page
+            stack.extend((child, True) for child in reversed(node))
             continue
         if tag == "table":
             flush()

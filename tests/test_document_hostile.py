@@ -33,8 +33,8 @@ def pdf_of(objects: list[bytes], root: int = 1) -> bytes:
     return bytes(out)
 
 
-def content_page(stream: bytes, count: int = 1, filtered: bool = False) -> bytes:
-    head = b"<< /Length %d%s >>\nstream\n" % (len(stream), b" /Filter /FlateDecode" if filtered else b"")
+def content_page(stream: bytes, count: int = 1, filters: bytes = b"") -> bytes:
+    head = b"<< /Length %d%s >>\nstream\n" % (len(stream), b" /Filter " + filters if filters else b"")
     return pdf_of([b"<< /Type /Catalog /Pages 2 0 R >>",
                    b"<< /Type /Pages /Kids [3 0 R] /Count %d >>" % count,
                    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
@@ -84,6 +84,9 @@ HOSTILE: dict[str, tuple[str, bytes | None, str]] = {
     "truncated": ("截断.pdf", None, "重新导出"),
     "not-a-pdf": ("假.pdf", b"PK\x03\x04 this is a zip", "不是 PDF"),
     "flate-bomb": ("炸弹.pdf", None, "压缩炸弹"),
+    "double-flate-bomb": ("两层炸弹.pdf", None, "压缩炸弹"),
+    "truncated-flate-bomb": ("截断炸弹.pdf", None, "压缩炸弹"),
+    "run-length-bomb": ("行程炸弹.pdf", content_page(b"\x81 " * 150_000, filters=b"/RunLengthDecode"), "压缩炸弹"),
     "page-loop": ("循环.pdf", pdf_of([b"<< /Type /Catalog /Pages 2 0 R >>",
                                       b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                                       b"<< /Type /Pages /Kids [2 0 R] /Parent 2 0 R /Count 1 >>"]), "PDF"),
@@ -116,8 +119,13 @@ def made(name: str) -> bytes:
         return encrypted_pdf()
     if name == "truncated":
         return (EXAMPLES / "pdf" / "001_8dd0aec2d39c09c7.pdf").read_bytes()[:400]
+    bomb = zlib.compress(b" " * (40 * 1024 * 1024), 9)
     if name == "flate-bomb":
-        return content_page(zlib.compress(b" " * (40 * 1024 * 1024), 9), filtered=True)
+        return content_page(bomb, filters=b"/FlateDecode")
+    if name == "double-flate-bomb":  # 40 KB inflating to 40 KB, which inflates to 40 MB
+        return content_page(zlib.compress(bomb, 9), filters=b"[/FlateDecode /FlateDecode]")
+    if name == "truncated-flate-bomb":  # pdfminer retries a truncated stream byte by byte
+        return content_page(bomb[:-8], filters=b"/FlateDecode")
     if name == "docx-bomb":
         return docx_with({"[Content_Types].xml": b"<Types/>", "word/document.xml": b" " * (80 * 1024 * 1024)})
     if name == "docx-nested":

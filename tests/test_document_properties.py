@@ -79,3 +79,36 @@ def test_arbitrary_bytes_are_a_finding_never_an_internal_error(data: bytes, suff
     result = read_bytes(head + data, f"x{suffix}")
     if result.problem is not None:
         assert "internal reader error" not in result.problem[1], result.problem
+
+
+@FAST
+@given(st.binary(max_size=4096), st.integers(0, 40))
+def test_bounded_pdf_decoders_decode_as_pdfminers_own(data: bytes, cut: int) -> None:
+    """Below the limits the bounded decoders return what zlib and pdfminer's run-length decoder return (on
+    input pdfminer decodes), and a truncated flate stream is an error for both (pdfminer then retries it)."""
+    import zlib
+
+    from pdfminer.runlength import rldecode
+
+    from goallint.readers import pdf_limits
+
+    pdf_limits.reset()
+    packed = zlib.compress(data)
+    assert pdf_limits.BoundedZlib.decompress(packed) == data
+    if cut and data:
+        try:
+            zlib.decompress(packed[:-cut])
+            expected: bytes | None = b"ok"
+        except zlib.error:
+            expected = None
+        try:
+            pdf_limits.BoundedZlib.decompress(packed[:-cut])
+            got: bytes | None = b"ok"
+        except zlib.error:
+            got = None
+        assert got == expected
+    try:
+        theirs = rldecode(data)
+    except (RuntimeError, StopIteration):  # pdfminer fails on a truncated run; the bounded one keeps what came
+        return
+    assert pdf_limits.rldecode(data) == theirs

@@ -7,25 +7,21 @@ table that ended the previous page (a header row repeated on each page) has that
 on. Text outside tables (a title, a form laid out without ruling lines) is split into cells where a line has
 a wide gap. Cells are located `p3!R12C5`: page 3, its 12th row, 5th column.
 
-Limits before pdfminer runs: pages, and the size every compressed content stream inflates to (pdfminer inflates
-a stream whole, so a 20 MB flate bomb would become gigabytes); after each page, its characters. pdfplumber is
-imported lazily.
+Limits: the size streams decode to, bounded while pdfminer decodes them (`pdf_limits.py`: a 20 MB flate bomb
+would become gigabytes), pages, and on each page its characters and ruling lines. pdfplumber is imported
+lazily.
 """
 
 from __future__ import annotations
 
 import io
-import re
-import zlib
 from typing import Any
 
+from goallint.readers import pdf_limits
 from goallint.readers.base import ReadResult
 from goallint.readers.grid import DocumentError, RowStream, assemble_rows, one_line
 
 MAX_PAGES = 500
-MAX_STREAM = 8 * 1024 * 1024
-"""Inflated bytes of one content stream (a dense page of a form is under 100 KB)."""
-MAX_INFLATED = 64 * 1024 * 1024
 MAX_PAGE_CHARS = 200_000
 """Characters on one page (pdfminer keeps ~1 KB per character; a dense form page has a few thousand)."""
 MAX_CHARS = 2_000_000
@@ -37,31 +33,6 @@ GAP = 1.5
 SPACE = 0.2
 """A narrower gap wider than this many character heights is a space between words."""
 
-_STREAM = re.compile(rb"stream\r?\n")
-
-
-def _check_streams(data: bytes) -> None:
-    """Inflate every flate stream that is not an image, bounded, before pdfminer does so unbounded."""
-    total = 0
-    for match in _STREAM.finditer(data):
-        start = match.end()
-        head = data[max(0, match.start() - 400):match.start()]
-        if b"/Image" in head[head.rfind(b"obj"):] or b"FlateDecode" not in head[head.rfind(b"obj"):]:
-            continue
-        inflater = zlib.decompressobj()
-        try:
-            size = len(inflater.decompress(data[start:start + MAX_STREAM], MAX_STREAM + 1))
-            while size <= MAX_STREAM and inflater.unconsumed_tail:
-                size += len(inflater.decompress(inflater.unconsumed_tail, MAX_STREAM + 1 - size))
-        except zlib.error:
-            continue  # pdfminer reports a broken stream itself (or skips it)
-        if size > MAX_STREAM:
-            raise DocumentError(f"PDF 中有内容流解压后超过 {MAX_STREAM // (1024 * 1024)} MB（压缩炸弹？），"
-                                "不像是绩效目标表；请重新导出 PDF 后再检查")
-        total += size
-        if total > MAX_INFLATED:
-            raise DocumentError(f"PDF 内容解压后超过 {MAX_INFLATED // (1024 * 1024)} MB，不像是绩效目标表；"
-                                "请只导出表格所在的页后再检查")
 
 
 def _open(data: bytes) -> Any:
@@ -76,7 +47,18 @@ def _open(data: bytes) -> Any:
         cause = exc.__cause__ or exc.__context__ or exc
         if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError) or "password" in str(exc).lower():
             raise DocumentError("PDF 有密码保护，无法读取；请去掉密码（或用“打印为 PDF”另存一份）后再检查") from None
-        raise DocumentError(f"PDF 已损坏或不完整（{_reason(exc)}）；请从原文件重新导出 PDF 后再检查") from None
+        raise _broken(exc, "PDF 已损坏或不完整") from None
+
+
+_BOMB = (f"PDF 中的压缩内容解压后超过 {pdf_limits.MAX_STREAM // (1024 * 1024)} MB 一段或 "
+         f"{pdf_limits.MAX_INFLATED // (1024 * 1024)} MB 合计（压缩炸弹？），不像是绩效目标表；请重新导出 PDF 后再检查")
+
+
+def _broken(exc: BaseException, what: str) -> DocumentError:
+    """The one-line finding for an exception while reading (a stream beyond the limits, or damage)."""
+    if pdf_limits.too_large(exc):
+        return DocumentError(_BOMB)
+    return DocumentError(f"{what}（{_reason(exc)}）；请从原文件重新导出 PDF 后再检查")
 
 
 def _reason(exc: BaseException) -> str:
@@ -119,18 +101,19 @@ def document_rows(data: bytes) -> RowStream:
     """The rows of every page. Raises DocumentError (one Chinese line) for what cannot be read."""
     if not data.lstrip()[:1024].startswith(b"%PDF") and b"%PDF" not in data[:1024]:
         raise DocumentError("不是 PDF 文件（缺少 %PDF 文件头）；请从原文件重新导出 PDF 后再检查")
-    _check_streams(data)
     try:
         import pdfplumber  # noqa: F401
     except ImportError as exc:  # pragma: no cover - pdfplumber is a dependency
         raise DocumentError(f"未安装 pdfplumber，无法读取 PDF（{exc}）") from None
+    pdf_limits.install()
+    pdf_limits.reset()
     stream = RowStream()
     pdf = _open(data)
     try:
         try:
             pages = pdf.pages
         except Exception as exc:
-            raise DocumentError(f"PDF 的页面结构已损坏（{_reason(exc)}）；请重新导出 PDF 后再检查") from None
+            raise _broken(exc, "PDF 的页面结构已损坏") from None
         if not pages:
             raise DocumentError("PDF 中没有页面（文件已损坏或不完整）；请从原文件重新导出 PDF 后再检查")
         if len(pages) > MAX_PAGES:
@@ -147,7 +130,7 @@ def document_rows(data: bytes) -> RowStream:
             except DocumentError:
                 raise
             except Exception as exc:
-                raise DocumentError(f"PDF 第 {number} 页无法读取（{_reason(exc)}）；请重新导出 PDF 后再检查") from None
+                raise _broken(exc, f"PDF 第 {number} 页无法读取") from None
             finally:
                 page.close()
         if chars == 0:

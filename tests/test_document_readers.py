@@ -3,6 +3,7 @@ rendered from (tests/make_documents.py), locations of their own, merges, pages, 
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -216,3 +217,33 @@ def test_a_page_laid_out_in_a_frame_table_reads_as_the_page(kind: str, tmp_path:
     framed = tmp_path / f"{stem}.{kind}"
     framed.write_bytes(render(text, framed=True))  # type: ignore[operator]
     assert without_locations(report(framed)) == without_locations(report(EXAMPLES / f"{stem}.txt"))
+
+
+def test_an_xls_reads_as_the_same_workbook_saved_as_xlsx_would() -> None:
+    """Merged ranges filled with their top-left cell, numbers in their format, dates as dates, `Sheet!B2`."""
+    import datetime as dt
+
+    import xlwt  # type: ignore[import-untyped]
+
+    from goallint.readers.xls import sheets
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("批复表")
+    sheet.write(0, 0, "项目名称")
+    sheet.write_merge(0, 0, 1, 3, "党建组织员工资补贴")
+    sheet.write(1, 0, "预算")
+    sheet.write(1, 1, 1893200, xlwt.easyxf(num_format_str="#,##0.00"))
+    sheet.write(1, 2, 0.95, xlwt.easyxf(num_format_str="0%"))
+    sheet.write(2, 0, dt.datetime(2025, 12, 31), xlwt.easyxf(num_format_str="yyyy-mm-dd"))
+    book.add_sheet("隐藏").write(0, 0, "项目名称")
+    book.get_sheet(1).visibility = 1  # hidden: not read
+    out = io.BytesIO()
+    book.save(out)
+    [read] = sheets(out.getvalue())
+    assert read.sheet == "批复表"
+    assert [[cell.raw for cell in row] for row in read.rows] == [
+        ["项目名称", "党建组织员工资补贴", "党建组织员工资补贴", "党建组织员工资补贴"],
+        ["预算", "1,893,200.00", "95%"], ["2025-12-31"]]
+    merged = read.rows[0][1:]
+    assert {cell.span for cell in merged} == {merged[0].span} and merged[0].span.ref == "B1"
+    assert (read.rows[1][1].span.sheet, read.rows[1][1].span.ref, read.rows[1][1].span.line) == ("批复表", "B2", 2)

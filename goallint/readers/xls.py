@@ -1,7 +1,8 @@
 """Read legacy Excel .xls workbooks (BIFF, through xlrd): each visible sheet becomes rows of located cells.
 
-Cells are located as in the .xlsx reader (`批复表!B12`, line = row, column = column) and merged ranges are
-filled with their top-left value, as the .xlsx reader fills them. A file named .xls that is really an .xlsx
+Each sheet's stored cells and merged ranges go through the .xlsx reader's own grid (`excel._grid_rows`): cells
+located `批复表!B12` (line = row, column = column), a merged range filled with its top-left cell, the same
+cell limits. Numbers are shown in their number format, dates as dates. A file named .xls that is really an .xlsx
 (a zip) or a web page (what many finance systems export under an .xls name) is read as what it is.
 xlrd is imported lazily.
 """
@@ -9,25 +10,17 @@ xlrd is imported lazily.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 from goallint.readers.base import ReadResult
-from goallint.readers.excel import MAX_CELLS, cell_text
+from goallint.readers.excel import MAX_CELLS, SheetRows, WorkbookError, _grid_rows, cell_text
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 class XlsError(ValueError):
     """The workbook cannot be read; one Chinese line for GL002."""
-
-
-def _ref(row: int, column: int) -> str:
-    letters = ""
-    column += 1
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(65 + rest) + letters
-    return f"{letters}{row + 1}"
 
 
 def _text(book: Any, sheet: Any, row: int, column: int) -> str:
@@ -54,8 +47,9 @@ def _text(book: Any, sheet: Any, row: int, column: int) -> str:
     return str(value).strip()
 
 
-def sheet_grids(data: bytes) -> list[tuple[str, list[list[tuple[int, int, str]]]]]:
-    """Every visible sheet's rows as (row, column, text) triples, merged ranges filled. Raises XlsError."""
+def sheets(data: bytes) -> list[SheetRows]:
+    """Every visible sheet's rows, as the .xlsx reader makes them (merged ranges filled with their top-left
+    cell, `Sheet!B12`). Raises XlsError."""
     try:
         import xlrd
     except ImportError as exc:  # pragma: no cover - xlrd is a dependency
@@ -68,49 +62,41 @@ def sheet_grids(data: bytes) -> list[tuple[str, list[list[tuple[int, int, str]]]
         if "encrypted" in reason.lower():
             raise XlsError("工作簿有密码保护，无法读取；请去掉密码后另存为 .xlsx 再检查") from None
         raise XlsError(f".xls 文件已损坏或不完整（{type(exc).__name__}: {reason}）；请用 Excel 打开后另存为 .xlsx 再检查") from None
-    budget = MAX_CELLS
+    budget = [MAX_CELLS, MAX_CELLS]  # as the .xlsx reader: cells once merged ranges are filled; cells they cover
     out = []
     try:
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
-            if getattr(sheet, "visibility", 0) != 0:
-                continue
-            cells: dict[tuple[int, int], str] = {}
-            for row in range(sheet.nrows):
-                width = sheet.row_len(row)
-                budget -= width
-                if budget < 0:
-                    raise XlsError(f"工作簿超过 {MAX_CELLS} 个单元格，不像是绩效目标表")
-                for column in range(width):
-                    text = _text(book, sheet, row, column)
-                    if text:
-                        cells[(row, column)] = text
-            for low_row, high_row, low_col, high_col in sheet.merged_cells:
-                area = (high_row - low_row) * (high_col - low_col)
-                budget -= area
-                if budget < 0:  # checked before the range is walked
-                    raise XlsError(f"合并单元格超过 {MAX_CELLS} 个，不像是绩效目标表")
-                top_left = cells.get((low_row, low_col))
-                for row in range(low_row, high_row):
-                    for column in range(low_col, high_col):
-                        if (row, column) != (low_row, low_col):
-                            if top_left is None:
-                                cells.pop((row, column), None)
-                            else:
-                                cells[(row, column)] = top_left
-            rows: list[list[tuple[int, int, str]]] = [[] for _ in range(max((r for r, _ in cells), default=-1) + 1)]
-            for (row, column), text in sorted(cells.items()):
-                rows[row].append((row, column, text))
-            out.append((str(sheet.name), rows))
+            if getattr(sheet, "visibility", 0) == 0:
+                stored = list(_stored(book, sheet, budget))
+                merges = [(low_row + 1, low_col + 1, high_row, high_col)  # xlrd's ends are exclusive, 0-based
+                          for low_row, high_row, low_col, high_col in sheet.merged_cells]
+                out.append(_grid_rows(str(sheet.name), iter(stored), merges, budget))
             book.unload_sheet(index)
     except XlsError:
         raise
+    except WorkbookError as exc:
+        raise XlsError(f"{exc}（不像是绩效目标表）") from None
     except Exception as exc:
         reason = " ".join(str(exc).split())[:160]
         raise XlsError(f".xls 文件已损坏（{type(exc).__name__}: {reason}）；请用 Excel 打开后另存为 .xlsx 再检查") from None
     finally:
         book.release_resources()
     return out
+
+
+def _stored(book: Any, sheet: Any, budget: list[int]) -> Iterator[tuple[int, int, Any, str]]:
+    """The sheet's stored cells as (row, column, text, 'General'), 1-based, the text as the sheet shows it."""
+    left = budget[0]
+    for row in range(sheet.nrows):
+        width = sheet.row_len(row)
+        left -= width
+        if left < 0:  # the cells stored, counted before they are formatted (merges are counted after)
+            raise XlsError(f"工作簿超过 {MAX_CELLS} 个单元格，不像是绩效目标表")
+        for column in range(width):
+            text = _text(book, sheet, row, column)
+            if text:
+                yield row + 1, column + 1, text, "General"
 
 
 class _Silent:
@@ -122,8 +108,6 @@ class _Silent:
 
 def read(data: bytes, path: str) -> ReadResult:
     """Read an .xls workbook into forms (each sheet assembled on its own). Never raises."""
-    from goallint.model import Cell, Span
-
     if data.startswith(b"PK"):  # an .xlsx saved under an .xls name
         from goallint.readers.excel import read as read_xlsx
 
@@ -136,27 +120,15 @@ def read(data: bytes, path: str) -> ReadResult:
             return read_html(data, path)
         return ReadResult(path=path, problem=("GL002", "不是 Excel 工作簿（.xls 文件头不对）；请用 Excel 打开后另存为 .xlsx 再检查"))
     try:
-        sheets = sheet_grids(data)
+        found = sheets(data)
     except XlsError as exc:
         return ReadResult(path=path, problem=("GL002", str(exc)))
     from goallint.layout import assemble
 
-    forms = []
-    for name, grid in sheets:
-        rows = []
-        for cells in grid:
-            row: list[Cell] = []
-            for number, column, text in cells:
-                while len(row) < column:
-                    gap = len(row)
-                    row.append(Cell("", Span(number + 1, gap + 1, number + 1, gap + 2, sheet=name, ref=_ref(number, gap))))
-                row.append(Cell(text, Span(number + 1, column + 1, number + 1, column + 2, sheet=name,
-                                           ref=_ref(number, column))))
-            rows.append(row)
-        forms.extend(assemble(rows, path))
+    forms = [form for sheet in found for form in assemble(sheet.rows, path)]
     if not forms:
         return ReadResult(path=path, problem=("GL001", "工作簿的各工作表中都没有找到绩效目标表"))
     return ReadResult(path=path, forms=forms)
 
 
-__all__ = ["XlsError", "read", "sheet_grids"]
+__all__ = ["XlsError", "read", "sheets"]

@@ -167,8 +167,12 @@ def render_pdf(text: str, ruled: bool = True) -> bytes:
                 story.append(PageBreak())
             story.append(KeepTogether([Table([data[i] for i in rows], colWidths=widths, style=TableStyle(commands))]))
     out = io.BytesIO()
+    def number(canvas: Any, document: Any) -> None:  # a page number in the bottom margin, as printed forms have
+        canvas.setFont(FONT, 9)
+        canvas.drawCentredString(page[0] / 2, 18, f"第 {document.page} 页")
+
     SimpleDocTemplate(out, pagesize=page, leftMargin=36, rightMargin=36, topMargin=36, bottomMargin=36,
-                      title="绩效目标表", invariant=1).build(story)
+                      title="绩效目标表", invariant=1).build(story, onFirstPage=number, onLaterPages=number)
     return out.getvalue()
 
 

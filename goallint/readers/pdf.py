@@ -5,7 +5,7 @@ A table cell's wrapped lines are joined; a merged cell's value stands in its top
 it covers read empty (`grid.py`). A page that starts with a table whose first row repeats the first row of the
 table that ended the previous page (a header row repeated on each page) has that row dropped: the table goes
 on. Text outside tables (a title, a form laid out without ruling lines) is split into cells where a line has
-a wide gap. Cells are located `p3!R12C5`: page 3, its 12th row, 5th column.
+a wide gap; a line that is only a page number is left out. Cells are located `p3!R12C5`: page 3, its 12th row, 5th column.
 
 Limits: the size streams decode to, bounded while pdfminer decodes them (`pdf_limits.py`: a 20 MB flate bomb
 would become gigabytes), pages, and on each page its characters and ruling lines. pdfplumber is imported
@@ -15,6 +15,7 @@ lazily.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 from goallint.readers import pdf_limits
@@ -33,6 +34,11 @@ GAP = 1.5
 SPACE = 0.2
 """A narrower gap wider than this many character heights is a space between words."""
 
+
+
+_PAGE_NUMBER = re.compile(r"[-—–\s]*\d{1,4}[-—–\s]*|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?"
+                          r"|\d{1,4}\s*/\s*\d{1,4}|(?i:page)\s*\d{1,4}(?:\s*(?i:of)\s*\d{1,4})?")
+"""A line that is only a page number (`- 3 -`, `第 3 页 共 6 页`, `3/6`, `Page 3 of 6`)."""
 
 
 def _open(data: bytes) -> Any:
@@ -93,6 +99,8 @@ def _lines_outside(page: Any, boxes: list[tuple[float, float, float, float]]) ->
                 last = char["x1"]
         if current.strip():
             cells.append(current.strip())
+        if len(cells) == 1 and _PAGE_NUMBER.fullmatch(cells[0]):
+            continue  # a page number in the margin, not a row of the form
         out.append((float(line["top"]), cells))
     return out
 

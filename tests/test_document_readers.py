@@ -138,13 +138,18 @@ def test_locations_say_page_table_or_sheet_row_and_column() -> None:
         assert max(lines) > 20  # rows counted over the whole document, not per page
 
 
-def test_a_text_only_pdf_page_is_read_by_its_gaps() -> None:
-    """A form laid out without ruling lines: its lines split into cells where the text has wide gaps."""
-    text = (EXAMPLES / "001_8dd0aec2d39c09c7.txt").read_text(encoding="utf-8")
-    result = read_bytes(make_documents.render_pdf(text, ruled=False), "无框线.pdf")
-    assert result.problem is None and len(result.forms) == 4
-    names = [form.name.raw for form in result.forms if form.name is not None]  # type: ignore[union-attr]
-    assert names == [form.name.raw for form in read_bytes(text.encode(), "a.txt").forms]  # type: ignore[union-attr]
+@pytest.mark.parametrize("stem", list(make_documents.FIXTURES))
+def test_a_pdf_without_ruling_lines_reads_as_its_text(stem: str, tmp_path: Path) -> None:
+    """Forms laid out without ruling lines (text-only pages): lines split into cells at wide gaps, the cells put
+    in the document's columns, a cell's wrapped lines joined: the same findings as the text form."""
+    text = (EXAMPLES / f"{stem}.txt").read_text(encoding="utf-8")
+    plain = tmp_path / f"{stem}.pdf"
+    plain.write_bytes(make_documents.render_pdf(text, ruled=False))
+    import pdfplumber
+
+    with pdfplumber.open(str(plain)) as pdf:
+        assert all(not page.find_tables() for page in pdf.pages)
+    assert without_locations(report(plain)) == without_locations(report(EXAMPLES / f"{stem}.txt"))
 
 
 def test_fix_never_rewrites_a_document(tmp_path: Path) -> None:

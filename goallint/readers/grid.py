@@ -30,7 +30,7 @@ class DocumentError(ValueError):
     """The document cannot be read; the message is one Chinese line for GL002, saying what to do."""
 
 
-@dataclass
+@dataclass(slots=True)
 class RowStream:
     """The rows of one file in reading order, each cell located; `line` counts the rows given so far."""
 

@@ -92,6 +92,22 @@ HOSTILE: dict[str, tuple[str, bytes | None, str]] = {
                                       b"<< /Type /Pages /Kids [2 0 R] /Parent 2 0 R /Count 1 >>"]), "PDF"),
     "self-reference": ("自引用.pdf", pdf_of([b"<< /Type /Catalog /Pages 1 0 R /Kids [1 0 R] >>"]), "PDF"),
     "claimed-pages": ("页数.pdf", content_page(b"BT ET", count=1_000_000_000), "OCR"),
+    "reference-loop": ("引用循环.pdf", pdf_of([  # /Length 5 0 R, 5 names 6, 6 names 5: pdfminer looped forever
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length 5 0 R >>\nstream\nBT ET\nendstream", b"6 0 R", b"5 0 R"]), "重新导出"),
+    "resource-loop": ("资源循环.pdf", pdf_of([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources 5 0 R >>",
+        b"<< /Length 30 >>\nstream\nBT /F1 12 Tf (x) Tj ET\nendstream", b"<< /Font << /F1 6 0 R >> >>",
+        b"6 0 R"]), "重新导出"),
+    "form-xobject-loop": ("自绘.pdf", pdf_of([  # a form XObject that draws itself
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /XObject << /X1 5 0 R >> >> >>",
+        b"<< /Length 6 >>\nstream\n/X1 Do\nendstream",
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 1 1] /Resources << /XObject << /X1 5 0 R >> >>"
+        b" /Length 6 >>\nstream\n/X1 Do\nendstream"]), "OCR"),
     "docx-bomb": ("炸弹.docx", None, "压缩炸弹"),
     "docx-ole": ("加密.docx", OLE + b"\0" * 1024, "密码"),
     "docx-broken": ("损坏.docx", b"PK\x03\x04" + b"\0" * 100, "损坏"),

@@ -202,7 +202,10 @@ def document_rows(data: bytes) -> RowStream:
         if chars == 0:
             raise DocumentError("PDF 没有文字层（扫描件或图片）；请先做文字识别（OCR），或提供原始的 Word/Excel 文件")
     finally:
-        pdf.close()
+        try:
+            pdf.close()
+        except Exception:  # pdfplumber's close reads the page tree again, which may be broken
+            pass
     columns = _Columns([line for items in read for _, kind, item in items if kind == 0 for line in [item]], heights)
     last_header: list[str] | None = None  # first row of the table that ended the previous page
     for number, items in enumerate(read, start=1):

@@ -5,7 +5,9 @@ inflate to gigabytes: a flate bomb, a flate stream compressed twice (`/Filter [/
 an LZW or run-length bomb, or a truncated one that pdfminer retries byte by byte. `install()` replaces the
 decoders pdfminer's `pdftypes` module calls with equivalents that stop at `MAX_STREAM` bytes a stream and
 `MAX_INFLATED` bytes a document, raising `StreamTooLarge`; below the limits they return what the originals
-return. Installed once, on the first PDF read (only pdfminer's own references change).
+return. pdfminer's `resolve1` follows a loop of references forever (`/Length 5 0 R`, 5 naming 6, 6 naming 5):
+the installed one stops after MAX_REFERENCES. Installed once, on the first PDF read (only pdfminer's and
+pdfplumber's own references change).
 """
 
 from __future__ import annotations
@@ -114,15 +116,46 @@ def rldecode(data: bytes) -> bytes:
     return bytes(out)
 
 
+MAX_REFERENCES = 64
+"""References followed to resolve one value (`5 0 R` naming `6 0 R` naming `5 0 R` … loops forever in
+pdfminer's own `resolve1`)."""
+
+
+class ReferenceLoop(ValueError):
+    """An indirect reference that does not end in a value."""
+
+
+def _bounded_resolve1(original: Any) -> Any:
+    from pdfminer.pdftypes import PDFObjRef
+
+    def resolve1(x: object, default: object = None) -> Any:
+        for _ in range(MAX_REFERENCES):
+            if not isinstance(x, PDFObjRef):
+                return x
+            x = x.resolve(default=default)
+        raise ReferenceLoop(f"more than {MAX_REFERENCES} references in a row (a reference loop)")
+
+    resolve1.__doc__ = original.__doc__
+    return resolve1
+
+
 def install() -> None:
-    """Put the bounded decoders where pdfminer.pdftypes looks them up (once)."""
+    """Put the bounded decoders where pdfminer.pdftypes looks them up, and the bounded `resolve1` wherever a
+    pdfminer or pdfplumber module took pdfminer's own (once, after pdfplumber is imported)."""
     if _installed[0]:
         return
+    import sys
+
     from pdfminer import pdftypes
 
     pdftypes.zlib = BoundedZlib  # type: ignore[attr-defined,assignment]
     pdftypes.lzwdecode = lzwdecode  # type: ignore[attr-defined]
     pdftypes.rldecode = rldecode  # type: ignore[attr-defined]
+    original = pdftypes.resolve1
+    bounded = _bounded_resolve1(original)
+    for name, module in list(sys.modules.items()):
+        if name.split(".")[0] in ("pdfminer", "pdfplumber") and getattr(module, "resolve1", None) is original:
+            module.resolve1 = bounded  # type: ignore[attr-defined]
     _installed[0] = True
 
 

@@ -108,6 +108,12 @@ HOSTILE: dict[str, tuple[str, bytes | None, str]] = {
         b"<< /Length 6 >>\nstream\n/X1 Do\nendstream",
         b"<< /Type /XObject /Subtype /Form /BBox [0 0 1 1] /Resources << /XObject << /X1 5 0 R >> >>"
         b" /Length 6 >>\nstream\n/X1 Do\nendstream"]), "OCR"),
+    "dense-text": ("百万字.pdf", content_page(zlib.compress(b"BT /F1 1 Tf (" + b"a" * 1_000_000 + b") Tj ET"),
+                                                filters=b"/FlateDecode"), "字符和线段"),
+    "dense-path": ("百万线.pdf", content_page(zlib.compress(b"0 0 m " + b"1 1 l " * 1_000_000 + b"S"),
+                                                filters=b"/FlateDecode"), "字符和线段"),
+    "dense-rects": ("框.pdf", content_page(zlib.compress(b"0 0 1 1 re f\n" * 300_000), filters=b"/FlateDecode"),
+                    "字符和线段"),
     "docx-bomb": ("炸弹.docx", None, "压缩炸弹"),
     "docx-ole": ("加密.docx", OLE + b"\0" * 1024, "密码"),
     "docx-broken": ("损坏.docx", b"PK\x03\x04" + b"\0" * 100, "损坏"),

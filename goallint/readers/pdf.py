@@ -7,8 +7,9 @@ table that ended the previous page (a header row repeated on each page) has that
 on. Text outside tables (a title, a form laid out without ruling lines) is split into cells where a line has
 a wide gap; a line that is only a page number is left out. Cells are located `p3!R12C5`: page 3, its 12th row, 5th column.
 
-Limits: the size streams decode to, bounded while pdfminer decodes them (`pdf_limits.py`: a 20 MB flate bomb
-would become gigabytes), pages, and on each page its characters and ruling lines. pdfplumber is imported
+Limits (`pdf_limits.py`, applied inside pdfminer as it works): the size streams decode to (a 20 MB flate bomb
+would become gigabytes), reference loops, and what is drawn on a page; here: pages, characters in all, and
+ruling lines on a page. pdfplumber is imported
 lazily.
 """
 
@@ -23,9 +24,8 @@ from goallint.readers.base import ReadResult
 from goallint.readers.grid import DocumentError, RowStream, assemble_rows, one_line
 
 MAX_PAGES = 500
-MAX_PAGE_CHARS = 200_000
-"""Characters on one page (pdfminer keeps ~1 KB per character; a dense form page has a few thousand)."""
 MAX_CHARS = 2_000_000
+"""Characters in the whole document (each page is bounded as it is drawn: `pdf_limits.MAX_PAGE_OBJECTS`)."""
 MAX_RULES = 20_000
 """Lines and rectangles on one page (a form page has a few hundred)."""
 GAP = 1.5
@@ -56,14 +56,11 @@ def _open(data: bytes) -> Any:
         raise _broken(exc, "PDF 已损坏或不完整") from None
 
 
-_BOMB = (f"PDF 中的压缩内容解压后超过 {pdf_limits.MAX_STREAM // (1024 * 1024)} MB 一段或 "
-         f"{pdf_limits.MAX_INFLATED // (1024 * 1024)} MB 合计（压缩炸弹？），不像是绩效目标表；请重新导出 PDF 后再检查")
-
-
 def _broken(exc: BaseException, what: str) -> DocumentError:
-    """The one-line finding for an exception while reading (a stream beyond the limits, or damage)."""
-    if pdf_limits.too_large(exc):
-        return DocumentError(_BOMB)
+    """The one-line finding for an exception while reading (a limit of `pdf_limits.py`, or damage)."""
+    limit = pdf_limits.limit_message(exc)
+    if limit is not None:
+        return DocumentError(limit)
     return DocumentError(f"{what}（{_reason(exc)}）；请从原文件重新导出 PDF 后再检查")
 
 
@@ -188,10 +185,9 @@ def document_rows(data: bytes) -> RowStream:
         read: list[list[Item]] = []
         for number, page in enumerate(pages, start=1):
             try:
-                count = len(page.chars)
-                chars += count
-                if count > MAX_PAGE_CHARS or chars > MAX_CHARS:
-                    raise DocumentError(f"PDF 第 {number} 页的文字超过 {MAX_PAGE_CHARS} 个字符，不像是绩效目标表")
+                chars += len(page.chars)
+                if chars > MAX_CHARS:
+                    raise DocumentError(f"PDF 的文字超过 {MAX_CHARS} 个字符，不像是绩效目标表；请只导出表格所在的页后再检查")
                 read.append(_page_items(page, number, heights))
             except DocumentError:
                 raise

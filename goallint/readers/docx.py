@@ -13,7 +13,9 @@ python-docx is imported lazily.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+import zlib
 from typing import Any
 
 from goallint.readers.base import ReadResult
@@ -25,6 +27,8 @@ MAX_DOCUMENT_XML = 32 * 1024 * 1024
 MAX_RATIO = 100
 RATIO_FLOOR = 1024 * 1024
 MAX_MEMBERS = 5_000
+MAX_ELEMENTS = 100_000
+"""Paragraphs and table cells in the body (a dense twenty-page form has a few thousand)."""
 MAX_DEPTH = 5
 """Tables nested deeper than this are not read (their text is still in the cell that holds them)."""
 
@@ -55,6 +59,34 @@ def check_archive(data: bytes) -> None:
         raise DocumentError("压缩包中没有 Word 正文（word/document.xml），不是 .docx 文档；请另存为 .docx 后再检查")
     if body[0].file_size > MAX_DOCUMENT_XML:
         raise DocumentError(f".docx 正文超过 {MAX_DOCUMENT_XML // (1024 * 1024)} MB，不像是绩效目标表")
+    elements = _count_elements(data, body[0])
+    if elements > MAX_ELEMENTS:
+        raise DocumentError(f".docx 正文中超过 {MAX_ELEMENTS} 个段落和单元格，不像是绩效目标表；请只保留表格后另存再检查")
+
+
+_ELEMENT = re.compile(rb"<w:(?:p|tc)[\s/>]")
+_CARRY = 8
+"""Bytes kept between chunks: longer than an element's opening, so one split by a chunk boundary counts once."""
+
+
+def _count_elements(data: bytes, body: zipfile.ZipInfo) -> int:
+    """Paragraphs and table cells in the body, counted by streaming its XML before lxml parses it whole
+    (lxml and python-docx keep about 1 KB an element: 26 MB of cells took 620 MB)."""
+    count = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(body) as stream:
+            tail = b""
+            while chunk := stream.read(1 << 20):
+                block = tail + chunk
+                cut = len(block) - _CARRY
+                count += sum(1 for found in _ELEMENT.finditer(block) if found.start() < cut)
+                tail = block[max(cut, 0):]
+                if count > MAX_ELEMENTS:
+                    return count
+            count += len(_ELEMENT.findall(tail))
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError) as exc:
+        raise DocumentError(f".docx 文件已损坏或不完整（{exc}）；请在 Word/WPS 中重新保存后再检查") from None
+    return count
 
 
 def _cell_text(cell: Any) -> str:

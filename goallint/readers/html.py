@@ -22,6 +22,10 @@ MAX_DEPTH = 4
 """Tables nested deeper than this are not read as tables (the text of a cell nested so deep is kept)."""
 MAX_TABLES = 2_000
 MAX_ELEMENTS = 1_000_000
+MAX_TAGS = 400_000
+"""`<` in the page, counted before it is parsed (a large portal page has some tens of thousands)."""
+MAX_CELLS_IN_PAGE = 100_000
+_CELL = re.compile(rb"<t[dh][\s>/]", re.IGNORECASE)
 
 _META = re.compile(rb"""<meta[^>]{0,400}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE)
 _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "pre", "blockquote",
@@ -154,6 +158,9 @@ def document_rows(data: bytes) -> RowStream:
         import lxml  # noqa: F401
     except ImportError as exc:  # pragma: no cover - lxml is a dependency
         raise DocumentError(f"未安装 lxml，无法读取网页（{exc}）") from None
+    tags, cells = data.count(b"<"), len(_CELL.findall(data))
+    if tags > MAX_TAGS or cells > MAX_CELLS_IN_PAGE:  # counted before lxml builds the tree (~0.5 KB an element)
+        raise DocumentError(f"网页超过 {MAX_TAGS} 个标记或 {MAX_CELLS_IN_PAGE} 个表格单元格，不像是绩效目标表")
     root = _parse(text)
     body = root.find("body")
     body = body if body is not None else root

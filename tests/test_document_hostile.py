@@ -65,10 +65,15 @@ def docx_with(members: dict[str, bytes]) -> bytes:
 
 
 def nested_docx(depth: int) -> bytes:
-    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     inner = "<w:p><w:r><w:t>项目名称</w:t></w:r></w:p>"
     for _ in range(depth):
         inner = f"<w:tbl><w:tr><w:tc>{inner}</w:tc></w:tr></w:tbl><w:p/>"
+    return _docx_body(inner)
+
+
+def _docx_body(inner: str) -> bytes:
+    """The example document with this body."""
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     body = f'<?xml version="1.0" encoding="UTF-8"?><w:document {w}><w:body>{inner}</w:body></w:document>'
     source = (EXAMPLES / "docx" / "001_8dd0aec2d39c09c7.docx").read_bytes()
     with zipfile.ZipFile(io.BytesIO(source)) as archive:
@@ -119,6 +124,8 @@ HOSTILE: dict[str, tuple[str, bytes | None, str]] = {
     "docx-broken": ("损坏.docx", b"PK\x03\x04" + b"\0" * 100, "损坏"),
     "docx-no-body": ("空.docx", docx_with({"[Content_Types].xml": b"<Types/>"}), "word/document.xml"),
     "docx-nested": ("嵌套.docx", None, "嵌套过深"),
+    "docx-many-cells": ("大表.docx", None, "段落和单元格"),
+    "html-many-cells": ("大表.html", b"<table><tr>" + b"<td>x" * 110_000, "单元格"),
     "xls-truncated": ("截断.xls", None, "损坏"),
     "xls-garbage": ("乱码.xls", b"\x00\x01\x02 garbage", "不是 Excel"),
     "html-nested": ("嵌套.html", ("<html><body>" + "<table><tr><td>" * 20000 + "项目名称").encode(), ""),
@@ -152,6 +159,9 @@ def made(name: str) -> bytes:
         return docx_with({"[Content_Types].xml": b"<Types/>", "word/document.xml": b" " * (80 * 1024 * 1024)})
     if name == "docx-nested":
         return nested_docx(300)
+    if name == "docx-many-cells":  # 120,000 cells of distinct text: within the size and ratio limits
+        cells = "".join(f"<w:tc><w:p><w:r><w:t>{n * 7919 % 1000003:x}</w:t></w:r></w:p></w:tc>" for n in range(60_000))
+        return _docx_body(f"<w:tbl><w:tr>{cells}</w:tr></w:tbl>")
     if name == "xls-truncated":
         return (EXAMPLES / "xls" / "001_8dd0aec2d39c09c7.xls").read_bytes()[:2048]
     raise AssertionError(name)

@@ -48,7 +48,9 @@ HEADER = """\
 # text, not by line, so moving rows keeps it valid; `count` = that many identical findings.
 # Rewrite with `goallint check --write-baseline FILE` after fixing findings; review changes like code.
 """
-ENTRY_KEYS = ("path", "form", "field", "code", "text", "count")
+ENTRY_KEYS = ("path", "form", "field", "code", "text", "count", "review", "note")
+"""`review` (accepted/dismissed) and `note` are a reviewer's marks from the HTML report: kept for people, not
+matched."""
 TOP_KEYS = ("goallint-baseline", "entries")
 
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -82,6 +84,8 @@ class Outcome:
     run: RunReport
     hidden: int
     stale: list[tuple[Key, int]]
+    baselined: list[Diagnostic] = dataclasses.field(default_factory=list)
+    """The findings the baseline hid, in report order (counted in every summary and grade, marked in html)."""
 
 
 def relative_path(shown: str, folder: Path) -> str:
@@ -145,7 +149,7 @@ def write_baseline_file(path: Path, diagnostics: Sequence[Diagnostic]) -> int:
     try:
         write_atomic(path, text.encode("utf-8"))
     except OSError as exc:
-        raise BaselineError(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
+        raise BaselineError(f"{path}: 无法写入基线：{exc.strerror or exc}") from None
     return len(set(keys(diagnostics, folder)))
 
 
@@ -156,16 +160,16 @@ def load(path: Path, origin: str = "") -> Baseline:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise BaselineError(f"{where}: baseline file not found") from None
+        raise BaselineError(f"{where}: 找不到基线文件") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise BaselineError(f"{where}: cannot read the baseline: {getattr(exc, 'strerror', None) or exc}") from None
+        raise BaselineError(f"{where}: 无法读取基线：{getattr(exc, 'strerror', None) or exc}") from None
     try:
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or type(exc).__name__
-        raise BaselineError(f"{where}{line}: not valid YAML: {problem}") from None
+        raise BaselineError(f"{where}{line}: 不是有效的 YAML：{problem}") from None
     return Baseline(path, _entries(root, where))
 
 
@@ -216,6 +220,8 @@ def _entry(node: yaml.Node, name: str, where: str) -> tuple[Key, int]:
             raise _fail(where, key_node, f"{name}: unknown key {key!r} (expected {', '.join(ENTRY_KEYS)})")
         if not isinstance(value_node, yaml.ScalarNode):
             raise _fail(where, value_node, f"{name}.{key}: expected a single value")
+        if key in ("review", "note"):
+            continue
         if key == "count":
             if value_node.tag != "tag:yaml.org,2002:int" or not value_node.value.isdigit() \
                     or int(value_node.value) < 1:
@@ -236,9 +242,11 @@ def apply(baseline: Baseline, run: RunReport) -> Outcome:
     folder = baseline.folder
     left = Counter(baseline.counts)
     kept: list[Diagnostic] = []
+    hidden: list[Diagnostic] = []
     for diagnostic, key in zip(run.diagnostics, keys(run.diagnostics, folder), strict=True):
         if left[key] > 0:
             left[key] -= 1
+            hidden.append(diagnostic)
         else:
             kept.append(diagnostic)
     linted = {relative_path(report.path, folder) for report in run.files}
@@ -247,7 +255,7 @@ def apply(baseline: Baseline, run: RunReport) -> Outcome:
     files = [dataclasses.replace(report, diagnostics=[d for d in report.diagnostics if id(d) in shown])
              for report in run.files]
     filtered = dataclasses.replace(run, files=files, diagnostics=kept)
-    return Outcome(filtered, len(run.diagnostics) - len(kept), stale)
+    return Outcome(filtered, len(hidden), stale, hidden)
 
 
 def describe_stale(stale: list[tuple[Key, int]]) -> list[str]:
@@ -283,7 +291,7 @@ def prepare(options: CheckOptions, config: Config) -> Baseline | None:
     """The baseline to apply, loaded before linting; None when there is none or `--write-baseline` replaces it.
     `--write-baseline` with `--diff` is a usage error (a diff writes nothing, so it would record nothing)."""
     if options.write_baseline and options.diff:
-        raise BaselineError("--write-baseline cannot be combined with --diff (use it with --fix, or alone)")
+        raise BaselineError("--write-baseline 不能与 --diff 同用（可与 --fix 同用，或单独使用）")
     return None if options.write_baseline else chosen(options.baseline, config)
 
 
@@ -297,21 +305,19 @@ def not_forms(option: str | None, write: str | None, config: Config) -> set[Path
 def record(write: str, run: RunReport) -> int:
     """`--write-baseline FILE`: record every finding of the run (the baseline in effect is not applied)."""
     entries = write_baseline_file(Path(write), run.diagnostics)
-    print(f"goallint: wrote {len(run.diagnostics)} findings ({entries} entries) to {write}", file=sys.stderr)
+    print(f"goallint: 已将 {len(run.diagnostics)} 个问题（{entries} 条记录）写入基线 {write}", file=sys.stderr)
     return 0
 
 
-def report(known: Baseline, run: RunReport, statistics: bool) -> RunReport:
-    """`--baseline FILE`: hide the recorded findings; say on stderr how many entries are stale (and which,
-    with `--statistics`)."""
+def report(known: Baseline, run: RunReport, statistics: bool) -> Outcome:
+    """`--baseline FILE`: hide the recorded findings (the report counts them); say on stderr how many entries are
+    stale (and which, with `--statistics`)."""
     outcome = apply(known, run)
-    if statistics:
-        print(f"goallint: baseline {known.path}: {outcome.hidden} recorded findings not shown", file=sys.stderr)
     if outcome.stale:
         total = sum(n for _, n in outcome.stale)
-        print(f"goallint: baseline {known.path}: {total} stale entries (the finding is gone: fixed, or its cell "
-              f"changed); `goallint check --write-baseline {known.path}` drops them", file=sys.stderr)
+        print(f"goallint: 基线 {known.path}：{total} 条记录已过时（问题已不存在：已修正，或单元格已改动）；"
+              f"`goallint check --write-baseline {known.path}` 可去掉它们", file=sys.stderr)
         if statistics:
             for line in describe_stale(outcome.stale):
                 print(f"  {line}", file=sys.stderr)
-    return outcome.run
+    return outcome

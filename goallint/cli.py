@@ -15,7 +15,7 @@ from goallint import __version__
 # plugin lookup reads every installed distribution's entry points on the first model (~15 ms of a cold run).
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
-FORMATS = ("full", "concise", "json", "sarif", "github", "html")
+FORMATS = ("full", "concise", "json", "sarif", "github", "html", "xlsx")
 FAIL_ON = ("error", "warning", "info", "never")
 
 
@@ -67,7 +67,9 @@ def main() -> None:
 @click.option("--severity", multiple=True, metavar="CODE=LEVEL", help="Override a rule's severity (repeatable).")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), help="Lowest severity that makes the exit status 1 [default: error].")
 @click.option("--format", "output_format", type=click.Choice(FORMATS),
-              help="Output format [default: full on a terminal, concise in a pipe or file, github under GitHub Actions].")
+              help="Output format [default: full on a terminal, concise in a pipe or file, github under GitHub Actions]. "
+                   "html on a terminal without -o writes goallint-report.html; xlsx (a findings workbook to send "
+                   "back) needs -o.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE (replaced whole once the run ends; its folder is checked before the run).")
 @click.option("--statistics", is_flag=True, help="Count findings per rule.")
 @click.option("--profile", help="Force a taxonomy profile (dg2025, legacy, dg2019) instead of detecting one.")
@@ -137,10 +139,23 @@ def rule_command(code_or_name: str, config: str | None, isolated: bool) -> None:
 
 @main.command()
 @click.argument("path")
-@click.option("--to", "target", type=click.Choice(("yaml", "json")), required=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout.")
-def convert(path: str, target: str, output: str | None) -> None:
-    """Write the forms read from PATH (any input format) in the structured format."""
+@click.option("--to", "target", type=click.Choice(("yaml", "json")), help="Output format (required unless --explain).")
+@click.option("-o", "--output", type=click.Path(), help="Write to FILE instead of stdout; for a folder PATH, a folder "
+              "that gets one file per form file (the layout kept).")
+@click.option("--explain", is_flag=True, help="Instead of converting, show what each cell was read as (title, field "
+              "label and value, indicator-table column, level, value, not used, footer) and where each form and "
+              "indicator table starts and ends: why a form from another template was read as it was.")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True,
+              help="With --explain: a listing for the terminal, or JSON.")
+def convert(path: str, target: str | None, output: str | None, explain: bool, fmt: str) -> None:
+    """Write the forms read from PATH (any input format; a folder is walked as `check` walks it) in the
+    structured format; with --explain, show how PATH's cells were read."""
+    if explain:
+        from goallint.commands.explain import run_explain
+
+        sys.exit(run_explain(path, fmt))
+    if target is None:
+        raise click.UsageError("缺少 --to yaml|json（或用 --explain 查看读法）")
     from goallint.commands.convert import run_convert
 
     sys.exit(run_convert(path, target, output))

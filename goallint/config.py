@@ -30,6 +30,8 @@ class GradeConfig(Model):
 
     blocking: list[str] = Field(default_factory=lambda: ["GL001", "GL002", "GL101", "GL102", "GL201", "GL4", "GL5"])
     """Codes or prefixes whose error makes a form 差."""
+    cosmetic: list[str] = Field(default_factory=lambda: ["GL9"])
+    """Codes or prefixes shown in the report that do not lower the grade (GL9xx: text left by extraction)."""
     labels: dict[Literal["clean", "warnings", "errors", "blocking"], str] = Field(default_factory=dict)
 
 
@@ -66,12 +68,19 @@ class Config(Model):
 
 
 def _normalise(data: dict[str, Any]) -> dict[str, Any]:
+    """A single value wherever a list is accepted: codes as `GL208` or `GL208, GL3`, globs and pack paths as
+    one string (`exclude: "*.txt"`, `rules: packs/bureau.yaml`; a glob or path may hold a comma)."""
     out = dict(data)
     for key in ("select", "extend-select", "ignore"):
         if key in out:
             out[key] = _codes(out[key])
+    for key in ("exclude", "rules"):
+        if isinstance(out.get(key), str):
+            out[key] = [out[key]]
     if isinstance(out.get("per-file-ignores"), dict):
         out["per-file-ignores"] = {k: _codes(v) for k, v in out["per-file-ignores"].items()}
+    if isinstance(out.get("grade"), dict) and "blocking" in out["grade"]:
+        out["grade"] = {**out["grade"], "blocking": _codes(out["grade"]["blocking"])}
     return out
 
 
@@ -80,13 +89,13 @@ def parse_config(data: Any, path: str) -> Config:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: the configuration must be a mapping of keys")
+        raise ConfigError(f"{path}: 配置应是键到值的映射（the configuration must be a mapping of keys）")
     try:
         config = Config.model_validate(_normalise(data))
     except ValidationError as exc:
         error = exc.errors()[0]
         key = ".".join(str(part) for part in error["loc"])
-        message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
+        message = "未知的键" if error["type"] == "extra_forbidden" else error["msg"]
         raise ConfigError(f"{path}: {key}: {message}") from None
     config.path = path
     return config
@@ -100,9 +109,9 @@ def _load_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+        raise ConfigError(f"{path}: 无法读取：{exc}") from None
     except RecursionError:  # tomllib recurses per nested array or table
-        raise ConfigError(f"{path}: cannot read: nested too deeply") from None
+        raise ConfigError(f"{path}: 无法读取：嵌套过深") from None
 
 
 def load_config_file(path: Path) -> Config:
@@ -113,10 +122,10 @@ def load_config_file(path: Path) -> Config:
     try:
         data = safe_yaml.load(path.read_text(encoding="utf-8"))  # safe constructors, bounded, no duplicates
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise ConfigError(f"{path}: 无法读取：{exc.strerror or exc}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise ConfigError(f"{path}: not valid YAML: {first}") from None
+        raise ConfigError(f"{path}: 不是有效的 YAML：{first}") from None
     return parse_config(data, str(path))
 
 
@@ -140,7 +149,7 @@ def load_config(explicit: str | None = None, isolated: bool = False) -> Config:
     if explicit is not None:
         path = Path(explicit)
         if not path.is_file():
-            raise ConfigError(f"{explicit}: config file not found")
+            raise ConfigError(f"{explicit}: 找不到配置文件")
         return load_config_file(path)
     found = discover()
     return load_config_file(found) if found is not None else build(Config)

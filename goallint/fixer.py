@@ -420,8 +420,7 @@ def fix_run(engine: Engine, inputs: Sequence[Input], run: RunReport, unsafe: boo
                  and d.path.lower().endswith(UNREWRITTEN_SUFFIXES)}
     for path in sorted(workbooks):
         if path.lower().endswith(EXCEL_SUFFIXES):
-            outcome.errors.append(f"{path}: fixes in .xlsx are not applied: goallint never rewrites a workbook; "
-                                  "fix the cells in the spreadsheet")
+            outcome.errors.append(f"{path}: 工作簿中的修复不会应用：goallint 从不改写 .xlsx 工作簿，请在表格中修改这些单元格")
         else:
             outcome.errors.append(f"{path}: {_not_rewritten(Path(path).suffix.lower())}")
     items, seen = [], set()
@@ -434,21 +433,20 @@ def fix_run(engine: Engine, inputs: Sequence[Input], run: RunReport, unsafe: boo
             seen.add(real)
     for item, fixed in zip(items, _fix_items(_fixing_engine(engine), items, unsafe, jobs), strict=True):
         if isinstance(fixed, str):
-            outcome.errors.append(f"{item.display}: fixes not applied: {fixed}")
+            outcome.errors.append(f"{item.display}: 修复未应用：{fixed}")
             continue
         outcome.files.append(fixed)
         if not write or not fixed.changed:
             continue
         if item.data is not None or item.path is None:
             outcome.stdin.append(item.display)
-            outcome.errors.append(f"{item.display}: fixes not written: a form read from stdin is never written; "
-                                  "--diff shows them")
+            outcome.errors.append(f"{item.display}: 修复未写入：从标准输入读入的表单不会写回，--diff 可显示这些修复")
             continue
         reason = _write_checked(item.path, fixed)
         if reason is not None:
             outcome.unwritten.append((item.display, reason))
     for path, reason in outcome.unwritten:
-        outcome.errors.append(f"{path}: fixes not written: {reason}; the file is unchanged")
+        outcome.errors.append(f"{path}: 修复未写入：{reason}；文件保持原样")
     return outcome
 
 
@@ -508,8 +506,8 @@ def _fixing_engine(engine: Engine) -> Engine:
 
 def _not_rewritten(suffix: str) -> str:
     """Why a document's fixes are said, not applied (PDF, Word, .xls, web pages are never rewritten)."""
-    return (f"fixes in {suffix} are not applied: goallint never rewrites a {suffix} document; "
-            "make the changes the findings say in the source document and export it again")
+    return (f"{suffix} 文件中的修复不会应用：goallint 从不改写 {suffix} 文件，"
+            "请按这些问题在原始文件中修改后重新导出")
 
 
 def _fixable_codes(run: RunReport) -> set[str]:
@@ -545,28 +543,30 @@ def with_write_failures(engine: Engine, run: RunReport, outcome: FixOutcome) -> 
 
 
 def summary(outcome: FixOutcome, run: RunReport, diff: bool) -> str:
-    """ruff's closing line: `Found N errors (M fixed, K remaining).` (`Would fix M errors.` with --diff)."""
+    """ruff's closing line in the report's words: `共 349 个问题：已修复 74 个，剩余 275 个。` (with --diff
+    `可自动修复 74 个问题（--diff 未写入任何文件）。`)."""
     hint = ""
     if outcome.hidden_unsafe:
-        hint = f"\n{outcome.hidden_unsafe} hidden fixes can be enabled with the `--unsafe-fixes` option."
+        hint = f"\n另有 {outcome.hidden_unsafe} 个不安全的修复未应用，可加 `--unsafe-fixes` 启用。"
     if diff:
         fixed = sum(f.fixed for f in outcome.files if f.changed)
-        return (f"Would fix {fixed} error{'s' * (fixed != 1)}." if fixed else "No fixes available.") + hint + "\n"
+        return (f"可自动修复 {fixed} 个问题（--diff 未写入任何文件）。" if fixed else "没有可自动修复的问题。") \
+            + hint + "\n"
     fixed, remaining = outcome.fixed, len(run.diagnostics)
     total = fixed + remaining
-    return f"Found {total} error{'s' * (total != 1)} ({fixed} fixed, {remaining} remaining).{hint}\n"
+    return f"共 {total} 个问题：已修复 {fixed} 个，剩余 {remaining} 个。{hint}\n"
 
 
 def closing_line(outcome: FixOutcome | None, run: RunReport) -> str:
     """What `check` writes to stderr after a terminal report: the fix summary after `--fix`, else ruff's
-    hint when some findings can be fixed (`[*] N fixable with `goallint check --fix`.`), else nothing."""
+    hint when some findings can be fixed (`[*] 其中 74 个问题可用 `goallint check --fix` 自动修复。`)."""
     if outcome is not None:
         return summary(outcome, run, diff=False)
     fixes = run.fix_counts()
     safe, unsafe = fixes["safe"], fixes["unsafe"]
-    out = f"[*] {safe} fixable with `goallint check --fix`.\n" if safe else ""
+    out = f"[*] 其中 {safe} 个问题可用 `goallint check --fix` 自动修复。\n" if safe else ""
     if unsafe:
-        out += f"{unsafe} hidden fixes can be enabled with `--fix --unsafe-fixes`.\n"
+        out += f"另有 {unsafe} 个不安全的修复，可用 `--fix --unsafe-fixes` 启用。\n"
     return out
 
 
@@ -578,11 +578,10 @@ def apply_fixes(engine: Engine, inputs: Sequence[Input], run: RunReport, options
 
     outcome = fix_run(engine, inputs, run, options.unsafe_fixes, write=not options.diff, jobs=jobs)
     for error in outcome.errors:
-        print(f"goallint: error: {error}", file=sys.stderr)
+        print(f"goallint: 错误：{error}", file=sys.stderr)
     for fixed in outcome.files:
         for reason, count in fixed.skipped.items():
-            print(f"goallint: note: {fixed.path}: {count} fix{'es' * (count != 1)} not applied: {reason}",
-                  file=sys.stderr)
+            print(f"goallint: 提示：{fixed.path}: {count} 处修复未应用：{reason}", file=sys.stderr)
     if options.diff:
         text = diff_text(outcome)
         if options.output:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from goallint.config import GradeConfig
     from goallint.engine import RunReport
+    from goallint.model import Diagnostic
 
 DEFAULT_LABELS = {"clean": "优", "warnings": "良", "errors": "中", "blocking": "差"}
 
@@ -24,16 +26,24 @@ class FormGrade:
     error: int = 0
     warning: int = 0
     info: int = 0
+    baseline: int = 0
+    """Findings of the form a baseline hid (counted in the grade and the counts above)."""
+    waived: int = 0
+    """Findings of the form its own `goallint-ignore` waived (counted in the grade and the counts above)."""
 
 
 def _blocking(code: str, prefixes: list[str]) -> bool:
     return any(code.startswith(prefix) for prefix in prefixes)
 
 
-def grade_forms(run: RunReport, config: GradeConfig | None = None) -> list[FormGrade]:
+def grade_forms(run: RunReport, config: GradeConfig | None = None,
+                baselined: Iterable[Diagnostic] = ()) -> list[FormGrade]:
     """优 no error or warning; 良 warnings only; 中 any error; 差 an error of a blocking code (GL001, GL101 …).
+    Findings of a cosmetic code (GL9xx by default: markup, spacing, symbols) are counted but do not lower it.
 
-    A file without a form (GL001/GL002) gets one line with an empty `form`, graded like a form.
+    Every finding counts, the shown ones and those a baseline (`baselined`) or a form's own `goallint-ignore`
+    hid: hiding a finding from the report does not make the form better. A file without a form (GL001/GL002)
+    gets one line with an empty `form`, graded like a form.
     """
     from goallint.config import GradeConfig
     from goallint.model import build
@@ -42,17 +52,32 @@ def grade_forms(run: RunReport, config: GradeConfig | None = None) -> list[FormG
     labels: dict[str, str] = dict(DEFAULT_LABELS)
     labels.update({str(key): value for key, value in config.labels.items()})
     grades: dict[tuple[str, str], FormGrade] = {}
-    for info in run.forms:
-        grades.setdefault((info.path, info.form), FormGrade(info.path, info.form, info.kind, info.profile, ""))
     blocked: set[tuple[str, str]] = set()
-    for d in run.diagnostics:
-        key = (d.path, d.form)
-        entry = grades.setdefault(key, FormGrade(d.path, d.form, "", "", ""))
-        setattr(entry, d.severity, getattr(entry, d.severity) + 1)
-        if d.severity == "error" and _blocking(d.code, config.blocking):
+    weighed: dict[tuple[str, str], set[str]] = {}
+    """The severities that count towards each form's grade (cosmetic codes are counted, not weighed)."""
+
+    def count(key: tuple[str, str], code: str, severity: str) -> FormGrade:
+        entry = grades.setdefault(key, FormGrade(key[0], key[1], "", "", ""))
+        setattr(entry, severity, getattr(entry, severity) + 1)
+        if _blocking(code, config.cosmetic):
+            return entry
+        weighed.setdefault(key, set()).add(severity)
+        if severity == "error" and _blocking(code, config.blocking):
             blocked.add(key)
+        return entry
+
+    for info in run.forms:
+        key = (info.path, info.form)
+        grades.setdefault(key, FormGrade(info.path, info.form, info.kind, info.profile, ""))
+        for code, severity in info.waived:
+            count(key, code, severity).waived += 1
+    for d in run.diagnostics:
+        count((d.path, d.form), d.code, d.severity)
+    for d in baselined:
+        count((d.path, d.form), d.code, d.severity).baseline += 1
     for key, entry in grades.items():
-        outcome = "blocking" if key in blocked else "errors" if entry.error else \
-            "warnings" if entry.warning else "clean"
+        severities = weighed.get(key, set())
+        outcome = "blocking" if key in blocked else "errors" if "error" in severities else \
+            "warnings" if "warning" in severities else "clean"
         entry.grade = labels[outcome]
     return list(grades.values())

@@ -165,6 +165,14 @@ class Cell(NamedTuple):
         return not self.raw.strip()
 
 
+class DerivedCell(Cell):
+    """A cell the reader made from others: a value joined from the columns it was split over (`≥` `95` `%`),
+    or a 一级 implied by its 二级. Its span covers where it came from, but its text is not the source's
+    there, so no fix ever rewrites it."""
+
+    __slots__ = ()
+
+
 OptCell = InstanceOf[Cell] | None
 """A model field holding a cell: checked to be one and kept as it is (never rebuilt from its fields)."""
 OptSpan = InstanceOf[Span] | None
@@ -214,6 +222,9 @@ class _FormBase(Model):
     """Detected taxonomy profile: `dg2025`, `legacy` or `dg2019` (see rules/profiles)."""
     indicators: list[Indicator] = Field(default_factory=list)
     ignore: list[str] = Field(default_factory=list, alias="goallint-ignore")
+    unread: str | None = Field(default=None, exclude=True)
+    """Why the form cannot be checked as a whole (only its header survived, or its layout was not
+    recognised): the engine reports that once (GL001) instead of a cascade of missing fields."""
 
 
 class ProjectForm(_FormBase):
@@ -242,6 +253,9 @@ class DepartmentForm(_FormBase):
 
     kind: Literal["department"] = "department"
     name: OptCell = None  # 部门名称
+    department: OptCell = None  # 主管部门 (the department itself when the form names no other)
+    budget: OptCell = None  # 资金总额 / 合计: the department's whole budget, where the form states it
+    budget_unit: Literal["元", "万元"] = "万元"
     staff_count: OptCell = None  # 财政供养人员数
     subunit_count: OptCell = None  # 下属二级单位数
     basic: OptCell = None  # 基本支出
@@ -253,8 +267,11 @@ class DepartmentForm(_FormBase):
     city_level: OptCell = None  # 市本级使用资金
     transfer: OptCell = None  # 拟用于对下转移支付资金
     overall_goal: OptCell = None  # 总体绩效目标
+    annual_goal: OptCell = None  # 年度总体目标 / 年度绩效总目标
     tasks: list[Task] = Field(default_factory=list)  # 年度重点工作任务
     other_tasks: list[Task] = Field(default_factory=list)  # 其他需完成的任务
+    task_amount_unit: Literal["元", "万元"] = "元"
+    """The unit of a bare task amount (`预算金额(万元)` in the task table's heading)."""
 
 
 Form = Annotated[ProjectForm | DepartmentForm, Field(discriminator="kind")]
@@ -288,6 +305,16 @@ Severity = Literal["error", "warning", "info"]
 SEVERITY_RANK: dict[str, int] = {"info": 1, "warning": 2, "error": 3}
 
 
+class Location(Model):
+    """Another cell a finding names (`Diagnostic.related`): the same defect in the other column of its row."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    field: str = ""
+
+
 class Diagnostic(Model):
     """One finding, in the shape of cli.md's JSON contract."""
 
@@ -306,6 +333,8 @@ class Diagnostic(Model):
     sheet: str | None = Field(default=None, exclude=True)
     cell_text: str = Field(default="", exclude=True)
     """The normalised text of the cell the finding is on (for baselines; not in the JSON contract)."""
+    related: list[Location] = Field(default_factory=list)
+    """The other cells that carry the same defect, reported once (an addition to cli.md's contract)."""
 
 
 DIAGNOSTIC_FIELDS = set(Diagnostic.model_fields)

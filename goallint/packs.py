@@ -37,6 +37,8 @@ class RuleDoc(Model):
     good: str
     fix: Literal["none", "safe", "unsafe"] = "none"
     basis: str = ""
+    title: str = ""
+    """The rule's Chinese name, as the reports show it beside its code (the English `name` stays its id)."""
 
 
 class Rule(Model):

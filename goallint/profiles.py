@@ -13,18 +13,41 @@ from pydantic import Field, ValidationError, field_validator
 from goallint.model import Model
 from goallint.resources import CACHE_ENTRIES, load_yaml, rules_dir
 
-_MARKUP = re.compile(r"<[^>]{0,80}>|[#*`$\\]|\s+")
+_MARKUP = re.compile(r"<[^>]{0,80}>|[#*`$\\?？]|\s+")
+"""Markup, spaces, and the `?` runs a mirror left between spaced-out characters (`绩?????效`)."""
+_TRADITIONAL = str.maketrans(
+    "門單稱職責總體績標級產數質時會態經濟備註評準計釋類據項專資況萬額達際實財縣區廳務運轉礎設滿對處發環與護預劃報編號層綜規檢驗響費價認證鑒應盡衛醫療傳統書員導農業補學聯繫電話負簽審見權說來結餘撥當個為這種無東範圍關現執論進壓後條則續屬義採購維養開過動節",
+    "门单称职责总体绩标级产数质时会态经济备注评准计释类据项专资况万额达际实财县区厅务运转础设满对处发环与护预划报编号层综规检验响费价认证鉴应尽卫医疗传统书员导农业补学联系电话负签审见权说来结余拨当个为这种无东范围关现执论进压后条则续属义采购维养开过动节",
+)
+"""Traditional forms of the characters that make up labels (pages converted by a mirror: `績效指標`), so a
+label matches in either script; names and values are kept as written."""
 _PARENS = re.compile(r"[（(][^（）()]{0,40}[）)]")
+_SCORE = re.compile(r"[（(]?\d+(?:\s*[-~—－]\s*\d+)?[）)]?分$")
+"""A scored form's points after a label: `成本指标(0-20)分`, `年度绩效目标(90分)`."""
+
+
+_PINYIN = re.compile(r"[（(][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）]")
+"""Pinyin a mirror inserted after characters (`指標(biāo)`)."""
+
+
+def plain_label(text: str) -> str:
+    """A level label as the template prints it: the pinyin a mirror inserted dropped, traditional characters
+    read as simplified (`產(chǎn)出指標(biāo)` → `产出指标`); other text as it is."""
+    return _PINYIN.sub("", text).translate(_TRADITIONAL)
 
 
 @lru_cache(maxsize=CACHE_ENTRIES)  # the same labels and names repeat in every form; bounded whatever the run
 def label_key(text: str) -> str:
     """A label as matched against vocabularies: no spaces, no markup, no parenthetical note, no trailing colon or 指标."""
-    key = _MARKUP.sub("", text)
+    key = _MARKUP.sub("", text).translate(_TRADITIONAL)
+    if key.endswith("分"):  # only the end is searched: the pattern backtracks on a long run of digits
+        key = key[:-24] + _SCORE.sub("", key[-24:])
     key = _PARENS.sub("", key)
     key = key.replace("（", "").replace("）", "").replace("(", "").replace(")", "").rstrip("：:")
     while key.endswith("指标"):
         key = key[: -len("指标")]
+    if key.endswith("指") and len(key) > 2:  # a label cut in the source (`数量指`)
+        key = key[:-1]
     return key
 
 

@@ -24,7 +24,7 @@ from typing import IO, Any, overload
 from goallint.model import DIAGNOSTIC_FIELDS, Diagnostic, trusted
 
 FIELDS = ("code", "name", "severity", "message", "path", "line", "column", "end_line", "end_column", "form",
-          "field", "fix", "sheet", "cell_text")
+          "field", "fix", "sheet", "cell_text", "related")
 """A spooled diagnostic's tuple, in this order (every field of `Diagnostic`)."""
 
 

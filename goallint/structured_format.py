@@ -99,6 +99,9 @@ class DepartmentFormIn(_FormIn):
     kind: Literal["department"]
     title: CellText = Field(default=None, description=_TITLE)
     name: CellText = Field(default=None, description="部门名称")
+    department: CellText = Field(default=None, description="主管部门 (the department itself when no other is named)")
+    budget: CellText = Field(default=None, description="资金总额 / 合计: the department's whole budget")
+    budget_unit: MoneyUnit = Field(default="万元", description="Unit of `budget` (the budget table's 万元 unless said).")
     budget_year: int | None = Field(default=None, description=_YEAR)
     staff_count: CellText = Field(default=None, description="财政供养人员数")
     subunit_count: CellText = Field(default=None, description="下属二级单位数")
@@ -111,6 +114,8 @@ class DepartmentFormIn(_FormIn):
     city_level: CellText = Field(default=None, description="市本级使用资金（万元）")
     transfer: CellText = Field(default=None, description="拟用于对下转移支付资金（万元）")
     overall_goal: CellText = Field(default=None, description="总体绩效目标")
+    annual_goal: CellText = Field(default=None, description="年度总体目标 / 年度绩效总目标")
+    task_amount_unit: MoneyUnit = Field(default="元", description="Unit of a bare task `amount`.")
     tasks: list[TaskIn] = Field(default_factory=list, description="年度重点工作任务")
     other_tasks: list[TaskIn] = Field(default_factory=list, description="其他需完成的任务")
     profile: str | None = Field(default=None, description=_PROFILE)
@@ -207,8 +212,9 @@ def form_entry(form: AnyForm) -> dict[str, Any]:
         value = getattr(form, key)
         if isinstance(value, Cell):
             entry[key] = value.raw
-        elif value is not None and value != info.default:
-            entry[key] = value
+        elif value is not None and (value != info.default or key == "budget_unit" and form.kind == "department"
+                                    and form.budget is not None):
+            entry[key] = value  # a department budget's 万元 is written: project budgets default to 元
     if form.ignore:
         entry["goallint-ignore"] = list(form.ignore)
     if isinstance(form, DepartmentForm):

@@ -129,9 +129,7 @@ def perturbed_budgets(draw: st.DrawFn, shape: Shape) -> tuple[Decimal, str]:
     if shape.op == "≥":
         code, budget = "GL403", p - move
     elif shape.op in ("≤", "<"):
-        code, budget = "GL402", p + move
-        if shape.op == "<" and draw(st.booleans()):
-            budget = p  # a strict cap excludes its own end
+        code, budget = "GL402", p + move  # a strict cap at its own end is read as a cap (≤): not beyond it
     elif shape.op == "约":
         code = "GL401"
         budget = p * D("1.05") + move if draw(st.booleans()) else p * D("0.95") - move

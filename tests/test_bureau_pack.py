@@ -40,7 +40,7 @@ def test_rule_and_rules_see_the_config_packs() -> None:
     listed = runner.invoke(main, ["rules", "--json"])
     assert {"GL801", "GL802"} <= {row["code"] for row in json.loads(listed.stdout)}
     isolated = runner.invoke(main, ["rule", "GL801", "--isolated"])
-    assert isolated.exit_code == 2 and "unknown rule" in isolated.stderr
+    assert isolated.exit_code == 2 and "未知的规则" in isolated.stderr
 
 
 def test_walking_the_repository_skips_its_own_rule_packs() -> None:

@@ -130,7 +130,7 @@ def test_unreadable_input_exits_2_with_one_line(tmp_path: Path, content: bytes |
 
 def test_unwritable_output_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["convert", str(EXAMPLE), "--to", "yaml", "-o", str(tmp_path / "no" / "x.yaml")])
-    assert result.exit_code == 2 and "cannot write" in result.output
+    assert result.exit_code == 2 and "无法写入" in result.output
 
 
 def test_seed_forms_round_trip_through_yaml() -> None:

@@ -152,11 +152,11 @@ def test_config_discovery_per_file_ignores_and_exclude(tmp_path: Path, monkeypat
 @pytest.mark.parametrize(("config", "key"), [
     ("selec: [GL1]\n", "selec"),
     ("select: [GL1, GL777]\n", "GL777"),
-    ("ignore: GL2,GL778\n", "ignore: unknown rule code, name or prefix 'GL778'"),
+    ("ignore: GL2,GL778\n", "ignore: 未知的规则编号、名称或前缀 'GL778'"),
     ("severity: {GL208: loud}\n", "severity.GL208"),
     ("per-file-ignores: {'*.yaml': [nope]}\n", "per-file-ignores"),
     ("fail-on: sometimes\n", "fail-on"),
-    ("select: [GL1\n", "not valid YAML"),
+    ("select: [GL1\n", "不是有效的 YAML"),
 ])
 def test_bad_config_is_one_line_naming_file_and_key(tmp_path: Path, config: str, key: str) -> None:
     path = tmp_path / "goallint.yaml"

@@ -170,7 +170,7 @@ def test_list_fields_and_threshold_rules() -> None:
     check = {"expr": "max(tasks.amount) <= 0.5 * total * 10000"}
     assert _run(check, _department(appropriation="100", tasks="200000 300000")) == []
     assert _run(check, _department(appropriation="100", tasks="200000 600000")) == [
-        "年度重点工作任务资金最大值 600,000 = 600,000，0.5 × 部门收入合计（财政拨款 + 其他资金） 100 × 10000 = 500,000"]
+        "年度重点工作任务资金最大值 600,000 = 600,000，0.5 × 部门收入合计（财政拨款 + 其他资金，或资金总额） 100 × 10000 = 500,000"]
 
 
 def test_project_fields_do_not_apply_to_department_forms() -> None:

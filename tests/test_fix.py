@@ -89,22 +89,29 @@ def assert_only_spans_changed(before: bytes, after: bytes, encoding: str, text: 
 # -------------------------------------------------------------------------------------------- the seeds
 
 
+def _unpunctuated(d: dict[str, Any]) -> tuple[str, ...]:
+    """A finding as compared across a fix: the stray full stop GL904 removes from a name (`发放及时性.`) is
+    left out of its field and message, which quote the name."""
+    return (d["code"], d["path"], d["form"], re.sub(r"[.。](?=$|/)", "", d["field"]),
+            re.sub(r"[.。]”", "”", d["message"]))
+
+
 def test_fix_the_seeds_then_check_again(tmp_path: Path) -> None:
     for seed in SEEDS:
         shutil.copy(seed, tmp_path / seed.name)
     before_bytes = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     before = report(str(tmp_path))
     fixable = [d for d in before if d["fix"]]
-    assert len(fixable) >= 70 and {d["code"] for d in fixable} == {"GL901", "GL902", "GL904", "GL906"}
+    assert len(fixable) >= 45 and {d["code"] for d in fixable} == {"GL901", "GL902", "GL904", "GL906"}
 
-    assert f"[*] {len(fixable)} fixable with `goallint check --fix`." in check("--format", "concise", str(tmp_path))[2]
+    assert f"[*] 其中 {len(fixable)} 个问题可用 `goallint check --fix` 自动修复。" in check("--format", "concise", str(tmp_path))[2]
     status, _, err = check("--fix", "--format", "concise", str(tmp_path))
     assert status == 1  # the seeds keep findings that have no fix
     after = report(str(tmp_path))
     assert not [d for d in after if d["fix"]]
-    assert f"Found {len(before)} errors ({len(fixable)} fixed, {len(after)} remaining)." in err
-    unfixed = {(d["code"], d["path"], d["form"], d["field"], d["message"]) for d in before if not d["fix"]}
-    assert {(d["code"], d["path"], d["form"], d["field"], d["message"]) for d in after} <= unfixed
+    assert f"共 {len(before)} 个问题：已修复 {len(fixable)} 个，剩余 {len(after)} 个。" in err
+    unfixed = {_unpunctuated(d) for d in before if not d["fix"]}
+    assert {_unpunctuated(d) for d in after} <= unfixed
     assert not {d["code"] for d in after} & {"GL901", "GL902", "GL904", "GL906"}
 
     changed = 0
@@ -131,7 +138,7 @@ def test_diff_writes_nothing_and_exits_1(tmp_path: Path) -> None:
     assert out.startswith(f"--- {seed}\n+++ {seed}\n@@ ")
     assert "-\t\t质量指标\t人员出勤率\t$\\geq 95\\%$\t$\\geq 95\\%$\n" in out
     assert "+\t\t质量指标\t人员出勤率\t≥95%\t≥95%\n" in out
-    assert re.search(r"^Would fix \d+ errors\.$", err, re.MULTILINE)
+    assert re.search(r"^可自动修复 \d+ 个问题（--diff 未写入任何文件）。$", err, re.MULTILINE)
     out_file = tmp_path / "fixes.diff"
     assert check("--diff", "-o", str(out_file), str(seed))[0] == 1 and out_file.read_text(encoding="utf-8") == out
 
@@ -201,7 +208,7 @@ def test_yaml_scalars_are_fixed_in_place_and_unsafe_rewrites_are_skipped(tmp_pat
     # the block scalar, the double-quoted scalar with escapes, and a fix that cannot stand as a plain scalar
     assert skipped == [(7, "GL902"), (16, "GL902"), (16, "GL901")]
     status, _, err = check("--fix", "--select", "GL9", "--format", "concise", str(path))
-    assert status == 0 and "(8 fixed, 3 remaining)" in err
+    assert status == 0 and "已修复 7 个，剩余 3 个" in err  # both columns of 活动次数: one finding, two edits
     assert path.read_text(encoding="utf-8") == YAML_FORM.replace(
         "<p>开展法治宣传。</p>", "开展法治宣传。").replace('"<b>年度</b>目标"', '"年度目标"').replace(
         'name: 验收合格率。, period: ">=９０％", annual: $\\geq 95\\%$', 'name: 验收合格率, period: "≥90%", annual: ≥95%').replace(
@@ -229,7 +236,7 @@ def test_overlapping_fixes_are_applied_over_several_passes(tmp_path: Path) -> No
                     encoding="utf-8")
     assert [d["code"] for d in report("--select", "GL9", str(path))] == ["GL902", "GL905"]
     status, _, err = check("--fix", "--select", "GL9", "--format", "concise", str(path))
-    assert status == 0 and "Found 3 errors (3 fixed, 0 remaining)." in err  # GL906 shows up once the tags go
+    assert status == 0 and "共 3 个问题：已修复 3 个，剩余 0 个。" in err  # GL906 shows up once the tags go
     assert 'period: "≥95%"}' in path.read_text(encoding="utf-8")
 
 
@@ -280,7 +287,7 @@ def test_workbooks_are_never_rewritten(tmp_path: Path) -> None:
     assert {d["code"] for d in found} >= {"GL901", "GL902", "GL906"} and all(d["fix"] is None for d in found)
     status, _, err = check("--fix", "--select", "GL9", str(path))
     assert status == 0 and path.read_bytes() == stream.getvalue()
-    assert f"{path}: fixes in .xlsx are not applied" in err and err.count("xlsx are not applied") == 1
+    assert f"{path}: 工作簿中的修复不会应用" in err and err.count("工作簿中的修复不会应用") == 1
     assert check("--diff", "--select", "GL9", str(path))[0] == 0
 
 
@@ -314,10 +321,10 @@ def test_a_failed_write_leaves_the_file_intact_and_the_run_goes_on(tmp_path: Pat
     failed = [first, second] if where == "write" else [first] if where == "replace" else [first, second]
     for path in (first, second):
         assert path.read_text(encoding="utf-8") == (TEXT_FORM if path in failed else TEXT_FIXED)
-    lines = [line for line in err.splitlines() if "fixes not written" in line]
-    assert [line.split(": ")[2] for line in lines] == [str(p) for p in failed]
-    assert all("No space left on device" in line and "the file is unchanged" in line for line in lines)
-    assert status == 1 and f"{failed[0]}:1:1: GL003 [error]" in out
+    lines = [line for line in err.splitlines() if "修复未写入" in line]
+    assert [line.removeprefix("goallint: 错误：").split(": ")[0] for line in lines] == [str(p) for p in failed]
+    assert all("No space left on device" in line and "文件保持原样" in line for line in lines)
+    assert status == 1 and f"{failed[0]}:1:1: GL003 [错误]" in out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]  # temporary files removed
 
 
@@ -342,7 +349,7 @@ def test_a_read_only_folder_is_reported(tmp_path: Path) -> None:
     finally:
         folder.chmod(0o700)
     assert first.read_text(encoding="utf-8") == TEXT_FORM
-    assert f"{first}: fixes not written: PermissionError" in err and "GL003" in out and status == 1
+    assert f"{first}: 修复未写入：PermissionError" in err and "GL003" in out and status == 1
 
 
 def test_a_file_changed_during_the_run_is_not_overwritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -366,7 +373,7 @@ def test_mode_and_symlinks_are_kept(tmp_path: Path) -> None:
     link = tmp_path / "link.txt"
     link.symlink_to(target)
     status, _, err = check("--fix", "--select", "GL9", str(link), str(target), str(link))
-    assert status == 0 and "(3 fixed, 0 remaining)" in err  # the same file named three times is fixed once
+    assert status == 0 and "已修复 3 个，剩余 0 个" in err  # the same file named three times is fixed once
     assert link.is_symlink() and target.read_text(encoding="utf-8") == TEXT_FIXED
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
 
@@ -375,8 +382,8 @@ def test_stdin_is_never_written_but_can_be_diffed(tmp_path: Path) -> None:
     runner = CliRunner()
     args = ["check", "--isolated", "--select", "GL9", "--stdin-filename", "form.txt"]
     fixed = runner.invoke(main, [*args, "--fix", "-"], input=TEXT_FORM)
-    assert fixed.exit_code == 0 and "form.txt: fixes not written: a form read from stdin" in fixed.stderr
-    assert "(0 fixed, 3 remaining)" in fixed.stderr
+    assert fixed.exit_code == 0 and "form.txt: 修复未写入：从标准输入读入的表单不会写回" in fixed.stderr
+    assert "已修复 0 个，剩余 3 个" in fixed.stderr
     diffed = runner.invoke(main, [*args, "--diff", "-"], input=TEXT_FORM)
     assert diffed.exit_code == 1 and "+\t产出指标\t质量指标\t合格率\t≥95%\n" in diffed.stdout
 
@@ -398,10 +405,10 @@ def test_unsafe_fixes_need_the_option(tmp_path: Path, monkeypatch: pytest.Monkey
     path.write_text(TEXT_FORM, encoding="utf-8")
     assert {d["fix"]["applicability"] for d in report("--select", "GL9", str(path))} == {"unsafe"}
     assert check("--select", "GL9", "--format", "concise", str(path))[2] == (
-        "3 hidden fixes can be enabled with `--fix --unsafe-fixes`.\n")
+        "另有 3 个不安全的修复，可用 `--fix --unsafe-fixes` 启用。\n")
     status, _, err = check("--fix", "--select", "GL9", "--format", "concise", str(path))
     assert status == 0 and path.read_text(encoding="utf-8") == TEXT_FORM
-    assert "3 hidden fixes can be enabled with the `--unsafe-fixes` option." in err
+    assert "另有 3 个不安全的修复未应用，可加 `--unsafe-fixes` 启用。" in err
     assert check("--diff", "--select", "GL9", str(path))[0] == 0
     assert check("--diff", "--unsafe-fixes", "--select", "GL9", str(path))[0] == 1
     assert check("--fix", "--unsafe-fixes", "--select", "GL9", str(path))[0] == 0
@@ -423,7 +430,7 @@ def test_json_and_sarif_carry_the_fixes(tmp_path: Path) -> None:
     jsonschema.validate(document, json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
     result = next(r for r in document["runs"][0]["results"] if r["ruleId"] == "GL905")
     assert result["fixes"] == [{
-        "description": {"text": "改为“≥95%”（safe）"},
+        "description": {"text": "改为“≥95%”（安全修复）"},
         "artifactChanges": [{"artifactLocation": {"uri": result["locations"][0]["physicalLocation"]
                                                   ["artifactLocation"]["uri"]},
                              "replacements": [{"deletedRegion": {"startLine": 4, "startColumn": 16, "endLine": 4,

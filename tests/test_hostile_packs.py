@@ -43,7 +43,7 @@ def check_with_pack(folder: Path, pack_text: str) -> tuple[int, str, float]:
 def assert_refused(result: tuple[int, str, float], *expected: str) -> None:
     code, stderr, elapsed = result
     assert code == 2, stderr
-    assert stderr.count("\n") == 1 and stderr.startswith("goallint: error: "), stderr
+    assert stderr.count("\n") == 1 and stderr.startswith("goallint: 错误："), stderr
     assert "Traceback" not in stderr
     for part in expected:
         assert part in stderr, stderr
@@ -66,6 +66,11 @@ def _pack(rule: dict[str, Any]) -> str:
     ({"code": "GL97"}, "rules[0].code: String should match pattern"),
     ({"suppressed_by": ["GLXXX"]}, "rules[0].suppressed_by[0]: String should match pattern"),
     ({"doc": "none"}, "rules[0].doc: Input should be a valid dictionary"),
+    ({"check": {"kind": "breakdown", "message": "{foo}"}}, "rules[0].check: message: bad placeholder 'foo'"),
+    ({"check": {"kind": "reconcile", "report": "flat", "message": "m", "message_over": "{budget"}},
+     "rules[0].check: message_over: bad placeholder"),
+    ({"check": {"kind": "goal_counts", "message": "{0}"}}, "rules[0].check: message: bad placeholder"),
+    ({"check": {"kind": "task_costs", "message": "{amount:d}"}}, "rules[0].check: message: bad placeholder"),
 ])
 def test_wrong_types_in_a_pack(tmp_path: Path, change: dict[str, Any], key: str) -> None:
     assert_refused(check_with_pack(tmp_path, _pack({**RULE, **change})), "pack.yaml: ", key)
@@ -75,12 +80,12 @@ def test_wrong_types_in_a_pack(tmp_path: Path, change: dict[str, Any], key: str)
     ("select: {GL101: true}\n", "select"),
     ("fail-on: 3\n", "fail-on: Input should be"),
     ("severity: {GL101: fatal}\n", "severity.GL101: Input should be"),
-    ("severity: {GL999: error}\n", "severity: unknown rule code"),
+    ("severity: {GL999: error}\n", "severity: 未知的规则编号"),
     ("per-file-ignores: [GL101]\n", "per-file-ignores: Input should be a valid dictionary"),
-    ("rules: pack.yaml\n", "rules: Input should be a valid list"),
+    ("rules: {pack: yaml}\n", "rules: Input should be a valid list"),  # a single path is a list of one
     ("exclude: 5\n", "exclude: Input should be a valid list"),
-    ("colour: red\n", "colour: unknown key"),
-    ("ignore: [GL9999]\n", "ignore: unknown rule code, name or prefix 'GL9999'"),
+    ("colour: red\n", "colour: 未知的键"),
+    ("ignore: [GL9999]\n", "ignore: 未知的规则编号、名称或前缀 'GL9999'"),
     ("- select\n", "the configuration must be a mapping"),
 ])
 def test_wrong_types_in_a_config(tmp_path: Path, config: str, key: str) -> None:
@@ -183,7 +188,7 @@ def test_hostile_pack_yaml(tmp_path: Path, text: str, reason: str) -> None:
     ("select: [GL101]\nselect: [GL102]\n", "line 2: duplicate key 'select'"),
 ])
 def test_hostile_config_yaml(tmp_path: Path, text: str, reason: str) -> None:
-    assert_refused(check_with_config(tmp_path, text), "goallint.yaml: not valid YAML", reason)
+    assert_refused(check_with_config(tmp_path, text), "goallint.yaml: 不是有效的 YAML", reason)
     assert not (tmp_path / "pwned").exists() and not Path("pwned").exists()
 
 
@@ -213,8 +218,8 @@ def test_the_bundled_packs_still_load_and_lint() -> None:
 
 
 @pytest.mark.parametrize(("toml", "reason"), [
-    ("[tool.goallint]\nselect = " + "[" * 100_000 + "]" * 100_000 + "\n", "cannot read: nested too deeply"),
-    ('[tool.goallint]\nselect = ["GL101"]\nselect = ["GL102"]\n', "cannot read: Cannot overwrite a value"),
+    ("[tool.goallint]\nselect = " + "[" * 100_000 + "]" * 100_000 + "\n", "无法读取：嵌套过深"),
+    ('[tool.goallint]\nselect = ["GL101"]\nselect = ["GL102"]\n', "无法读取：Cannot overwrite a value"),
     ("[tool.goallint]\nfail-on = 3\n", "fail-on: Input should be"),
 ])
 def test_hostile_pyproject_toml(tmp_path: Path, toml: str, reason: str) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -247,7 +248,8 @@ def seed_reports(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, An
 
 def test_seed_page_counts_equal_the_json_report(seed_reports: tuple[dict[str, Any], str, Path]) -> None:
     report, page, _ = seed_reports
-    assert page_totals(page) == report["summary"]
+    assert page_totals(page) == {key: n for key, n in report["summary"].items() if key != "hidden"}
+    assert dict(re.findall(r'data-hidden-total="(\w+)">(\d+)<', page)) == {"baseline": "0", "waiver": "0"}
     data = page_data(page)
     assert data["totals"] == report["summary"]
     by_rule: dict[str, int] = {}
@@ -342,7 +344,7 @@ def test_grade_filter_and_sorting(browser: Any, seed_reports: tuple[dict[str, An
     assert opened.visible("tr[data-form-row]") == worst
     page.click("th:has-text('错误')")  # sorts by error count, ascending, then descending
     page.click("th:has-text('错误')")
-    first = page.locator("tr[data-form-row]:visible td").nth(5).inner_text()
+    first = page.locator("tr[data-form-row]:visible td").nth(7).inner_text()  # after 主管部门 and 预算
     assert int(first or 0) == max(f["error"] for f in forms if f["grade"] == "差")
     assert opened.problems == []
 
@@ -376,4 +378,90 @@ def test_print_puts_one_form_per_page_without_filters(browser: Any, tmp_path: Pa
         == ["page", "page"]
     pdf = page.pdf(format="A4")
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 3  # the summary, then each form on its own page
+    assert opened.problems == []
+
+
+# ---- the reviewer's page: arithmetic cells, the index's department and budget, marks that become a baseline --
+
+
+@pytest.fixture
+def reviewed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The YAML example copied into a folder, and its page written from that folder (paths relative to it)."""
+    import shutil
+
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(EXAMPLES / "structured" / "党建组织员工资补贴.yaml", tmp_path / "form.yaml")
+    check_output(tmp_path, "html", Path("form.yaml"))
+    return tmp_path
+
+
+def test_an_arithmetic_finding_tints_every_cell_it_used(browser: Any, reviewed: Path) -> None:
+    opened = Opened(browser, reviewed / "report.html")
+    page = opened.page
+    tinted = sorted(text.strip() for text in page.locator('[data-tint="error"]').all_inner_texts())
+    # the standard it was reported on, the quantity it multiplied by (same column), and the budget
+    assert tinted == sorted(["10.3万元/人/年", "23名党建组织员", "1893200元"]), tinted
+    used = page.locator("[data-tint]").first.get_attribute("data-uses")
+    assert page.locator(f"#{used} .code").inner_text() == "GL401"
+    page.uncheck('input[name=severity][value="error"]')  # the finding hidden: its cells no longer tinted
+    assert page.locator("[data-tint]").count() == 0
+    assert opened.problems == []
+
+
+def test_the_index_shows_and_sorts_by_department_and_budget(browser: Any,
+                                                           seed_reports: tuple[dict[str, Any], str, Path]) -> None:
+    _, _, path = seed_reports
+    opened = Opened(browser, path)
+    page = opened.page
+    headers = page.locator("table.index thead th").all_inner_texts()
+    column = headers.index("预算（元）")
+    assert headers[column - 1] == "主管部门"
+    page.click("table.index th:has-text('预算（元）')")
+    values = [float(v) for v in page.locator(f"table.index tbody tr td:nth-child({column + 1})").evaluate_all(
+        "cells => cells.map(c => c.getAttribute('data-v'))")]
+    assert values == sorted(values) and values[-1] > 1_000_000
+    page.click("table.index th:has-text('预算（元）')")
+    first = page.locator(f"table.index tbody tr td:nth-child({column + 1})").first.inner_text()
+    assert first.replace(",", "").split(".")[0] == str(int(values[-1]))
+    page.click("table.index th:has-text('主管部门')")
+    departments = page.locator(f"table.index tbody tr td:nth-child({column})").all_inner_texts()
+    runs = [d for i, d in enumerate(departments) if i == 0 or departments[i - 1] != d]
+    assert len(set(departments)) > 1 and len(runs) == len(set(runs))  # sorted: each department in one run
+    assert opened.problems == []
+
+
+def test_marks_are_kept_and_download_as_a_baseline_that_check_reads(browser: Any, reviewed: Path) -> None:
+    from click.testing import CliRunner
+
+    from goallint.cli import main
+
+    opened = Opened(browser, reviewed / "report.html")
+    page = opened.page
+    findings = page.locator("[data-finding]")
+    total = findings.count()
+    cost = page.locator('[data-finding][data-code="GL401"]').first
+    cost.locator('[data-mark="dismissed"]').click()
+    cost.locator("[data-note]").fill("标准按 2025 年文件执行，已核实")
+    other = page.locator('[data-finding]:not([data-code="GL401"])').first
+    other.locator('[data-mark="accepted"]').click()
+    assert page.locator(".review-count").inner_text() == "已接受 1 条，已驳回 1 条"
+    page.reload()  # the marks are kept in the browser
+    cost = page.locator('[data-finding][data-code="GL401"]').first
+    assert cost.get_attribute("data-review") == "dismissed"
+    assert cost.locator("[data-note]").input_value() == "标准按 2025 年文件执行，已核实"
+    with page.expect_download() as download:
+        page.click("[data-review-download]")
+    saved = reviewed / "goallint-baseline.yaml"
+    download.value.save_as(saved)
+    entries = yaml.safe_load(saved.read_text(encoding="utf-8"))["entries"]
+    assert {entry["review"] for entry in entries} == {"accepted", "dismissed"}
+    assert {"code": "GL401", "note": "标准按 2025 年文件执行，已核实"}.items() <= next(
+        e for e in entries if e["code"] == "GL401").items()
+    result = CliRunner().invoke(main, ["check", "--isolated", "--no-progress", "--format", "json",
+                                       "--baseline", str(saved), "form.yaml"])
+    document = json.loads(result.stdout)
+    assert "GL401" not in {d["code"] for d in document["diagnostics"]}
+    assert document["summary"]["hidden"]["baseline"] == 2 and len(document["diagnostics"]) == total - 2
+    page.click("[data-review-clear]")
+    assert page.locator('[data-finding][data-review="dismissed"]').count() == 0
     assert opened.problems == []

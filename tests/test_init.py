@@ -33,7 +33,7 @@ def keys() -> set[str]:
 
 def test_init_writes_a_config_that_loads_and_check_uses(folder: Path) -> None:
     status, _, err = run("init")
-    assert status == 0 and "wrote goallint.yaml" in err
+    assert status == 0 and "已写入 goallint.yaml" in err
     text = (folder / "goallint.yaml").read_text(encoding="utf-8")
     config = load_config()
     assert config.path == str(folder / "goallint.yaml") and config.fail_on == "error"
@@ -64,19 +64,19 @@ def test_the_commented_examples_are_valid_too(folder: Path) -> None:
     assert run("check", "--format", "concise", ".")[0] == 2  # the baseline it names is not written yet
     assert run("check", "--write-baseline", "goallint-baseline.yaml", ".")[0] == 0
     status, out, err = run("check", "--no-progress", "--format", "concise", ".")
-    assert status == 0 and err == "" and "未发现问题" in out, out + err  # the baseline (from the config) hides every finding
+    assert status == 0 and err == "" and "未发现新问题" in out and "基线隐藏" in out, out + err  # the baseline (from the config) hides every finding, and says so
 
 
 def test_init_refuses_to_overwrite_unless_forced(folder: Path) -> None:
     (folder / "goallint.yaml").write_text("select: [GL4]\n", encoding="utf-8")
     status, _, err = run("init")
-    assert status == 2 and err.count("\n") == 1 and "goallint.yaml already exists" in err
+    assert status == 2 and err.count("\n") == 1 and "goallint.yaml 已存在" in err
     assert (folder / "goallint.yaml").read_text(encoding="utf-8") == "select: [GL4]\n"
     assert run("init", "--force")[0] == 0
-    assert "# Taxonomy profile" in (folder / "goallint.yaml").read_text(encoding="utf-8")
+    assert "# 指标层级" in (folder / "goallint.yaml").read_text(encoding="utf-8")
 
 
 def test_init_refuses_when_a_hidden_config_is_there(folder: Path) -> None:
     (folder / ".goallint.yaml").write_text("select: [GL4]\n", encoding="utf-8")
     status, _, err = run("init")
-    assert status == 2 and ".goallint.yaml already exists" in err and not (folder / "goallint.yaml").exists()
+    assert status == 2 and ".goallint.yaml 已存在" in err and not (folder / "goallint.yaml").exists()

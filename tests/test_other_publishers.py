@@ -86,7 +86,8 @@ def test_labels_with_colons_sub_labelled_goals_and_a_standard_column() -> None:
     assert form.period_goal is not None and form.period_goal.raw == "完成道路养护100公里"
     assert form.annual_goal is not None and form.annual_goal.raw == "完成养护50公里"
     cost = next(i for i in form.indicators if i.name is not None and i.name.raw == "每公里养护成本")
-    assert cost.period_value is not None and cost.period_value.raw == "<=10000元/公里"
+    # 绩效标准 describes the target; it is never the value
+    assert cost.period_value is None and cost.annual_value is not None and cost.annual_value.raw == "10000元/公里"
 
 
 def test_the_county_form_holds_no_error(tmp_path: Path) -> None:

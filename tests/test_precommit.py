@@ -73,7 +73,7 @@ def test_the_hooks_refuse_a_form_with_an_error_fix_markup_and_accept_a_clean_for
     output = refused.stdout + refused.stderr
     assert refused.returncode != 0, output
     assert "goallint" in output and "Failed" in output
-    assert "党建.yaml:21:80: GL401 [error]" in output and "1 个文件" in output  # only the form was linted
+    assert "党建.yaml:21:80: GL401 [错误] 【党建组织员工资补贴】" in output and "1 个文件" in output  # only the form was linted
     assert "files were modified by this hook" in output  # goallint-fix rewrote the markup in place
     assert form.read_text(encoding="utf-8") == SEED.read_text(encoding="utf-8")
     assert run(env, repo, "git", "rev-parse", "--verify", "-q", "HEAD").returncode != 0  # nothing committed

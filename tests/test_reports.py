@@ -10,7 +10,7 @@ import pytest
 
 from goallint.engine import Input, RunReport, make_engine
 from goallint.grade import grade_forms
-from goallint.report import RENDERERS, RenderOptions, render
+from goallint.report import RENDERERS, RenderOptions, render, render_bytes
 from goallint.report.full import excerpt, width
 
 DEMO = """\
@@ -44,45 +44,42 @@ def output(fmt: str, **options: bool) -> str:
 
 def test_concise_snapshot() -> None:
     assert output("concise") == """\
-forms/demo.yaml:9:19: GL102 [error] 年度目标为空
-forms/demo.yaml:11:44: GL208 [warning] 三级指标名称“数量”只是类别词，没有说明衡量什么
-forms/demo.yaml:11:56: GL207 [error] 年度指标值“数量”只是指标名称的重复，没有给出目标
-forms/demo.yaml:12:30: GL206 [warning] 满意度指标“群众满意度”放在了“产出指标”下，应归入满意度指标
+forms/demo.yaml:9:19: GL102 [错误] 【迎春座谈会】年度目标为空
+forms/demo.yaml:11:44: GL208 [警告] 【迎春座谈会】三级指标名称只是类别词，没有说明衡量什么：“数量”
+forms/demo.yaml:11:56: GL207 [错误] 【迎春座谈会】年度指标值“数量”只是指标名称的重复，没有给出目标
+forms/demo.yaml:12:30: GL206 [警告] 【迎春座谈会】满意度指标“群众满意度”放在了“产出指标”下，应归入满意度指标
 共 4 个问题：2 个错误，2 个警告，0 个提示（1 个文件，1 张表）。
 """
 
 
 def test_github_snapshot() -> None:
     assert output("github") == """\
-::error file=forms/demo.yaml,line=9,col=19,endLine=9,endColumn=19,title=GL102::迎春座谈会: 年度目标为空
-::warning file=forms/demo.yaml,line=11,col=44,endLine=11,endColumn=46,title=GL208::迎春座谈会: 三级指标名称“数量”只是类别词，没有说明衡量什么
-::error file=forms/demo.yaml,line=11,col=56,endLine=11,endColumn=58,title=GL207::迎春座谈会: 年度指标值“数量”只是指标名称的重复，没有给出目标
-::warning file=forms/demo.yaml,line=12,col=30,endLine=12,endColumn=35,title=GL206::迎春座谈会: 满意度指标“群众满意度”放在了“产出指标”下，应归入满意度指标
+::error file=forms/demo.yaml,line=9,col=19,endLine=9,endColumn=19,title=GL102 [错误]::【迎春座谈会】年度目标为空
+::warning file=forms/demo.yaml,line=11,col=44,endLine=11,endColumn=46,title=GL208 [警告]::【迎春座谈会】三级指标名称只是类别词，没有说明衡量什么：“数量”
+::error file=forms/demo.yaml,line=11,col=56,endLine=11,endColumn=58,title=GL207 [错误]::【迎春座谈会】年度指标值“数量”只是指标名称的重复，没有给出目标
+::warning file=forms/demo.yaml,line=12,col=30,endLine=12,endColumn=35,title=GL206 [警告]::【迎春座谈会】满意度指标“群众满意度”放在了“产出指标”下，应归入满意度指标
 """
 
 
 def test_full_snapshot_plain() -> None:
     assert output("full") == """\
 forms/demo.yaml
-  迎春座谈会  4 个问题
+  迎春座谈会  审核档次 差  4 个问题
   9:19  GL102 [错误] 年度目标为空
-      年度目标
      9 │     annual_goal: ""
        │                   ^
-  11:44  GL208 [警告] 三级指标名称“数量”只是类别词，没有说明衡量什么
-      产出指标/数量指标/数量
+  11:44  GL208 [警告] 三级指标名称只是类别词，没有说明衡量什么：“数量”
     11 │       - {level1: 产出指标, level2: 数量指标, name: 数量, annual: 数量}
        │                                                    ^^^^
   11:56  GL207 [错误] 年度指标值“数量”只是指标名称的重复，没有给出目标
-      产出指标/数量指标/数量
     11 │       - {level1: 产出指标, level2: 数量指标, name: 数量, annual: 数量}
        │                                                                  ^^^^
   12:30  GL206 [警告] 满意度指标“群众满意度”放在了“产出指标”下，应归入满意度指标
-      产出指标/质量指标/群众满意度
     12 │       - {level2: 质量指标, name: 群众满意度, annual: ≥90%}
        │                                  ^^^^^^^^^^
 
 共 4 个问题：2 个错误，2 个警告，0 个提示（1 个文件，1 张表）。
+审核档次：差 1 张。
 """
 
 
@@ -93,20 +90,23 @@ def test_full_with_colour_uses_ansi_and_keeps_the_text() -> None:
 
 def test_json_follows_the_contract() -> None:
     document = json.loads(output("json"))
-    assert list(document) == ["goallint", "summary", "diagnostics", "forms"]
-    assert document["summary"] == {"files": 1, "forms": 1, "error": 2, "warning": 2, "info": 0}
+    assert list(document) == ["goallint", "summary", "diagnostics", "forms", "baselined"]
+    assert document["summary"] == {"files": 1, "forms": 1, "error": 2, "warning": 2, "info": 0,
+                                   "hidden": {"baseline": 0, "waiver": 0}}
     first = document["diagnostics"][0]
     assert first == {"code": "GL102", "name": "missing-annual-goal", "severity": "error", "message": "年度目标为空",
                      "path": "forms/demo.yaml", "line": 9, "column": 19, "end_line": 9, "end_column": 19,
-                     "form": "迎春座谈会", "field": "年度目标", "fix": None}
+                     "form": "迎春座谈会", "field": "年度目标", "fix": None, "related": [], "severity_label": "错误"}
     assert document["forms"] == [{"path": "forms/demo.yaml", "form": "迎春座谈会", "kind": "project",
-                                  "profile": "legacy", "grade": "差", "error": 2, "warning": 2, "info": 0}]
+                                  "profile": "legacy", "grade": "差", "error": 2, "warning": 2, "info": 0,
+                                  "baseline": 0, "waived": 0}]
 
 
 def test_statistics_count_per_rule() -> None:
     assert output("concise", statistics=True) == (
-        "1  GL102  missing-annual-goal  [error]\n1  GL206  misplaced-indicator  [warning]\n"
-        "1  GL207  value-echoes-name  [error]\n1  GL208  generic-indicator-name  [warning]\n")
+        "1  GL102  missing-annual-goal  [错误]\n1  GL206  misplaced-indicator  [警告]\n"
+        "1  GL207  value-echoes-name  [错误]\n1  GL208  generic-indicator-name  [警告]\n"
+        "共 4 个问题，4 条规则。\n")
     stats = json.loads(output("json", statistics=True))["statistics"]
     assert {row["code"]: row["count"] for row in stats} == dict.fromkeys(SELECT, 1)
 
@@ -148,6 +148,7 @@ def test_sarif_fingerprints_survive_moved_lines() -> None:
 def test_every_format_renders_an_empty_run() -> None:
     engine = make_engine(select=["GL102"])
     run = engine.run([])
+    assert render_bytes("xlsx", run).startswith(b"PK")  # a zip: the findings workbook
     for fmt in RENDERERS:
         text = render(fmt, run)
         assert isinstance(text, str)

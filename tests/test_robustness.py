@@ -62,7 +62,7 @@ def assert_survived(bad: Path | str, expected_code: str, reason: str, good_findi
     code, report, stderr = run(str(bad), str(GOOD), *extra)
     elapsed = time.monotonic() - started
     assert code in (0, 1), stderr
-    assert "Traceback" not in stderr and "internal error" not in stderr, stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr and "内部错误" not in stderr, stderr
     mine = findings(report, bad)
     assert [d["code"] for d in mine] == [expected_code], mine
     assert reason in mine[0]["message"], mine[0]["message"]
@@ -128,8 +128,8 @@ def _huge_numbers_json() -> bytes:
 
 Make = Callable[[], bytes]
 CASES: list[tuple[str, str, Make, str, str]] = [
-    ("empty", "empty.txt", lambda: b"", "GL001", "the file is empty"),
-    ("blank lines", "blank.txt", lambda: b"\n \n\t\n", "GL001", "the file is empty"),
+    ("empty", "empty.txt", lambda: b"", "GL001", "文件是空的"),
+    ("blank lines", "blank.txt", lambda: b"\n \n\t\n", "GL001", "文件是空的"),
     ("binary", "binary.txt", lambda: bytes(range(256)) * 40, "GL002", "binary file"),
     ("binary, no NUL", "control.txt", lambda: bytes(range(1, 32)) * 200, "GL002", "binary file"),
     ("NUL bytes", "nul.txt", lambda: GOOD.read_bytes().replace(b"\t", b"\t\x00", 5), "GL002", "NUL bytes"),
@@ -137,9 +137,9 @@ CASES: list[tuple[str, str, Make, str, str]] = [
      "not UTF-8"),
     ("mixed encodings", "mixed.txt", _mixed_encodings, "GL002", "mixed encodings: UTF-8 text, then bytes that are "
      "not UTF-8 at line 4"),
-    ("a single 10 MB line", "line.txt", lambda: b"x" * (10 * 1024 * 1024), "GL001", "no 项目名称"),
-    ("a million cells on one line", "cells.txt", lambda: b"a\t" * 1_000_001, "GL002", "more than 1000000 cells and lines"),
-    ("a million short lines", "lines.txt", lambda: b"a\n" * 1_000_001, "GL002", "more than 1000000 cells and lines"),
+    ("a single 10 MB line", "line.txt", lambda: b"x" * (10 * 1024 * 1024), "GL001", "没有找到“项目名称”或“部门名称”行"),
+    ("a million cells on one line", "cells.txt", lambda: b"a\t" * 1_000_001, "GL002", "超过 1000000 个单元格和行"),
+    ("a million short lines", "lines.txt", lambda: b"a\n" * 1_000_001, "GL002", "超过 1000000 个单元格和行"),
     ("truncated xlsx", "truncated.xlsx", lambda: WORKBOOK.read_bytes()[: WORKBOOK.stat().st_size // 2], "GL002",
      "corrupt or truncated .xlsx"),
     ("garbled xlsx", "garbled.xlsx", lambda: WORKBOOK.read_bytes()[:200] + b"\x00" * 3000
@@ -236,7 +236,7 @@ def _folder_with_good_form(tmp_path: Path) -> Path:
 
 def _folder_run(folder: Path, good_findings: list[tuple[str, int, str]]) -> dict[str, Any]:
     code, report, stderr = run(str(folder))
-    assert code in (0, 1) and "Traceback" not in stderr and "internal error" not in stderr, stderr
+    assert code in (0, 1) and "Traceback" not in stderr and "internal error" not in stderr and "内部错误" not in stderr, stderr
     good = [(d["code"], d["line"], d["message"]) for d in findings(report, folder / "good.txt")]
     assert good == good_findings
     return report
@@ -274,7 +274,7 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(Path, "open", refusing_open)
     report = _folder_run(folder, good_findings)
     [finding] = findings(report, locked)
-    assert finding["code"] == "GL002" and finding["message"] == "cannot open: Permission denied"
+    assert finding["code"] == "GL002" and finding["message"] == "文件无法读取：cannot open: Permission denied"
 
 
 def test_unreadable_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -292,7 +292,7 @@ def test_unreadable_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(os, "scandir", refusing_scandir)
     report = _folder_run(folder, good_findings)
     [finding] = findings(report, folder / "locked")
-    assert finding["code"] == "GL002" and finding["message"] == "cannot list the folder: Permission denied"
+    assert finding["code"] == "GL002" and finding["message"] == "无法列出文件夹的内容：Permission denied"
 
 
 def test_file_that_vanishes_during_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -313,7 +313,7 @@ def test_file_that_vanishes_during_the_run(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(check_command, "gather", gather_then_remove)
     report = _folder_run(folder, good_findings)
     [finding] = findings(report, gone)
-    assert finding["code"] == "GL002" and finding["message"] == "cannot open: No such file or directory"
+    assert finding["code"] == "GL002" and finding["message"] == "文件无法读取：cannot open: No such file or directory"
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs")
@@ -322,4 +322,4 @@ def test_fifo_in_a_folder_does_not_block_the_run(tmp_path: Path, good_findings: 
     os.mkfifo(folder / "pipe.txt")  # opening it to read would wait for a writer forever
     report = _folder_run(folder, good_findings)
     [finding] = findings(report, folder / "pipe.txt")
-    assert finding["code"] == "GL002" and finding["message"] == "not a regular file (a FIFO, socket or device)"
+    assert finding["code"] == "GL002" and finding["message"] == "不是普通文件（FIFO、套接字或设备）"

@@ -30,6 +30,8 @@ ENTITY_COUNTERS = frozenset({"个", "家", "处", "所", "支"})
 UNIT_ALIASES: dict[str, str] = {"场次": "场", "名": PERSON, "个月": "月", "日": "天", "期次": "期"}
 OP_SYMBOLS: dict[str, str] = {"=": "", ">=": "≥", "<=": "≤", ">": ">", "<": "<"}
 _WAN = Decimal(10000)
+CLOSED_OPS = {"<": "<=", ">": ">="}
+"""How budget arithmetic reads a written strict bound: as the cap or floor it is meant to be."""
 
 
 def unit_key(part: str) -> str:
@@ -55,7 +57,8 @@ class Amount:
     def interval(self) -> Interval:
         if self.high is not None:
             return Interval.between(self.value, self.high)
-        return Interval.from_op(self.op, self.value, self.approx)
+        # a strict bound is read as reviewers read it, with its boundary: `<9万元/人/年 × 2人` allows 180,000
+        return Interval.from_op(CLOSED_OPS.get(self.op, self.op), self.value, self.approx)
 
     @property
     def cap(self) -> bool:

@@ -52,6 +52,16 @@ def _proj(attribute: str) -> Callable[[AnyForm], list[Cell | None]]:
     return lambda form: [getattr(form, attribute)] if isinstance(form, ProjectForm) else []
 
 
+def _total(form: AnyForm) -> list[Cell | None]:
+    """财政拨款 + 其他资金; where the form gives neither, its stated whole budget (资金总额 / 合计)."""
+    if not isinstance(form, DepartmentForm):
+        return []
+    income = [form.appropriation, form.other_income]
+    if all(cell is None or cell.is_empty for cell in income) and form.budget is not None:
+        return [form.budget]
+    return income
+
+
 def _amounts(attribute: str) -> Callable[[AnyForm], list[Cell | None]]:
     def cells(form: AnyForm) -> list[Cell | None]:
         tasks: list[Task] = getattr(form, attribute) if isinstance(form, DepartmentForm) else []
@@ -68,8 +78,7 @@ FIELDS: dict[str, FieldSpec] = {
     "income.other": FieldSpec("其他资金", "department", _dept("other_income")),
     "income.city_level": FieldSpec("市本级使用资金", "department", _dept("city_level")),
     "income.transfer": FieldSpec("拟用于对下转移支付资金", "department", _dept("transfer")),
-    "total": FieldSpec("部门收入合计（财政拨款 + 其他资金）", "department",
-                       lambda form: _dept("appropriation")(form) + _dept("other_income")(form)),
+    "total": FieldSpec("部门收入合计（财政拨款 + 其他资金，或资金总额）", "department", _total),
     "staff_count": FieldSpec("财政供养人员数", "department", _dept("staff_count"), unit=""),
     "subunit_count": FieldSpec("下属二级单位数", "department", _dept("subunit_count"), unit=""),
     "tasks.amount": FieldSpec("年度重点工作任务资金", "department", _amounts("tasks"), "list", "元"),
@@ -77,9 +86,17 @@ FIELDS: dict[str, FieldSpec] = {
     "budget": FieldSpec("年度预算金额", "project", _proj("budget"), unit="元"),
     "period_budget": FieldSpec("中期预算金额", "project", _proj("period_budget"), unit="万元"),
 }
-"""Every field name of the expression language. `total` is 财政拨款 + 其他资金 (either may be empty)."""
+"""Every field name of the expression language. `total` is 财政拨款 + 其他资金 (either may be empty), or the
+stated 资金总额 where the form gives neither."""
 FIELD_KINDS: dict[str, FieldKind] = {name: spec.kind for name, spec in FIELDS.items()}
 LABELS: dict[str, str] = {name: spec.label for name, spec in FIELDS.items()}
+
+
+def _scaled(number: Decimal | None, cell: Cell | None, bare: str | None, unit: str) -> Decimal | None:
+    """A bare number (no unit of its own) written in `bare`, as a number in `unit`."""
+    if number is None or bare is None or bare == unit or cell is None or amounts(cell.value)[0].unit.base:
+        return number
+    return number * WAN if bare == "万元" and unit == "元" else number / WAN if bare == "元" and unit == "万元" else number
 
 
 def cell_number(cell: Cell | None, unit: str) -> Decimal | None:
@@ -97,10 +114,22 @@ def cell_number(cell: Cell | None, unit: str) -> Decimal | None:
     return amount.value if amount.unit.base == "元" and unit == "元" else None
 
 
+def _bare_unit(name: str, form: AnyForm, cell: Cell | None) -> str | None:
+    """The unit a bare number of this field is written in, where the form says so (a task table headed
+    `预算金额(万元)`; a department's budget read under `单位:元`)."""
+    if isinstance(form, DepartmentForm):
+        if name.endswith("tasks.amount"):
+            return form.task_amount_unit
+        if cell is not None and cell is form.budget:
+            return form.budget_unit
+    return None
+
+
 def field_value(name: str, form: AnyForm) -> Decimal | list[Decimal] | None:
     """The value of a field on a form, None when empty (a list field skips unreadable items: GL503's)."""
     spec = FIELDS[name]
-    numbers = [cell_number(cell, spec.unit) for cell in spec.cells(form)]
+    numbers = [_scaled(cell_number(cell, spec.unit), cell, _bare_unit(name, form, cell), spec.unit)
+               for cell in spec.cells(form)]
     if spec.kind == "list":
         return [number for number in numbers if number is not None]
     present = [number for number in numbers if number is not None]
@@ -179,8 +208,8 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
     except EvalError:
         return
     tolerance = expression.tolerance if expression.tolerance is not None else params.tolerance
-    if params.per_term:
-        tolerance *= len(expression.fields)
+    if params.per_term:  # each amount written in the form carries its own rounding (`total` may be two)
+        tolerance *= max(1, sum(len(FIELDS[name].cells(form)) for name in set(expression.fields)))
     if holds(expression.op, left, right, tolerance):
         return
     message = params.message.format(

@@ -67,6 +67,8 @@ class Finding:
     cell: Cell | None = None
     field: str = ""
     fix: Fix | None = None
+    related: tuple[Cell, ...] = ()
+    """Other cells with the same defect, named by this one finding (the other column, other generic names)."""
 
 
 @dataclass
@@ -188,6 +190,17 @@ _PICKS: dict[tuple[int, int, str | None, str | None, str], tuple[Selector, Profi
 _PICKS_MAX = 4 * CACHE_ENTRIES
 """Selector answers remembered across forms, by the ids of the selector and profile (pydantic models do not
 hash). Bounded."""
+
+
+def check_template(template: str | None, fields: Sequence[str], key: str = "message") -> None:
+    """Raise ValueError (a pack error naming `key`) when a message template uses a placeholder outside
+    `fields` or is malformed: found when the pack is loaded, not on the first form that fires."""
+    if template is None:
+        return
+    try:
+        template.format(**dict.fromkeys(fields, ""))
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError(f"{key}: bad placeholder {exc} (known: {', '.join(fields)})") from None
 
 
 name_key = label_key

@@ -23,8 +23,11 @@ class Params(Model):
     satisfaction words a name ends with (outside the `satisfaction_level`)."""
     satisfaction_level: str = "satisfaction"
     message: str = "指标“{name}”"
-    """The message; `{name}` is the 三级 name, `{word}` the vocabulary word found."""
+    """The message; `{name}` is the 三级 name, `{word}` the vocabulary word found; with `per_form`, `{names}`
+    lists the names found and `{count}` counts them."""
     exempt: SafePattern | None = None
+    per_form: bool = False
+    """One finding per form at the first name found, naming every other (`{names}`: the names, `{count}`)."""
 
 
 def _misplaced(params: Params, ctx: FormContext, item: ResolvedIndicator, words: list[str]) -> Iterator[Finding]:
@@ -38,6 +41,8 @@ def _misplaced(params: Params, ctx: FormContext, item: ResolvedIndicator, words:
                           item.field)
             return
     name = name_key(item.name)
+    if _label_lost(params, ctx, item):
+        return
     if item.level1 != params.satisfaction_level and item.level1 is not None:
         word = next((w for w in words if name.endswith(w)), None)
         if word is not None:
@@ -45,20 +50,55 @@ def _misplaced(params: Params, ctx: FormContext, item: ResolvedIndicator, words:
                           item.indicator.name, item.field)
 
 
+def _label_lost(params: Params, ctx: FormContext, item: ResolvedIndicator) -> bool:
+    """A row that only carries on the levels of the row before, right before a row that prints a satisfaction
+    level: its own label was lost to a page break (it belongs to the level that follows), so it is not misplaced."""
+    if item.index == 0 or item.index + 1 >= len(ctx.resolved):
+        return False
+    before, row, after = (ctx.resolved[item.index + step].indicator for step in (-1, 0, 1))
+    if row.level1 is not before.level1 or row.level2 is not before.level2:
+        return False  # the row has labels of its own
+    printed = [name_key(cell.text) for cell, above in ((after.level1, row.level1), (after.level2, row.level2))
+               if cell is not None and cell is not above]
+    words = [name_key(word) for word in ctx.vocabulary(params.vocabulary)]
+    return any(word in label for label in printed for word in words)
+
+
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
-    words = ctx.vocabulary(params.vocabulary)
-    keys = {name_key(word) for word in words}
+    if params.test == "misplaced":
+        for item in _named(params, ctx):
+            yield from _misplaced(params, ctx, item, ctx.vocabulary(params.vocabulary))
+        return
+    hits = list(_hits(params, ctx))
+    if not params.per_form:
+        for item, word in hits:
+            message = params.message.format(name=item.name, word=word, names=f"“{item.name}”", count=1)
+            yield Finding(message, item.indicator.name, item.field)
+        return
+    if hits:
+        first = hits[0][0]
+        names = "、".join(dict.fromkeys(f"“{item.name}”" for item, _ in hits))
+        message = params.message.format(name=first.name, word=hits[0][1], names=names, count=len(hits))
+        yield Finding(message, first.indicator.name, first.field,
+                      related=tuple(item.indicator.name for item, _ in hits[1:] if item.indicator.name is not None))
+
+
+def _named(params: Params, ctx: FormContext) -> Iterator[ResolvedIndicator]:
+    """The selected indicators with a name the rule's `exempt` pattern does not spare."""
     exempt = params.exempt
     for item in ctx.selected():
+        if name_key(item.name) and not (exempt and re.search(exempt, bounded(item.name))):
+            yield item
+
+
+def _hits(params: Params, ctx: FormContext) -> Iterator[tuple[ResolvedIndicator, str]]:
+    """Each indicator whose name is a generic word (`generic`) or holds a listed one (`listed`), with the word."""
+    words = ctx.vocabulary(params.vocabulary)
+    keys = {name_key(word) for word in words}
+    for item in _named(params, ctx):
         name = name_key(item.name)
-        if not name or (exempt and re.search(exempt, bounded(item.name))):
-            continue
-        if params.test == "misplaced":
-            yield from _misplaced(params, ctx, item, words)
-            continue
         word = name if params.test == "generic" and name in keys else None
         if params.test == "listed":
             word = next((w for w in words if w in name), None)
         if word is not None:
-            message = params.message.format(name=item.name, word=word)
-            yield Finding(message, item.indicator.name, item.field)
+            yield item, word

@@ -6,13 +6,14 @@ the budget lies outside the product in every reading. `report` picks which outco
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, model_validator
 
 from goallint.arith.money import format_money
 from goallint.arith.readings import (
@@ -28,13 +29,15 @@ from goallint.arith.readings import (
     readings,
     resolve,
 )
-from goallint.checks.base import Column, Finding, FormContext, ResolvedIndicator, Selector
+from goallint.checks.base import Column, Finding, FormContext, ResolvedIndicator, Selector, check_template
+from goallint.checks.goal_counts import goal_counts
 from goallint.model import AnyForm, Cell, Model, ProjectForm, build
 from goallint.resources import CACHE_ENTRIES
 from goallint.values import normalize, parse_value
 from goallint.values.types import Qualitative, Text
-from goallint.values.units import is_money
+from goallint.values.units import Unit, is_money
 
+MESSAGE_FIELDS = ("arithmetic", "budget", "difference", "standard", "denominators", "name", "limit")
 Report = Literal["mismatch", "cap", "floor", "flat", "unquantified", "no_cost", "unresolved"]
 WAN = Decimal(10000)
 COST_LEVEL = build(Selector, level2=["cost_level"])
@@ -49,7 +52,18 @@ class Params(Model):
     total), flat (a standard without a per-entity denominator ≠ budget), unquantified (cost level without
     money), no_cost (no money standard in the form), unresolved (a denominator no quantity fills)."""
     message: str
-    """Chinese, with `{arithmetic}`, `{budget}`, `{difference}`, `{standard}`, `{denominators}`, `{name}`."""
+    """Chinese, with `{arithmetic}`, `{budget}`, `{difference}`, `{standard}`, `{denominators}`, `{name}`,
+    `{limit}` (the total the standards allow, `180,000元`)."""
+    message_over: str | None = None
+    """The message when the standards' total is above the budget (else `message` says both)."""
+    message_goal: str | None = None
+    """`unresolved`: the message when the goal text's count filled the denominator for the arithmetic."""
+
+    @model_validator(mode="after")
+    def _known_placeholders(self) -> Params:
+        for key in ("message", "message_over", "message_goal"):
+            check_template(getattr(self, key), MESSAGE_FIELDS, key)
+        return self
 
 
 @dataclass
@@ -66,6 +80,9 @@ class Analysis:
 
     budget: Decimal | None
     resolutions: dict[Column, list[Resolution]] = field(default_factory=dict)
+    from_indicators: dict[Column, list[Resolution]] = field(default_factory=dict)
+    """The resolutions with the quantity indicators alone (GL407: a denominator no indicator fills, even when
+    the goal text's count fills it for the arithmetic)."""
     verdict: Verdict | None = None
     judged: bool = False
 
@@ -123,8 +140,22 @@ def _standards(ctx: FormContext, column: Column) -> list[Standard]:
             continue
         for amount in cell_amounts(cell, shown=True):
             if is_money(amount.unit):
-                out.append(Standard(amount, item.name, Located(cell, item)))
+                out.append(Standard(_per_event(amount, item.name), item.name, Located(cell, item)))
     return out
+
+
+PER_EVENT = re.compile(r"每(次|场|期|人|户)")
+"""A money amount labelled `每次宣传活动费用≤6000元` (or an indicator named so) is a per-unit standard."""
+
+
+def _per_event(amount: Amount, name: str) -> Amount:
+    """The amount with the unit its `每X` label (or indicator name) gives it: `≤6000元` → `≤6000元/次`."""
+    if amount.unit.per:
+        return amount
+    found = PER_EVENT.search(amount.label) or PER_EVENT.search(name)
+    if found is None:
+        return amount
+    return replace(amount, unit=Unit(amount.unit.base, (found.group(1),)), text=f"{amount.text}/{found.group(1)}")
 
 
 def _counts(ctx: FormContext, column: Column) -> list[Count]:
@@ -152,6 +183,17 @@ def analyse(ctx: FormContext) -> Analysis:
     return analysis
 
 
+def _goal_counts(form: ProjectForm) -> list[Count]:
+    """The counts of the goal text (the annual goal's, else the period goal's), for a standard whose denominator
+    no quantity indicator fills: `对749名党员每年400元` gives 749人. Shown as `749名（年度目标）`."""
+    for cell, label in ((form.annual_goal, "年度目标"), (form.period_goal, "实施周期总目标")):
+        found = goal_counts(cell.text) if cell is not None and not cell.is_empty else []
+        if found:
+            return [Count(Amount("=", count.number, Unit(count.unit), f"{count.text}（{label}）"), label)
+                    for count in found]
+    return []
+
+
 def _analyse(ctx: FormContext) -> Analysis:
     """Resolve every standard in each column and judge the budget against all readings."""
     assert isinstance(ctx.form, ProjectForm)
@@ -159,7 +201,10 @@ def _analyse(ctx: FormContext) -> Analysis:
     every: list[Reading] = []
     for column in _columns(ctx):
         counts = _counts(ctx, column)
-        analysis.resolutions[column] = [resolve(standard, counts) for standard in _standards(ctx, column)]
+        plain = analysis.from_indicators[column] = [resolve(standard, counts) for standard in _standards(ctx, column)]
+        goal = _goal_counts(ctx.form) if any(r.missing for r in plain) else []
+        analysis.resolutions[column] = [resolve(r.standard, [*counts, *goal]) if r.missing and goal else r
+                                        for r in plain]
         found = readings(analysis.resolutions[column])
         if found is None:
             if column == "annual":
@@ -185,9 +230,12 @@ def outcome(verdict: Verdict) -> Report:
 
 
 def _has_money(ctx: FormContext) -> bool:
+    """A money standard anywhere: any amount in the cost level, or a per-unit one (`600元/人`) elsewhere; a
+    flat sum under 数量 (116: 贷款发放额 4000万元) is what is done, not what it costs."""
+    cost = {id(item) for item in ctx.indicators(COST_LEVEL)}
     for item in ctx.resolved:
         for _column, cell in item.value_cells():
-            if any(is_money(amount.unit) for amount in cell_amounts(cell)):
+            if any(is_money(amount.unit) and (id(item) in cost or amount.unit.per) for amount in cell_amounts(cell)):
                 return True
     return False
 
@@ -200,10 +248,23 @@ def _unquantified(ctx: FormContext) -> tuple[ResolvedIndicator, Cell] | None:
     return next(((item, cell) for item, cell in filled if isinstance(cell.value, Text | Qualitative)), None)
 
 
+def _cost_row(ctx: FormContext) -> Cell | None:
+    """Where a form without a money cost standard is reported: its cost level's row (the level's own label
+    cell), else the first row of its indicator table; None (the form's title) for a form without indicators."""
+    for item in ctx.indicators(COST_LEVEL):
+        ind = item.indicator
+        for cell in (ind.level2, ind.level1, ind.name):
+            if cell is not None and not cell.is_empty and cell.span is not None:
+                return cell
+    for ind in ctx.form.indicators:
+        for cell in (ind.level1, ind.level2, ind.name):
+            if cell is not None and not cell.is_empty and cell.span is not None:
+                return cell
+    return None
+
+
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
-    if not isinstance(ctx.form, ProjectForm):
-        return
-    if params.report == "unquantified":
+    if params.report == "unquantified":  # these two read only the indicators: department forms too
         found = _unquantified(ctx)
         if found is not None:
             item, cell = found
@@ -211,14 +272,20 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
         return
     if params.report == "no_cost":
         if not _has_money(ctx) and _unquantified(ctx) is None:
-            yield Finding(params.message.format(name=ctx.form.name.text if ctx.form.name else ""), None, "成本指标")
+            yield Finding(params.message.format(name=ctx.form.name.text if ctx.form.name else ""), _cost_row(ctx),
+                          "成本指标")
+        return
+    if not isinstance(ctx.form, ProjectForm):
         return
     analysis = analyse(ctx)
     if params.report == "unresolved":
-        for resolution in analysis.resolutions.get("annual", []):
+        filled = analysis.resolutions.get("annual", [])
+        for index, resolution in enumerate(analysis.from_indicators.get("annual", [])):
             if resolution.missing and resolution.standard.amount.unit.per:
                 where: Located = resolution.standard.ref
-                yield Finding(params.message.format(standard=resolution.standard.amount.text,
+                by_goal = index < len(filled) and filled[index].terms
+                template = params.message_goal if by_goal and params.message_goal else params.message
+                yield Finding(template.format(standard=resolution.standard.amount.text,
                                                     denominators="、".join(resolution.missing),
                                                     name=where.item.name), where.cell, where.item.field)
         return
@@ -226,7 +293,11 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
     if verdict is None or analysis.budget is None or outcome(verdict) != params.report:
         return
     located: Located = verdict.reading.terms[0].standard.ref
-    yield Finding(params.message.format(arithmetic=verdict.reading.text, budget=format_money(analysis.budget),
-                                        difference=format_money(verdict.difference), name=located.item.name,
-                                        standard=verdict.reading.terms[0].standard.amount.text),
+    total = verdict.reading.total
+    limit = total.hi if verdict.side == "above" else total.lo
+    template = params.message_over if params.message_over and verdict.side == "below" else params.message
+    yield Finding(template.format(arithmetic=verdict.reading.text, budget=format_money(analysis.budget),
+                                  difference=format_money(verdict.difference), name=located.item.name,
+                                  standard=verdict.reading.terms[0].standard.amount.text,
+                                  limit=format_money(limit) if limit.is_finite() else "∞"),
                   located.cell, located.item.field)

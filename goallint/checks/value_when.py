@@ -32,6 +32,8 @@ class LeafTest(Model):
     """Unit classes (`percent`, `money`, `time`, `count`, `none`) or bases (`分`, `人`) the item's unit is one of."""
     equals: Decimal | None = None
     at_least: Decimal | None = None
+    below: Decimal | None = None
+    """Every number of the item is below this (`≥80%` below 90: the target asks for too little)."""
     outside: tuple[Decimal, Decimal] | None = None
     """The target asks for a number outside [low, high] (`>100%`, `120%`, `-5%`; `≥100%` is inside)."""
 
@@ -117,6 +119,7 @@ def leaf_holds(test: LeafTest, leaf: Numeric) -> bool:
         test.units is None or unit_matches(leaf.unit, test.units),
         test.equals is None or any(n == test.equals for n in numbers),
         test.at_least is None or any(n >= test.at_least for n in numbers),
+        test.below is None or bool(numbers) and all(n < test.below for n in numbers),
         test.outside is None or _outside(leaf, *test.outside),
     )
     return all(checks)

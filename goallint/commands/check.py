@@ -16,6 +16,10 @@ from goallint.model import SEVERITY_RANK
 if TYPE_CHECKING:
     from goallint.config import Config
     from goallint.engine import Engine, Input
+    from goallint.model import Diagnostic
+
+DEFAULT_REPORTS = {"html": "goallint-report.html"}
+"""Where a format too long for a terminal goes when stdout is one and no `-o` was given."""
 
 SKIPPED_NAMES = {"goallint.yaml", ".goallint.yaml", ".pre-commit-config.yaml", ".pre-commit-hooks.yaml",
                  "goallint-baseline.yaml", ".goallint-baseline.yaml"}
@@ -39,7 +43,7 @@ def _not_regular(path: str) -> str | None:
         mode = os.stat(path).st_mode
     except OSError:
         return None  # reading it reports the real reason (a symlink loop, a file that vanished)
-    return None if stat.S_ISREG(mode) else "not a regular file (a FIFO, socket or device)"
+    return None if stat.S_ISREG(mode) else "不是普通文件（FIFO、套接字或设备）"
 
 
 def gather(paths: list[str], exclude: list[str], stdin_filename: str | None) -> Iterator[Input]:
@@ -69,7 +73,7 @@ def gather(paths: list[str], exclude: list[str], stdin_filename: str | None) -> 
         for shown in sorted(found):
             yield Input(shown, Path(shown), problem=_not_regular(shown))
         for error in unlisted:
-            yield Input(str(error.filename), problem=f"cannot list the folder: {error.strerror or error}")
+            yield Input(str(error.filename), problem=f"无法列出文件夹的内容：{error.strerror or error}")
 
 
 def no_forms_found(folders: list[str]) -> str:
@@ -109,11 +113,11 @@ def build_engine(options: CheckOptions, config: Config, keep_lines: bool) -> Eng
     for item in options.severity:
         key, _, wanted = item.partition("=")
         if wanted not in SEVERITY_RANK:
-            raise UsageError(f"--severity {item}: expected CODE=error|warning|info")
+            raise UsageError(f"--severity {item}: 应为 规则=error|warning|info")
         severity.update(dict.fromkeys(expand([key.strip()], rules, "--severity"), wanted))
     profile = options.profile or config.profile
     if profile is not None and profile not in profiles():
-        raise UsageError(f"unknown profile {profile!r} (known: {', '.join(sorted(profiles()))})")
+        raise UsageError(f"未知的模板 {profile!r}（可用：{', '.join(sorted(profiles()))}）")
     ignores = [(glob, expand(codes, rules, f"{origin}: per-file-ignores.{glob}"))
                for glob, codes in config.per_file_ignores.items()]
     root = str(Path(config.path).resolve().parent) if config.path else None
@@ -155,19 +159,17 @@ def _run(options: CheckOptions) -> int:
     from goallint.config import load_config
     from goallint.engine import default_jobs, tune_gc
     from goallint.grade import grade_forms
-    from goallint.report import RenderOptions, needs_grades, stream
+    from goallint.report import BINARY, RenderOptions, needs_grades, stream, summary_line
 
     fmt = choose_format(options)
-    if fmt == "html":
-        from goallint.report import RENDERERS
-        if "html" not in RENDERERS:
-            raise CheckUsageError("--format html is not available yet")
-    if options.output:
-        _check_output(options.output)  # before the run, not after it
+    if fmt in BINARY and not options.output and not _default_output(fmt):
+        raise CheckUsageError(f"--format {fmt} 写的是文件：请用 -o 指定文件名（例如 -o 审核意见.{fmt}）")
+    if options.output or _default_output(fmt):
+        _check_output(options.output or _default_output(fmt) or "")  # before the run, not after it
     config = load_config(options.config, options.isolated)
     known = baseline.prepare(options, config)
     engine = build_engine(options, config, keep_lines=fmt == "full")
-    engine.keep_forms = fmt == "html"  # only the html report shows the forms themselves
+    engine.keep_forms = fmt in ("html", "xlsx")  # only the html and xlsx reports show the forms themselves
     if not options.no_cache:
         from goallint.packs import pack_files
         from goallint.result_cache import ResultCache
@@ -183,7 +185,8 @@ def _run(options: CheckOptions) -> int:
     advance, stop = _progress(len(inputs), options)
     # A plain run keeps its diagnostics on disk (memory flat whatever the corpus); fixing, baselines and the
     # html report work per file and keep them in memory.
-    spool = not (options.fix or options.diff or options.write_baseline or known is not None or fmt == "html")
+    spool = not (options.fix or options.diff or options.write_baseline or known is not None
+                 or fmt in ("html", "xlsx"))
     try:
         run = engine.run(inputs, jobs=jobs, progress=advance, spool=spool)
     finally:
@@ -200,16 +203,27 @@ def _run(options: CheckOptions) -> int:
             return done
     if options.write_baseline:
         return baseline.record(options.write_baseline, run)
+    baselined: list[Diagnostic] = []
     if known is not None:
-        run = baseline.report(known, run, options.statistics)
+        outcome = baseline.report(known, run, options.statistics)
+        run, baselined = outcome.run, outcome.baselined
     color = fmt == "full" and not options.output and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    grades = grade_forms(run, config.grade) if needs_grades(fmt) else []
-    pieces = stream(fmt, run, RenderOptions(color=color, statistics=options.statistics, grades=grades))
-    if options.output:
-        _write_report(options.output, pieces)
+    grades = grade_forms(run, config.grade, baselined) if needs_grades(fmt) else []
+    render_options = RenderOptions(color=color, statistics=options.statistics, grades=grades, baselined=baselined)
+    output = options.output or _default_output(fmt)
+    if fmt in BINARY:
+        from goallint.report import render_bytes
+
+        _write_bytes(output or "", render_bytes(fmt, run, render_options))
     else:
-        sys.stdout.writelines(pieces)
-        sys.stdout.flush()
+        pieces = stream(fmt, run, render_options)
+        if output:
+            _write_report(output, pieces)
+        else:
+            sys.stdout.writelines(pieces)
+            sys.stdout.flush()
+    if output and not options.output:
+        print(f"goallint: 报告已写入 {output}（{summary_line(run, len(baselined)).strip()}）", file=sys.stderr)
     if fmt in ("full", "concise"):
         from goallint.fixer import closing_line
         sys.stderr.write(closing_line(fixes, run))
@@ -217,6 +231,24 @@ def _run(options: CheckOptions) -> int:
     if fail_on == "never":
         return 0
     return 1 if any(SEVERITY_RANK[severity] >= SEVERITY_RANK[fail_on] for _, _, severity in run.counts()) else 0
+
+
+def _terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def _default_output(fmt: str) -> str | None:
+    """`goallint-report.html` for `--format html` on a terminal (530 KB of page is no terminal output)."""
+    return DEFAULT_REPORTS.get(fmt) if _terminal() else None
+
+
+def _write_bytes(output: str, data: bytes) -> None:
+    from goallint.atomic import write_atomic
+
+    try:
+        write_atomic(Path(output), data)
+    except OSError as exc:
+        raise CheckUsageError(f"-o {output}: 无法写入报告：{exc.strerror or exc}") from None
 
 
 def _check_output(output: str) -> None:
@@ -257,11 +289,11 @@ def run_check(options: CheckOptions) -> int:
     try:
         return _run(options)
     except (CheckUsageError, UsageError, ConfigError, PackError, BaselineError) as exc:
-        print(f"goallint: error: {exc}", file=sys.stderr)
+        print(f"goallint: 错误：{exc}", file=sys.stderr)
     except KeyboardInterrupt:
-        print("goallint: interrupted", file=sys.stderr)
+        print("goallint: 已中断", file=sys.stderr)
     except BrokenPipeError:
         return 1
     except Exception as exc:  # never a traceback: one line, exit 2
-        print(f"goallint: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"goallint: 内部错误：{type(exc).__name__}: {exc}", file=sys.stderr)
     return 2

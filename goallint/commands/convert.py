@@ -69,20 +69,74 @@ def dump_json(forms: list[AnyForm]) -> str:
     return json.dumps(to_document(forms), ensure_ascii=False, indent=2) + "\n"
 
 
+def _write(output: Path, text: str) -> str | None:
+    try:
+        write_atomic(output, text.encode("utf-8"))
+    except OSError as exc:
+        return f"goallint: 无法写入 {output}：{exc.strerror or exc}"
+    return None
+
+
 def run_convert(path: str, target: str, output: str | None) -> int:
-    """Convert PATH; exit 0, or 2 with a one-line error when it yields no form or cannot be written."""
+    """Convert PATH (a file or a folder); exit 0, or 2 with a one-line error when it yields no form or cannot
+    be written."""
+    if Path(path).is_dir():
+        return _convert_folder(Path(path), target, output)
     result = read_path(Path(path), path)
     if result.problem is not None or not result.forms:
-        code, reason = result.problem or ("GL001", "no forms")
-        click.echo(f"goallint: {path}: {reason} ({code})", err=True)
+        code, reason = result.problem or ("GL001", "未读出任何表单")
+        click.echo(f"goallint: {path}: {reason}（{code}）", err=True)
         return 2
     text = dump_yaml(result.forms) if target == "yaml" else dump_json(result.forms)
     if output is None:
         click.echo(text, nl=False)
         return 0
-    try:
-        write_atomic(Path(output), text.encode("utf-8"))
-    except OSError as exc:
-        click.echo(f"goallint: cannot write {output}: {exc.strerror or exc}", err=True)
+    if Path(output).is_dir():
+        output = str(Path(output) / f"{Path(path).stem}.{target}")
+    error = _write(Path(output), text)
+    if error:
+        click.echo(error, err=True)
         return 2
     return 0
+
+
+def _convert_folder(folder: Path, target: str, output: str | None) -> int:
+    """Every form file of a folder (walked as `goallint check` walks it). With `-o DIR`, one file per form file
+    under DIR, keeping the folder layout (`a/b.txt` → `DIR/a/b.yaml`); without, every form in one document on
+    stdout. A file without a form is named on stderr and skipped; the exit status is then 2."""
+    from goallint.commands.check import gather
+
+    failed = 0
+    every: list[AnyForm] = []
+    written: set[Path] = set()
+    for item in gather([str(folder)], [], None):
+        source = item.path or Path(item.display)
+        result = read_path(source, item.display)
+        if result.problem is not None or not result.forms:
+            code, reason = result.problem or ("GL001", "未读出任何表单")
+            click.echo(f"goallint: {item.display}: {reason}（{code}），已跳过", err=True)
+            failed += 1
+            continue
+        if output is None:
+            every.extend(result.forms)
+            continue
+        relative = source.relative_to(folder) if source.is_relative_to(folder) else Path(source.name)
+        target_path = Path(output) / relative.with_suffix(f".{target}")
+        if target_path in written:  # `a.txt` and `a.xlsx` in one folder
+            target_path = Path(output) / relative.with_name(f"{relative.name}.{target}")
+        written.add(target_path)
+        target_path.parent.mkdir(parents=True, exist_ok=True)
+        text = dump_yaml(result.forms) if target == "yaml" else dump_json(result.forms)
+        error = _write(target_path, text)
+        if error:
+            click.echo(error, err=True)
+            failed += 1
+            written.discard(target_path)
+    if output is None:
+        if not every:
+            click.echo(f"goallint: {folder}: 文件夹中没有可读出的表单", err=True)
+            return 2
+        click.echo(dump_yaml(every) if target == "yaml" else dump_json(every), nl=False)
+    else:
+        click.echo(f"goallint: 已写入 {len(written)} 个文件到 {output}", err=True)
+    return 2 if failed else 0

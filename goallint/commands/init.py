@@ -6,52 +6,52 @@ import sys
 from pathlib import Path
 
 STARTER = """\
-# goallint.yaml: the configuration of goallint, a linter for budget performance target forms (预算绩效目标表).
-# `goallint check` reads it from the current folder or the nearest parent; command-line options of the same
-# name win over it. Every key is optional: the values set below are the defaults, and the commented lines
-# are examples to adapt. `goallint rules` lists the rules; `goallint rule GL401` explains one.
+# goallint.yaml：goallint（预算绩效目标表检查工具）的配置。
+# `goallint check` 从当前文件夹或最近的上级文件夹读取本文件；命令行上的同名选项优先于这里的设置。
+# 每一项都可以不写：下面写出的值就是默认值，注释掉的行是可以照着改的示例。
+# `goallint rules` 列出全部规则，`goallint rule GL401` 解释其中一条。
+# 凡是接受列表的项也接受单个值（`ignore: GL208`、`exclude: "*.txt"`）。
 
-# Taxonomy profile of the indicator levels (一级/二级指标): dg2025, legacy or dg2019.
-# Unset: detected for each form from its own labels.
+# 指标层级（一级/二级指标）的模板：dg2025、legacy 或 dg2019。
+# 不写：按每张表自己的标签识别。
 # profile: dg2025
 
-# The rules to run instead of the defaults: codes (GL401), names (budget-mismatch) or family prefixes
-# (GL4: budget reconciliation). Unset: every rule that is on by default.
+# 只运行这些规则（代替默认的规则）：规则编号（GL401）、规则名称（budget-mismatch）或编号前缀
+# （GL4：预算测算）。不写：运行所有默认开启的规则。
 # select: [GL0, GL1, GL2, GL3, GL4, GL5, GL9]
 
-# Rules to run on top of the selection, such as rules that are off by default.
+# 在上面的选择之外再运行的规则，例如默认关闭的规则。
 extend-select: []
 # extend-select: [GL106]
 
-# Rules not to run.
+# 不运行的规则。
 ignore: []
 # ignore: [GL104, generic-indicator-name]
 
-# The severity of a rule (error, warning or info), by code, name or prefix.
+# 规则的级别（error 错误、warning 警告、info 提示），按编号、名称或前缀。
 severity: {}
 # severity: {GL303: info, GL9: warning}
 
-# The lowest severity that makes `goallint check` exit 1: error, warning, info or never.
+# 让 `goallint check` 以状态 1 退出的最低级别：error、warning、info 或 never（从不）。
 fail-on: error
 
-# Extra rule packs: YAML files, or folders of them, relative to this file (added to the bundled packs).
+# 额外的规则包：YAML 文件或装有规则包的文件夹，路径相对于本文件（与内置规则包一起使用）。
 rules: []
 # rules: [goallint-rules]
 
-# Rules not to run on some files: glob (relative to this file) -> codes, names or prefixes.
+# 某些文件不运行的规则：通配符（相对于本文件）-> 规则编号、名称或前缀。
 per-file-ignores: {}
 # per-file-ignores: {"archive/2019/*.txt": [GL2, GL303]}
 
-# Files and folders not to lint (globs).
+# 不检查的文件和文件夹（通配符）。
 exclude: []
 # exclude: [drafts, "*.bak.txt"]
 
-# How findings grade each form 优/良/中/差 in the reports: an error of one of these codes or prefixes makes it 差.
+# 审核档次（优/良/中/差）的评定：下列编号或前缀的错误使表单评为“差”。
 # grade: {blocking: [GL001, GL002, GL101, GL102, GL201, GL4, GL5]}
 
-# Findings accepted when adopting goallint on an old repository: only findings not recorded in this file
-# (relative to this file) are reported. Write it with `goallint check --write-baseline goallint-baseline.yaml .`,
-# then uncomment the line.
+# 基线：在旧仓库启用 goallint 时已认可的问题，只报告基线中没有记录的问题（报告会说明基线隐藏了多少个）。
+# 路径相对于本文件。先用 `goallint check --write-baseline goallint-baseline.yaml .` 写出基线，再取消下一行的注释。
 # baseline: goallint-baseline.yaml
 """
 
@@ -64,15 +64,14 @@ def run_init(force: bool) -> int:
 
     existing = [name for name in CONFIG_NAMES if Path(name).exists()]
     if existing and not force:
-        print(f"goallint: error: {existing[0]} already exists; not overwriting it (--force replaces it)",
-              file=sys.stderr)
+        print(f"goallint: 错误：{existing[0]} 已存在，不覆盖（--force 可替换它）", file=sys.stderr)
         return 2
     try:
         Path(NAME).write_text(STARTER, encoding="utf-8", newline="\n")
     except OSError as exc:
-        print(f"goallint: error: {NAME}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        print(f"goallint: 错误：{NAME}：无法写入：{exc.strerror or exc}", file=sys.stderr)
         return 2
     shadowed = [name for name in existing if name != NAME]
-    note = f" ({shadowed[0]} is still there, unread now: remove it)" if shadowed else ""
-    print(f"goallint: wrote {NAME}{note}; try `goallint check .`", file=sys.stderr)
+    note = f"（{shadowed[0]} 仍在，但不再被读取：请删除它）" if shadowed else ""
+    print(f"goallint: 已写入 {NAME}{note}；试试 `goallint check .`", file=sys.stderr)
     return 0

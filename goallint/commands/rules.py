@@ -32,7 +32,7 @@ def run_rules(as_json: bool, config: str | None = None, isolated: bool = False) 
     try:
         rules = _load(config, isolated)
     except (PackError, ConfigError) as exc:
-        print(f"goallint: error: {exc}", file=sys.stderr)
+        print(f"goallint: 错误：{exc}", file=sys.stderr)
         return 2
     if as_json:
         print(json.dumps([rule_row(rule) for rule in rules], ensure_ascii=False, indent=2))
@@ -45,10 +45,13 @@ def run_rules(as_json: bool, config: str | None = None, isolated: bool = False) 
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("code", "name", "severity", "on", "fix", "pack", "summary")
+    from goallint.report import SEVERITY_LABELS
+
+    table = Table("规则", "名称", "级别", "默认", "修复", "规则包", "说明")
     for rule in rules:
-        table.add_row(rule.code, rule.name, rule.severity, "on" if rule.enabled else "off", rule.doc.fix,
-                      rule.pack, rule.doc.summary)
+        title = f"{rule.doc.title}\n{rule.name}" if rule.doc.title else rule.name
+        table.add_row(rule.code, title, SEVERITY_LABELS[rule.severity], "开启" if rule.enabled else "关闭",
+                      FIX_LABELS[rule.doc.fix], rule.pack, rule.doc.summary)
     Console().print(table)
     return 0
 
@@ -57,8 +60,11 @@ def explain(rule: Rule) -> str:
     """The text of `goallint rule CODE`."""
     doc = rule.doc
     state = "默认开启" if rule.enabled else "默认关闭"
+    from goallint.report import SEVERITY_LABELS
+
+    title = f"{doc.title} " if doc.title else ""
     parts = [
-        f"{rule.code} {rule.name}（{rule.severity}，{state}，规则包 {rule.pack}）",
+        f"{rule.code} {title}{rule.name}（{SEVERITY_LABELS[rule.severity]}，{state}，规则包 {rule.pack}）",
         "",
         doc.summary,
         "",
@@ -82,12 +88,12 @@ def run_rule(code_or_name: str, config: str | None = None, isolated: bool = Fals
     try:
         rules = _load(config, isolated)
     except (PackError, ConfigError) as exc:
-        print(f"goallint: error: {exc}", file=sys.stderr)
+        print(f"goallint: 错误：{exc}", file=sys.stderr)
         return 2
     wanted = code_or_name.strip()
     for rule in rules:
         if rule.code == wanted.upper() or rule.name == wanted:
             sys.stdout.write(explain(rule))
             return 0
-    print(f"goallint: error: unknown rule {code_or_name!r} (see `goallint rules`)", file=sys.stderr)
+    print(f"goallint: 错误：未知的规则 {code_or_name!r}（`goallint rules` 列出全部规则）", file=sys.stderr)
     return 2

@@ -1,30 +1,47 @@
 """Walk rows of located cells, split them into forms and fill ProjectForm / DepartmentForm.
 
 Format-agnostic: text rows and Excel sheet rows are both `list[list[Cell]]`. Labels are recognised through
-the vocabulary (labels.yaml and the profiles), never by line position.
+the vocabulary (labels.yaml and the profiles), never by line position: a header field is a label with its
+value beside it (`项目名称 ⇥ …`), in the same cell (`年度资金总额:16`), or in the row below a row of labels
+(`部门(单位)名称 ⇥ 填报人` then `广水市人民政府办公室 ⇥ …`); the indicator table is found by its header row
+(`columns.py`) and ends at an approval, signature or note row.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from goallint.layout.cells import sub_cell
-from goallint.layout.indicators import IndicatorTable, header_layout
-from goallint.layout.profile import detect_profile, repair_levels
+from goallint.layout.columns import Layout, column_role, header_layout
+from goallint.layout.explain import Trace
+from goallint.layout.fields import GOALS, amount_unit, fix_number_spaces, money_fields, strip_code
+from goallint.layout.indicators import IndicatorTable
+from goallint.layout.profile import detect_profile, infer_levels, repair_levels
 from goallint.layout.tasks import DEFAULT_COLUMNS, is_task_label, read_task, task_header
 from goallint.layout.vocab import FormKind, Vocabulary, cell_key, is_blank, key_of, vocabulary
 from goallint.model import AnyForm, Cell, DepartmentForm, ProjectForm, Span, Task, build
 
 _SPLIT = re.compile(r"[:：]|\s+")
 _WAN_HEADING = re.compile(r"[（(]\s*万\s*元\s*[)）]")
+_YUAN_HEADING = re.compile(r"[（(]\s*元\s*[)）]")
 _YEARS = re.compile(r"(\d{4})\s*年?\s*[-—–~至到]+\s*(\d{4})")
 _MARKUP = re.compile(r"<[^>]{0,80}>|[#*`$\\]|\s+")
 SECTION_KEY = "绩效"
 """`绩效指标` as keyed: the indicator table's row label (also the cell a goal text gets pushed next to)."""
-GOALS = ("period_goal", "annual_goal")
 Item = tuple[str, int, Cell, str]
-"""(kind, column, cell, field): kind `label` (field set), `text`, or `structural`."""
+"""(kind, column, cell, field): kind `label` (field set), `other` (a label goallint does not read), `text`, or
+`structural`."""
+
+
+def stated_unit(raw: str) -> str | None:
+    """`万元` or `元` when a heading states it (`资金情况(万元)`, `预算金额（元）`), else None."""
+    if _WAN_HEADING.search(raw):
+        return "万元"
+    if _YUAN_HEADING.search(raw):
+        return "元"
+    return None
 
 
 @dataclass
@@ -38,12 +55,25 @@ class FormBuilder:
     span: Span | None = None
     budget_year: int | None = None
     fields: dict[str, Cell] = field(default_factory=dict)
+    ranks: dict[str, int] = field(default_factory=dict)
     units: dict[str, str] = field(default_factory=dict)
+    """A money field's unit as its label or the heading on its row states it."""
+    block_unit: str | None = None
+    """The unit a heading stated for the rows below it (`资金情况(万元)` then `⇥ 其中:财政拨款 ⇥ 500`)."""
+    unit_note: str | None = None
+    """The table's unit note (`单位:万元`, `金额单位:元`)."""
+    fallback_budget: Cell | None = None
+    """`其中:财政拨款 500` when the form leaves its total empty (117)."""
     pending_goals: list[tuple[str, int]] = field(default_factory=list)
+    goal_labels: dict[str, Cell] = field(default_factory=dict)
+    """Goal labels printed with their text expected below: an empty goal if none comes."""
+    pending_values: dict[int, str] = field(default_factory=dict)
+    """Labels of a row of labels alone, by column: their values are in the row below (104)."""
     table: IndicatorTable | None = None
     section: str = "header"
-    """Where the walk is: `header`, `tasks`, `other_tasks` or `indicators`."""
+    """Where the walk is: `header`, `tasks`, `other_tasks`, `indicators` or `footer`."""
     task_columns: dict[int, str] = field(default_factory=lambda: dict(DEFAULT_COLUMNS))
+    task_amount_unit: str = "元"
     tasks: list[Task] = field(default_factory=list)
     other_tasks: list[Task] = field(default_factory=list)
 
@@ -55,29 +85,54 @@ class FormBuilder:
         if self.budget_year is None and year is not None and 1990 <= year <= 2100:
             self.budget_year = year
 
-    def set_field(self, name: str, cell: Cell) -> None:
-        if name not in self.fields or (is_blank(self.fields[name]) and not is_blank(cell)):
+    def set_field(self, name: str, cell: Cell, rank: int = 0) -> bool:
+        """Keep the first value of a field, unless it is blank or a preferred label gives another (the
+        `县级主管部门` of a 区域 form over its `市级主管部门`). True when `cell` was taken."""
+        old = self.fields.get(name)
+        if old is None or (is_blank(old) and not is_blank(cell)) or (
+                rank < self.ranks.get(name, 0) and not is_blank(cell)):
             self.fields[name] = cell
+            self.ranks[name] = rank
+            return True
+        return False
 
     def indicator_table(self) -> IndicatorTable:
         if self.table is None:
             self.table = IndicatorTable(self.vocab)
         return self.table
 
-    def build(self) -> AnyForm:
+    def build(self, rows: list[list[Cell]]) -> AnyForm:
+        if self.table is not None:
+            self.table.finish()
         indicators = self.table.indicators if self.table is not None else []
+        fields = dict(self.fields)
+        for name, label in self.goal_labels.items():
+            fields.setdefault(name, _empty_at_end(label))
+        if is_blank(fields.get("budget")) and self.fallback_budget is not None:
+            fields["budget"] = self.fallback_budget
+        for name in money_fields(self.kind):
+            if name in fields:
+                fields[name] = fix_number_spaces(fields[name])
+        money = ("budget", "period_budget") if self.kind == "project" else ("budget",)
+        units = {f"{name}_unit": amount_unit(fields[name], self.units.get(name), self.block_unit, self.unit_note,
+                                             rows, name if self.kind == "project" else "department_budget")
+                 for name in money if name in fields}
         common = {"path": self.path, "span": self.span, "title": self.title, "budget_year": self.budget_year,
                   "indicators": indicators}
         form: AnyForm
         if self.kind == "department":
-            form = build(DepartmentForm, **common, **self.fields, tasks=self.tasks, other_tasks=self.other_tasks)
+            if "name" in fields and "department" not in fields:
+                fields["department"] = fields["name"]
+            form = build(DepartmentForm, **common, **fields, **units, tasks=self.tasks,
+                         other_tasks=self.other_tasks, task_amount_unit=self.task_amount_unit)
         else:
-            units = {f"{name}_unit": unit for name, unit in self.units.items()}
-            form = build(ProjectForm, **common, **self.fields, **units)
+            form = build(ProjectForm, **common, **fields, **units)
+        form.unread = _fragment(fields, indicators, self.tasks, self.kind)
         two_sided = self.table is not None and self.table.two_sided
         form.profile = detect_profile(form, two_sided)
         if self.table is not None:
             repair_levels(form, self.table.own_level1)
+            infer_levels(form)
         return form
 
 
@@ -86,16 +141,21 @@ class Assembler:
     path: str
     vocab: Vocabulary = field(default_factory=vocabulary)
     forms: list[FormBuilder] = field(default_factory=list)
+    trace: Trace | None = None
 
     @property
     def current(self) -> FormBuilder | None:
         return self.forms[-1] if self.forms else None
 
     def start(self, kind: FormKind, cell: Cell | None = None) -> FormBuilder:
+        if self.forms and not _is_form(self.forms[-1], strict=True):
+            self.forms.pop()  # text before a form's title (105's (1)–(7) block) is no form of its own
         builder = FormBuilder(kind, self.path, self.vocab)
         if cell is not None:
             builder.title = cell
             builder.note_span(cell)
+            if self.trace is not None:
+                self.trace.event(cell, "新表开始（标题）")
         self.forms.append(builder)
         return builder
 
@@ -105,55 +165,102 @@ class Assembler:
             filled = [(index, cell) for index, cell in enumerate(row) if cell.raw and not cell.raw.isspace()]
             if filled:
                 self.row(row, filled)
-        return [builder.build() for builder in self.forms if _is_form(builder)]
+        return [builder.build(rows) for builder in self.forms if _is_form(builder)]
 
     def row(self, row: list[Cell], filled: list[tuple[int, Cell]]) -> None:
         vocab = self.vocab
+        trace = self.trace
         distinct = {cell.raw for _, cell in filled}
         first_key = cell_key(filled[0][1])
         if len(distinct) == 1:
             kind = vocab.title_kind(first_key)
             if kind is not None:
                 self.start(kind, filled[0][1])
+                if trace is not None:
+                    trace.note(filled[0][1], "title", "部门整体表" if kind == "department" else "项目表")
                 return
             year = vocab.year_line.match(_squeeze(filled[0][1].raw))
             if year is not None:
                 if self.current is None:
                     self.start("project")
                 self.current.set_year(int(year.group(1)))  # type: ignore[union-attr]
+                if trace is not None:
+                    trace.note(filled[0][1], "year", year.group(1))
                 return
         builder = self.current
         starter = self._starter(first_key)
         if starter is not None:
             if builder is None or "name" in builder.fields or builder.section != "header":
                 builder = self.start(starter)
+                if trace is not None:
+                    trace.event(filled[0][1], "新表开始（名称）")
             else:
                 builder.kind = starter  # the 名称 label decides over a title
         if builder is None:
             builder = self.start("project")
         layout = header_layout(filled, vocab)
         if layout is not None:
-            builder.section = "indicators"
-            builder.pending_goals.clear()
-            builder.indicator_table().set_layout(layout)
+            self._table_start(builder, layout, filled)
             return
         if builder.kind == "department":
             columns = task_header(row, vocab)
             if columns is not None:
                 builder.task_columns = columns
+                amount = next((row[index] for index, name in columns.items() if name == "amount"), None)
+                if amount is not None and stated_unit(amount.raw) == "万元":
+                    builder.task_amount_unit = "万元"
                 if builder.section not in ("tasks", "other_tasks"):
                     builder.section = "tasks"
+                if trace is not None:
+                    for index, name in columns.items():
+                        trace.note(row[index], "task_header", name)
                 return
         if builder.section in ("tasks", "other_tasks") and self._task_row(builder, row, filled):
             return
-        if builder.section == "indicators" and vocab.field(builder.kind, first_key) is None:
-            builder.indicator_table().add_row(row)
-            return
-        if first_key == SECTION_KEY and not builder.pending_goals and len(filled) > 1:
+        if builder.section == "indicators":
+            if self._ends_table(builder, filled, first_key):
+                builder.section = "footer"
+                if trace is not None:
+                    trace.event(filled[0][1], "指标表结束")
+                    if self.vocab.is_footer(first_key):
+                        trace.note(filled[0][1], "footer")
+            else:
+                used = builder.indicator_table().add_row(row)
+                if trace is not None:
+                    for role, cell, detail in used:
+                        trace.note(cell, role, detail)
+                return
+        if first_key == SECTION_KEY and not builder.pending_goals and len(filled) > 1 and builder.section == "header":
             builder.section = "indicators"
-            builder.indicator_table().add_row(row)
+            if trace is not None:
+                trace.event(filled[0][1], "指标表开始（无表头）")
+            used = builder.indicator_table().add_row(row)
+            if trace is not None:
+                for role, cell, detail in used:
+                    trace.note(cell, role, detail)
             return
         self.label_row(builder, row, filled)
+
+    def _table_start(self, builder: FormBuilder, layout: Layout, filled: list[tuple[int, Cell]]) -> None:
+        builder.section = "indicators"
+        builder.pending_goals.clear()
+        builder.pending_values.clear()
+        builder.indicator_table().set_layout(layout)
+        if self.trace is not None:
+            self.trace.event(filled[0][1], "指标表开始")
+            for index, cell in filled:
+                self.trace.note(cell, "header", layout.roles.get(index, ""))
+
+    def _ends_table(self, builder: FormBuilder, filled: list[tuple[int, Cell]], first_key: str) -> bool:
+        """An approval, signature or note row, or a header label before the 三级 column: the table is over."""
+        if self.vocab.is_footer(first_key):
+            return True
+        table = builder.table
+        name_column = table.layout.column("name") if table is not None else None
+        if name_column is not None and filled[0][0] >= name_column:
+            return False  # a row starting at the name is an indicator whatever its name
+        return self.vocab.is_label(builder.kind, first_key) and not self.vocab.is_level1(first_key) \
+            and not self.vocab.is_level2(first_key) and first_key != SECTION_KEY
 
     def _starter(self, key: str) -> FormKind | None:
         match = self.vocab.field("project", key)
@@ -178,32 +285,45 @@ class Assembler:
         task = read_task(cells, builder.task_columns)
         if task is not None:
             (builder.other_tasks if builder.section == "other_tasks" else builder.tasks).append(task)
+            if self.trace is not None:
+                for _, cell in cells:
+                    if not is_blank(cell):
+                        self.trace.note(cell, "task", builder.section)
         return True
 
     def items(self, builder: FormBuilder, filled: list[tuple[int, Cell]]) -> list[Item]:
         """Classify a row's non-blank cells; split `标签：内容` / `标签 内容` cells into a label and its text."""
         items: list[Item] = []
+        vocab = self.vocab
         for position, (index, cell) in enumerate(filled):
             key = cell_key(cell)
-            match = self.vocab.field(builder.kind, key)
+            match = vocab.field(builder.kind, key)
             if match is not None:
                 builder.set_year(match[1])
                 items.append(("label", index, cell, match[0]))
                 continue
-            if key in self.vocab.structural or key == SECTION_KEY:
+            if key in vocab.structural or key == SECTION_KEY:
                 items.append(("structural", index, cell, ""))
                 continue
-            if position == 0 or items[-1][0] == "label":
-                split = self._split(builder, cell)
-                if split is not None:
-                    items.extend((kind, index, part, name) for kind, part, name in split)
-                    continue
+            if vocab.is_sub_item(key):
+                items.append(("sub_item", index, cell, ""))
+                continue
+            if vocab.is_other(key):
+                items.append(("other", index, cell, ""))
+                continue
+            split = self._split(builder, cell, position == 0 or items[-1][0] == "label")
+            if split is not None:
+                items.extend((kind, index, part, name) for kind, part, name in split)
+                continue
             items.append(("text", index, cell, ""))
         return items
 
-    def _split(self, builder: FormBuilder, cell: Cell) -> list[tuple[str, Cell, str]] | None:
+    def _split(self, builder: FormBuilder, cell: Cell, spaces: bool) -> list[tuple[str, Cell, str]] | None:
+        """`年度资金总额:16`, `预算单位: 奉节县…` (and, first on a row or after a label, `标签 内容`)."""
         raw = cell.raw
         for separator in _SPLIT.finditer(raw[:40]):
+            if not spaces and separator.group() not in ":：":
+                continue
             head = raw[: separator.start()]
             match = self.vocab.field(builder.kind, key_of(head)) if head.strip() else None
             if match is None:
@@ -220,15 +340,43 @@ class Assembler:
     def label_row(self, builder: FormBuilder, row: list[Cell], filled: list[tuple[int, Cell]]) -> None:
         """A row of labels and their values (header fields, goals, the approval)."""
         items = self.items(builder, filled)
+        trace = self.trace
         if builder.section == "indicators" and items and items[0][0] == "label":
             builder.section = "header"
+        if builder.section == "header":
+            note = self._unit_note(items)
+            if note is not None:
+                builder.unit_note = note
+        if builder.pending_values and all(item[0] == "text" for item in items):
+            self._values_below(builder, items)
+            return
+        builder.pending_values.clear()
+        heading_unit: str | None = None
         consumed: set[int] = set()
         for position, (kind, index, cell, name) in enumerate(items):
+            if kind in ("structural", "other", "sub_item"):
+                unit = stated_unit(cell.raw)
+                if kind == "structural" and unit is not None:
+                    heading_unit = builder.block_unit = unit
+                following = items[position + 1] if position + 1 < len(items) else None
+                if kind != "structural" and following is not None and following[0] == "text":
+                    consumed.add(position + 1)
+                    if trace is not None:
+                        trace.note(following[2], "other_value")
+                    if kind == "sub_item" and "财政拨款" in cell_key(cell) and builder.fallback_budget is None:
+                        builder.fallback_budget = following[2]
+                if trace is not None:
+                    trace.note(cell, kind if kind != "sub_item" else "other")
+                continue
             if kind != "label":
                 continue
             builder.note_span(cell)
             following = items[position + 1] if position + 1 < len(items) else None
             value = following[2] if following is not None and following[0] == "text" else None
+            if trace is not None:
+                trace.note(cell, "label", name)
+            if name == "goal_section" and builder.pending_goals:
+                continue  # a merged 总体绩效目标 cell beside the text a sub-label announced (Excel)
             if name in GOALS or name == "goal_section" or name == "overall_goal":
                 self._goal_label(builder, name, index, cell, value)
                 if value is not None:
@@ -241,25 +389,55 @@ class Assembler:
             if value is not None:
                 consumed.add(position + 1)
             else:
-                value = _blank_after(row, index, items, position)
-            if value is not None:
-                builder.set_field(name, value)
+                value = _blank_after(row, index, items, position) or _empty_at_end(cell)
+            shown = value
+            if name in ("department", "spending_unit"):
+                value = strip_code(value)
+            rank = self.vocab.fields[builder.kind].rank(cell_key(cell))
+            if builder.set_field(name, value, rank):
+                if trace is not None and not is_blank(value):
+                    trace.note(shown, "value", name if value is shown else f"{name}（去掉代码）")
                 if name in ("budget", "period_budget"):
                     # the unit is in the label (`预算金额（万元）`) or in a heading cell before it on the row
                     # (`项目资金(万元) ⇥ 年度资金总额 ⇥ 120`)
-                    wan = "万元" in "".join(cell.raw.split()) or any(
-                        _WAN_HEADING.search(item[2].raw) for item in items[:position])
-                    builder.units[name] = "万元" if wan else "元"
+                    stated = stated_unit(cell.raw) or ("万元" if "万元" in "".join(cell.raw.split()) else None)
+                    for item in reversed(items[:position]):
+                        stated = stated or stated_unit(item[2].raw)
+                    builder.units[name] = stated or heading_unit or ""
         texts = [(index, cell) for position, (kind, index, cell, _) in enumerate(items)
                  if kind == "text" and position not in consumed]
         if texts and builder.pending_goals:
             self._goal_texts(builder, texts)
+        elif not texts and builder.section == "header" and len(items) > 1 and all(
+                kind in ("label", "other") and name not in GOALS and name != "goal_section"
+                for kind, _, _, name in items):
+            builder.pending_values = {index: name if kind == "label" else "" for kind, index, _, name in items}
+
+    def _values_below(self, builder: FormBuilder, items: list[Item]) -> None:
+        """The row under a row of labels alone: each text is the value of the label above it."""
+        pending = builder.pending_values
+        builder.pending_values = {}
+        for _, index, cell, _ in items:
+            name = pending.get(index)
+            if name:
+                builder.set_field(name, cell)
+                if self.trace is not None:
+                    self.trace.note(cell, "value", name)
+
+    def _unit_note(self, items: list[Item]) -> str | None:
+        for _, _, cell, _ in items:
+            found = self.vocab.unit_note.search(_squeeze(cell.raw))
+            if found is not None:
+                if self.trace is not None:
+                    self.trace.note(cell, "unit_note", found.group(1))
+                return found.group(1)
+        return None
 
     def _goal_label(self, builder: FormBuilder, name: str, index: int, label: Cell, value: Cell | None) -> None:
         if name == "goal_section":
             if value is None:
                 return
-            name = "period_goal"  # 总体绩效目标 with its text right there: the form's one goal
+            name = "annual_goal"  # 总体目标 with its text right there: the form's one goal, the year's
         if name == "period_goal":
             years = _YEARS.search(label.raw)
             if years is not None:
@@ -267,8 +445,11 @@ class Assembler:
                 builder.set_field("period_end", sub_cell(label, years.start(2), years.end(2)))
         if value is not None:
             builder.set_field(name, value)
+            if self.trace is not None:
+                self.trace.note(value, "goal", name)
         elif name not in builder.fields:
             builder.pending_goals.append((name, index))
+            builder.goal_labels.setdefault(name, label)
 
     def _goal_texts(self, builder: FormBuilder, texts: list[tuple[int, Cell]]) -> None:
         """Give text cells to the goal labels still waiting (side by side: by column)."""
@@ -281,7 +462,10 @@ class Assembler:
                 if goal[1] <= index:
                     chosen = goal
             builder.set_field(chosen[0], cell)
+            if self.trace is not None:
+                self.trace.note(cell, "goal", chosen[0])
             pending.remove(chosen)
+
 
 def _blank_after(row: list[Cell], index: int, items: list[Item], position: int) -> Cell | None:
     """The (blank) cell right after a label whose value is missing, to locate the finding; None at row end."""
@@ -292,18 +476,47 @@ def _blank_after(row: list[Cell], index: int, items: list[Item], position: int) 
     return None
 
 
+def _empty_at_end(label: Cell) -> Cell:
+    """A label printed with no value at all (`项目主管部门 ⇥ 实施单位 ⇥ …`): an empty cell where its value
+    would start, so the form records the field as printed and empty."""
+    return sub_cell(label, len(label.raw), len(label.raw))
+
+
+_SUBSTANCE = {"project": ("budget", "annual_goal", "period_goal"),
+              "department": ("budget", "basic", "project", "appropriation", "annual_goal", "overall_goal")}
+_FIELD_NAMES = {"name": "名称", "department": "主管部门", "spending_unit": "实施单位", "project_type": "项目类型"}
+
+
+def _fragment(fields: dict[str, Cell], indicators: list[Any], tasks: list[Task], kind: FormKind) -> str | None:
+    """Why a form is only a header (a page cut after its first rows, 114's third form), or None: it has no
+    amount, no goal, no indicator and no task, so there is nothing to check but missing fields."""
+    if indicators or tasks or any(not is_blank(fields.get(name)) for name in _SUBSTANCE[kind]):
+        return None
+    found = "、".join(label for name, label in _FIELD_NAMES.items() if not is_blank(fields.get(name))) or "标题"
+    return (f"只读到表头（{found}），没有预算金额、目标和绩效指标：表格不完整（被截断），或其版式未被识别；"
+            "请提供完整的表格，或用 goallint convert --explain 查看各单元格的读法")
+
+
 def _squeeze(raw: str) -> str:
     """The raw text without spaces or markup, parentheses kept (for `（ 2020 年度）`)."""
     return _MARKUP.sub("", raw)
 
 
-def _is_form(builder: FormBuilder) -> bool:
+def _is_form(builder: FormBuilder, strict: bool = False) -> bool:
     """A builder that found a name or any field beyond its title and goals (a lone title line, or a goal table
-    of another kind of document, is no form: the file then gets GL001)."""
+    of another kind of document, is no form: the file then gets GL001). `strict`: one that a following title
+    should not end (it has a name, indicators or tasks)."""
+    if strict:
+        return "name" in builder.fields or (builder.table is not None and bool(builder.table.indicators)) or \
+            bool(builder.tasks)
     return any(name not in GOALS for name in builder.fields) or \
         (builder.table is not None and bool(builder.table.indicators)) or bool(builder.tasks)
 
 
-def assemble(rows: list[list[Cell]], path: str) -> list[AnyForm]:
-    """Turn rows of located cells (any input format) into the forms they hold, in order."""
-    return Assembler(path).run(rows)
+def assemble(rows: list[list[Cell]], path: str, trace: Trace | None = None) -> list[AnyForm]:
+    """Turn rows of located cells (any input format) into the forms they hold, in order; `trace` (when given)
+    collects what each cell was read as."""
+    return Assembler(path, trace=trace).run(rows)
+
+
+__all__ = ["Assembler", "assemble", "column_role"]

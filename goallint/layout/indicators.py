@@ -1,83 +1,39 @@
-"""The indicator table (绩效指标): header layout, reading skewed rows by what their cells are, carry-down.
+"""The indicator table (绩效指标): reading skewed rows by what their cells are, joining split values, carry-down.
 
-A data row is placed against the header's columns at the shift that fits its cells best: a 一级 label must
-stand in the 一级 column (a 二级 label there is accepted: `时效指标\\t时效指标…`, `生态效益\\t\\t…`), a 二级
-label in the 二级 column, nothing beyond the table. Rows no shift explains (004's name–gap–values rows) are
-read in order: labels, then the name, then up to two values.
+A data row is placed against the header's columns (`columns.Layout`) at the shift that fits its cells best:
+a 一级 label must stand in the 一级 column (a 二级 label there is accepted: `时效指标\\t时效指标…`,
+`生态效益\\t\\t…`), a 二级 label in the 二级 column, nothing beyond the table. Rows no shift explains (004's
+name–gap–values rows) are read in order: labels, then the name, then up to two values.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from goallint.layout.columns import (
+    ACTUAL,
+    ANNUAL,
+    COMPARATOR,
+    DEFAULT_LAYOUT,
+    L1,
+    L2,
+    L2B,
+    NAME,
+    NAMEB,
+    PERIOD,
+    SECTION,
+    UNIT,
+    Layout,
+    refine,
+)
 from goallint.layout.vocab import Vocabulary, cell_key, is_blank
-from goallint.model import Cell, Indicator, build
+from goallint.model import Cell, DerivedCell, Indicator, Span, build
+from goallint.profiles import plain_label
 
-SECTION, L1, L2, NAME, PERIOD, ANNUAL, L2B, NAMEB = "section", "l1", "l2", "name", "period", "annual", "l2b", "nameb"
 _SHIFTS = sorted(range(-4, 5), key=abs)
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Column index → role (`section`, `l1`, `l2`, `name`, `period`, `annual`; two-sided: `l2b`, `nameb`)."""
-
-    roles: dict[int, str]
-
-    @property
-    def two_sided(self) -> bool:
-        return L2B in self.roles.values()
-
-    @property
-    def width(self) -> int:
-        return max(self.roles) + 1
-
-
-DEFAULT_LAYOUT = Layout({0: SECTION, 1: L1, 2: L2, 3: NAME, 4: PERIOD, 5: ANNUAL})
-
-
-def header_layout(filled: list[tuple[int, Cell]], vocab: Vocabulary) -> Layout | None:
-    """The layout of an indicator header row given its non-blank (column, cell) pairs, or None when the row is
-    not one (needs 一级 and 二级/三级)."""
-    found: dict[int, str] = {}
-    generic: list[int] = []
-    for index, cell in filled:
-        match = vocab.indicator_header.match(cell_key(cell))
-        if match is None:
-            continue
-        role = {"level1": L1, "level2": L2, "name": NAME, "period_value": PERIOD,
-                "annual_value": ANNUAL, "section": SECTION, "value": "value"}[match[0]]
-        if role == "value":
-            generic.append(index)
-            continue
-        if role in found.values():
-            role = {L2: L2B, NAME: NAMEB}.get(role, "")
-            if not role or role in found.values():
-                continue
-        found[index] = role
-    roles = set(found.values())
-    if L1 not in roles or not roles & {L2, NAME}:
-        return None
-    for index in generic:
-        found[index] = PERIOD if PERIOD not in found.values() else ANNUAL if ANNUAL not in found.values() else ""
-    found = {index: role for index, role in found.items() if role}
-    _complete(found)
-    return Layout(dict(sorted(found.items())))
-
-
-def _complete(found: dict[int, str]) -> None:
-    """Add the columns a damaged header lacks: section before 一级, name after 二级, the value columns."""
-    column = {role: index for index, role in found.items()}
-    if SECTION not in column and column[L1] > 0 and column[L1] - 1 not in found:
-        found[column[L1] - 1] = SECTION
-    if NAME not in column:
-        column[NAME] = column[L2] + 1
-        found.setdefault(column[NAME], NAME)
-    last = max(found)
-    if PERIOD not in column and ANNUAL not in column:
-        found[column[NAME] + 1 if column[NAME] + 1 > last else last + 1] = PERIOD
-        last = max(found)
-    if ANNUAL not in found.values():
-        found[last + 1] = ANNUAL
+_BARE_NUMBER = re.compile(r"[+-]?\d[\d,，]*(?:\.\d+)?")
+_MAX_UNIT = 8
 
 
 @dataclass
@@ -111,8 +67,7 @@ def _fit(row: list[Cell], marks: list[Mark], layout: Layout, shift: int,
             penalty += 1
         if (role == L2 or role == L2B) and not vocab.is_level2(key):
             return None
-    reading = Reading({role: row[column - shift] for column, role in roles.items()
-                       if 0 <= column - shift < len(row)})
+    reading = Reading({role: row[column - shift] for column, role in roles.items() if 0 <= column - shift < len(row)})
     name, period, annual = reading.get(NAME), reading.get(PERIOD), reading.get(ANNUAL)
     if is_blank(name) and not (is_blank(period) and is_blank(annual)):
         penalty += 3
@@ -160,6 +115,9 @@ def read_row(row: list[Cell], layout: Layout, vocab: Vocabulary) -> Reading:
     if not marks:
         return Reading()
     first, last, width = marks[0][0], marks[-1][0], layout.width
+    if len(marks) == 1 and layout.roles.get(first) in (L1, L2) and not (
+            vocab.is_level1(marks[0][2]) or vocab.is_level2(marks[0][2])):
+        return Reading()  # a fragment cut in a level column (`生態(t`), no indicator
     best: tuple[float, Reading] | None = None
     for shift in _SHIFTS:
         if first + shift < 0 or last + shift >= width:
@@ -172,6 +130,38 @@ def read_row(row: list[Cell], layout: Layout, vocab: Vocabulary) -> Reading:
     return best[1] if best is not None else _in_order(row, vocab)
 
 
+def joined_value(number: Cell | None, comparator: Cell | None, unit: Cell | None, vocab: Vocabulary) -> Cell | None:
+    """A value split over columns as one cell: `≥` `95` `%` → `≥95%`, spanning its parts (so no fix rewrites
+    it: the source between them holds tabs). A comparator column holding other text (`定性`) and a unit column
+    holding a sentence (a row whose unit cell is missing) are not joined; a value with a unit of its own
+    (`28.8万元`) takes no second one."""
+    if number is None or is_blank(number):
+        return number  # an empty value cell keeps its place (GL204 points at it)
+    parts = [number]
+    text = number.raw.strip()
+    if comparator is not None and comparator.raw.strip() in vocab.comparators and not text.startswith(
+            tuple(vocab.comparators)):
+        parts.insert(0, comparator)
+    if unit is not None and not is_blank(unit) and len(unit.raw.strip()) <= _MAX_UNIT and _BARE_NUMBER.fullmatch(text):
+        parts.append(unit)
+    if len(parts) == 1:
+        return number
+    raw = "".join(part.raw.strip() for part in parts)
+    first, last = parts[0].span, parts[-1].span
+    if first is None or last is None or first.start is None or last.end is None or first.line != last.end_line:
+        return DerivedCell(raw, number.span)
+    return DerivedCell(raw, Span(first.line, first.column, last.end_line, last.end_column, first.start, last.end,
+                          number.span.sheet if number.span else None, number.span.ref if number.span else None))
+
+
+def _plain(cell: Cell | None) -> Cell | None:
+    """A level label read through a mirror's traditional characters and pinyin, as the plain label."""
+    if cell is None:
+        return None
+    plain = plain_label(cell.raw)
+    return cell if plain == cell.raw else DerivedCell(plain, cell.span)
+
+
 @dataclass
 class IndicatorTable:
     """Builds indicators row by row, carrying merged 一级/二级 cells down (a new 一级 resets the 二级)."""
@@ -182,29 +172,50 @@ class IndicatorTable:
     indicators: list[Indicator] = field(default_factory=list)
     own_level1: list[bool] = field(default_factory=list)
     """Per indicator: whether its 一级 cell stands on its own row (False: carried down)."""
+    actual: list[Cell | None] = field(default_factory=list)
+    """Per indicator: its cell in a last-year `actual` column, if any."""
     _level1: Cell | None = None
     _level2: Cell | None = None
+    _refined: bool = False
 
     def set_layout(self, layout: Layout) -> None:
         self.layout = layout
+        self._refined = False
         self.two_sided = self.two_sided or layout.two_sided
 
-    def add_row(self, row: list[Cell]) -> None:
+    def add_row(self, row: list[Cell]) -> list[tuple[str, Cell, str]]:
+        """Read one row into an indicator; the (role, cell, detail) it read (for `convert --explain`)."""
+        if not self.indicators and not self._refined:
+            filled = [(index, cell) for index, cell in enumerate(row) if not is_blank(cell)]
+            refined = refine(self.layout, filled, self.vocab) if filled else None
+            if refined is not None:
+                self.layout, self._refined = refined, True
+                return [("header", cell, refined.roles[index]) for index, cell in filled]
         reading = read_row(row, self.layout, self.vocab)
         level1, level2, name = reading.get(L1), reading.get(L2), reading.get(NAME)
-        if self.two_sided and is_blank(level2) and is_blank(name):
-            level2, name = reading.get(L2B), reading.get(NAMEB)
+        if self.two_sided and is_blank(name):
+            if not is_blank(reading.get(NAMEB)):
+                name = reading.get(NAMEB)
+            if is_blank(level2) or not is_blank(reading.get(L2B)):
+                level2 = reading.get(L2B) if not is_blank(reading.get(L2B)) else level2
         if not is_blank(level1) and not self.vocab.is_level1(cell_key(level1)):
             if is_blank(level2):  # a 二级 label standing in the 一级 column
                 level2 = level1
             level1 = None
+        period = joined_value(reading.get(PERIOD), None, None, self.vocab)
+        annual = joined_value(reading.get(ANNUAL), reading.get(COMPARATOR), reading.get(UNIT), self.vocab)
         if (is_blank(level2) and not self.two_sided and not is_blank(name)
-                and self.vocab.is_level2(cell_key(name))
-                and is_blank(reading.get(PERIOD)) and is_blank(reading.get(ANNUAL))):
-            level2, name = name, None  # `效益指标\t\t经济效益\t\t` : a 二级 label one column right
-        period, annual = reading.get(PERIOD), reading.get(ANNUAL)
+                and self.vocab.is_level2(cell_key(name))):
+            if is_blank(period) and is_blank(annual):
+                level2, name = name, None  # `效益指标\t\t经济效益\t\t` : a 二级 label one column right
+            elif self.layout.column(L2) is None:
+                level2 = name  # 110: a table whose 指标名称 column holds the 二级 categories
+        if not is_blank(name) and is_blank(period) and is_blank(annual) and self.vocab.is_note(cell_key(name)):
+            name = None  # `未达指标值酌情扣分`: a scoring note in the 三级 column
+        used = [(role, cell, "") for role, cell in reading.cells.items() if not is_blank(cell)]
+        level1, level2 = _plain(level1), _plain(level2)
         if all(is_blank(cell) for cell in (level1, level2, name, period, annual)):
-            return
+            return used
         own = not is_blank(level1)
         if own:
             self._level1, self._level2 = level1, None
@@ -218,3 +229,16 @@ class IndicatorTable:
             annual_value=annual,
         ))
         self.own_level1.append(own)
+        self.actual.append(reading.get(ACTUAL))
+        return used
+
+    def finish(self) -> None:
+        """A table whose target columns are empty on every row while its last-year column is not (101: one
+        value per row, kept under `2021年实际实现值`): those values are the targets."""
+        if not any(not is_blank(cell) for cell in self.actual):
+            return
+        if any(not is_blank(ind.annual_value) or not is_blank(ind.period_value) for ind in self.indicators):
+            return
+        for indicator, cell in zip(self.indicators, self.actual, strict=True):
+            if not is_blank(cell):
+                indicator.annual_value = cell

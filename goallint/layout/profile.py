@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from goallint.layout.vocab import cell_key
-from goallint.model import AnyForm
+from goallint.model import AnyForm, DerivedCell
 from goallint.profiles import get_profile, label_key
 
 _DG2019_LEVEL1 = frozenset(label_key(label) for label in ("预期产出指标", "效果指标"))
 _COST = label_key("成本指标")
+_SATISFACTION_BENEFIT = label_key("社会公众或服务对象满意度指标")
 
 
 def detect_profile(form: AnyForm, two_sided: bool) -> str:
-    """`dg2019` (two-sided 中期/年度 table, 预期产出/效果), `legacy` (no 成本 一级), else `dg2025`.
+    """`dg2019` (two-sided 中期/年度 table, 预期产出/效果), `national2015` (satisfaction a 二级 under 效益),
+    `legacy` (no 成本 一级), else `dg2025`.
 
     A department form follows the same test: the 2024 部门整体 template (004) has no 成本 一级, the 2025 one has."""
     level1 = {cell_key(indicator.level1) for indicator in form.indicators if indicator.level1 is not None}
     if two_sided or level1 & _DG2019_LEVEL1:
         return "dg2019"
+    if any(cell_key(indicator.level2) == _SATISFACTION_BENEFIT for indicator in form.indicators):
+        return "national2015"
     if _COST in level1 or not form.indicators:
         return "dg2025"
     return "legacy"
@@ -36,3 +40,17 @@ def repair_levels(form: AnyForm, own_level1: list[bool]) -> None:
         home = profile.level2_key(level2, level1) if level1 is not None else None
         if home is not None and home[0] != level1:
             indicator.level1 = None
+
+
+def infer_levels(form: AnyForm) -> None:
+    """A 一级 not printed on its rows but implied by their 二级 (101: rows of 数量指标 above the 产出指标 cell
+    of a merged block; 121: 时效指标 with no 一级 at all) is the profile's 一级 of that 二级, located at the 二级."""
+    if form.profile is None:
+        return
+    profile = get_profile(form.profile)
+    for indicator in form.indicators:
+        if indicator.level1 is not None or indicator.level2 is None:
+            continue
+        home = profile.level2_key(indicator.level2.raw)
+        if home is not None:
+            indicator.level1 = DerivedCell(profile.level1[home[0]].label + "指标", indicator.level2.span)

@@ -34,17 +34,24 @@ class FieldIndex:
 
     exact: dict[str, str] = field(default_factory=dict)
     patterns: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    ranks: dict[str, int] = field(default_factory=dict)
+    """Preference of a label key within its field (0 first): where a form prints two labels of one field."""
     _memo: dict[str, tuple[str, int | None] | None] = field(default_factory=dict, repr=False)
     """Answers by key (every cell of every row is asked; most are no label and went through every pattern)."""
 
     def add(self, name: str, labels: list[str]) -> None:
         self._memo.clear()
-        for label in labels:
+        for rank, label in enumerate(labels):
             if _YEAR in label:
                 body = re.escape(label_key(label.replace(_YEAR, "\0"))).replace("\\\x00", "\0")
                 self.patterns.append((re.compile("^" + body.replace("\0", r"(\d{4})") + "$"), name))
             else:
-                self.exact[label_key(label)] = name
+                self.exact.setdefault(label_key(label), name)
+                self.ranks.setdefault(label_key(label), rank)
+
+    def rank(self, key: str) -> int:
+        """How far down its field's list a label is (a `{year}` label ranks first)."""
+        return self.ranks.get(key, 0)
 
     def match(self, key: str) -> tuple[str, int | None] | None:
         """(field, year captured by a `{year}` label or None), or None when the key is no label here."""
@@ -70,29 +77,54 @@ class FieldIndex:
 
 @dataclass
 class Vocabulary:
-    titles: dict[str, FormKind]
+    titles: list[tuple[re.Pattern[str], FormKind]]
     year_line: re.Pattern[str]
     fields: dict[FormKind, FieldIndex]
     structural: frozenset[str]
+    other_labels: frozenset[str]
+    sub_items: tuple[str, ...]
+    footer_starts: tuple[str, ...]
+    footer_marks: tuple[str, ...]
+    footer_lines: re.Pattern[str]
+    unit_note: re.Pattern[str]
     task_header: FieldIndex
     indicator_header: FieldIndex
+    value_qualifiers: dict[str, tuple[str, ...]]
+    comparators: frozenset[str]
+    notes: tuple[str, ...]
     level1: frozenset[str]
     level2: frozenset[str]
 
     def title_kind(self, key: str) -> FormKind | None:
         if len(key) > 60:
             return None
-        for title, kind in self.titles.items():
-            if title in key:
+        for pattern, kind in self.titles:
+            if pattern.search(key):
                 return kind
         return None
 
     def field(self, kind: FormKind, key: str) -> tuple[str, int | None] | None:
         return self.fields[kind].match(key) if key else None
 
+    def is_sub_item(self, key: str) -> bool:
+        """`其中:财政拨款`: a part of the amount above, never a field nor a field's value."""
+        return key.startswith(self.sub_items)
+
+    def is_other(self, key: str) -> bool:
+        """A label of something goallint does not read (contacts, codes, descriptions): its value is skipped."""
+        return key in self.other_labels or self.is_sub_item(key)
+
     def is_label(self, kind: FormKind, key: str) -> bool:
-        """A label of the form's kind, or a structural one: never a field's value."""
-        return bool(key) and (key in self.structural or self.fields[kind].match(key) is not None)
+        """A label of the form's kind, a structural or another known one: never a field's value."""
+        return bool(key) and (key in self.structural or self.is_other(key) or self.fields[kind].match(key) is not None)
+
+    def is_footer(self, key: str) -> bool:
+        """An approval, signature or note row's first cell: the indicator table has ended."""
+        return bool(key) and (key.startswith(self.footer_starts) or any(mark in key for mark in self.footer_marks)
+                              or self.footer_lines.match(key) is not None)
+
+    def is_note(self, key: str) -> bool:
+        return any(note in key for note in self.notes)
 
     def is_level1(self, key: str) -> bool:
         return key in self.level1
@@ -113,14 +145,17 @@ def _index(section: dict[str, list[str]]) -> FieldIndex:
     return index
 
 
+def _keys(labels: list[str]) -> tuple[str, ...]:
+    return tuple(label_key(label) for label in labels)
+
+
 @cache
 def vocabulary() -> Vocabulary:
     """The vocabulary, loaded once."""
     data = _load_yaml()
-    titles: dict[str, FormKind] = {}
-    for kind in ("project", "department"):
-        for title in data["titles"][kind]:
-            titles[label_key(title)] = kind
+    titles: list[tuple[re.Pattern[str], FormKind]] = []
+    for kind in ("department", "project"):
+        titles.extend((re.compile(pattern), kind) for pattern in data["titles"][kind])
     level1: set[str] = set()
     level2: set[str] = set()
     for profile in profiles().values():
@@ -130,12 +165,21 @@ def vocabulary() -> Vocabulary:
             for level in children.values():
                 level2.update(level.keys())
     return Vocabulary(
-        titles=dict(sorted(titles.items(), key=lambda item: -len(item[0]))),
+        titles=titles,
         year_line=re.compile(data["year_line"]),
         fields={"project": _index(data["project"]), "department": _index(data["department"])},
-        structural=frozenset(label_key(label) for label in data["structural"]),
+        structural=frozenset(_keys(data["structural"])),
+        other_labels=frozenset(_keys(data["other_labels"])),
+        sub_items=_keys(data["sub_items"]),
+        footer_starts=tuple(data["footer_starts"]),
+        footer_marks=tuple(data["footer_marks"]),
+        footer_lines=re.compile(data["footer_lines"]),
+        unit_note=re.compile(data["unit_note"]),
         task_header=_index(data["task_header"]),
         indicator_header=_index(data["indicator_header"]),
+        value_qualifiers={role: tuple(words) for role, words in data["value_qualifiers"].items()},
+        comparators=frozenset(data["comparators"]),
+        notes=tuple(data["notes"]),
         level1=frozenset(level1),
         level2=frozenset(level2),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from goallint.readers.base import ReadResult
+from goallint.readers.base import Assembler, ReadResult
 
 TEXT_SUFFIXES = (".txt", ".tsv")
 STRUCTURED_SUFFIXES = (".yaml", ".yml", ".json")
@@ -52,8 +52,9 @@ def _too_large(size: int) -> str:
     return f"file too large ({size / (1024 * 1024):.1f} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB)"
 
 
-def read_bytes(data: bytes, path: str) -> ReadResult:
-    """Read a file's bytes by its suffix. Never raises: failures become a GL002 problem."""
+def read_bytes(data: bytes, path: str, assemble: Assembler | None = None) -> ReadResult:
+    """Read a file's bytes by its suffix. Never raises: failures become a GL002 problem. `assemble` replaces
+    the layout assembler for the formats read as rows of cells (`convert --explain` traces it)."""
     suffix = Path(path).suffix.lower()
     if len(data) > MAX_FILE_BYTES:
         return ReadResult(path=path, problem=("GL002", _too_large(len(data))))
@@ -65,35 +66,35 @@ def read_bytes(data: bytes, path: str) -> ReadResult:
         if suffix in EXCEL_SUFFIXES:
             from goallint.readers.excel import read as read_excel
 
-            return read_excel(data, path)
+            return read_excel(data, path, assemble)
         if suffix in DOCUMENT_SUFFIXES:
-            return _read_document(suffix, data, path)
+            return _read_document(suffix, data, path, assemble)
         reason = unsupported(suffix)
         if reason is not None:
             return ReadResult(path=path, problem=("GL002", reason))
         from goallint.readers.text import read as read_text
 
-        return read_text(data, path)
+        return read_text(data, path, assemble)
     except Exception as exc:  # a reader bug must not stop the run; the file is reported instead
         return ReadResult(path=path, problem=("GL002", f"internal reader error: {type(exc).__name__}: {exc}"))
 
 
-def _read_document(suffix: str, data: bytes, path: str) -> ReadResult:
+def _read_document(suffix: str, data: bytes, path: str, assemble: Assembler | None) -> ReadResult:
     if suffix == ".pdf":
         from goallint.readers.pdf import read as read_pdf
 
-        return read_pdf(data, path)
+        return read_pdf(data, path, assemble)
     if suffix == ".docx":
         from goallint.readers.docx import read as read_docx
 
-        return read_docx(data, path)
+        return read_docx(data, path, assemble)
     if suffix == ".xls":
         from goallint.readers.xls import read as read_xls
 
-        return read_xls(data, path)
+        return read_xls(data, path, assemble)
     from goallint.readers.html import read as read_html
 
-    return read_html(data, path)
+    return read_html(data, path, assemble)
 
 
 def load_path(path: Path, display: str | None = None) -> bytes | ReadResult:
@@ -109,12 +110,13 @@ def load_path(path: Path, display: str | None = None) -> bytes | ReadResult:
         return ReadResult(path=shown, problem=("GL002", f"cannot open: {exc.strerror or exc}"))
 
 
-def read_path(path: Path, display: str | None = None) -> ReadResult:
+def read_path(path: Path, display: str | None = None, assemble: Assembler | None = None) -> ReadResult:
     """Read a file from disk. Never raises."""
     data = load_path(path, display)
     if isinstance(data, ReadResult):
         return data
-    return read_bytes(data, display if display is not None else str(path))
+    return read_bytes(data, display if display is not None else str(path), assemble)
 
 
-__all__ = ["DOCUMENT_SUFFIXES", "FORM_SUFFIXES", "UNREWRITTEN_SUFFIXES", "MAX_FILE_BYTES", "ReadResult", "load_path", "read_bytes", "read_path", "unsupported"]
+__all__ = ["DOCUMENT_SUFFIXES", "FORM_SUFFIXES", "MAX_FILE_BYTES", "UNREWRITTEN_SUFFIXES", "ReadResult", "load_path",
+           "read_bytes", "read_path", "unsupported"]

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from goallint.model import AnyForm
+from goallint.model import AnyForm, Cell
+
+Rows = list[list[Cell]]
+Assembler = Callable[[Rows, str], list[AnyForm]]
+"""What turns a file's rows of located cells into forms (`goallint.layout.assemble`, or a wrapper of it that
+keeps a trace for `convert --explain`)."""
 
 
 @dataclass
@@ -21,3 +27,5 @@ class ReadResult:
     problem: tuple[str, str] | None = None
     text: str | None = None
     encoding: str | None = None
+    problem_line: int = 1
+    """The line the problem is on, when the reader knows it (a text written with spaces: its first spaced row)."""

@@ -18,7 +18,7 @@ import zipfile
 import zlib
 from typing import Any
 
-from goallint.readers.base import ReadResult
+from goallint.readers.base import Assembler, ReadResult
 from goallint.readers.grid import DocumentError, Placed, RowStream, assemble_rows, place
 
 MAX_UNCOMPRESSED = 64 * 1024 * 1024
@@ -178,7 +178,7 @@ def _flow(container: Any, stream: RowStream, counts: list[int], depth: int) -> N
             _table(child, f"表{counts[1]}", stream, depth)
 
 
-def read(data: bytes, path: str) -> ReadResult:
+def read(data: bytes, path: str, assemble: Assembler | None = None) -> ReadResult:
     """Read a .docx into forms. Never raises: GL002 when it cannot be read, GL001 when no form is in it."""
     try:
         stream = document_rows(data)
@@ -186,7 +186,7 @@ def read(data: bytes, path: str) -> ReadResult:
         return ReadResult(path=path, problem=("GL002", str(exc)))
     except RecursionError:
         return ReadResult(path=path, problem=("GL002", ".docx 中表格嵌套过深，无法读取"))
-    forms = assemble_rows(stream.rows, path)
+    forms = assemble_rows(stream.rows, path, assemble)
     if not forms:
         return ReadResult(path=path, problem=("GL001", "Word 文档中没有找到绩效目标表（没有“项目名称”“部门名称”或表名）"))
     return ReadResult(path=path, forms=forms)

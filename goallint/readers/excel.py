@@ -18,13 +18,13 @@ import re
 import warnings
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from goallint.model import AnyForm, Cell, Span
-from goallint.readers.base import ReadResult
+from goallint.readers.base import Assembler, ReadResult, Rows
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 100
@@ -37,8 +37,6 @@ MAX_CELLS = 500_000
 _DECIMALS = re.compile(r"\.([0#]+)")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-Rows = list[list[Cell]]
-Assembler = Callable[[Rows, str], list[AnyForm]]
 
 
 class WorkbookError(ValueError):

@@ -15,13 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from goallint.model import AnyForm, Cell, Span
+from goallint.readers.base import Assembler, Rows
 
 MAX_CELLS = 500_000
 """Grid positions per file, spans included: a `rowspan=65534 colspan=1000` cell is refused, not filled."""
 MAX_SPAN = 1000
 """The widest or tallest merge kept; longer spans are clipped (HTML clips colspan at 1000 too)."""
 
-Rows = list[list[Cell]]
 Placed = tuple[str, int, int]
 """A source cell: its text, its column span and its row span (both >= 1)."""
 
@@ -101,9 +101,12 @@ def one_line(text: str) -> str:
     return "".join(part.strip() for part in text.splitlines()) if "\n" in text or "\r" in text else text.strip()
 
 
-def assemble_rows(rows: Rows, path: str) -> list[AnyForm]:
-    from goallint.layout import assemble
+def assemble_rows(rows: Rows, path: str, assemble: Assembler | None = None) -> list[AnyForm]:
+    """Forms from a document's rows, through `assemble` (the layout assembler unless another is given)."""
+    if assemble is None:
+        from goallint.layout import assemble as assemble_forms
 
+        return assemble_forms(rows, path)
     return assemble(rows, path)
 
 

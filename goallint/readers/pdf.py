@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from goallint.readers import pdf_limits
-from goallint.readers.base import ReadResult
+from goallint.readers.base import Assembler, ReadResult
 from goallint.readers.grid import DocumentError, RowStream, assemble_rows, one_line
 
 MAX_PAGES = 500
@@ -254,13 +254,13 @@ def _add_page(items: list[Item], sheet: str, stream: RowStream, last_header: lis
     return header
 
 
-def read(data: bytes, path: str) -> ReadResult:
+def read(data: bytes, path: str, assemble: Assembler | None = None) -> ReadResult:
     """Read a PDF into forms. Never raises: GL002 when it cannot be read, GL001 when no form is in it."""
     try:
         stream = document_rows(data)
     except DocumentError as exc:
         return ReadResult(path=path, problem=("GL002", str(exc)))
-    forms = assemble_rows(stream.rows, path)
+    forms = assemble_rows(stream.rows, path, assemble)
     if not forms:
         return ReadResult(path=path, problem=("GL001", "PDF 中没有找到绩效目标表（没有“项目名称”“部门名称”或表名）"))
     return ReadResult(path=path, forms=forms)

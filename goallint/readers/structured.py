@@ -376,7 +376,8 @@ class _Builder:
             return build(ProjectForm, **common, **units)
         assert isinstance(validated, DepartmentFormIn)
         tasks = {key: self._tasks((*prefix, key), entry.get(key) or []) for key in ("tasks", "other_tasks")}
-        return build(DepartmentForm, **common, **tasks)
+        return build(DepartmentForm, **common, **tasks, budget_unit=validated.budget_unit,
+                     task_amount_unit=validated.task_amount_unit)
 
     def _indicators(self, prefix: PathKey, entries: list[dict[str, Any]]) -> list[Indicator]:
         indicators: list[Indicator] = []
@@ -422,9 +423,11 @@ def read(data: bytes, path: str) -> ReadResult:
             builder = _Builder(document, lines, path)
             result.forms.extend(builder.form(prefix, entry) for prefix, entry in builder.form_entries(document.data))
     except _SourceError as exc:
-        where = f"line {lines.locate(exc.offset)[0]}: " if exc.offset is not None else ""
+        line = lines.locate(exc.offset)[0] if exc.offset is not None else None
+        where = f"line {line}: " if line is not None else ""
         result.forms = []
         result.problem = ("GL002", f"{where}{exc.reason}")
+        result.problem_line = line or 1  # the finding sits on the line, not at 1:1
         return result
     except RecursionError:
         result.problem = ("GL002", "nested too deeply")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from goallint.layout import assemble
+import re
+
+from goallint.layout import assemble as assemble_forms
 from goallint.layout.cells import located_cell
 from goallint.model import Cell
-from goallint.readers.base import ReadResult
+from goallint.readers.base import Assembler, ReadResult
 from goallint.readers.encoding import DecodeError, decode
 
 MAX_FIELDS = 1_000_000
@@ -38,18 +40,40 @@ def split_rows(text: str) -> list[list[Cell]]:
     return rows
 
 
-def read(data: bytes, path: str) -> ReadResult:
+_SPACED_COLUMNS = re.compile(r"\S(?: {2,}|\u3000+)\S")
+"""Two cells of a row separated by a run of spaces (or full-width spaces) instead of a tab."""
+
+
+def spaced_columns(text: str) -> int | None:
+    """The first line of a text written with spaces where the layout has tabs, or None. A text with any tab is
+    tab-separated; one without needs at least two lines whose cells are spaced apart (a single spaced line is
+    as likely a sentence), and one of them a label the forms start with."""
+    if "\t" in text:
+        return None
+    spaced = [number for number, line in enumerate(text.split("\n"), start=1) if _SPACED_COLUMNS.search(line)]
+    if len(spaced) < 2 or not any(label in text for label in ("项目名称", "部门名称", "绩效指标", "一级指标")):
+        return None
+    return spaced[0]
+
+
+def read(data: bytes, path: str, assemble: Assembler | None = None) -> ReadResult:
     """Read one text file into forms. Never raises: GL002 when undecodable, GL001 when no form is found."""
     try:
         text, encoding = decode(data)
     except DecodeError as exc:
         return ReadResult(path=path, problem=("GL002", str(exc)))
     if not text.strip():
-        return ReadResult(path=path, problem=("GL001", "the file is empty"), text=text, encoding=encoding)
+        return ReadResult(path=path, problem=("GL001", "文件是空的"), text=text, encoding=encoding)
     if text.count("\t") + text.count("\n") > MAX_FIELDS:
-        return ReadResult(path=path, problem=("GL002", f"more than {MAX_FIELDS} cells and lines"), encoding=encoding)
-    forms = assemble(split_rows(text), path)
+        return ReadResult(path=path, problem=("GL002", f"超过 {MAX_FIELDS} 个单元格和行"), encoding=encoding)
+    spaced = spaced_columns(text)
+    if spaced is not None:  # read as it is, it would be a form of one column: every field missing, at 1:1
+        return ReadResult(path=path, problem=("GL001", f"各栏用空格而不是制表符（Tab）分隔（第 {spaced} 行起），无法按表格读取："
+                                              "请把栏与栏之间的空格换成一个 Tab，或从 PDF 重新导出为以 Tab 分隔的文本"
+                                              "（见 README“文本表格的格式”）"), text=text, encoding=encoding,
+                          problem_line=spaced)
+    forms = (assemble or assemble_forms)(split_rows(text), path)
     if not forms:
-        return ReadResult(path=path, problem=("GL001", "no 项目名称 or 部门名称 row and no form title found"),
+        return ReadResult(path=path, problem=("GL001", "没有找到“项目名称”或“部门名称”行，也没有表单标题"),
                           text=text, encoding=encoding)
     return ReadResult(path=path, forms=forms, text=text, encoding=encoding)

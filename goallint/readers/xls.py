@@ -13,8 +13,9 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from goallint.readers.base import ReadResult
+from goallint.readers.base import Assembler, ReadResult
 from goallint.readers.excel import MAX_CELLS, SheetRows, WorkbookError, _grid_rows, cell_text
+from goallint.readers.grid import assemble_rows
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -106,26 +107,24 @@ class _Silent:
         return len(text)
 
 
-def read(data: bytes, path: str) -> ReadResult:
+def read(data: bytes, path: str, assemble: Assembler | None = None) -> ReadResult:
     """Read an .xls workbook into forms (each sheet assembled on its own). Never raises."""
     if data.startswith(b"PK"):  # an .xlsx saved under an .xls name
         from goallint.readers.excel import read as read_xlsx
 
-        return read_xlsx(data, path)
+        return read_xlsx(data, path, assemble)
     if not data.startswith(_OLE_MAGIC):
         head = data[:2048].lstrip().lower()
         if head.startswith((b"<", b"\xef\xbb\xbf<")) or b"<table" in head or b"<html" in head:
             from goallint.readers.html import read as read_html  # a web page exported as .xls
 
-            return read_html(data, path)
+            return read_html(data, path, assemble)
         return ReadResult(path=path, problem=("GL002", "不是 Excel 工作簿（.xls 文件头不对）；请用 Excel 打开后另存为 .xlsx 再检查"))
     try:
         found = sheets(data)
     except XlsError as exc:
         return ReadResult(path=path, problem=("GL002", str(exc)))
-    from goallint.layout import assemble
-
-    forms = [form for sheet in found for form in assemble(sheet.rows, path)]
+    forms = [form for sheet in found for form in assemble_rows(sheet.rows, path, assemble)]
     if not forms:
         return ReadResult(path=path, problem=("GL001", "工作簿的各工作表中都没有找到绩效目标表"))
     return ReadResult(path=path, forms=forms)

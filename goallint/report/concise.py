@@ -1,22 +1,30 @@
-"""`--format concise`: one line per finding, `path:line:col: CODE [severity] message`."""
+"""`--format concise`: one line per finding, `path:line:col: CODE [级别] 【表单】message` (a workbook cell as
+`path:批复表!F16`), then the summary."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from goallint.report import RenderOptions, statistics_text, summary_line
+from goallint.report import SEVERITY_LABELS, RenderOptions, statistics_text, summary_line, where
 
 if TYPE_CHECKING:
     from goallint.engine import RunReport
+    from goallint.model import Diagnostic
+
+
+def line(d: Diagnostic) -> str:
+    """One finding as the concise format (and the pre-commit hook) shows it."""
+    form = f"【{d.form}】" if d.form else ""
+    return f"{where(d)}: {d.code} [{SEVERITY_LABELS[d.severity]}] {form}{d.message}\n"
 
 
 def stream(run: RunReport, options: RenderOptions) -> Iterator[str]:
     if options.statistics:
-        yield statistics_text(run)
+        yield statistics_text(run, len(options.baselined))
         return
-    yield from (f"{d.path}:{d.line}:{d.column}: {d.code} [{d.severity}] {d.message}\n" for d in run.diagnostics)
-    yield summary_line(run)
+    yield from (line(d) for d in run.diagnostics)
+    yield summary_line(run, len(options.baselined))
 
 
 def render(run: RunReport, options: RenderOptions) -> str:

@@ -6,15 +6,17 @@ import unicodedata
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from goallint.report import RenderOptions, statistics_text, summary_line
+from goallint.report import SEVERITY_LABELS, RenderOptions, cell_ref, statistics_text, summary_line
 
 if TYPE_CHECKING:
     from goallint.engine import FileReport, RunReport
+    from goallint.grade import FormGrade
     from goallint.model import Diagnostic
 
 Segment = tuple[str, str]  # (text, rich style; '' for none)
 STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+LABELS = SEVERITY_LABELS
+GRADE_STYLES = {"优": "green", "良": "cyan", "中": "yellow", "差": "bold red"}
 TAB = " ⇥ "
 WINDOW = 100
 
@@ -45,32 +47,61 @@ def excerpt(line: str, column: int, end_column: int) -> tuple[str, int, int]:
 
 
 def _finding(d: Diagnostic, lines: dict[int, str]) -> list[list[Segment]]:
-    head: list[Segment] = [(f"  {d.line}:{d.column}", "dim"), ("  ", ""), (d.code, STYLES[d.severity]),
+    ref = cell_ref(d)
+    head: list[Segment] = [(f"  {d.sheet}!{ref}" if ref else f"  {d.line}:{d.column}", "dim"), ("  ", ""), (d.code, STYLES[d.severity]),
                            (f" [{LABELS[d.severity]}] ", STYLES[d.severity]), (d.message, "bold")]
     out = [head]
-    if d.field:
+    if d.field and not _names_its_field(d):
         out.append([("      ", ""), (d.field, "dim")])
     source = lines.get(d.line)
     if source is not None:
-        shown, at, caret = excerpt(source, d.column, d.end_column if d.end_line == d.line else len(source) + 1)
-        gutter = f"{d.line:>6} │ "
-        out.append([(gutter, "dim"), (shown, "")])
-        out.append([(" " * 6 + " │ ", "dim"), (" " * at + "^" * caret, STYLES[d.severity])])
+        end = d.end_column if d.end_line == d.line else len(source) + 1
+        spans = [(d.column, end)] + [(o.column, o.end_column) for o in d.related  # the same defect on this line
+                                     if o.line == d.line and o.end_line == o.line]
+        shown, marks = _marked(source, sorted(spans))
+        out.append([(f"{d.line:>6} │ ", "dim"), (shown, "")])
+        out.append([(" " * 6 + " │ ", "dim"), (marks, STYLES[d.severity])])
     return out
 
 
-def _file(report: FileReport, diagnostics: list[Diagnostic]) -> list[list[Segment]]:
+def _names_its_field(d: Diagnostic) -> bool:
+    """The message already names the cell's field (an indicator's 三级 name, a level label, `年度目标`) and the
+    source line shows its row: the field's path would only repeat them."""
+    parts = d.field.split(" ")[-1].split("/")
+    return any(part and part in d.message for part in parts)
+
+
+def _marked(source: str, spans: list[tuple[int, int]]) -> tuple[str, str]:
+    """The line as shown for the window around every span, and one caret run under each span."""
+    shown, at, _ = excerpt(source, spans[0][0], max(end for _, end in spans))
+    pieces = [(TAB if ch == "\t" else ch) for ch in source]
+    first = max(spans[0][0] - 1, 0)
+    marks = ""
+    for column, end_column in spans:
+        start, end = max(column - 1, 0), max(end_column - 1, column)
+        offset = at + (width("".join(pieces[first:start])) if start >= first else 0)
+        size = max(1, width("".join(pieces[start:min(end, len(pieces))])))
+        if offset + size > width(shown) + 1 and len(spans) > 1:
+            continue  # outside the window shown
+        marks += " " * max(0, offset - len(marks)) + "^" * size
+    return shown, marks
+
+
+def _file(report: FileReport, diagnostics: list[Diagnostic], grades: dict[tuple[str, str], str]
+          ) -> list[list[Segment]]:
     out: list[list[Segment]] = [[(report.path, "bold underline")]]
     for form, group in groupby(diagnostics, key=lambda d: d.form):
         items = list(group)
-        out.append([("  ", ""), (form or "（整个文件）", "bold"), (f"  {len(items)} 个问题", "dim")])
+        grade = grades.get((report.path, form), "")
+        shown: list[Segment] = [(f"  审核档次 {grade}", GRADE_STYLES.get(grade, ""))] if grade else []
+        out.append([("  ", ""), (form or "（整个文件）", "bold"), *shown, (f"  {len(items)} 个问题", "dim")])
         for d in items:
             out.extend(_finding(d, report.lines))
     out.append([])
     return out
 
 
-def _lines(run: RunReport) -> list[list[Segment]]:
+def _lines(run: RunReport, grades: dict[tuple[str, str], str]) -> list[list[Segment]]:
     by_path: dict[str, list[Diagnostic]] = {}
     for d in run.diagnostics:
         by_path.setdefault(d.path, []).append(d)
@@ -83,16 +114,32 @@ def _lines(run: RunReport) -> list[list[Segment]]:
         for index, d in enumerate(diagnostics):
             first.setdefault(d.form, index)
         ordered = sorted(diagnostics, key=lambda d: first[d.form])  # stable: by line within a form
-        out.extend(_file(reports.get(path) or FileReport(path=path), ordered))
+        out.extend(_file(reports.get(path) or FileReport(path=path), ordered, grades))
     return out
+
+
+def grade_line(grades: list[FormGrade]) -> str:
+    """`审核档次：优 7 张，良 24 张，中 4 张，差 8 张。` over every form of the run (graded on all its findings,
+    hidden ones included), or '' for a run without forms."""
+    tally: dict[str, int] = {}
+    for grade in grades:
+        if grade.form:
+            tally[grade.grade] = tally.get(grade.grade, 0) + 1
+    if not tally:
+        return ""
+    order = ["优", "良", "中", "差"]
+    keys = sorted(tally, key=lambda g: (order.index(g) if g in order else len(order), g))
+    return "审核档次：" + "，".join(f"{g} {tally[g]} 张" for g in keys) + "。\n"
 
 
 def render(run: RunReport, options: RenderOptions) -> str:
     if options.statistics:
-        return statistics_text(run)
-    lines = _lines(run)
+        return statistics_text(run, len(options.baselined))
+    grades = {(g.path, g.form): g.grade for g in options.grades}
+    lines = _lines(run, grades)
+    closing = summary_line(run, len(options.baselined)) + grade_line(options.grades)
     if not options.color:
-        return "".join("".join(text for text, _ in line) + "\n" for line in lines) + summary_line(run)
+        return "".join("".join(text for text, _ in line) + "\n" for line in lines) + closing
     from io import StringIO
 
     from rich.console import Console
@@ -102,5 +149,6 @@ def render(run: RunReport, options: RenderOptions) -> str:
     console = Console(file=buffer, force_terminal=True, width=10_000, highlight=False, soft_wrap=True)
     for line in lines:
         console.print(Text.assemble(*line))
-    console.print(Text(summary_line(run).rstrip("\n"), style="bold"))
+    for text in closing.splitlines():
+        console.print(Text(text, style="bold"))
     return buffer.getvalue()

@@ -9,9 +9,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +28,8 @@ from goallint.model import (
     Task,
     form_name,
 )
+from goallint.report import SEVERITY_LABELS, where
+from goallint.report.forms import ARITHMETIC_CODES, form_facts, used_cells
 
 if TYPE_CHECKING:
     from goallint.engine import RunReport
@@ -37,10 +41,10 @@ GradeOf = Callable[[str, AnyForm, Sequence[Diagnostic]], str]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 SEVERITIES = ("error", "warning", "info")
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 GRADES = ("优", "良", "中", "差")
 HEADLINE_PREFIXES = ("GL4", "GL5")
 BLOCKING_CODES = frozenset({"GL001", "GL101", "GL102", "GL201"})
+COSMETIC_PREFIX = "GL9"
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,8 @@ class RuleDoc:
     good: str = ""
     fix: str = "none"
     basis: str = ""
+    title: str = ""
+    """The Chinese name shown beside the code (the English `name` stays as the rule's id)."""
 
 
 @dataclass
@@ -65,15 +71,21 @@ class FileInput:
     path: str
     forms: Sequence[AnyForm] = ()
     diagnostics: Sequence[Diagnostic] = ()
+    baselined: frozenset[int] = frozenset()
+    """Ids of the diagnostics a baseline hid: shown on the page, marked as such, counted apart."""
+    waived: Mapping[str, int] = field(default_factory=dict)
+    """Form name → findings its own goallint-ignore waived."""
 
 
 def default_grade(diagnostics: Iterable[Diagnostic]) -> str:
     """rules.md "Review grade" with the default mapping (a run's grades come from `goallint.grade`).
 
-    差 a blocking error, 中 any error, 良 warnings only, 优 none.
+    差 a blocking error, 中 any error, 良 warnings only, 优 none; GL9xx findings do not count.
     """
     grade = "优"
     for diag in diagnostics:
+        if diag.code.startswith(COSMETIC_PREFIX):  # shown, but text hygiene does not lower the grade
+            continue
         if diag.severity == "error":
             if diag.code in BLOCKING_CODES or diag.code.startswith(("GL4", "GL5")):
                 return "差"
@@ -95,6 +107,11 @@ class FindingView:
     message: str
     field: str
     where: str
+    hidden: str = ""
+    """Why the text report does not list it ('' when it does): `基线` for a finding a baseline hid."""
+    key: tuple[str, str, str, str, str] = ("", "", "", "", "")
+    """Its baseline key (path relative to the current folder, form, field, code, cell text): the reviewer's
+    marks are kept under it and written into the baseline file the page downloads."""
 
 
 @dataclass
@@ -106,15 +123,23 @@ class CellView:
     rowspan: int = 1
     merged: bool = False
     """True when the cell above spans over this one (not rendered)."""
+    also: list[FindingView] = field(default_factory=list)
+    """Findings reported on another cell that name this one too (`related`): tinted here, listed there."""
+    used_by: list[str] = field(default_factory=list)
+    """Ids of the arithmetic findings (GL401–GL404) that used this cell: tinted with them."""
+
+    @property
+    def used_ids(self) -> str:
+        return " ".join(self.used_by)
 
     @property
     def severity(self) -> str:
-        worst = max((SEVERITY_RANK[f.severity] for f in self.findings), default=0)
+        worst = max((SEVERITY_RANK[f.severity] for f in (*self.findings, *self.also)), default=0)
         return next((s for s in SEVERITIES if SEVERITY_RANK[s] == worst), "")
 
     @property
     def finding_ids(self) -> str:
-        return " ".join(f.id for f in self.findings)
+        return " ".join(dict.fromkeys(f.id for f in (*self.findings, *self.also)))
 
 
 @dataclass
@@ -159,6 +184,12 @@ class FormView:
     tables: list[TableView]
     form_findings: list[FindingView]
     counts: dict[str, int]
+    department: str = ""
+    budget_yuan: str = ""
+    """The budget in 元 as a plain number for sorting ('' when it does not read as one amount)."""
+    waived: int = 0
+    """Findings the form's own `goallint-ignore` waived (counted in its grade, not shown)."""
+    baselined: int = 0
 
     @property
     def findings(self) -> list[FindingView]:
@@ -198,11 +229,15 @@ def _diag_key(diag: Diagnostic) -> _Key:
 class _FormBuilder:
     """Lays out one form's cells, attaching each diagnostic to the cell at its location."""
 
-    def __init__(self, form: AnyForm, findings: Mapping[_Key, list[FindingView]], start: _Key | None) -> None:
+    def __init__(self, form: AnyForm, findings: Mapping[_Key, list[FindingView]], start: _Key | None,
+                 related: Mapping[_Key, list[FindingView]] | None = None,
+                 used: Mapping[int, list[str]] | None = None) -> None:
         self.form = form
+        self.related = related or {}
         self.pending = {key: list(items) for key, items in findings.items() if key != start}
         self.form_level: list[FindingView] = list(findings.get(start, [])) if start is not None else []
         self.by_key: dict[_Key, CellView] = {}
+        self.used = used or {}
 
     def cell(self, cell: Cell | None, suffix: str = "") -> CellView:
         key = _cell_key(cell)
@@ -211,7 +246,10 @@ class _FormBuilder:
         text = cell.raw.strip() if cell is not None else ""
         if text and suffix and not text.endswith(suffix):
             text += suffix
-        view = CellView(text, self.pending.pop(key, []) if key is not None else [])
+        view = CellView(text, self.pending.pop(key, []) if key is not None else [],
+                        also=list(self.related.get(key, [])) if key is not None else [])
+        if cell is not None:
+            view.used_by = list(self.used.get(id(cell), []))
         if key is not None:
             self.by_key[key] = view
         return view
@@ -291,38 +329,70 @@ def _indicator_table(form: AnyForm, b: _FormBuilder) -> TableView:
     return TableView("绩效指标", ["一级指标", "二级指标", "三级指标", period, "年度指标值"], rows)
 
 
+def _used_cells(form: AnyForm, diagnostics: Sequence[Diagnostic], findings: list[FindingView]) -> dict[int, list[str]]:
+    """Cell (by identity) → ids of the arithmetic findings that used it (standard, quantities, budget)."""
+    cells: dict[_Key, Cell] = {}
+    for indicator in form.indicators:
+        for cell in (indicator.annual_value, indicator.period_value):
+            key = _cell_key(cell)
+            if key is not None and cell is not None:
+                cells.setdefault(key, cell)
+    out: dict[int, list[str]] = {}
+    for diag, finding in zip(diagnostics, findings, strict=True):
+        if diag.code not in ARITHMETIC_CODES:
+            continue
+        for cell in used_cells(form, cells.get(_diag_key(diag)), diag.message):
+            out.setdefault(id(cell), []).append(finding.id)
+    return out
+
+
 def _form_view(number: int, form: AnyForm, diagnostics: Sequence[Diagnostic], findings: list[FindingView],
                grade: str) -> FormView:
     by_key: dict[_Key, list[FindingView]] = {}
+    related: dict[_Key, list[FindingView]] = {}
     for diag, finding in zip(diagnostics, findings, strict=True):
         by_key.setdefault(_diag_key(diag), []).append(finding)
+        for other in diag.related:  # the same defect in another cell (the row's other column): tinted too
+            related.setdefault((other.line, other.column, diag.sheet), []).append(finding)
     start = (form.span.line, form.span.column, form.span.sheet) if form.span is not None else None
-    builder = _FormBuilder(form, by_key, start)
+    builder = _FormBuilder(form, by_key, start, related, _used_cells(form, diagnostics, findings))
     tables: list[TableView] = []
+    facts = form_facts(form)
     if isinstance(form, ProjectForm):
         fields = _project_fields(form, builder)
-        budget = f"{form.budget.raw.strip()} {form.budget_unit}" if form.budget and not form.budget.is_empty else ""
     else:
         fields = _department_fields(form, builder)
         tables.append(_budget_table(form, builder))
         for title, tasks in (("年度重点工作任务", form.tasks), ("其他需完成的任务", form.other_tasks)):
             if tasks:
                 tables.append(_task_table(title, tasks, builder))
-        budget = ""
     tables.append(_indicator_table(form, builder))
-    counts: Counter[str] = Counter(d.severity for d in diagnostics)
+    counts: Counter[str] = Counter(d.severity for d, f in zip(diagnostics, findings, strict=True) if not f.hidden)
     return FormView(
         id=f"form-{number}", number=number, path=form.path, line=form.span.line if form.span else 1,
         kind=form.kind, kind_label="项目" if form.kind == "project" else "部门整体",
         name=form_name(form) or "（未命名表单）", grade=grade, profile=form.profile or "",
-        budget=budget, fields=fields, tables=tables, form_findings=builder.leftovers(),
-        counts={s: counts[s] for s in SEVERITIES},
+        budget=facts.budget, fields=fields, tables=tables, form_findings=builder.leftovers(),
+        counts={s: counts[s] for s in SEVERITIES}, department=facts.department,
+        budget_yuan=str(facts.budget_yuan) if facts.budget_yuan is not None else "",
+        baselined=sum(1 for f in findings if f.hidden),
     )
 
 
-def _finding_view(index: int, diag: Diagnostic) -> FindingView:
+@lru_cache(maxsize=4096)
+def _relative(path: str, folder: str) -> str:
+    """A finding's path as a baseline written in `folder` (the current one) records it (once per file)."""
+    from goallint.baseline import relative_path
+
+    return relative_path(path, Path(folder))
+
+
+def _finding_view(index: int, diag: Diagnostic, hidden: str = "") -> FindingView:
+    from goallint.baseline import key_field
+
+    key = (_relative(diag.path, os.getcwd()), diag.form, key_field(diag), diag.code, diag.cell_text)
     return FindingView(id=f"f{index}", code=diag.code, name=diag.name, severity=diag.severity,
-                       message=diag.message, field=diag.field, where=f"{diag.path}:{diag.line}:{diag.column}")
+                       message=diag.message, field=diag.field, where=where(diag), hidden=hidden, key=key)
 
 
 def _owner(form_starts: list[tuple[int, int, str]], diag: Diagnostic) -> int | None:
@@ -341,7 +411,8 @@ class ReportView:
     forms: list[FormView]
     rules: list[RuleDoc]
     rule_counts: dict[str, int]
-    totals: dict[str, int]
+    totals: dict[str, Any]
+    """The JSON report's `summary`: files, forms, the findings shown per severity, and `hidden`."""
     grades: dict[str, int]
 
 
@@ -363,7 +434,7 @@ def build_view(files: Sequence[FileInput], rule_docs: Mapping[str, RuleDoc], gra
         orphans: list[FindingView] = []
         for diag in file.diagnostics:
             counter += 1
-            finding = _finding_view(counter, diag)
+            finding = _finding_view(counter, diag, "基线" if id(diag) in file.baselined else "")
             owner = _owner(starts, diag)
             if owner is None:
                 orphans.append(finding)
@@ -373,15 +444,20 @@ def build_view(files: Sequence[FileInput], rule_docs: Mapping[str, RuleDoc], gra
             pairs = per_form.get(index, [])
             diags = [d for d, _ in pairs]
             grade = grade_of(file.path, form, diags)
-            form_views.append(_form_view(len(form_views) + 1, form, diags, [f for _, f in pairs], grade))
+            view = _form_view(len(form_views) + 1, form, diags, [f for _, f in pairs], grade)
+            view.waived = file.waived.get(form_name(form), 0)
+            form_views.append(view)
         file_views.append(FileView(file.path, len(file.forms), orphans))
     every = [d for file in files for d in file.diagnostics]
-    severity_counts: Counter[str] = Counter(d.severity for d in every)
+    shown = [d for file in files for d in file.diagnostics if id(d) not in file.baselined]
+    severity_counts: Counter[str] = Counter(d.severity for d in shown)
     rule_counts = Counter(d.code for d in every)
     used = sorted(rule_counts)
     docs = [rule_docs.get(code) or _fallback_doc(code, every) for code in used]
     grades = Counter(view.grade for view in form_views)
-    totals = {"files": len(files), "forms": len(form_views), **{s: severity_counts[s] for s in SEVERITIES}}
+    totals: dict[str, Any] = {
+        "files": len(files), "forms": len(form_views), **{s: severity_counts[s] for s in SEVERITIES},
+        "hidden": {"baseline": len(every) - len(shown), "waiver": sum(sum(file.waived.values()) for file in files)}}
     return ReportView(version, file_views, form_views, docs, dict(sorted(rule_counts.items())), totals,
                       {g: grades[g] for g in GRADES})
 
@@ -411,11 +487,14 @@ def _page_data(view: ReportView) -> dict[str, Any]:
         "rules": view.rule_counts,
         "forms": [
             {"id": f.id, "name": f.name, "path": f.path, "grade": f.grade, "kind": f.kind,
+             "department": f.department, "budget": f.budget_yuan,
              "findings": [x.id for x in f.findings], **f.counts}
             for f in view.forms
         ],
-        "findings": {x.id: [x.code, x.severity] for f in view.forms for x in f.findings}
-        | {x.id: [x.code, x.severity] for file in view.files for x in file.findings},
+        "findings": {x.id: [x.code, x.severity, x.hidden] for f in view.forms for x in f.findings}
+        | {x.id: [x.code, x.severity, x.hidden] for file in view.files for x in file.findings},
+        "keys": {x.id: list(x.key) for f in view.forms for x in f.findings}
+        | {x.id: list(x.key) for file in view.files for x in file.findings},
     }
 
 
@@ -458,16 +537,28 @@ def render_html(files: Sequence[FileInput], rule_docs: Mapping[str, RuleDoc], gr
 def rule_docs(rules: Iterable[Rule]) -> dict[str, RuleDoc]:
     """The page's rule docs from the loaded packs' rules."""
     return {rule.code: RuleDoc(rule.code, rule.name, rule.severity, rule.doc.summary, rule.doc.why, rule.doc.bad,
-                               rule.doc.good, rule.doc.fix, rule.doc.basis) for rule in rules}
+                               rule.doc.good, rule.doc.fix, rule.doc.basis, rule.doc.title) for rule in rules}
 
 
-def run_files(run: RunReport) -> list[FileInput]:
-    """Each file of an engine run with its forms (the engine must have `keep_forms`) and all its diagnostics."""
+def run_files(run: RunReport, baselined: Sequence[Diagnostic] = ()) -> list[FileInput]:
+    """Each file of an engine run with its forms (the engine must have `keep_forms`) and all its diagnostics,
+    those a baseline hid (`baselined`) among them, in line order."""
     by_path: dict[str, list[Diagnostic]] = {}
     for diag in run.diagnostics:  # group rules' findings are only here, not on their file's report
         by_path.setdefault(diag.path, []).append(diag)
-    files = [FileInput(report.path, report.source_forms, by_path.pop(report.path, [])) for report in run.files]
-    return files + [FileInput(path, (), diags) for path, diags in by_path.items()]
+    for diag in baselined:
+        by_path.setdefault(diag.path, []).append(diag)
+    for diags in by_path.values():
+        diags.sort(key=lambda d: (d.line, d.column, d.code))
+    hidden = frozenset(id(d) for d in baselined)
+    waived: dict[str, dict[str, int]] = {}
+    for info in run.forms:
+        if info.waived:
+            per_file = waived.setdefault(info.path, {})
+            per_file[info.form] = per_file.get(info.form, 0) + len(info.waived)
+    files = [FileInput(report.path, report.source_forms, by_path.pop(report.path, []), hidden,
+                       waived.get(report.path, {})) for report in run.files]
+    return files + [FileInput(path, (), diags, hidden) for path, diags in by_path.items()]
 
 
 def render(run: RunReport, options: RenderOptions) -> str:
@@ -477,4 +568,4 @@ def render(run: RunReport, options: RenderOptions) -> str:
     def grade_of(path: str, form: AnyForm, diagnostics: Sequence[Diagnostic]) -> str:
         return grades.get((path, form_name(form))) or default_grade(diagnostics)
 
-    return render_html(run_files(run), rule_docs(run.rules), grade_of)
+    return render_html(run_files(run, options.baselined), rule_docs(run.rules), grade_of)

@@ -9,7 +9,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from goallint import __version__
-from goallint.report import STREAMED, RenderOptions, json_pieces
+from goallint.report import SEVERITY_LABELS, STREAMED, RenderOptions, hidden_counts, json_pieces, where
 
 if TYPE_CHECKING:
     from goallint.engine import RunReport
@@ -58,7 +58,8 @@ def _fix(fix: Fix, path: str) -> dict[str, Any]:
     replacements = [{"deletedRegion": {"startLine": e.line, "startColumn": e.column, "endLine": e.end_line,
                                        "endColumn": e.end_column},
                      "insertedContent": {"text": e.content}} for e in fix.edits]
-    return {"description": {"text": f"{fix.message}（{fix.applicability}）"},
+    kind = {"safe": "安全修复", "unsafe": "不安全修复"}.get(fix.applicability, fix.applicability)
+    return {"description": {"text": f"{fix.message}（{kind}）"},
             "artifactChanges": [{"artifactLocation": {"uri": artifact_uri(path)}, "replacements": replacements}]}
 
 
@@ -72,12 +73,21 @@ def _result(d: Diagnostic, index: dict[str, int]) -> dict[str, Any]:
         "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(d.path)}, "region": region}}],
         "partialFingerprints": {"goallintFingerprint/v1": fingerprint(d)},
     }
+    if d.related:  # the same defect in other cells, reported once
+        result["relatedLocations"] = [
+            {"id": number, "physicalLocation": {"artifactLocation": {"uri": artifact_uri(d.path)}, "region": {
+                "startLine": max(o.line, 1), "startColumn": max(o.column, 1),
+                "endLine": max(o.end_line, o.line, 1), "endColumn": max(o.end_column, 1)}},
+             "message": {"text": o.field or d.field}}
+            for number, o in enumerate(d.related, start=1)]
     if d.code in index:
         result["ruleIndex"] = index[d.code]
     if d.fix is not None and d.fix.edits:
         result["fixes"] = [_fix(d.fix, d.path)]
+    properties = {"severity": SEVERITY_LABELS[d.severity], "location": where(d)}
     if d.field:
-        result["properties"] = {"form": d.form, "field": d.field}
+        properties.update(form=d.form, field=d.field)
+    result["properties"] = properties
     return result
 
 
@@ -93,6 +103,8 @@ def stream(run: RunReport, options: RenderOptions) -> Iterator[str]:
                                 "informationUri": INFO_URI, "rules": [_rule(rule) for rule in rules]}},
             "results": STREAMED,
             "columnKind": "unicodeCodePoints",
+            # findings not among the results: hidden by a baseline, or waived by a form's goallint-ignore
+            "properties": {"hidden": hidden_counts(run, len(options.baselined))},
         }],
     }
     return json_pieces(head, (_result(d, index) for d in run.diagnostics))

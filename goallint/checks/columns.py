@@ -1,0 +1,67 @@
+"""One finding per defect: the 实施周期 and 年度 cells of one indicator that carry the same defect are reported once.
+
+Most value rules look at each value cell on its own, and most forms write the same value in both columns, so
+a defect would otherwise come twice. A finding of one rule on the period cell and one on the annual cell of the
+same row merge when their messages agree once the column's name is set aside: the first (in the form's column
+order) is kept, names both columns, and carries the other cell in `related` (with its fix edits joined).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import TypeVar
+
+from goallint.checks.base import Finding
+from goallint.model import AnyForm, Fix, build
+
+COLUMN_WORDS = ("实施周期指标值", "年度指标值")
+"""How a message names the column of its cell (the `{column}指标值` of the value rules)."""
+BOTH = "实施周期和年度指标值"
+_COLUMN_WORD = re.compile("|".join(COLUMN_WORDS))
+
+T = TypeVar("T")
+
+
+def _neutral(message: str) -> str:
+    return _COLUMN_WORD.sub("\u0000", message)
+
+
+def _joined(kept: Finding, other: Finding) -> Finding:
+    message = _COLUMN_WORD.sub(BOTH, kept.message)
+    fix = kept.fix
+    if fix is not None and other.fix is not None and fix.applicability == other.fix.applicability:
+        fix = build(Fix, applicability=fix.applicability, message=fix.message, edits=[*fix.edits, *other.fix.edits])
+    related = (*kept.related, *((other.cell,) if other.cell is not None else ()), *other.related)
+    return replace(kept, message=message, fix=fix, related=related)
+
+
+def merge_columns(found: Sequence[tuple[T, Finding]], form: AnyForm, code_of: Callable[[T], str],
+                  ) -> list[tuple[T, Finding]]:
+    """`found` (rule, finding) pairs, with the two columns of a row merged where one rule (`code_of(rule)`)
+    says the same thing of both."""
+    spots: dict[int, tuple[int, str]] = {}
+    for index, indicator in enumerate(form.indicators):
+        for column, cell in (("period", indicator.period_value), ("annual", indicator.annual_value)):
+            if cell is not None:
+                spots[id(cell)] = (index, column)
+    out: list[tuple[T, Finding]] = []
+    first: dict[tuple[str, int, str], tuple[int, str]] = {}
+    for entry in found:
+        rule, finding = entry
+        code = code_of(rule)
+        spot = spots.get(id(finding.cell)) if finding.cell is not None else None
+        if spot is None:
+            out.append(entry)
+            continue
+        key = (code, spot[0], _neutral(finding.message))
+        seen = first.get(key)
+        if seen is None or seen[1] == spot[1]:
+            first[key] = (len(out), spot[1])
+            out.append(entry)
+            continue
+        kept = out[seen[0]]
+        out[seen[0]] = (kept[0], _joined(kept[1], finding))
+        first[key] = (seen[0], "both")
+    return out

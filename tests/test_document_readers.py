@@ -267,3 +267,26 @@ def test_every_other_seed_file_reads_the_same_in_every_format(kind: str, tmp_pat
         made = tmp_path / f"{stem}.{kind}"
         made.write_bytes(make_documents.RENDERERS[kind](text))  # type: ignore[operator]
         assert without_locations(report(made)) == without_locations(report(EXAMPLES / f"{stem}.txt")), stem
+
+
+def test_word_text_in_content_controls_tracked_changes_and_fields_is_read() -> None:
+    """A table inside a content control, a row and a cell inside others, text in a tracked insertion, a
+    hyperlink and a field: read; deleted text and field codes: not."""
+    from test_document_hostile import _docx_body
+
+    from goallint.readers.docx import document_rows
+
+    def cell(inner: str) -> str:
+        return f"<w:tc><w:p>{inner}</w:p></w:tc>"
+
+    run = "<w:r><w:t>{}</w:t></w:r>".format
+    tracked = "<w:ins>" + run("党建") + "</w:ins><w:del><w:r><w:delText>旧</w:delText></w:r></w:del>" + run("经费")
+    linked = "<w:sdt><w:sdtContent>" + cell("<w:hyperlink>" + run("组织部") + "</w:hyperlink>") + "</w:sdtContent></w:sdt>"
+    field = run("年度") + "<w:r><w:instrText>PAGE</w:instrText></w:r><w:fldSimple>" + run("2025") + "</w:fldSimple>"
+    body = ("<w:sdt><w:sdtContent><w:tbl>"
+            "<w:tr>" + cell(run("项目名称")) + cell(tracked) + "</w:tr>"
+            "<w:sdt><w:sdtContent><w:tr>" + cell(run("主管部门")) + linked + "</w:tr></w:sdtContent></w:sdt>"
+            "<w:tr>" + cell(field) + "</w:tr>"
+            "</w:tbl></w:sdtContent></w:sdt>")
+    rows = [[c.raw for c in row] for row in document_rows(_docx_body(body)).rows]
+    assert rows == [["项目名称", "党建经费"], ["主管部门", "组织部"], ["年度2025"]]

@@ -19,7 +19,7 @@ import zlib
 from typing import Any
 
 from goallint.readers.base import Assembler, ReadResult
-from goallint.readers.grid import DocumentError, Placed, RowStream, assemble_rows, place
+from goallint.readers.grid import DocumentError, Placed, RowStream, assemble_rows, one_line, place
 
 MAX_UNCOMPRESSED = 64 * 1024 * 1024
 MAX_DOCUMENT_XML = 32 * 1024 * 1024
@@ -89,14 +89,35 @@ def _count_elements(data: bytes, body: zipfile.ZipInfo) -> int:
     return count
 
 
+_WRAPPERS = {f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml", f"{_W}smartTag"}
+"""Elements that wrap paragraphs, tables, rows or cells without being one (content controls, custom XML)."""
+_TEXT = {f"{_W}t": "", f"{_W}tab": " ", f"{_W}ptab": " ", f"{_W}br": "\n", f"{_W}cr": "\n",
+         f"{_W}noBreakHyphen": "-"}
+"""What a paragraph's text is made of (`w:t` holds text; deleted text is `w:delText`, field codes `w:instrText`)."""
+
+
+def _kids(element: Any, tag: str) -> list[Any]:
+    """The children of `element` with this tag, those inside content controls and custom XML included."""
+    found, stack = [], list(element)[::-1]
+    while stack:
+        child = stack.pop()
+        if child.tag == tag:
+            found.append(child)
+        elif child.tag in _WRAPPERS:
+            stack.extend(list(child)[::-1])
+    return found
+
+
 def _cell_text(cell: Any) -> str:
     """The text of a table cell's own paragraphs (not of tables nested in it), on one line."""
-    return "".join(_paragraph(p).strip() for p in cell.iterchildren(f"{_W}p"))
+    return "".join(_paragraph(p) for p in _kids(cell, f"{_W}p"))
 
 
 def _paragraph(element: Any) -> str:
-    """A paragraph's text as Word shows it (python-docx's `CT_P.text`: runs, tabs, breaks, hyperlinks)."""
-    return str(element.text or "")
+    """A paragraph's text as Word shows it: its runs wherever they sit (hyperlinks, tracked insertions,
+    content controls, fields), tabs as spaces, line breaks joined as the text exports join them."""
+    parts = [node.text or "" if node.tag == f"{_W}t" else _TEXT[node.tag] for node in element.iter(*_TEXT)]
+    return one_line("".join(parts))
 
 
 def _int(element: Any, tag: str, default: int) -> int:
@@ -113,17 +134,17 @@ def _table(table: Any, name: str, stream: RowStream, depth: int) -> None:
     """One table's rows (and after each row, the tables nested in its cells)."""
     grid_rows: list[list[Placed]] = []
     nested: list[tuple[int, Any]] = []
-    for row in table.iterchildren(f"{_W}tr"):
+    for row in _kids(table, f"{_W}tr"):
         placed: list[Placed] = []
         skip = _int(row.find(f"{_W}trPr"), f"{_W}gridBefore", 0)
         placed.extend(("", 1, 1) for _ in range(min(max(skip, 0), 64)))
-        for cell in row.iterchildren(f"{_W}tc"):
+        for cell in _kids(row, f"{_W}tc"):
             props = cell.find(f"{_W}tcPr")
             span = _int(props, f"{_W}gridSpan", 1)
             merge = props.find(f"{_W}vMerge") if props is not None else None
             continued = merge is not None and merge.get(f"{_W}val", "continue") != "restart"
             placed.append(("" if continued else _cell_text(cell), span, 1))
-            nested.extend((len(grid_rows), inner) for inner in cell.iterchildren(f"{_W}tbl"))
+            nested.extend((len(grid_rows), inner) for inner in _kids(cell, f"{_W}tbl"))
         grid_rows.append(placed)
     grid = place(grid_rows, stream.budget)
     done = 0
@@ -157,21 +178,23 @@ def document_rows(data: bytes) -> RowStream:
 
 def _is_layout(table: Any) -> bool:
     """A table that holds tables in its cells: a page frame laid out with a table, not a form table."""
-    return any(cell.find(f"{_W}tbl") is not None for row in table.iterchildren(f"{_W}tr")
-               for cell in row.iterchildren(f"{_W}tc"))
+    return any(_kids(cell, f"{_W}tbl") for row in _kids(table, f"{_W}tr") for cell in _kids(row, f"{_W}tc"))
 
 
 def _flow(container: Any, stream: RowStream, counts: list[int], depth: int) -> None:
     """The paragraphs and tables of the body (or of a layout table's cell) in document order. `counts`:
     paragraphs and tables so far, for their locations (`正文!第5段`, `表2`)."""
     for child in container.iterchildren():
+        if child.tag in _WRAPPERS:  # a content control or custom XML around paragraphs and tables
+            _flow(child, stream, counts, depth)
+            continue
         if child.tag == f"{_W}p":
             counts[0] += 1
             stream.add_text(_paragraph(child), "正文", f"第{counts[0]}段")
         elif child.tag == f"{_W}tbl":
             if depth < MAX_DEPTH and _is_layout(child):  # read what the frame holds, cell by cell
-                for row in child.iterchildren(f"{_W}tr"):
-                    for cell in row.iterchildren(f"{_W}tc"):
+                for row in _kids(child, f"{_W}tr"):
+                    for cell in _kids(row, f"{_W}tc"):
                         _flow(cell, stream, counts, depth + 1)
                 continue
             counts[1] += 1

@@ -290,3 +290,14 @@ def test_word_text_in_content_controls_tracked_changes_and_fields_is_read() -> N
             "</w:tbl></w:sdtContent></w:sdt>")
     rows = [[c.raw for c in row] for row in document_rows(_docx_body(body)).rows]
     assert rows == [["项目名称", "党建经费"], ["主管部门", "组织部"], ["年度2025"]]
+
+
+def test_a_web_page_shows_its_caption_and_hides_what_it_hides() -> None:
+    from goallint.readers.html import document_rows
+
+    page = ("<table><caption>项目支出绩效目标表</caption><tr><td>项目名称</td><td>党建经费"
+            "<span style='display: none'>（隐藏）</span></td></tr><tr hidden><td>项目名称</td><td>伪造</td></tr>"
+            "<tr><td>主管部门</td><td style='visibility:hidden'>伪造</td><td>组织部</td></tr></table>"
+            "<div hidden><table><tr><td>项目名称</td></tr></table></div><input type=hidden value=项目名称>")
+    rows = [[c.raw for c in row] for row in document_rows(page.encode("utf-8")).rows]
+    assert rows == [["项目支出绩效目标表"], ["项目名称", "党建经费"], ["主管部门", "组织部"]]

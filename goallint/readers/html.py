@@ -6,7 +6,8 @@ hold, in page order; a table nested in a form table's cell follows it, as a tabl
 around the tables (a title, a year, navigation) is one row per block (`正文!第5段`). The encoding is the one
 the page declares (BOM, `<meta charset>` or `http-equiv`), GBK/GB2312 read as GB18030; undeclared, UTF-8 or
 else GB18030. Nothing in the page runs or is fetched: scripts, styles and comments are dropped, the parser
-loads no external entity. lxml is imported lazily.
+loads no external entity; what the page hides (`hidden`, `display:none`) is not read, a table's `<caption>`
+is. lxml is imported lazily.
 """
 
 from __future__ import annotations
@@ -69,6 +70,17 @@ def _parse(text: str) -> Any:
         raise DocumentError(f"网页无法解析（{exc}）；请在浏览器中重新另存为 .html 后再检查") from None
 
 
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def _skipped(element: Any, tag: str) -> bool:
+    """Not read: scripts and the like, comments, and what the page hides (a reviewer never sees it)."""
+    if not tag or tag in _SKIPPED:
+        return True
+    return element.get("hidden") is not None or bool(_HIDDEN.search(element.get("style") or "")) \
+        or (tag == "input" and (element.get("type") or "").lower() == "hidden")
+
+
 def _tag(element: Any) -> str:
     tag = element.tag
     return tag.lower() if isinstance(tag, str) else ""
@@ -86,7 +98,7 @@ def _text(element: Any) -> str:
             continue
         tag = _tag(node)
         stack.append((node, False))
-        if tag in _SKIPPED or tag == "table" or not tag:
+        if tag == "table" or _skipped(node, tag):
             continue
         out.append(node.text or "")
         stack.extend((child, True) for child in reversed(node))
@@ -115,10 +127,15 @@ def _span(cell: Any, name: str) -> int:
 def _table(table: Any, name: str, stream: RowStream, depth: int) -> None:
     cells_by_row: list[list[Placed]] = []
     inner: list[Any] = []
+    caption = next((child for child in table if _tag(child) == "caption"), None)
+    if caption is not None and not _skipped(caption, "caption"):
+        stream.add_text(_text(caption), name, "标题")  # the form's title, as the caption says it
     for row in _own_rows(table):
         placed: list[Placed] = []
+        if _skipped(row, "tr"):
+            continue
         for cell in row:
-            if _tag(cell) not in ("td", "th"):
+            if _tag(cell) not in ("td", "th") or _skipped(cell, _tag(cell)):
                 continue
             placed.append((_text(cell), _span(cell, "colspan"), _span(cell, "rowspan")))
             inner.extend(_tables_in(cell))
@@ -144,7 +161,7 @@ def _tables_in(element: Any) -> list[Any]:
         node = stack.pop()
         if _tag(node) == "table":
             found.append(node)
-        elif _tag(node) not in _SKIPPED:
+        elif not _skipped(node, _tag(node)):
             stack.extend(node)
     return found[::-1]
 
@@ -190,7 +207,7 @@ def document_rows(data: bytes) -> RowStream:
         if elements > MAX_ELEMENTS:
             raise DocumentError(f"网页超过 {MAX_ELEMENTS} 个元素，不像是绩效目标表")
         stack.append((node, False))
-        if tag in _SKIPPED or not tag:
+        if _skipped(node, tag):
             continue
         if tag == "table" and _is_layout(node):
             flush()  # a page laid out in a frame table: what its cells hold is read in order, as the page

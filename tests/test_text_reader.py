@@ -415,7 +415,11 @@ def test_bom_gb18030_and_crlf_give_the_same_forms() -> None:
 _CELL = st.text(alphabet=st.characters(blacklist_characters="\t\n", blacklist_categories=("Cs",)), max_size=12)
 _LABELS = st.sampled_from(["项目名称", "绩效指标", "一级指标", "二级指标", "三级指标", "成本指标", "年度目标", "部门名称",
                            "实施周期总目标 目标", "项目绩效目标批复表", "年度重点工作任务", "名称", "主要实施内容", "",
-                           "(2025年)", "服务对象满意度", "≥95%", "a--b-100"])
+                           "(2025年)", "服务对象满意度", "≥95%", "a--b-100",
+                           # other publishers' layouts: split values, weights, notes, list tables, footers
+                           "指标性质", "计量单位", "指标权重", "指标值", "备注", "≥", "95", "%", "单位:万元",
+                           "资金情况(万元)", "年度资金总额:16", "其中:财政拨款", "[077]某局", "合计", "表十二",
+                           "財政資金管理科室(盖章) 年 月 日", "產(chǎn)出指標(biāo)", "2021年实际实现值", "预期2022年实现值"])
 
 
 @settings(max_examples=200, deadline=None)

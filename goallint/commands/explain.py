@@ -48,6 +48,8 @@ def explain_file(path: str) -> Explained:
 
 
 def _detail(role: str, detail: str) -> str:
+    if detail.startswith("field:"):
+        return "列表栏目：" + _FIELD_NAMES.get(detail[len("field:"):], detail)
     if role in ("header", "task_header"):
         return _COLUMN_NAMES.get(detail, detail)
     if role in ("label", "value", "goal"):
@@ -101,6 +103,8 @@ def _within(part: Cell, cell: Cell) -> bool:
 
 
 def _entry(cell: Cell, role: str, detail: str) -> dict[str, Any]:
+    if role.startswith("field:"):
+        role, detail = "value", role[len("field:"):]
     span = cell.span
     return {"where": where(span), "line": span.line if span else None, "column": span.column if span else None,
             "sheet": span.sheet if span else None, "ref": span.ref if span else None, "text": cell.raw,

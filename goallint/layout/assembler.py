@@ -74,6 +74,10 @@ class FormBuilder:
     """Where the walk is: `header`, `tasks`, `other_tasks`, `indicators` or `footer`."""
     task_columns: dict[int, str] = field(default_factory=lambda: dict(DEFAULT_COLUMNS))
     task_amount_unit: str = "元"
+    list_units: dict[str, str] = field(default_factory=dict)
+    levels_seen: list[str] = field(default_factory=list)
+    """一级 labels met outside an indicator table (a table whose header row was not recognised)."""
+    """A list table's field columns whose heading states a unit (`预算金额（万元）`)."""
     tasks: list[Task] = field(default_factory=list)
     other_tasks: list[Task] = field(default_factory=list)
 
@@ -127,7 +131,8 @@ class FormBuilder:
                          other_tasks=self.other_tasks, task_amount_unit=self.task_amount_unit)
         else:
             form = build(ProjectForm, **common, **fields, **units)
-        form.unread = _fragment(fields, indicators, self.tasks, self.kind)
+        form.unread = _fragment(fields, indicators, self.tasks, self.kind) or _unrecognised(
+            fields, indicators, self.levels_seen)
         two_sided = self.table is not None and self.table.two_sided
         form.profile = detect_profile(form, two_sided)
         if self.table is not None:
@@ -217,6 +222,11 @@ class Assembler:
                 return
         if builder.section in ("tasks", "other_tasks") and self._task_row(builder, row, filled):
             return
+        if builder.section == "indicators" and builder.indicator_table().layout.list_fields:
+            listed = self._list_row(builder, row, filled)
+            if listed is None:
+                return
+            builder = listed
         if builder.section == "indicators":
             if self._ends_table(builder, filled, first_key):
                 builder.section = "footer"
@@ -246,10 +256,53 @@ class Assembler:
         builder.pending_goals.clear()
         builder.pending_values.clear()
         builder.indicator_table().set_layout(layout)
+        if layout.list_fields:
+            headings = dict(filled)
+            builder.list_units = {name: unit for name, column in layout.list_fields.items()
+                                  if column in headings and (unit := stated_unit(headings[column].raw)) is not None}
         if self.trace is not None:
             self.trace.event(filled[0][1], "指标表开始")
             for index, cell in filled:
                 self.trace.note(cell, "header", layout.roles.get(index, ""))
+
+    def _list_row(self, builder: FormBuilder, row: list[Cell], filled: list[tuple[int, Cell]]) -> FormBuilder | None:
+        """A row of a list table holding many projects: a new 项目名称 starts the next project's form (its
+        budget and goals from their columns, the 主管部门 above the table shared); a blank or repeated name
+        continues the project above; a subtotal row (合计, 小计) is no project and is skipped (None)."""
+        table = builder.indicator_table()
+        fields = table.layout.list_fields
+        column = fields["name"]
+        cell = row[column] if column < len(row) else None
+        if cell is None or is_blank(cell):
+            return builder
+        if cell_key(cell) in self.vocab.subtotals:
+            if self.trace is not None:
+                self.trace.note(cell, "footer", "合计行")
+            return None
+        current = builder.fields.get("name")
+        if current is not None and current.raw == cell.raw:
+            return builder  # a merged 项目名称 repeated on each row it covers
+        if current is not None or table.indicators:
+            follower = FormBuilder("project", self.path, self.vocab, title=builder.title,
+                                   budget_year=builder.budget_year, unit_note=builder.unit_note,
+                                   block_unit=builder.block_unit, section="indicators",
+                                   list_units=builder.list_units)
+            for shared in ("department", "spending_unit"):
+                if shared in builder.fields and shared not in fields:
+                    follower.fields[shared] = builder.fields[shared]
+            follower.indicator_table().set_layout(table.layout)
+            self.forms.append(follower)
+            builder = follower
+            if self.trace is not None:
+                self.trace.event(cell, "新表开始（列表中的下一个项目）")
+        builder.note_span(cell)
+        for name, index in fields.items():
+            value = row[index] if index < len(row) else None
+            if value is not None and not is_blank(value):
+                builder.set_field(name, strip_code(value) if name in ("department", "spending_unit") else value)
+                if name == "budget":
+                    builder.units["budget"] = builder.list_units.get("budget", "")
+        return builder
 
     def _ends_table(self, builder: FormBuilder, filled: list[tuple[int, Cell]], first_key: str) -> bool:
         """An approval, signature or note row, or a header label before the 三级 column: the table is over."""
@@ -339,6 +392,8 @@ class Assembler:
 
     def label_row(self, builder: FormBuilder, row: list[Cell], filled: list[tuple[int, Cell]]) -> None:
         """A row of labels and their values (header fields, goals, the approval)."""
+        if builder.table is None and len(builder.levels_seen) < 3:
+            builder.levels_seen.extend(cell.raw for _, cell in filled if self.vocab.is_level1(cell_key(cell)))
         items = self.items(builder, filled)
         trace = self.trace
         if builder.section == "indicators" and items and items[0][0] == "label":
@@ -484,7 +539,8 @@ def _empty_at_end(label: Cell) -> Cell:
 
 _SUBSTANCE = {"project": ("budget", "annual_goal", "period_goal"),
               "department": ("budget", "basic", "project", "appropriation", "annual_goal", "overall_goal")}
-_FIELD_NAMES = {"name": "名称", "department": "主管部门", "spending_unit": "实施单位", "project_type": "项目类型"}
+_FIELD_NAMES = {"name": "名称", "department": "主管部门", "spending_unit": "实施单位", "project_type": "项目类型",
+                "budget": "预算金额", "annual_goal": "年度目标", "period_goal": "实施期目标"}
 
 
 def _fragment(fields: dict[str, Cell], indicators: list[Any], tasks: list[Task], kind: FormKind) -> str | None:
@@ -495,6 +551,18 @@ def _fragment(fields: dict[str, Cell], indicators: list[Any], tasks: list[Task],
     found = "、".join(label for name, label in _FIELD_NAMES.items() if not is_blank(fields.get(name))) or "标题"
     return (f"只读到表头（{found}），没有预算金额、目标和绩效指标：表格不完整（被截断），或其版式未被识别；"
             "请提供完整的表格，或用 goallint convert --explain 查看各单元格的读法")
+
+
+def _unrecognised(fields: dict[str, Cell], indicators: list[Any], levels: list[str]) -> str | None:
+    """Why a form's indicator table was not found although its level labels were (a header row in words the
+    vocabulary does not know): one finding instead of every level reported missing."""
+    if indicators or not levels:
+        return None
+    found = "、".join(label for name, label in _FIELD_NAMES.items() if not is_blank(fields.get(name))) or "标题"
+    shown = "、".join(dict.fromkeys(levels[:3]))
+    return (f"读到了表头（{found}）和指标层级（{shown}），但没有找到指标表的表头行（一级指标、二级指标、三级指标、"
+            "指标值），绩效指标无法读出：版式未被识别；可用 goallint convert --explain 查看各单元格的读法，"
+            "并在 labels.yaml 中补充这种表头的叫法")
 
 
 def _squeeze(raw: str) -> str:

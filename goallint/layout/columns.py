@@ -9,13 +9,16 @@ result), `extra` (a column the vocabulary does not know). Which words give which
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from goallint.layout.vocab import Vocabulary, cell_key
 from goallint.model import Cell
 
 SECTION, L1, L2, NAME, PERIOD, ANNUAL, L2B, NAMEB = "section", "l1", "l2", "name", "period", "annual", "l2b", "nameb"
 COMPARATOR, UNIT, WEIGHT, DESCRIPTIVE, ACTUAL, EXTRA = "comparator", "unit", "weight", "descriptive", "actual", "extra"
+FIELD = "field:"
+"""A header field's column in a list table of many projects (`field:name` for 项目名称, `field:budget` …)."""
+LIST_FIELDS = ("name", "department", "spending_unit", "budget", "annual_goal", "period_goal", "project_type")
 VALUE = "value"
 """A value column whose period the header does not say (resolved by `header_layout`)."""
 _ROLE_OF = {"section": SECTION, "level1": L1, "level2": L2, "name": NAME, "period_value": PERIOD,
@@ -52,6 +55,13 @@ class Layout:
     """Column index → role."""
 
     roles: dict[int, str]
+    list_fields: dict[str, int] = field(default_factory=dict, compare=False)
+    """Header field → column, in a list table holding many projects (`项目名称` a column); else empty."""
+
+    def __post_init__(self) -> None:
+        found = {role[len(FIELD):]: index for index, role in self.roles.items() if role.startswith(FIELD)}
+        if "name" in found:
+            object.__setattr__(self, "list_fields", found)
 
     @property
     def two_sided(self) -> bool:
@@ -77,7 +87,11 @@ def header_layout(filled: list[tuple[int, Cell]], vocab: Vocabulary) -> Layout |
     for index, cell in filled:
         role = column_role(cell, vocab)
         if role is None:
-            unknown.append(index)
+            match = vocab.field("project", cell_key(cell))
+            if match is not None and match[0] in LIST_FIELDS:
+                found[index] = FIELD + match[0]
+            else:
+                unknown.append(index)
             continue
         if role == VALUE:
             generic.append(index)

@@ -87,6 +87,7 @@ class Vocabulary:
     footer_marks: tuple[str, ...]
     footer_lines: re.Pattern[str]
     unit_note: re.Pattern[str]
+    subtotals: frozenset[str]
     task_header: FieldIndex
     indicator_header: FieldIndex
     value_qualifiers: dict[str, tuple[str, ...]]
@@ -175,6 +176,7 @@ def vocabulary() -> Vocabulary:
         footer_marks=tuple(data["footer_marks"]),
         footer_lines=re.compile(data["footer_lines"]),
         unit_note=re.compile(data["unit_note"]),
+        subtotals=frozenset(_keys(data["subtotals"])),
         task_header=_index(data["task_header"]),
         indicator_header=_index(data["indicator_header"]),
         value_qualifiers={role: tuple(words) for role, words in data["value_qualifiers"].items()},

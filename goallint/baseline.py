@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from goallint.atomic import write_atomic
+from goallint.named_files import read_named_text
+from goallint.outputs import write_output
 
 if TYPE_CHECKING:
     from goallint.cli import CheckOptions
@@ -147,7 +148,7 @@ def write_baseline_file(path: Path, diagnostics: Sequence[Diagnostic]) -> int:
     folder = path.resolve().parent
     text = dump(diagnostics, folder)
     try:
-        write_atomic(path, text.encode("utf-8"))
+        write_output(path, [text])
     except OSError as exc:
         raise BaselineError(f"{path}: 无法写入基线：{exc.strerror or exc}") from None
     return len(set(keys(diagnostics, folder)))
@@ -158,7 +159,7 @@ def load(path: Path, origin: str = "") -> Baseline:
     """Read and check a baseline file; `BaselineError` names the file, line and entry of any problem."""
     where = f"{origin}: {path}" if origin else str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_named_text(path)
     except FileNotFoundError:
         raise BaselineError(f"{where}: 找不到基线文件") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -224,8 +225,8 @@ def _entry(node: yaml.Node, name: str, where: str) -> tuple[Key, int]:
             continue
         if key == "count":
             if value_node.tag != "tag:yaml.org,2002:int" or not value_node.value.isdigit() \
-                    or int(value_node.value) < 1:
-                raise _fail(where, value_node, f"{name}.count: expected a whole number of at least 1")
+                    or len(value_node.value) > 9 or int(value_node.value) < 1:  # 5,000 digits: beyond int()
+                raise _fail(where, value_node, f"{name}.count: expected a whole number from 1 to 999999999")
             count = int(value_node.value)
         else:
             values[key] = "" if _is_null(value_node) else value_node.value

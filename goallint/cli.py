@@ -82,7 +82,7 @@ def main() -> None:
               "exit 1 if anything would change, else 0 (as ruff).")
 @click.option("--baseline", type=click.Path(dir_okay=False), help="Report only findings not recorded in FILE [default: the config's baseline].")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record every current finding in FILE (after --fix) instead of reporting them; exit 0.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel workers [default: the machine's cores; 1 for fewer than 8 files, where starting a pool costs more than it saves].")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel workers [default: the machine's cores; 1 for fewer than 8 files, where starting a pool costs more than it saves]. At most one per file and two per core, whatever N.")
 @click.option("--no-progress", is_flag=True, help="No progress bar on stderr.")
 @click.option("--no-cache", is_flag=True, help="Lint every file afresh: neither read nor write the reports kept for "
               "unchanged files (also GOALLINT_NO_CACHE=1) [default: reuse them; see README, Performance].")

@@ -11,6 +11,7 @@ from pydantic import ConfigDict, Field, ValidationError
 
 from goallint import safe_yaml
 from goallint.model import Model, Severity, build
+from goallint.named_files import read_named_text
 
 CONFIG_NAMES = ("goallint.yaml", ".goallint.yaml")
 
@@ -107,9 +108,9 @@ def _load_toml(path: Path) -> dict[str, Any]:
     else:  # pragma: no cover
         import tomli as tomllib
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(read_named_text(path))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: 无法读取：{exc}") from None
+        raise ConfigError(f"{path}: 无法读取：{getattr(exc, 'strerror', None) or exc}") from None
     except RecursionError:  # tomllib recurses per nested array or table
         raise ConfigError(f"{path}: 无法读取：嵌套过深") from None
 
@@ -120,7 +121,7 @@ def load_config_file(path: Path) -> Config:
         table = _load_toml(path).get("tool", {}).get("goallint", {})
         return parse_config(table, str(path))
     try:
-        data = safe_yaml.load(path.read_text(encoding="utf-8"))  # safe constructors, bounded, no duplicates
+        data = safe_yaml.load(read_named_text(path))  # safe constructors, bounded, no duplicates
     except OSError as exc:
         raise ConfigError(f"{path}: 无法读取：{exc.strerror or exc}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -148,7 +149,7 @@ def load_config(explicit: str | None = None, isolated: bool = False) -> Config:
         return build(Config)
     if explicit is not None:
         path = Path(explicit)
-        if not path.is_file():
+        if not path.exists():
             raise ConfigError(f"{explicit}: 找不到配置文件")
         return load_config_file(path)
     found = discover()

@@ -286,6 +286,7 @@ class Engine:
         info = FormInfo(path, form_name(form), form.kind, profile.name, tuple(sorted(waived)))
         report.forms.append(info)
         found: list[tuple[Rule, str, Finding]] = []
+        crashed: list[tuple[str, str]] = []
         switches = profile.rules
         summaries: dict[str, Any] = {}  # a group kind summarises a form once for all its rules (one object kept)
         for rule, kind, group, kinds in self._plan():
@@ -309,8 +310,12 @@ class Engine:
                     continue
                 found.extend((rule, severity, finding) for finding in module.run(rule.check, ctx))
             except Exception as exc:  # a rule bug must not stop the run: say which rule, form and file
+                reason = f"{type(exc).__name__}: {str(exc)[:200]}"
                 report.errors.append(f"{path}: {form_name(form)}: internal error in {rule.code} "
-                                     f"({rule.kind}): {type(exc).__name__}: {exc}")
+                                     f"({rule.kind}): {reason}")
+                crashed.append((rule.code, reason))
+        if crashed:  # said on the form too: a report or grade must not show it as clean (exit 2 follows)
+            found.extend(self._crash_findings(crashed))
         if in_form or any(indicator.ignore for indicator in form.indicators):
             kept = [entry for entry in found if entry[0].code not in in_form
                     and not _indicator_waived(form, entry[2].cell, entry[0].code, self.rules)]
@@ -323,6 +328,14 @@ class Engine:
         found = [(rule, severity, finding) for (rule, severity), finding in merged]
         return apply_precedence([self._diagnostic(rule, sev, finding, form, path) for rule, sev, finding in found],
                                 {rule.code: rule for rule, _, _ in found})
+
+    def _crash_findings(self, crashed: list[tuple[str, str]]) -> list[tuple[Rule, str, Finding]]:
+        rule = next((r for r in self.rules if r.code == INTERNAL_ERROR), None)
+        if rule is None:
+            return []
+        severity = self.severity.get(rule.code, rule.severity)
+        return [(rule, severity, Finding(f"规则 {code} 在这张表上出现内部错误，未能检查：{reason}", None, ""))
+                for code, reason in crashed]
 
     def _profile(self, form: AnyForm) -> Profile:
         for name in (self.profile, form.profile):
@@ -426,6 +439,10 @@ class Engine:
                                  message=g.message, path=g.path, line=g.line, column=g.column,
                                  end_line=g.end_line, end_column=g.end_column, form=g.form, field=g.field))
         return out
+
+
+INTERNAL_ERROR = "GL004"
+"""The finding a rule's internal error leaves on its form (always reported, whatever the selection)."""
 
 
 def _location(cell: Cell, field: str) -> Location:
@@ -565,6 +582,16 @@ def tune_gc() -> None:
 def _lint_chunk(chunk: list[Input]) -> list[FileReport]:
     assert _WORKER is not None
     return [_WORKER.lint(item) for item in chunk]
+
+
+JOBS_PER_CORE = 2
+"""`-j` beyond this many workers per core (or beyond one per file) only costs memory: each is a process."""
+
+
+def capped_jobs(asked: int, files: int) -> int:
+    """The workers `-j N` starts: at most one per file and JOBS_PER_CORE per core (`-j 1000` on 10 files
+    started 1,000 processes, 2.3 GB)."""
+    return max(1, min(asked, files, JOBS_PER_CORE * (os.cpu_count() or 1)))
 
 
 def default_jobs(files: int) -> int:

@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from goallint.atomic import write_atomic
+from goallint.atomic import ChangedOnDisk, write_atomic
 from goallint.model import Cell, Diagnostic, Edit, Fix
+from goallint.outputs import link_out_of_folder
 from goallint.readers import EXCEL_SUFFIXES, TEXT_SUFFIXES, UNREWRITTEN_SUFFIXES, ReadResult, read_bytes
 
 if TYPE_CHECKING:
@@ -134,6 +135,9 @@ def codec_of(data: bytes, text: str, encoding: str | None) -> tuple[bytes, str]:
     elif encoding == "utf-16":
         bom = data[:2]
         codec = "utf-16-le" if bom == b"\xff\xfe" else "utf-16-be"
+    elif encoding == "utf-32":
+        bom = data[:4]
+        codec = "utf-32-le" if bom == b"\xff\xfe\x00\x00" else "utf-32-be"
     try:
         same = bom + text.encode(codec) == data
     except (UnicodeError, LookupError):
@@ -145,7 +149,8 @@ def codec_of(data: bytes, text: str, encoding: str | None) -> tuple[bytes, str]:
 
 def codec_of_text(text: str, encoding: str | None) -> str:
     """The codec `codec_of` would pick, checked on the text alone (no original bytes at hand)."""
-    codec = {"utf-8-sig": "utf-8", "utf-16": "utf-16-le"}.get(encoding or "utf-8", encoding or "utf-8")
+    codec = {"utf-8-sig": "utf-8", "utf-16": "utf-16-le", "utf-32": "utf-32-le"}.get(encoding or "utf-8",
+                                                                                  encoding or "utf-8")
     try:
         text.encode(codec)
     except (UnicodeError, LookupError):
@@ -486,10 +491,13 @@ def _fix_in_worker(item: Input, unsafe: bool) -> FileFix | str:
 
 def _write_checked(path: Path, fixed: FileFix) -> str | None:
     """Write the fixed bytes unless the file changed since it was read; the reason it was not written, or None."""
+    elsewhere = link_out_of_folder(path)
+    if elsewhere is not None:
+        return f"它是指向所在文件夹之外（{elsewhere}）的符号链接，不通过它写入"
     try:
-        if path.read_bytes() != fixed.before:
-            return "the file changed while goallint was fixing it"
-        write_atomic(path, fixed.after)
+        write_atomic(path, fixed.after, unchanged=fixed.before)  # compared again just before the rename
+    except ChangedOnDisk as exc:
+        return str(exc.strerror)
     except OSError as exc:
         return f"{type(exc).__name__}: {exc.strerror or exc}"
     return None
@@ -585,7 +593,14 @@ def apply_fixes(engine: Engine, inputs: Sequence[Input], run: RunReport, options
     if options.diff:
         text = diff_text(outcome)
         if options.output:
-            Path(options.output).write_text(text, encoding="utf-8")
+            from goallint.outputs import write_output
+
+            try:
+                write_output(Path(options.output), [text])
+            except OSError as exc:
+                print(f"goallint: error: -o {options.output}: cannot write the diff: {exc.strerror or exc}",
+                      file=sys.stderr)
+                return run, outcome, 2
         else:
             sys.stdout.write(text)
             sys.stdout.flush()

@@ -15,6 +15,7 @@ from goallint.checks import KINDS
 from goallint.checks.base import Selector
 from goallint.checks.patterns import check_pattern
 from goallint.model import Model, Severity
+from goallint.named_files import read_named, read_named_text
 from goallint.resources import cached_parse, rules_dir
 from goallint.snapshot import kept
 
@@ -165,7 +166,7 @@ def pack_files(paths: Iterable[Path]) -> list[Path]:
 def _read_yaml(path: Path) -> Any:
     try:
         # safe constructors, bounded, no duplicates; kept between runs by a hash of the text
-        return cached_parse(path.read_text(encoding="utf-8"), safe_yaml.load)
+        return cached_parse(read_named_text(path), safe_yaml.load)
     except OSError as exc:
         raise PackError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -181,7 +182,7 @@ def load_packs(extra: Sequence[Path] = ()) -> list[Pack]:
     """
     files = pack_files([rules_dir()]) + pack_files(extra)
     try:
-        parts = [part for path in files for part in (str(path).encode("utf-8", "surrogateescape"), path.read_bytes())]
+        parts = [part for path in files for part in (str(path).encode("utf-8", "surrogateescape"), read_named(path))]
     except OSError:
         return _load_packs(files)  # which says which file cannot be read
     return kept("packs", parts, list, lambda: _load_packs(files))

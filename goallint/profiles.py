@@ -30,6 +30,7 @@ _PINYIN = re.compile(r"[（(][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚ�
 """Pinyin a mirror inserted after characters (`指標(biāo)`)."""
 
 
+@lru_cache(maxsize=CACHE_ENTRIES)
 def plain_label(text: str) -> str:
     """A level label as the template prints it: the pinyin a mirror inserted dropped, traditional characters
     read as simplified (`產(chǎn)出指標(biāo)` → `产出指标`); other text as it is."""

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from goallint.atomic import write_cache_file
+from goallint.named_files import read_named
 
 if TYPE_CHECKING:
     from goallint.engine import FileReport
@@ -180,7 +181,7 @@ class ResultCache:
         digest = hashlib.sha256(f"{FORMAT}\0{code_stamp(folder)}\0{here}".encode("utf-8", "surrogateescape"))
         for pack in extra_packs:
             try:
-                digest.update(str(pack).encode("utf-8", "surrogateescape") + b"\0" + pack.read_bytes() + b"\0")
+                digest.update(str(pack).encode("utf-8", "surrogateescape") + b"\0" + read_named(pack) + b"\0")
             except OSError:
                 return None  # the pack loader reports an unreadable pack; nothing is kept for such a run
         return cls(folder, digest.hexdigest())

@@ -105,6 +105,9 @@ def test_wrong_types_in_a_config(tmp_path: Path, config: str, key: str) -> None:
     (".*.*.*=", "too many ways to match"),
     ("a" * 301, "longer than 300 characters"),
     ("(?P<x>a)(?P=y)", "bad regular expression"),
+    ("(z)?(?:(?(1)b|a*))*c", "is not allowed"),  # a conditional group: passed the count and hung the run
+    ("(a)\\1*b", "is not allowed"),
+    ("(?>a|ab)+c", "is not allowed"),
 ])
 def test_catastrophic_regexes_are_refused_at_load(tmp_path: Path, pattern: str, reason: str) -> None:
     for key, where in (("name", {"name": pattern}), ("name_not", {"name_not": pattern})):

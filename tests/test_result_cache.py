@@ -148,7 +148,7 @@ def test_a_report_with_a_rules_internal_error_is_not_kept(cache: Path, tmp_path:
 
     monkeypatch.setattr(markup, "run", broken)
     code, _ = check("--format", "json", str(_form(tmp_path)))
-    assert code == 1 and not list(cache.glob("*.pickle"))
+    assert code == 2 and not list(cache.glob("*.pickle"))  # a rule's internal error exits 2
 
 
 def test_off_by_environment_or_without_a_cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

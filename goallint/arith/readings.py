@@ -17,6 +17,7 @@ from typing import Any
 
 from goallint.arith.interval import Interval, Side, tolerance_for
 from goallint.arith.money import format_money, format_number
+from goallint.values.bounds import out_of_range
 from goallint.values.types import Bound, Compound, Quantity, Range, Value
 from goallint.values.units import PERSON_UNITS, TIME_FACTORS, Unit, entity_named, is_money, parse_unit
 
@@ -83,11 +84,14 @@ def amounts(value: Value, text: str = "") -> list[Amount]:
     if isinstance(value, Compound):
         return [item for sub in value.items for item in amounts(sub)]
     if isinstance(value, Quantity | Bound):
+        if out_of_range(value.value):  # beyond any amount: never computed with (GL107 names a budget so)
+            return []
         shown = text.removeprefix(value.label or "").strip() if text else ""
         shown = shown or render(value.op, value.value, value.unit, value.approx)
         return [Amount(value.op, value.value, parse_unit(value.unit), shown, value.approx,
                        noun=value.noun or "", label=value.label or "")]
-    if isinstance(value, Range) and value.low_unit is None and value.low >= 0:
+    if isinstance(value, Range) and value.low_unit is None and value.low >= 0 \
+            and not out_of_range(value.low) and not out_of_range(value.high):
         shown = text.removeprefix(value.label or "").strip() if text else ""
         return [Amount("range", value.low, parse_unit(value.unit), shown or f"{value.low}～{value.high}{value.unit}",
                        high=value.high, label=value.label or "")]

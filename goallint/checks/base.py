@@ -16,7 +16,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from goallint.checks.patterns import bounded
+from goallint.checks.patterns import search
 from goallint.model import AnyForm, Cell, Fix, Indicator, Model, build, cell_text
 from goallint.profiles import Profile, label_key
 from goallint.resources import CACHE_ENTRIES
@@ -165,10 +165,10 @@ class FormContext:
             return False
         if where.level2 is not None and not self._level2_matches(item, where.level2):
             return False
-        name = bounded(item.name)  # a pack pattern sees at most MAX_MATCH_INPUT characters
-        if where.name_pattern is not None and not where.name_pattern.search(name):
+        name = item.name  # a pack pattern sees at most MAX_MATCH_INPUT characters, for a bounded time
+        if where.name_pattern is not None and not search(where.name_pattern, name):
             return False
-        return where.name_not_pattern is None or not where.name_not_pattern.search(name)
+        return where.name_not_pattern is None or not search(where.name_not_pattern, name)
 
     def selected(self) -> Iterator[ResolvedIndicator]:
         """The indicators the current rule's `where` picks."""

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
+from goallint.arith.readings import Amount, amounts
 from goallint.model import AnyForm, Cell
+from goallint.values import parse_value
+from goallint.values.bounds import out_of_range
 
 FIELD_LABELS: dict[str, str] = {
     "name": "名称", "project_type": "项目类型", "project_level": "项目等级", "department": "主管部门",
@@ -19,7 +23,8 @@ FIELD_LABELS: dict[str, str] = {
 }
 
 _MONEY = re.compile(r"^(?:人民币)?\s*([+-]?\d[\d,，]*(?:\.\d+)?)\s*(万元|万|元)?$")
-_YEAR = re.compile(r"^\s*(\d+)\s*年?(?:度)?\s*$")
+_YEAR = re.compile(r"^\s*(\d{1,9})\s*年?(?:度)?\s*$")
+"""A year of more digits is no year (a 4,301-digit one is beyond what `int()` converts)."""
 UNIT_FACTOR = {"元": Decimal(1), "万元": Decimal(10000), "万": Decimal(10000)}
 
 
@@ -34,15 +39,33 @@ def is_blank(cell: Cell | None) -> bool:
 
 
 def parse_amount(text: str, default_unit: str = "元") -> Decimal | None:
-    """An amount of money in 元 (`1,893,200`, `189.32万元`, `12000元`), None when the text is not one."""
+    """An amount of money in 元 (`1893200`, `1,893,200`, `189.32万元`, `12000元`), None when the text is not
+    one. Read by the value grammar, as the reconciling rules read a budget (GL401–GL407): a cell this calls
+    money is the amount they compute with (`-1893200` or `1，893，200` passed here and were text there)."""
+    return yuan_of(amounts(parse_value(text)), default_unit)
+
+
+def yuan_of(found: Sequence[Amount], default_unit: str) -> Decimal | None:
+    """The one exact amount of money in 元 among a cell's amounts (a bare number is in `default_unit`)."""
+    if len(found) != 1 or found[0].op != "=" or found[0].unit.per:
+        return None
+    amount = found[0]
+    if amount.unit.base == "元":
+        return amount.value
+    if amount.unit.base:
+        return None
+    return amount.value * UNIT_FACTOR[default_unit]
+
+
+def amount_out_of_range(text: str) -> bool:
+    """Whether the text is written as an amount of money whose number is beyond any budget."""
     match = _MONEY.match(text.strip())
     if match is None:
-        return None
+        return False
     try:
-        number = Decimal(match.group(1).replace(",", "").replace("，", ""))
+        return out_of_range(Decimal(match.group(1).replace(",", "").replace("，", "")))
     except InvalidOperation:
-        return None
-    return number * UNIT_FACTOR[match.group(2) or default_unit]
+        return False
 
 
 def parse_year(text: str) -> int | None:

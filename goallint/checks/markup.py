@@ -18,7 +18,7 @@ from goallint.checks.fields import FIELD_LABELS
 from goallint.model import Cell, Edit, Fix, Model, Task, build
 
 Group = Literal["header", "texts", "tasks", "levels", "names", "values"]
-Defect = Literal["ocr", "html", "masked", "punctuation", "symbol", "space"]
+Defect = Literal["ocr", "html", "masked", "punctuation", "symbol", "space", "invisible"]
 
 HEADER_FIELDS = ("name", "project_type", "project_level", "department", "spending_unit", "issuer",
                  "period_start", "period_end", "budget", "period_budget", "staff_count", "subunit_count",
@@ -149,7 +149,7 @@ def _fix(cell: Cell, fixed: str, message: str) -> Fix | None:
 
 DETECTORS: dict[str, Callable[[Group, Cell], tuple[str, str | None] | None]] = {
     "ocr": text.ocr, "html": text.html, "masked": text.masked,
-    "punctuation": text.punctuation, "symbol": text.symbol, "space": text.space,
+    "punctuation": text.punctuation, "symbol": text.symbol, "space": text.space, "invisible": text.invisible,
 }
 
 

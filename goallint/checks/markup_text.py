@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from goallint.model import Cell
 from goallint.values import normalize, parse_value
+from goallint.values.normalize import find_invisible, strip_invisible
 
 Found = tuple[str, str | None] | None
 
@@ -100,3 +101,18 @@ def space(group: str, cell: Cell) -> Found:
     only_spaces = _SPACE.sub("", fixed) == _SPACE.sub("", cell.raw)
     message = f"中比较符、数字与单位之间有空格，应为“{fixed.strip()}”"
     return message, _checked(group, cell.raw, fixed) if only_spaces else None
+
+
+_INVISIBLE_NAMES = {"\u00ad": "软连字符", "\u200b": "零宽空格", "\u200c": "零宽不连字", "\u200d": "零宽连字",
+                    "\u200e": "从左到右标记", "\u200f": "从右到左标记", "\u202e": "从右到左覆盖", "\u2060": "字连接符",
+                    "\ufeff": "零宽不换行空格"}
+
+
+def invisible(group: str, cell: Cell) -> Found:
+    found = list(dict.fromkeys(find_invisible(cell.raw)))
+    if not found:
+        return None
+    names = "、".join(f"U+{ord(char):04X}" + (f"（{_INVISIBLE_NAMES[char]}）" if char in _INVISIBLE_NAMES else "")
+                     for char in found[:4])
+    fixed = strip_invisible(cell.raw)
+    return f"含不可见字符 {names}，应删除", _checked(group, cell.raw, fixed)

@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import ConfigDict
 
 from goallint.checks.base import Finding, FormContext, ResolvedIndicator, name_key
-from goallint.checks.patterns import SafePattern, bounded
+from goallint.checks.patterns import SafePattern, search
 from goallint.model import Model, cell_text
 
 
@@ -87,7 +87,7 @@ def _named(params: Params, ctx: FormContext) -> Iterator[ResolvedIndicator]:
     """The selected indicators with a name the rule's `exempt` pattern does not spare."""
     exempt = params.exempt
     for item in ctx.selected():
-        if name_key(item.name) and not (exempt and re.search(exempt, bounded(item.name))):
+        if name_key(item.name) and not (exempt and search(re.compile(exempt), item.name)):
             yield item
 
 

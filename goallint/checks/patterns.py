@@ -17,6 +17,8 @@ is also bounded in time: the worst accepted pattern takes about 30 ms per name (
 from __future__ import annotations
 
 import re
+import signal
+import threading
 import warnings
 from typing import Annotated, Any
 
@@ -58,6 +60,34 @@ def _is_variable(items: Any) -> bool:
     return False
 
 
+_BOUNDED_OPS = frozenset(getattr(sre_constants, name) for name in (
+    "LITERAL", "NOT_LITERAL", "ANY", "IN", "AT", "CATEGORY", "RANGE", "NEGATE", "SUBPATTERN", "BRANCH", "ASSERT",
+    "ASSERT_NOT", "MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT", "LITERAL_IGNORE", "NOT_LITERAL_IGNORE",
+    "IN_IGNORE") if hasattr(sre_constants, name))
+"""What the count of ways can bound. A back-reference, a conditional group (`(?(1)b|a*)`: it passed the count
+and hung a run on 40 characters) or an atomic group hides a sub-pattern from the count: refused."""
+
+
+class _Unbounded(ValueError):
+    pass
+
+
+def _refuse_unbounded(items: Any) -> None:
+    """Raise _Unbounded for any construct, at any depth, that the count of ways cannot see into."""
+    for op, arg in items:
+        if op not in _BOUNDED_OPS:
+            raise _Unbounded(str(op).lower())
+        if op in _REPEATS:
+            _refuse_unbounded(arg[2])
+        elif op == sre_constants.BRANCH:
+            for branch in arg[1]:
+                _refuse_unbounded(branch)
+        elif op == sre_constants.SUBPATTERN:
+            _refuse_unbounded(arg[-1])
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            _refuse_unbounded(arg[1])
+
+
 def _choices(items: Any) -> int:
     """An upper bound of the ways `items` can match at one place (raises _Nested for nested repeats)."""
     total = 1
@@ -94,9 +124,13 @@ def check_pattern(pattern: str) -> str:
     except (re.error, RecursionError, OverflowError) as exc:
         raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
     try:
+        _refuse_unbounded(parsed.data)
         ways = _choices(parsed.data)
     except _Nested:
         raise ValueError(f"regular expression {pattern!r} nests quantifiers (catastrophic backtracking)") from None
+    except _Unbounded as exc:
+        raise ValueError(f"regular expression {pattern!r}: {exc} (a back-reference, conditional or atomic group) "
+                         "is not allowed: its matching time cannot be bounded") from None
     if ways > MAX_BACKTRACK:
         raise ValueError(f"regular expression {pattern!r} has too many ways to match (more than {MAX_BACKTRACK}: "
                          "too many repeats or optional parts in a row)")
@@ -106,6 +140,48 @@ def check_pattern(pattern: str) -> str:
 def bounded(text: str) -> str:
     """The part of `text` a pack pattern is matched against."""
     return text[:MAX_MATCH_INPUT]
+
+
+MAX_MATCH_SECONDS = 0.1
+"""Time one pack pattern may take on one name, whatever the pattern (the checks above allow 30 ms at worst):
+past it the search is stopped and counts as no match."""
+
+
+class _Expired(Exception):
+    pass
+
+
+def _expire(signum: int, frame: Any) -> None:
+    raise _Expired
+
+
+_timer: list[bool] = []  # whether this process can time a search (SIGALRM in the main thread), decided once
+
+
+def _can_time() -> bool:
+    if not _timer:
+        usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread() \
+            and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)
+        if usable:
+            signal.signal(signal.SIGALRM, _expire)
+        _timer.append(usable)
+    return _timer[0] and threading.current_thread() is threading.main_thread()
+
+
+def search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """`pattern.search` on the first MAX_MATCH_INPUT characters of `text`, stopped after MAX_MATCH_SECONDS
+    (re checks for signals while it backtracks, so the alarm interrupts it)."""
+    text = bounded(text)
+    if not _can_time():
+        return pattern.search(text)
+    try:  # the one-shot alarm may also fire just after the search, in the inner `finally`: caught the same
+        signal.setitimer(signal.ITIMER_REAL, MAX_MATCH_SECONDS)
+        try:
+            return pattern.search(text)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _Expired:
+        return None
 
 
 SafePattern = Annotated[str, AfterValidator(check_pattern)]

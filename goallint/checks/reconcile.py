@@ -30,6 +30,7 @@ from goallint.arith.readings import (
     resolve,
 )
 from goallint.checks.base import Column, Finding, FormContext, ResolvedIndicator, Selector, check_template
+from goallint.checks.fields import yuan_of
 from goallint.checks.goal_counts import goal_counts
 from goallint.model import AnyForm, Cell, Model, ProjectForm, build
 from goallint.resources import CACHE_ENTRIES
@@ -39,7 +40,6 @@ from goallint.values.units import Unit, is_money
 
 MESSAGE_FIELDS = ("arithmetic", "budget", "difference", "standard", "denominators", "name", "limit")
 Report = Literal["mismatch", "cap", "floor", "flat", "unquantified", "no_cost", "unresolved"]
-WAN = Decimal(10000)
 COST_LEVEL = build(Selector, level2=["cost_level"])
 
 
@@ -117,15 +117,7 @@ def budget_yuan(form: ProjectForm) -> Decimal | None:
     """The annual budget in 元 (a bare number in `budget_unit`; `189.32万元` is folded by the value grammar)."""
     if form.budget is None or form.budget.is_empty:
         return None
-    found = cell_amounts(form.budget)
-    if len(found) != 1 or found[0].op != "=" or found[0].unit.per:
-        return None
-    amount = found[0]
-    if amount.unit.base == "元":
-        return amount.value
-    if amount.unit.base:
-        return None
-    return amount.value * WAN if form.budget_unit == "万元" else amount.value
+    return yuan_of(cell_amounts(form.budget), form.budget_unit)  # as GL107 reads it
 
 
 def _columns(ctx: FormContext) -> list[Column]:

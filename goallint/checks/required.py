@@ -8,8 +8,16 @@ from typing import Literal
 from pydantic import ConfigDict, Field
 
 from goallint.checks.base import Finding, FormContext
-from goallint.checks.fields import FIELD_LABELS, field_cell, is_blank, parse_amount, parse_year
+from goallint.checks.fields import (
+    FIELD_LABELS,
+    amount_out_of_range,
+    field_cell,
+    is_blank,
+    parse_amount,
+    parse_year,
+)
 from goallint.model import Model, cell_text
+from goallint.values.bounds import LIMIT_TEXT, excerpt
 
 
 class FieldSpec(Model):
@@ -62,4 +70,8 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
             continue
         for cell in cells:
             if not is_blank(cell) and cell is not None and parse_amount(cell.text) is None:
-                yield Finding(f"{spec.label}“{cell.text}”不是金额", cell, spec.label)
+                if amount_out_of_range(cell.text):
+                    yield Finding(f"{spec.label}“{excerpt(cell.text)}”超出任何预算的范围（{LIMIT_TEXT}），"
+                                  "无法核对", cell, spec.label)
+                else:
+                    yield Finding(f"{spec.label}“{cell.text}”不是金额", cell, spec.label)

@@ -20,6 +20,7 @@ from goallint.checks.value_when import Subject, When, holds
 from goallint.model import Cell, Model, cell_text
 from goallint.resources import CACHE_ENTRIES
 from goallint.values import normalize, parse_value
+from goallint.values.bounds import excerpt
 
 COLUMN_LABELS: dict[str, str] = {"period": "实施周期", "annual": "年度"}
 MESSAGE_FIELDS = ("name", "value", "column", "level2")
@@ -165,7 +166,7 @@ def _applies(case: Case, ctx: FormContext, item: ResolvedIndicator, name: str) -
 def message_for(case: Case, item: ResolvedIndicator, column: Column, cell: Cell) -> str:
     fields = {
         "name": item.name or cell_text(item.indicator.level2),
-        "value": cell.text,
+        "value": excerpt(cell.text, 200),  # a million-digit value is not echoed whole
         "column": COLUMN_LABELS[column],
         "level2": cell_text(item.indicator.level2),
     }

@@ -16,7 +16,8 @@ from pydantic import ConfigDict, Field
 from goallint.checks import value_facts as facts
 from goallint.checks.value_facts import Numeric
 from goallint.model import Model
-from goallint.values.types import Comparator, Qualitative, Range, Value
+from goallint.values.bounds import out_of_range
+from goallint.values.types import Bound, Comparator, Qualitative, Quantity, Range, Value
 
 UNIT_CLASSES = ("percent", "money", "time", "count", "none")
 
@@ -60,6 +61,8 @@ class When(Model):
     leaf: LeafTest | None = None
     invalid_range: bool | None = None
     """A range whose low end exceeds its high end, or whose ends carry different units."""
+    out_of_range: bool | None = None
+    """A number beyond any amount a form can mean (10^15 or more, or below 10^-15: `values/bounds.py`)."""
     any_: list[When] | None = Field(default=None, alias="any")
     not_: When | None = Field(default=None, alias="not")
 
@@ -133,6 +136,12 @@ def _words_hit(subject: Subject, words: list[str], max_length: int) -> bool:
     return False
 
 
+def _out_of_range(leaf: Value) -> bool:
+    if not isinstance(leaf, Quantity | Bound | Range):
+        return False
+    return any(out_of_range(number) for number in facts.numbers(leaf))
+
+
 def _invalid_range(leaf: Value) -> bool:
     if not isinstance(leaf, Range):
         return False
@@ -155,6 +164,7 @@ _CHECKS: dict[str, Callable[[When, Subject], bool]] = {
     "units_all": _units_all,
     "leaf": lambda w, s: w.leaf is not None and any(leaf_holds(w.leaf, n) for n in s.numeric),
     "invalid_range": lambda w, s: any(_invalid_range(i) for i in s.items) == w.invalid_range,
+    "out_of_range": lambda w, s: any(_out_of_range(i) for i in s.items) == w.out_of_range,
     "any_": lambda w, s: any(holds(sub, s) for sub in w.any_ or []),
     "not_": lambda w, s: w.not_ is not None and not holds(w.not_, s),
 }

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from goallint.cli import CheckOptions
 from goallint.model import SEVERITY_RANK
+from goallint.outputs import FileId, file_id, guard, shown_name
+from goallint.walk import is_folder, walk
 
 if TYPE_CHECKING:
     from goallint.config import Config
@@ -53,16 +55,16 @@ def gather(paths: list[str], exclude: list[str], stdin_filename: str | None) -> 
 
     for given in paths or ["."]:
         if given == "-":
-            yield Input(stdin_filename or "-", data=sys.stdin.buffer.read(MAX_FILE_BYTES + 1))  # bounded
+            yield _stdin(stdin_filename or "-", MAX_FILE_BYTES + 1)  # bounded
             continue
         root = Path(given)
-        if not root.is_dir():
+        if not is_folder(root):  # a name too long to stat is read as a file: its reading says why (GL002)
             if not _excluded(given, exclude) and root.name not in SKIPPED_NAMES:
-                yield Input(given, root)
+                yield Input(shown_name(given), root)
             continue
         found = []
         unlisted: list[OSError] = []  # a folder that cannot be listed is reported (GL002), not skipped
-        for folder, dirs, files in os.walk(root, onerror=unlisted.append):
+        for folder, dirs, files in walk(str(root), onerror=unlisted.append):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _excluded(os.path.join(folder, d),
                                                                                         exclude))
             for name in files:
@@ -71,9 +73,22 @@ def gather(paths: list[str], exclude: list[str], stdin_filename: str | None) -> 
                         and not _excluded(shown, exclude):
                     found.append(shown)
         for shown in sorted(found):
-            yield Input(shown, Path(shown), problem=_not_regular(shown))
+            yield Input(shown_name(shown), Path(shown), problem=_not_regular(shown))
         for error in unlisted:
-            yield Input(str(error.filename), problem=f"无法列出文件夹的内容：{error.strerror or error}")
+            yield Input(shown_name(str(error.filename)), problem=f"无法列出文件夹的内容：{error.strerror or error}")
+
+
+def _stdin(shown: str, limit: int) -> Input:
+    """Standard input's bytes, or a GL002 reason when it is closed (`goallint check - <&-`) or unreadable."""
+    from goallint.engine import Input
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        return Input(shown, problem="无法读取标准输入：它已关闭")
+    try:
+        return Input(shown, data=stream.read(limit))
+    except (OSError, ValueError) as exc:
+        return Input(shown, problem=f"无法读取标准输入：{getattr(exc, 'strerror', None) or exc}")
 
 
 def no_forms_found(folders: list[str]) -> str:
@@ -157,7 +172,7 @@ def _resolved(path: Path) -> Path | None:
 def _run(options: CheckOptions) -> int:
     from goallint import baseline
     from goallint.config import load_config
-    from goallint.engine import default_jobs, tune_gc
+    from goallint.engine import capped_jobs, default_jobs, tune_gc
     from goallint.grade import grade_forms
     from goallint.report import BINARY, RenderOptions, needs_grades, stream, summary_line
 
@@ -177,11 +192,13 @@ def _run(options: CheckOptions) -> int:
         engine.cache = ResultCache.open(pack_files(config.rule_paths()))
     tune_gc()  # after the packs are loaded: they stay out of the collector's scans
     skip = baseline.not_forms(options.baseline, options.write_baseline, config) | config.pack_files()
-    inputs = [i for i in gather(options.paths, config.exclude, options.stdin_filename)
-              if i.path is None or _resolved(i.path) not in skip]
+    gathered = list(gather(options.paths, config.exclude, options.stdin_filename))
+    left_out = _guard_outputs(options, config, gathered)
+    inputs = [i for i in gathered if i.path is None or (_resolved(i.path) not in skip
+                                                        and not (left_out and file_id(i.path) in left_out))]
     if not inputs and all(Path(p).is_dir() for p in options.paths or ["."]):
         raise CheckUsageError(no_forms_found(options.paths or ["."]))
-    jobs = options.jobs or default_jobs(len(inputs))
+    jobs = capped_jobs(options.jobs, len(inputs)) if options.jobs else default_jobs(len(inputs))
     advance, stop = _progress(len(inputs), options)
     # A plain run keeps its diagnostics on disk (memory flat whatever the corpus); fixing, baselines and the
     # html report work per file and keep them in memory.
@@ -202,7 +219,7 @@ def _run(options: CheckOptions) -> int:
         if done is not None:
             return done
     if options.write_baseline:
-        return baseline.record(options.write_baseline, run)
+        return baseline.record(options.write_baseline, run) or (2 if run.errors else 0)
     baselined: list[Diagnostic] = []
     if known is not None:
         outcome = baseline.report(known, run, options.statistics)
@@ -227,10 +244,26 @@ def _run(options: CheckOptions) -> int:
     if fmt in ("full", "concise"):
         from goallint.fixer import closing_line
         sys.stderr.write(closing_line(fixes, run))
+    if run.errors:  # a rule's internal error: its forms were not fully checked (the README's exit 2)
+        return 2
     fail_on = options.fail_on or config.fail_on or "error"
     if fail_on == "never":
         return 0
     return 1 if any(SEVERITY_RANK[severity] >= SEVERITY_RANK[fail_on] for _, _, severity in run.counts()) else 0
+
+
+def _guard_outputs(options: CheckOptions, config: Config, gathered: list[Input]) -> set[FileId]:
+    """Refuse `-o` or `--write-baseline` naming an input (a form, the config, a pack; for `-o` also the
+    baseline in effect); the ids of the previous run's report or baseline found in a folder, left out."""
+    from goallint import baseline
+
+    named: list[str | Path] = [p for p in options.paths if p != "-" and not is_folder(Path(p))]
+    named += [Path(config.path)] if config.path else []
+    named += list(config.pack_files())
+    found = [i.path for i in gathered if i.path is not None]
+    in_effect = baseline.in_effect(options.baseline, config)
+    left_out = guard([("-o", options.output)], named + ([in_effect[0]] if in_effect else []), found)
+    return left_out | guard([("--write-baseline", options.write_baseline)], named, found)
 
 
 def _terminal() -> bool:
@@ -243,10 +276,10 @@ def _default_output(fmt: str) -> str | None:
 
 
 def _write_bytes(output: str, data: bytes) -> None:
-    from goallint.atomic import write_atomic
+    from goallint.outputs import write_output
 
     try:
-        write_atomic(Path(output), data)
+        write_output(Path(output), data)
     except OSError as exc:
         raise CheckUsageError(f"-o {output}: 无法写入报告：{exc.strerror or exc}") from None
 
@@ -266,15 +299,10 @@ def _check_output(output: str) -> None:
 def _write_report(output: str, pieces: Iterator[str]) -> None:
     """The report replaces FILE atomically (an earlier report stays whole if the write fails); a device or
     pipe (`-o /dev/stdout`) is written directly."""
-    from goallint.atomic import write_atomic
+    from goallint.outputs import write_output
 
-    path = Path(output)
     try:
-        if path.exists() and not path.is_file():
-            with path.open("w", encoding="utf-8") as out:
-                out.writelines(pieces)
-        else:
-            write_atomic(path, (piece.encode("utf-8") for piece in pieces))
+        write_output(Path(output), pieces)
     except OSError as exc:
         raise CheckUsageError(f"-o {output}: cannot write the report: {exc.strerror or exc}") from None
 
@@ -284,11 +312,16 @@ def run_check(options: CheckOptions) -> int:
     from goallint.baseline import BaselineError
     from goallint.config import ConfigError
     from goallint.engine import UsageError
+    from goallint.outputs import OutputIsInput
     from goallint.packs import PackError
 
+    for stream in (sys.stdout, sys.stderr):  # a name that is not UTF-8 is written escaped, never an error
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     try:
         return _run(options)
-    except (CheckUsageError, UsageError, ConfigError, PackError, BaselineError) as exc:
+    except (CheckUsageError, UsageError, ConfigError, PackError, BaselineError, OutputIsInput) as exc:
         print(f"goallint: 错误：{exc}", file=sys.stderr)
     except KeyboardInterrupt:
         print("goallint: 已中断", file=sys.stderr)

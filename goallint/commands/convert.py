@@ -10,8 +10,8 @@ from typing import Any
 import click
 import yaml
 
-from goallint.atomic import write_atomic
 from goallint.model import AnyForm
+from goallint.outputs import file_id, write_output
 from goallint.readers import read_path
 from goallint.structured_format import to_document
 
@@ -69,9 +69,13 @@ def dump_json(forms: list[AnyForm]) -> str:
     return json.dumps(to_document(forms), ensure_ascii=False, indent=2) + "\n"
 
 
+_INPUT_AS_OUTPUT = "输出文件就是要转换的文件，写入会覆盖它；请换一个输出路径"
+
+
 def _write(output: Path, text: str) -> str | None:
+    """Write converted forms: a regular file is replaced atomically, a device or pipe written into."""
     try:
-        write_atomic(output, text.encode("utf-8"))
+        write_output(output, [text])
     except OSError as exc:
         return f"goallint: 无法写入 {output}：{exc.strerror or exc}"
     return None
@@ -93,6 +97,10 @@ def run_convert(path: str, target: str, output: str | None) -> int:
         return 0
     if Path(output).is_dir():
         output = str(Path(output) / f"{Path(path).stem}.{target}")
+    source = file_id(path)
+    if source is not None and file_id(output) == source:
+        click.echo(f"goallint: 错误：-o {output}: {_INPUT_AS_OUTPUT}", err=True)
+        return 2
     error = _write(Path(output), text)
     if error:
         click.echo(error, err=True)
@@ -109,7 +117,9 @@ def _convert_folder(folder: Path, target: str, output: str | None) -> int:
     failed = 0
     every: list[AnyForm] = []
     written: set[Path] = set()
-    for item in gather([str(folder)], [], None):
+    items = list(gather([str(folder)], [], None))
+    inputs = {file_id(item.path) for item in items if item.path is not None} - {None}
+    for item in items:
         source = item.path or Path(item.display)
         result = read_path(source, item.display)
         if result.problem is not None or not result.forms:
@@ -124,6 +134,10 @@ def _convert_folder(folder: Path, target: str, output: str | None) -> int:
         target_path = Path(output) / relative.with_suffix(f".{target}")
         if target_path in written:  # `a.txt` and `a.xlsx` in one folder
             target_path = Path(output) / relative.with_name(f"{relative.name}.{target}")
+        if file_id(target_path) in inputs:  # `convert forms -o forms`: a.yaml would be written over itself
+            click.echo(f"goallint: {target_path}: {_INPUT_AS_OUTPUT}，已跳过", err=True)
+            failed += 1
+            continue
         written.add(target_path)
         target_path.parent.mkdir(parents=True, exist_ok=True)
         text = dump_yaml(result.forms) if target == "yaml" else dump_json(result.forms)

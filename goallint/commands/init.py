@@ -60,14 +60,21 @@ NAME = "goallint.yaml"
 
 def run_init(force: bool) -> int:
     """Write ./goallint.yaml. Exit 0, or 2 when a config file is already there (unless `force`) or on a write error."""
+    from goallint.atomic import write_atomic
     from goallint.config import CONFIG_NAMES
+    from goallint.outputs import link_out_of_folder
 
     existing = [name for name in CONFIG_NAMES if Path(name).exists()]
     if existing and not force:
         print(f"goallint: 错误：{existing[0]} 已存在，不覆盖（--force 可替换它）", file=sys.stderr)
         return 2
+    elsewhere = link_out_of_folder(Path(NAME))
+    if elsewhere is not None:
+        print(f"goallint: error: {NAME} 是指向本文件夹之外（{elsewhere}）的符号链接，不通过它写入；请先删除该链接",
+              file=sys.stderr)
+        return 2
     try:
-        Path(NAME).write_text(STARTER, encoding="utf-8", newline="\n")
+        write_atomic(Path(NAME), STARTER.encode("utf-8"))
     except OSError as exc:
         print(f"goallint: 错误：{NAME}：无法写入：{exc.strerror or exc}", file=sys.stderr)
         return 2

@@ -10,13 +10,22 @@ value beside it (`项目名称 ⇥ …`), in the same cell (`年度资金总额:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from goallint.layout.cells import sub_cell
 from goallint.layout.columns import Layout, column_role, header_layout
 from goallint.layout.explain import Trace
-from goallint.layout.fields import GOALS, amount_unit, fix_number_spaces, money_fields, strip_code
+from goallint.layout.fields import (
+    GOALS,
+    amount_unit,
+    fix_number_spaces,
+    money_fields,
+    strip_code,
+    wan_amounts,
+)
 from goallint.layout.indicators import IndicatorTable
 from goallint.layout.profile import detect_profile, infer_levels, repair_levels
 from goallint.layout.tasks import DEFAULT_COLUMNS, is_task_label, read_task, task_header
@@ -105,7 +114,7 @@ class FormBuilder:
             self.table = IndicatorTable(self.vocab)
         return self.table
 
-    def build(self, rows: list[list[Cell]]) -> AnyForm:
+    def build(self, mentions: Callable[[], set[Decimal]]) -> AnyForm:
         if self.table is not None:
             self.table.finish()
         indicators = self.table.indicators if self.table is not None else []
@@ -119,7 +128,7 @@ class FormBuilder:
                 fields[name] = fix_number_spaces(fields[name])
         money = ("budget", "period_budget") if self.kind == "project" else ("budget",)
         units = {f"{name}_unit": amount_unit(fields[name], self.units.get(name), self.block_unit, self.unit_note,
-                                             rows, name if self.kind == "project" else "department_budget")
+                                             mentions, name if self.kind == "project" else "department_budget")
                  for name in money if name in fields}
         common = {"path": self.path, "span": self.span, "title": self.title, "budget_year": self.budget_year,
                   "indicators": indicators}
@@ -170,7 +179,14 @@ class Assembler:
             filled = [(index, cell) for index, cell in enumerate(row) if cell.raw and not cell.raw.isspace()]
             if filled:
                 self.row(row, filled)
-        return [builder.build(rows) for builder in self.forms if _is_form(builder)]
+        found: list[set[Decimal]] = []
+
+        def mentions() -> set[Decimal]:  # worked out once per file, and only for an amount with no unit stated
+            if not found:
+                found.append(wan_amounts(rows))
+            return found[0]
+
+        return [builder.build(mentions) for builder in self.forms if _is_form(builder)]
 
     def row(self, row: list[Cell], filled: list[tuple[int, Cell]]) -> None:
         vocab = self.vocab
@@ -309,7 +325,7 @@ class Assembler:
         if self.vocab.is_footer(first_key):
             return True
         table = builder.table
-        name_column = table.layout.column("name") if table is not None else None
+        name_column = table.layout.name_column if table is not None else None
         if name_column is not None and filled[0][0] >= name_column:
             return False  # a row starting at the name is an indicator whatever its name
         return self.vocab.is_label(builder.kind, first_key) and not self.vocab.is_level1(first_key) \
@@ -347,22 +363,13 @@ class Assembler:
     def items(self, builder: FormBuilder, filled: list[tuple[int, Cell]]) -> list[Item]:
         """Classify a row's non-blank cells; split `标签：内容` / `标签 内容` cells into a label and its text."""
         items: list[Item] = []
-        vocab = self.vocab
+        classify = self.vocab.classify
         for position, (index, cell) in enumerate(filled):
-            key = cell_key(cell)
-            match = vocab.field(builder.kind, key)
-            if match is not None:
-                builder.set_year(match[1])
-                items.append(("label", index, cell, match[0]))
-                continue
-            if key in vocab.structural or key == SECTION_KEY:
-                items.append(("structural", index, cell, ""))
-                continue
-            if vocab.is_sub_item(key):
-                items.append(("sub_item", index, cell, ""))
-                continue
-            if vocab.is_other(key):
-                items.append(("other", index, cell, ""))
+            kind, name, year = classify(builder.kind, cell_key(cell))
+            if kind:
+                if year is not None:
+                    builder.set_year(year)
+                items.append((kind, index, cell, name))
                 continue
             split = self._split(builder, cell, position == 0 or items[-1][0] == "label")
             if split is not None:
@@ -374,6 +381,8 @@ class Assembler:
     def _split(self, builder: FormBuilder, cell: Cell, spaces: bool) -> list[tuple[str, Cell, str]] | None:
         """`年度资金总额:16`, `预算单位: 奉节县…` (and, first on a row or after a label, `标签 内容`)."""
         raw = cell.raw
+        if not spaces and ":" not in raw[:40] and "：" not in raw[:40]:
+            return None
         for separator in _SPLIT.finditer(raw[:40]):
             if not spaces and separator.group() not in ":：":
                 continue
@@ -481,6 +490,8 @@ class Assembler:
 
     def _unit_note(self, items: list[Item]) -> str | None:
         for _, _, cell, _ in items:
+            if "单位" not in cell.raw:
+                continue
             found = self.vocab.unit_note.search(_squeeze(cell.raw))
             if found is not None:
                 if self.trace is not None:

@@ -58,10 +58,13 @@ class Layout:
     list_fields: dict[str, int] = field(default_factory=dict, compare=False)
     """Header field → column, in a list table holding many projects (`项目名称` a column); else empty."""
 
+    name_column: int | None = field(default=None, compare=False)
+
     def __post_init__(self) -> None:
         found = {role[len(FIELD):]: index for index, role in self.roles.items() if role.startswith(FIELD)}
         if "name" in found:
             object.__setattr__(self, "list_fields", found)
+        object.__setattr__(self, "name_column", self.column(NAME))
 
     @property
     def two_sided(self) -> bool:
@@ -81,6 +84,15 @@ DEFAULT_LAYOUT = Layout({0: SECTION, 1: L1, 2: L2, 3: NAME, 4: PERIOD, 5: ANNUAL
 def header_layout(filled: list[tuple[int, Cell]], vocab: Vocabulary) -> Layout | None:
     """The layout of an indicator header row given its non-blank (column, cell) pairs, or None when the row is
     not one: it needs 一级 with 二级/三级, or (a table without levels, 114) 三级 with a value and one more heading."""
+    heading = vocab.indicator_header.match
+    known = 0
+    for _, cell in filled:  # every row is asked: a header names at least two of its columns in known words
+        if heading(cell_key(cell)) is not None:
+            known += 1
+            if known == 2:
+                break
+    else:
+        return None
     found: dict[int, str] = {}
     unknown: list[int] = []
     generic: list[int] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from goallint.layout.cells import sub_cell
@@ -50,27 +51,32 @@ def _decimal(text: str) -> Decimal | None:
         return None
 
 
-def unit_in_rows(cell: Cell, rows: list[list[Cell]]) -> str | None:
+def wan_amounts(rows: list[list[Cell]]) -> set[Decimal]:
+    """Every amount written with 万 in the file (`预算安排5万元`, a cost indicator's `5万元`)."""
+    found: set[Decimal] = set()
+    for row in rows:
+        for cell in row:
+            if "万" in cell.raw:
+                found.update(amount for mention in _WAN_MENTION.finditer(cell.raw)
+                             if (amount := _decimal(mention.group(1))) is not None)
+    return found
+
+
+def unit_in_rows(cell: Cell, mentions: Callable[[], set[Decimal]]) -> str | None:
     """`万元` when the same amount is written with 万 elsewhere in the file (105: 项目资金 `5.00` with no unit,
     while its text says `预算安排5万元` and its cost indicator `5万元`)."""
     found = _NUMBER.match(cell.raw)
     amount = _decimal(found.group(1)) if found is not None else None
     if amount is None or amount == 0:
         return None
-    for row in rows:
-        for other in row:
-            if "万" in other.raw and other is not cell:
-                for mention in _WAN_MENTION.finditer(other.raw):
-                    if _decimal(mention.group(1)) == amount:
-                        return "万元"
-    return None
+    return "万元" if amount in mentions() else None
 
 
-def amount_unit(cell: Cell, stated: str | None, block: str | None, note: str | None, rows: list[list[Cell]],
-                name: str) -> str:
+def amount_unit(cell: Cell, stated: str | None, block: str | None, note: str | None,
+                mentions: Callable[[], set[Decimal]], name: str) -> str:
     """The unit of a bare amount: an amount with its own unit (`164万元`, `50万`) is read by the value grammar
     (`元`); else the label or the heading on its row, the heading of the block above it, the table's unit note
     (`单位:万元`), the same amount written with 万 elsewhere in the file; else 元."""
     if is_blank(cell) or _OWN_UNIT.search(cell.raw):
         return "元" if not is_blank(cell) else (stated or block or note or "元")
-    return stated or block or note or unit_in_rows(cell, rows) or ("万元" if name == "department_budget" else "元")
+    return stated or block or note or unit_in_rows(cell, mentions) or ("万元" if name == "department_budget" else "元")

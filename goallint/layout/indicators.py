@@ -135,8 +135,8 @@ def joined_value(number: Cell | None, comparator: Cell | None, unit: Cell | None
     it: the source between them holds tabs). A comparator column holding other text (`定性`) and a unit column
     holding a sentence (a row whose unit cell is missing) are not joined; a value with a unit of its own
     (`28.8万元`) takes no second one."""
-    if number is None or is_blank(number):
-        return number  # an empty value cell keeps its place (GL204 points at it)
+    if comparator is None and unit is None or number is None or is_blank(number):
+        return number  # nothing to join; an empty value cell keeps its place (GL204 points at it)
     parts = [number]
     text = number.raw.strip()
     if comparator is not None and comparator.raw.strip() in vocab.comparators and not text.startswith(

@@ -95,6 +95,8 @@ class Vocabulary:
     notes: tuple[str, ...]
     level1: frozenset[str]
     level2: frozenset[str]
+    _footers: dict[str, bool] = field(default_factory=dict, repr=False)
+    _classes: dict[tuple[str, str], tuple[str, str, int | None]] = field(default_factory=dict, repr=False)
 
     def title_kind(self, key: str) -> FormKind | None:
         if len(key) > 60:
@@ -106,6 +108,22 @@ class Vocabulary:
 
     def field(self, kind: FormKind, key: str) -> tuple[str, int | None] | None:
         return self.fields[kind].match(key) if key else None
+
+    def classify(self, kind: FormKind, key: str) -> tuple[str, str, int | None]:
+        """What a header-area cell is: (`label`, its field, a year its label captured), (`structural`|`sub_item`|
+        `other`, '', None), or ('', '', None) for text. Asked for every cell of every header row."""
+        memo = self._classes
+        found = memo.get((kind, key))
+        if found is None:
+            if len(memo) >= CACHE_ENTRIES:
+                memo.clear()
+            match = self.field(kind, key)
+            found = ("label", match[0], match[1]) if match is not None else \
+                ("structural", "", None) if key in self.structural or key == "绩效" else \
+                ("sub_item", "", None) if self.is_sub_item(key) else \
+                ("other", "", None) if key in self.other_labels else ("", "", None)
+            memo[(kind, key)] = found
+        return found
 
     def is_sub_item(self, key: str) -> bool:
         """`其中:财政拨款`: a part of the amount above, never a field nor a field's value."""
@@ -121,8 +139,15 @@ class Vocabulary:
 
     def is_footer(self, key: str) -> bool:
         """An approval, signature or note row's first cell: the indicator table has ended."""
-        return bool(key) and (key.startswith(self.footer_starts) or any(mark in key for mark in self.footer_marks)
-                              or self.footer_lines.match(key) is not None)
+        memo = self._footers  # asked for the first cell of every indicator row
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= CACHE_ENTRIES:
+                memo.clear()
+            found = memo[key] = bool(key) and (
+                key.startswith(self.footer_starts) or any(mark in key for mark in self.footer_marks)
+                or self.footer_lines.match(key) is not None)
+        return found
 
     def is_note(self, key: str) -> bool:
         return any(note in key for note in self.notes)

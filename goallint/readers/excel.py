@@ -18,6 +18,7 @@ import re
 import warnings
 import zipfile
 import zlib
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,7 +33,10 @@ RATIO_FLOOR = 1024 * 1024
 """Archives inflating to less than this are never refused for their ratio (small XML compresses very well)."""
 MAX_MEMBERS = 10_000
 MAX_CELLS = 500_000
-"""Cells per workbook after merged ranges are filled."""
+"""Cells per workbook after merged ranges are filled, and again once rows are laid out (a row as long as its
+last cell)."""
+MAX_GAP = 8
+"""Empty rows (or columns) kept of a run of them: a form's layout needs a blank line, not millions."""
 
 _DECIMALS = re.compile(r"\.([0#]+)")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -78,31 +82,59 @@ def check_archive(data: bytes) -> None:
         raise WorkbookError(f"more than {MAX_CELLS} cells in the sheets (counted before loading)")
 
 
-_CELL_TAG = re.compile(rb"<(?:\w{1,8}:)?c[\s/>]")
-_CARRY = 16
-"""Bytes kept between chunks: longer than a cell tag, so a tag split by a chunk boundary is counted once."""
+_CELL_TAG = re.compile(rb"<(?:[^\s<>/!?:]*:)?c[\s/>]")
+"""A cell element with any namespace prefix, however long (the loader resolves every prefix)."""
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
+MAX_TAG = 1 << 20
+"""Bytes of one tag (from its `<` to the next): longer is no spreadsheet XML."""
 
 
 def _stored_cells(data: bytes, sheets: list[zipfile.ZipInfo]) -> int:
     """Cells stored in the worksheet parts, counted by streaming the XML (openpyxl spends ~56 µs and ~2 KB per
-    cell loading a sheet: a 9 MB workbook of 1,000,000 cells took 56 s and 2.3 GB before it was refused)."""
+    cell loading a sheet: a 9 MB workbook of 1,000,000 cells took 56 s and 2.3 GB before it was refused).
+
+    The count is at least what the loader loads: a cell tag is counted whatever its namespace prefix, a tag
+    split by a chunk boundary once (each chunk is scanned up to its last `<`); a part with a DTD (whose
+    entities could expand to cells the count never sees) or that is not UTF-8 XML is refused."""
     count = 0
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for member in sheets:
+            others = [m for m in archive.infolist() if m.filename.endswith((".xml", ".rels", ".vml"))
+                      and m.filename not in {sheet.filename for sheet in sheets}]
+            for member in [*sheets, *others]:  # the sheets first: the count may stop the scan early
+                counted = member in sheets
                 with archive.open(member) as stream:
                     tail = b""
+                    first = True
                     while chunk := stream.read(1 << 20):
                         block = tail + chunk
-                        cut = len(block) - _CARRY
-                        count += sum(1 for tag in _CELL_TAG.finditer(block) if tag.start() < cut)
-                        tail = block[max(cut, 0):]
+                        if first:
+                            _utf8_xml(block, member.filename)
+                            first = False
+                        if _DTD.search(block):
+                            raise WorkbookError(f"{member.filename} 中有 DTD（工作簿中不允许）")
+                        cut = block.rfind(b"<")
+                        cut = len(block) if cut < 0 else cut
+                        if counted:
+                            count += len(_CELL_TAG.findall(block, 0, cut))
+                        tail = block[cut:]
+                        if len(tail) > MAX_TAG:
+                            raise WorkbookError(f"{member.filename} 中有超过 {MAX_TAG // (1024 * 1024)} MB 的标签")
                         if count > MAX_CELLS:
                             return count
-                    count += len(_CELL_TAG.findall(tail))
+                    if counted:
+                        count += len(_CELL_TAG.findall(tail))
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError) as exc:
+        if isinstance(exc, WorkbookError):
+            raise
         raise WorkbookError(f"corrupt or truncated .xlsx ({exc})") from None
     return count
+
+
+def _utf8_xml(head: bytes, name: str) -> None:
+    """A part is UTF-8 XML (what Excel writes): in UTF-16 no tag would be seen by the count above."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:64]:
+        raise WorkbookError(f"{name} 不是 UTF-8 编码的 XML")
 
 
 def _number_text(value: float | int | Decimal, number_format: str) -> str:
@@ -203,14 +235,44 @@ def _grid_rows(title: str, stored: Iterator[tuple[int, int, Any, str]], merges: 
     budget[0] -= len(grid)
     if budget[0] < 0:
         raise WorkbookError(f"more than {MAX_CELLS} cells")
+    return SheetRows(title, _compact_rows(title, grid, budget))
+
+
+def _kept(used: set[int]) -> list[int]:
+    """The row (or column) numbers laid out: every used one, with at most MAX_GAP of each run of unused ones
+    before it (a cell at row 200,000,000 or column XFD is not preceded by millions of empty ones)."""
+    kept: list[int] = []
+    previous = 0
+    for number in sorted(used):
+        kept.extend(range(previous + 1, min(number, previous + 1 + MAX_GAP)))
+        kept.append(number)
+        previous = number
+    return kept
+
+
+def _compact_rows(title: str, grid: dict[tuple[int, int], Cell], budget: list[int]) -> Rows:
+    """The sheet's rows for the assembler: a cell keeps its real place (row, column, ref) in its span, but
+    rows and columns empty throughout the sheet are laid out at most MAX_GAP in a row, so memory follows the
+    cells present. The padded grid (a row is as long as its last cell) shares the workbook's cell budget."""
+    if not grid:
+        return []
     last_column: dict[int, int] = {}
     for row, column in grid:
-        last_column[row] = max(column, last_column.get(row, 0))
+        if column > last_column.get(row, 0):
+            last_column[row] = column
+    columns = _kept({column for _, column in grid})
     rows: Rows = []
-    for row in range(1, max(last_column, default=0) + 1):
+    for row in _kept(set(last_column)):
         width = last_column.get(row, 0)
-        rows.append([grid.get((row, column)) or _located("", title, row, column) for column in range(1, width + 1)])
-    return SheetRows(title, rows)
+        if not width:
+            rows.append([])
+            continue
+        laid = columns[:bisect_right(columns, width)]
+        budget[0] -= len(laid)
+        if budget[0] < 0:
+            raise WorkbookError(f"按行排布后超过 {MAX_CELLS} 个单元格（稀疏的工作表：单元格在行列上相距很远）")
+        rows.append([grid.get((row, column)) or _located("", title, row, column) for column in laid])
+    return rows
 
 
 def _read_only_rows(workbook: Any, worksheet: Any, budget: list[int]) -> SheetRows:
@@ -218,9 +280,58 @@ def _read_only_rows(workbook: Any, worksheet: Any, budget: list[int]) -> SheetRo
     worksheet.reset_dimensions()  # read every stored row, whatever the sheet's declared <dimension> says
     with workbook._archive.open(worksheet._worksheet_path) as part:
         merges = _merges_in(part.read())
-    stored = ((cell.row, cell.column, cell.value, cell.number_format)
-              for row in worksheet.iter_rows() for cell in row if cell.value is not None)
-    return _grid_rows(str(worksheet.title), stored, merges, budget)
+    return _grid_rows(str(worksheet.title), _stored_read_only(worksheet), merges, budget)
+
+
+FORMULA_WITHOUT_VALUE = "公式（文件中没有保存计算结果，请在 Excel 中打开并保存后再检查）"
+"""The text of a formula cell whose computed value the workbook does not hold."""
+
+
+class _SharedStrings:
+    """The workbook's shared strings, indexed as a sheet's cells index them: an index below 0 is an error
+    (Python's list read `-1` as the last string, silently)."""
+
+    def __init__(self, strings: Any) -> None:
+        self.strings = strings
+
+    def __getitem__(self, index: int) -> Any:
+        if index < 0:
+            raise WorkbookError(f"单元格引用了不存在的共享字符串 {index}")
+        return self.strings[index]
+
+    def __len__(self) -> int:
+        return len(self.strings)
+
+
+def _stored_read_only(worksheet: Any) -> Iterator[tuple[int, int, Any, str]]:
+    """The cells a read-only sheet stores, parsed as openpyxl's `iter_rows` parses them but without the empty
+    row it yields for every missing one (a cell at row 200,000,000 was 200 million empty rows)."""
+    try:
+        from openpyxl.cell.read_only import ReadOnlyCell  # type: ignore[import-untyped]
+        from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - an openpyxl without them
+        yield from ((cell.row, cell.column, cell.value, cell.number_format)
+                    for row in worksheet.iter_rows() for cell in row if cell.value is not None)
+        return
+    book = worksheet.parent
+    with worksheet._get_source() as source:
+        class Parser(WorkSheetParser):  # type: ignore[misc]
+            def parse_cell(self, element: Any) -> Any:
+                """A formula whose result the file does not hold (saved by a program that does not compute)
+                reads as saying so, not as an empty cell ("缺少预算金额")."""
+                cell = super().parse_cell(element)
+                if cell["value"] is None and self.data_only and element.find(FORMULA_TAG) is not None:
+                    cell["value"], cell["data_type"] = FORMULA_WITHOUT_VALUE, "s"
+                return cell
+
+        parser = Parser(source, _SharedStrings(worksheet._shared_strings), data_only=book.data_only,
+                                 epoch=book.epoch,
+                                 date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+        for _, row in parser.parse():
+            for stored in row:
+                if stored["value"] is not None:
+                    cell = ReadOnlyCell(worksheet, **stored)
+                    yield cell.row, cell.column, cell.value, cell.number_format
 
 
 def _loaded_rows(worksheet: Any, budget: list[int]) -> SheetRows:

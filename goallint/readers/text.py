@@ -7,6 +7,7 @@ import re
 from goallint.layout import assemble as assemble_forms
 from goallint.layout.cells import located_cell
 from goallint.model import Cell
+from goallint.outputs import is_own_output_text
 from goallint.readers.base import Assembler, ReadResult
 from goallint.readers.encoding import DecodeError, decode
 
@@ -15,16 +16,25 @@ MAX_FIELDS = 1_000_000
 took 10 s and 1.1 GB, 20 MB would take 11 GB; real forms have about 65,000 per MB."""
 
 
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+"""What ends a line: what `str.splitlines` splits on (so rows and the report's source lines agree). A bare CR
+(old Mac exports), a NEL or U+2028 each end a line as LF does; CRLF is one break."""
+
+
 def split_rows(text: str) -> list[list[Cell]]:
-    """One row per line (`\\n`, a `\\r` before it is not part of the line), one cell per tab-separated field.
+    """One row per line (ended by LF, CRLF, a bare CR or any LINE_BREAKS character; the break is not part of
+    the line), one cell per tab-separated field.
 
     A cell's raw text is the field without surrounding whitespace; its span covers exactly that text, so
     `text[span.start:span.end] == cell.raw`. A blank line is an empty row. (The reader's hottest loop:
     half the fields of the seed layout are empty, and those skip the arithmetic.)"""
     rows: list[list[Cell]] = []
     offset = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        body = line[:-1] if line.endswith("\r") else line
+    lines = text.splitlines(keepends=True)
+    if not text or text[-1] in LINE_BREAKS:
+        lines.append("")  # the empty line after the last break, as `split("\n")` gives it
+    for number, line in enumerate(lines, start=1):
+        body = line[:-2] if line.endswith("\r\n") else line[:-1] if line and line[-1] in LINE_BREAKS else line
         if not body or body.isspace():
             rows.append([])
         else:
@@ -36,8 +46,13 @@ def split_rows(text: str) -> list[list[Cell]]:
                 cells.append(located_cell(raw, number, column + lead + 1, offset + column + lead))
                 column += len(part) + 1
             rows.append(cells)
-        offset += len(line) + 1
+        offset += len(line)
     return rows
+
+
+def _fields(text: str) -> int:
+    """Tabs plus line breaks (each break character counted: an upper bound of the lines), by C-speed counts."""
+    return text.count("\t") + sum(text.count(mark) for mark in LINE_BREAKS)
 
 
 _SPACED_COLUMNS = re.compile(r"\S(?: {2,}|\u3000+)\S")
@@ -50,7 +65,7 @@ def spaced_columns(text: str) -> int | None:
     as likely a sentence), and one of them a label the forms start with."""
     if "\t" in text:
         return None
-    spaced = [number for number, line in enumerate(text.split("\n"), start=1) if _SPACED_COLUMNS.search(line)]
+    spaced = [number for number, line in enumerate(text.splitlines(), start=1) if _SPACED_COLUMNS.search(line)]
     if len(spaced) < 2 or not any(label in text for label in ("项目名称", "部门名称", "绩效指标", "一级指标")):
         return None
     return spaced[0]
@@ -64,8 +79,10 @@ def read(data: bytes, path: str, assemble: Assembler | None = None) -> ReadResul
         return ReadResult(path=path, problem=("GL002", str(exc)))
     if not text.strip():
         return ReadResult(path=path, problem=("GL001", "文件是空的"), text=text, encoding=encoding)
-    if text.count("\t") + text.count("\n") > MAX_FIELDS:
+    if _fields(text) > MAX_FIELDS:
         return ReadResult(path=path, problem=("GL002", f"超过 {MAX_FIELDS} 个单元格和行"), encoding=encoding)
+    if is_own_output_text(text):  # a report goallint wrote into the folder: no form, no finding
+        return ReadResult(path=path, text=text, encoding=encoding)
     spaced = spaced_columns(text)
     if spaced is not None:  # read as it is, it would be a form of one column: every field missing, at 1:1
         return ReadResult(path=path, problem=("GL001", f"各栏用空格而不是制表符（Tab）分隔（第 {spaced} 行起），无法按表格读取："

@@ -308,9 +308,15 @@ def _simple(text: str) -> Value | None:
     return build(Bound, op=op, value=Decimal(number), unit=tail)
 
 
+_SCIENTIFIC = re.compile(r"(?<![0-9A-Za-z.])\d+(?:\.\d+)?[eE][+-]?\d+(?![0-9A-Za-z.])")
+"""A number in scientific notation (`1e-5`, `2.5E+3`): text, never read as a range or a quantity with unit `e`."""
+
+
 def parse_normalized(text: str) -> Value:
     """Parse an already normalised value; never raises. List markers `1、` `2、` read as ① ②."""
     try:
+        if _SCIENTIFIC.search(text):  # `1e-999999元` is no range from 1 to 999999: a number no form writes
+            return build(Text, text=text)
         simple = _simple(text)
         if simple is not None:
             return simple

@@ -5,6 +5,26 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+# --- invisible characters ----------------------------------------------------------------------------------
+
+INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
+                       "\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0]")
+"""Characters that show nothing or only reorder text: zero-width space and joiners (U+200B–U+200D), direction
+marks and overrides (LRM, RLM, RLO …), the word joiner U+2060, the soft hyphen, a BOM inside text, Hangul fillers."""
+
+
+def find_invisible(text: str) -> list[str]:
+    """The invisible characters in `text`, in order (repeats kept)."""
+    return [] if text.isascii() else INVISIBLE.findall(text)
+
+
+def strip_invisible(text: str) -> str:
+    """Remove invisible characters: `10.3\u200b万元/人/年` reads as `10.3万元/人/年`."""
+    if text.isascii():
+        return text
+    return INVISIBLE.sub("", text)
+
+
 # --- OCR / LaTeX math markup -------------------------------------------------------------------------
 
 _LATEX_SYMBOLS = {
@@ -117,6 +137,7 @@ def strip_thousands(text: str) -> str:
 
 
 STEPS: tuple[tuple[str, Callable[[str], str]], ...] = (
+    ("invisible", strip_invisible),
     ("html", strip_html),
     ("ocr", strip_ocr_markup),
     ("symbol", standardize_symbols),

@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from goallint.model import Cell, Diagnostic, Edit
-from goallint.readers import EXCEL_SUFFIXES, TEXT_SUFFIXES, ReadResult
+from goallint.readers import TEXT_SUFFIXES, UNREWRITTEN_SUFFIXES, ReadResult
 
 _YAML_PLAIN_FIRST = set("-?:,[]{}#&*!|>'\"%@`")
 _YAML_NULL = re.compile(r"~|null|Null|NULL")
@@ -174,7 +174,7 @@ def drop_unfit_fixes(result: ReadResult, diagnostics: Sequence[Diagnostic]) -> N
     can be applied as it stands."""
     suffix = Path(result.path).suffix.lower()
     codec: str | None = None
-    if result.text is not None and suffix not in EXCEL_SUFFIXES:
+    if result.text is not None and suffix not in UNREWRITTEN_SUFFIXES:
         try:
             codec = codec_of_text(result.text, result.encoding)
         except FixRefused:

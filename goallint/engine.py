@@ -37,61 +37,10 @@ from goallint.profiles import Profile, get_profile, profiles
 from goallint.readers import ReadResult, load_path, read_bytes
 from goallint.result_cache import ResultCache, settings_of
 from goallint.results import FileReport, FormInfo, RunReport
+from goallint.selection import UsageError, expand_waivers, resolve
 
 if TYPE_CHECKING:
     from goallint.config import Config
-
-
-class UsageError(ValueError):
-    """A bad selection, severity override or option: one line, exit 2."""
-
-
-def _tokens(text: str | Sequence[str] | None) -> list[str]:
-    if text is None:
-        return []
-    items = text.split(",") if isinstance(text, str) else list(text)
-    return [item.strip() for item in items if item.strip()]
-
-
-def expand(tokens: Iterable[str], rules: Sequence[Rule], origin: str, explicit_only: bool = False) -> set[str]:
-    """Codes named by codes, names, family prefixes (`GL4`, `GL40`) or `ALL`. Unknown → `UsageError`.
-
-    With `explicit_only`, a prefix picks only rules on by default; an exact code or name picks any rule.
-    """
-    by_name = {rule.name: rule.code for rule in rules}
-    codes = {rule.code for rule in rules}
-    out: set[str] = set()
-    for token in tokens:
-        upper = token.upper()
-        if upper in codes:
-            out.add(upper)
-        elif token in by_name:
-            out.add(by_name[token])
-        elif upper == "ALL" or (upper.startswith("GL") and upper[2:].isdigit() and len(upper) < 5):
-            prefix = "GL" if upper == "ALL" else upper
-            found = {r.code for r in rules if r.code.startswith(prefix) and (r.enabled or not explicit_only)}
-            if not found and upper != "ALL" and not any(r.code.startswith(prefix) for r in rules):
-                raise UsageError(f"{origin}: 没有规则匹配前缀 {token!r}")
-            out |= found
-        else:
-            raise UsageError(f"{origin}: 未知的规则编号、名称或前缀 {token!r}")
-    return out
-
-
-def select_rules(
-    rules: Sequence[Rule],
-    select: Sequence[str] | None = None,
-    extend_select: Sequence[str] = (),
-    ignore: Sequence[str] = (),
-    origin: str = "--select",
-) -> set[str]:
-    """Codes to run: `select` (or every rule on by default) + `extend_select` − `ignore`."""
-    if select is None:
-        base = {rule.code for rule in rules if rule.enabled}
-    else:
-        base = expand(select, rules, origin, explicit_only=True)
-    base |= expand(extend_select, rules, "--extend-select", explicit_only=True)
-    return base - expand(ignore, rules, "--ignore")
 
 
 @dataclass
@@ -401,17 +350,6 @@ def _in_words(code: str, reason: str) -> str:
     return f"{_LEADS[code]}：{reason}"
 
 
-def expand_waivers(tokens: Iterable[str], rules: Sequence[Rule]) -> set[str]:
-    """Codes a waiver names; unknown tokens in a form's `goallint-ignore` are skipped, not fatal."""
-    out: set[str] = set()
-    for token in tokens:
-        try:
-            out |= expand([token], rules, "goallint-ignore")
-        except UsageError:
-            continue
-    return out
-
-
 def _indicator_waived(form: AnyForm, cell: Cell | None, code: str, rules: Sequence[Rule]) -> bool:
     if cell is None:
         return False
@@ -556,31 +494,10 @@ def make_engine(
     extra = [*config.rule_paths(), *extra_packs] if config.rules or extra_packs else []
     packs = list(load_packs(extra)) if extra else list(bundled_packs())
     rules = [rule for pack in packs for rule in pack.rules]
-    origin = config.path or "config"
-    for key, tokens in (("extend-select", config.extend_select), ("ignore", config.ignore)):
-        expand(tokens, rules, f"{origin}: {key}")  # name the file and key of an unknown code
-    if select is None and config.select is not None:
-        selected = select_rules(rules, config.select, config.extend_select, config.ignore, f"{origin}: select")
-    else:
-        selected = select_rules(rules, select, config.extend_select, config.ignore, "--select")
-        if select is not None:  # the command line beats the config's ignore
-            selected |= expand(select, rules, "--select", explicit_only=True)
-    selected |= expand(extend_select, rules, "--extend-select", explicit_only=True)
-    selected -= expand(ignore, rules, "--ignore")
-    levels: dict[str, str] = {}
-    for key, level in config.severity.items():
-        levels.update(dict.fromkeys(expand([key], rules, f"{origin}: severity"), str(level)))
-    items = [(f"{k}={v}", k, v) for k, v in severity.items()] if isinstance(severity, Mapping) else \
-        [(item, *item.partition("=")[::2]) for item in severity]
-    for item, key, wanted in items:
-        if wanted not in SEVERITY_RANK:
-            raise UsageError(f"--severity {item}: 应为 规则=error|warning|info")
-        levels.update(dict.fromkeys(expand([key.strip()], rules, "--severity"), wanted))
+    selected, levels, ignores = resolve(rules, config, select, extend_select, ignore, severity)
     profile = profile or config.profile
     if profile is not None and profile not in profiles():
         raise UsageError(f"未知的模板 {profile!r}（可用：{', '.join(sorted(profiles()))}）")
-    ignores = [(glob, expand(codes, rules, f"{origin}: per-file-ignores.{glob}"))
-               for glob, codes in config.per_file_ignores.items()]
     root = str(Path(config.path).resolve().parent) if config.path else None
     return Engine(rules, selected, packs[0].vocabularies if packs else {}, profile, levels, ignores, keep_lines,
                   root=root)

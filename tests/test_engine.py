@@ -348,3 +348,28 @@ def test_output_file_is_checked_before_the_run_and_replaced_whole(tmp_path: Path
     assert status == 2 and "cannot write the report: No space left on device" in err
     assert report.read_bytes() == before  # the earlier report is whole
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []  # no temporary file left
+
+
+def test_the_command_line_and_the_tests_make_the_same_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # One factory: the command line hands `make_engine` its config and options, as a test may.
+    from goallint.commands.check import build_engine
+    from goallint.commands.options import CheckOptions
+    from goallint.config import load_config
+
+    (tmp_path / "goallint.yaml").write_text("select: [GL1, GL2]\nignore: [GL208]\nseverity: {GL206: info}\n",
+                                            encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    config = load_config(None, False)
+    assert config.path  # the file above was found
+    options = CheckOptions(select="GL208", extend_select="GL106", severity=["GL201=warning"])
+    cli = build_engine(options, config, keep_lines=False)
+    library = make_engine(config, select=["GL208"], extend_select=["GL106"], severity={"GL201": "warning"})
+    assert cli.settings() == library.settings()
+    assert cli.selected == {"GL208", "GL106"}  # the command line's select replaces the config's, beats its ignore
+    assert cli.severity == {"GL206": "info", "GL201": "warning"}
+    by_config = make_engine(config)
+    assert "GL208" not in by_config.selected and "GL101" in by_config.selected and "GL301" not in by_config.selected
+    with pytest.raises(UsageError, match="goallint.yaml: ignore"):
+        make_engine(config.model_copy(update={"ignore": ["GL999"]}))
+    with pytest.raises(UsageError, match="--severity GL201=loud"):
+        make_engine(config, severity=["GL201=loud"])

@@ -284,9 +284,9 @@ def run_check(options: CheckOptions) -> int:
     """Exit 0 (clean), 1 (findings at or above --fail-on) or 2 (usage, config, pack or internal error)."""
     from goallint.baseline import BaselineError
     from goallint.config import ConfigError
-    from goallint.engine import UsageError
     from goallint.outputs import OutputIsInput
     from goallint.packs import PackError
+    from goallint.selection import UsageError
 
     for stream in (sys.stdout, sys.stderr):  # a name that is not UTF-8 is written escaped, never an error
         reconfigure = getattr(stream, "reconfigure", None)

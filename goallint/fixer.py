@@ -30,7 +30,7 @@ from pydantic import BaseModel
 from goallint.atomic import ChangedOnDisk, write_atomic
 from goallint.model import Cell, Diagnostic, Edit, Fix
 from goallint.outputs import link_out_of_folder
-from goallint.readers import EXCEL_SUFFIXES, TEXT_SUFFIXES, ReadResult, read_bytes
+from goallint.readers import EXCEL_SUFFIXES, TEXT_SUFFIXES, UNREWRITTEN_SUFFIXES, ReadResult, read_bytes
 
 if TYPE_CHECKING:
     from goallint.cli import CheckOptions
@@ -243,7 +243,7 @@ def drop_unfit_fixes(result: ReadResult, diagnostics: Sequence[Diagnostic]) -> N
     can be applied as it stands."""
     suffix = Path(result.path).suffix.lower()
     codec: str | None = None
-    if result.text is not None and suffix not in EXCEL_SUFFIXES:
+    if result.text is not None and suffix not in UNREWRITTEN_SUFFIXES:
         try:
             codec = codec_of_text(result.text, result.encoding)
         except FixRefused:
@@ -346,6 +346,8 @@ def fix_source(engine: Engine, display: str, data: bytes, unsafe: bool) -> FileF
     if suffix in EXCEL_SUFFIXES:
         raise FixRefused("不自动修复 .xlsx：goallint 从不改写工作簿（格式、合并单元格和其他工作表可能受损），"
                          "请在表格软件中修改这些单元格")
+    if suffix in UNREWRITTEN_SUFFIXES:
+        raise FixRefused(_not_rewritten(suffix))
     result = read_bytes(data, display)
     if result.text is None:
         raise FixRefused("文件无法读取")
@@ -420,9 +422,12 @@ def fix_run(engine: Engine, inputs: Sequence[Input], run: RunReport, unsafe: boo
     outcome = FixOutcome()
     fixable = {d.path for d in run.diagnostics if d.fix is not None}
     workbooks = {d.path for d in run.diagnostics if d.code in _fixable_codes(run)
-                 and d.path.lower().endswith(EXCEL_SUFFIXES)}
+                 and d.path.lower().endswith(UNREWRITTEN_SUFFIXES)}
     for path in sorted(workbooks):
-        outcome.errors.append(f"{path}: 工作簿中的修复不会应用：goallint 从不改写 .xlsx 工作簿，请在表格中修改这些单元格")
+        if path.lower().endswith(EXCEL_SUFFIXES):
+            outcome.errors.append(f"{path}: 工作簿中的修复不会应用：goallint 从不改写 .xlsx 工作簿，请在表格中修改这些单元格")
+        else:
+            outcome.errors.append(f"{path}: {_not_rewritten(Path(path).suffix.lower())}")
     items, seen = [], set()
     for item in inputs:
         if item.display not in fixable or item.display in workbooks or (item.data is None and item.path is None):
@@ -505,6 +510,12 @@ def _fixing_engine(engine: Engine) -> Engine:
     codes = {r.code for r in engine.active if r.doc.fix in ("safe", "unsafe")}
     codes |= {code for r in engine.active if r.code in codes for code in r.suppressed_by}
     return replace(engine, selected=codes & engine.selected, keep_lines=False, keep_forms=False)
+
+
+def _not_rewritten(suffix: str) -> str:
+    """Why a document's fixes are said, not applied (PDF, Word, .xls, web pages are never rewritten)."""
+    return (f"{suffix} 文件中的修复不会应用：goallint 从不改写 {suffix} 文件，"
+            "请按这些问题在原始文件中修改后重新导出")
 
 
 def _fixable_codes(run: RunReport) -> set[str]:

@@ -46,6 +46,5 @@ def test_rule_and_rules_see_the_config_packs() -> None:
 def test_walking_the_repository_skips_its_own_rule_packs() -> None:
     """docs/bureau/packs/bureau.yaml is a .yaml file in the walked folder, but it is the config's pack, no form."""
     result = CliRunner().invoke(main, ["check", "--no-progress", "--format", "json", "."])
-    assert result.exit_code == 0, result.stdout + result.stderr
-    data = json.loads(result.stdout)
-    assert data["summary"]["files"] == 0 and data["diagnostics"] == []
+    assert result.exit_code == 2, result.stdout + result.stderr  # no form file at all: said, not a clean pass
+    assert "没有找到表格文件" in result.stderr and result.stdout == ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import subprocess
 import sys
 import zipfile
@@ -142,10 +143,8 @@ def test_no_form_is_gl001() -> None:
 
 
 def _layout_assembler() -> Any:
-    try:
-        from goallint.layout import assemble
-    except ImportError:
-        pytest.skip("the layout assembler has not landed yet")
+    from goallint.layout import assemble
+
     return assemble
 
 
@@ -308,8 +307,9 @@ def test_rows_past_the_declared_dimension_are_read() -> None:
     workbook = Workbook()
     for row in range(1, 6):
         workbook.active.cell(row, 1, f"第{row}行")
-    data = _rewrite_sheet(to_bytes(workbook), lambda xml: xml.replace(b'<dimension ref="A1:A5" />',
-                                                                       b'<dimension ref="A1:A2" />'))
+    # openpyxl writes `<dimension ref="A1:A5" />`, or without the space when it writes through lxml
+    data = _rewrite_sheet(to_bytes(workbook), lambda xml: re.sub(rb'<dimension ref="A1:A5"\s*/>',
+                                                                  b'<dimension ref="A1:A2" />', xml))
     assert b'<dimension ref="A1:A2" />' in _sheet_xml(data)
     [sheet_rows] = _both(data)
     assert [texts(row) for row in sheet_rows.rows] == [[f"第{row}行"] for row in range(1, 6)]
@@ -329,9 +329,9 @@ def test_huge_or_reversed_merged_ranges_are_gl002_before_they_are_walked() -> No
     workbook.active["A1"] = "项目名称"
     workbook.active.merge_cells("A1:B1")
     data = to_bytes(workbook)
-    huge = _rewrite_sheet(data, lambda xml: xml.replace(b'<mergeCell ref="A1:B1" />', b'<mergeCell ref="A1:XFD1048576" />'))
+    huge = _rewrite_sheet(data, lambda xml: re.sub(rb'<mergeCell ref="A1:B1"\s*/>', b'<mergeCell ref="A1:XFD1048576" />', xml))
     assert _problem(huge) == "GL002 merged ranges cover more than 500000 cells"
-    reversed_ = _rewrite_sheet(data, lambda xml: xml.replace(b'<mergeCell ref="A1:B1" />', b'<mergeCell ref="B9:A1" />'))
+    reversed_ = _rewrite_sheet(data, lambda xml: re.sub(rb'<mergeCell ref="A1:B1"\s*/>', b'<mergeCell ref="B9:A1" />', xml))
     assert _problem(reversed_).startswith("GL002 a merged range B9:A1")
 
 
@@ -342,8 +342,8 @@ def test_merged_ranges_are_bounded_over_the_whole_workbook() -> None:
         sheet = workbook.active if index == 0 else workbook.create_sheet(f"表{index}")
         sheet["A1"] = "x"
         sheet.merge_cells("A1:B1")
-    data = _rewrite_all_sheets(to_bytes(workbook), lambda xml: xml.replace(b'<mergeCell ref="A1:B1" />',
-                                                                          b'<mergeCell ref="C1:D100000" />'))
+    data = _rewrite_all_sheets(to_bytes(workbook), lambda xml: re.sub(rb'<mergeCell ref="A1:B1"\s*/>',
+                                                                     b'<mergeCell ref="C1:D100000" />', xml))
     assert _problem(data) == "GL002 merged ranges cover more than 500000 cells"
     assert len(workbook_rows(_rewrite_all_sheets(to_bytes(workbook), lambda xml: xml))) == 3
 

@@ -11,7 +11,8 @@ import yaml
 
 HOOKS = yaml.safe_load((Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text("utf-8"))
 
-FORMS = ["forms/2025/党建组织员工资补贴.txt", "a.TSV", "forms/x.yaml", "x.yml", "forms/x.json", "budget/表.xlsx"]
+FORMS = ["forms/2025/党建组织员工资补贴.txt", "a.TSV", "forms/x.yaml", "x.yml", "forms/x.json", "budget/表.xlsx",
+         "received/批复表.PDF", "received/申报表.docx", "old/表.xls", "web/公开.html", "web/公开.htm"]
 NOT_FORMS = [".github/workflows/ci.yml", "goallint.yaml", "sub/.goallint.yaml", "goallint-baseline.yaml",
              ".pre-commit-config.yaml", "requirements.txt", "ci/requirements-dev.txt", "LICENSE.txt",
              "package.json", "web/package-lock.json", "tsconfig.json", "mkdocs.yml", "docker-compose.yaml",
@@ -31,3 +32,9 @@ def test_forms_are_handed_over_and_project_files_are_not(hook: dict[str, str]) -
 def test_both_hooks_take_the_same_files() -> None:
     assert len({(hook["files"], hook["exclude"]) for hook in HOOKS}) == 1
     assert [hook["id"] for hook in HOOKS] == ["goallint", "goallint-fix"]
+
+
+def test_every_kind_the_readers_read_is_handed_over() -> None:
+    from goallint.readers import FORM_SUFFIXES
+
+    assert [suffix for suffix in FORM_SUFFIXES if not linted(HOOKS[0], f"forms/a{suffix}")] == []

@@ -47,15 +47,15 @@ def check(*args: str) -> tuple[int, str]:
 
 
 def test_a_warm_run_reports_byte_for_byte_what_a_cold_run_does(cache: Path, linted: list[str]) -> None:
-    examples = str(ROOT / "examples")
+    examples = str(ROOT / "examples")  # `-j 1`: linted in this process, where `linted` counts
     for fmt in FORMATS:
-        fresh = check("--no-cache", "--format", fmt, examples)
+        fresh = check("--no-cache", "-j", "1", "--format", fmt, examples)
         assert not list(cache.glob("*.pickle"))  # --no-cache keeps no report (the packs' snapshot may be made)
         linted.clear()
-        cold = check("--format", fmt, examples)
+        cold = check("-j", "1", "--format", fmt, examples)
         assert linted and cold == fresh, fmt
         linted.clear()
-        warm = check("--format", fmt, examples)
+        warm = check("-j", "1", "--format", fmt, examples)
         assert warm == fresh, fmt
         assert linted == [], fmt  # every file came from the cache
         shutil.rmtree(cache)

@@ -144,13 +144,14 @@ def test_convert_takes_a_folder(tmp_path: Path) -> None:
     status, _, err = run("convert", str(EXAMPLES), "--to", "yaml", "-o", str(out))
     assert status == 0, err
     written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.yaml"))
-    assert "001_8dd0aec2d39c09c7.yaml" in written and "excel/example.yaml" in written and len(written) == 7
+    assert "001_8dd0aec2d39c09c7.yaml" in written and "excel/example.yaml" in written
+    assert "pdf/004_958330f20d319429.yaml" in written and len(written) == 15  # 7 forms files, 8 documents
     status, text, _ = run("convert", str(EXAMPLES), "--to", "json")
     forms = json.loads(text)["forms"]
     per_file = sum(len(yaml.safe_load(p.read_text(encoding="utf-8"))["forms"]) for p in out.rglob("*.yaml"))
-    assert status == 0 and len(forms) == per_file == 46
+    assert status == 0 and len(forms) == per_file == 66  # 46, and the 4 + 1 forms of two seeds in 4 formats
     again = json.loads(check("--format", "json", str(out))[1])
-    assert again["summary"]["forms"] == 46
+    assert again["summary"]["forms"] == 66
 
 
 # ---- the findings workbook -------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import yaml
 from click.testing import CliRunner
 
 from goallint.cli import main
+from goallint.readers import FORM_SUFFIXES
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -77,7 +78,7 @@ def _labelled(label: str, text: str) -> list[str]:
 def test_every_seed_form_is_read() -> None:
     """Each 项目名称 row opens a project form, each 部门名称 row a department form: all 43 are read, by name."""
     data = report()
-    assert data["summary"]["files"] == len([p for p in EXAMPLES.rglob("*") if p.suffix in {".txt", ".yaml", ".xlsx"}])
+    assert data["summary"]["files"] == len([p for p in EXAMPLES.rglob("*") if p.suffix in FORM_SUFFIXES])
     expected = set()
     for path in EXAMPLES.glob("*.txt"):
         text = path.read_text("utf-8")

@@ -151,3 +151,19 @@ def test_a_profile_says_in_data_which_printed_labels_mark_its_template() -> None
     old = project(HEAD + "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t养护里程\t20公里\n"
                          "效益指标\t社会公众或服务对象满意度指标\t群众满意度\t≥90%\n")
     assert old.profile == "national2015" and detect_profile(old, two_sided=True) == "dg2019"
+
+
+def test_a_saved_pages_footer_ends_the_table() -> None:
+    form = project(HEAD + "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t养护里程\t20公里\n"
+                          "主办单位：某县财政局\n版权所有 © 某县人民政府 粤ICP备12345678号\n")
+    assert [indicator.name.raw for indicator in form.indicators] == ["养护里程"]  # type: ignore[union-attr]
+
+
+def test_a_task_merged_across_its_row_is_read_once() -> None:
+    from goallint.layout.tasks import read_task
+    from goallint.model import Cell, Span
+
+    merged = Cell("党建工作经费（合并单元格）", Span(5, 2, 5, 3, sheet="部门", ref="B5"))
+    amount = Cell("20000", Span(5, 5, 5, 6, sheet="部门", ref="E5"))
+    task = read_task([(1, merged), (2, merged), (3, amount)], {1: "name", 2: "content", 3: "amount"})
+    assert task is not None and task.name is merged and task.amount is amount and task.content is None

@@ -91,6 +91,14 @@ def _stdin(shown: str, limit: int) -> Input:
         return Input(shown, problem=f"无法读取标准输入：{getattr(exc, 'strerror', None) or exc}")
 
 
+def no_forms_found(folders: list[str]) -> str:
+    """What a run over folders without any form file says (exit 2): a clean pass it is not."""
+    from goallint.readers import FORM_SUFFIXES
+
+    kinds = " ".join(sorted({suffix.lstrip(".") for suffix in FORM_SUFFIXES}))
+    return f"在 {'、'.join(folders)} 中没有找到表格文件（支持 {kinds}）；请确认路径，或直接指定文件"
+
+
 def build_engine(options: CheckOptions, config: Config, keep_lines: bool) -> Engine:
     """Config first, then the command line on top (ruff's resolution); unknown codes are usage errors."""
     from goallint.engine import Engine, UsageError, expand, select_rules
@@ -188,6 +196,8 @@ def _run(options: CheckOptions) -> int:
     left_out = _guard_outputs(options, config, gathered)
     inputs = [i for i in gathered if i.path is None or (_resolved(i.path) not in skip
                                                         and not (left_out and file_id(i.path) in left_out))]
+    if not inputs and all(Path(p).is_dir() for p in options.paths or ["."]):
+        raise CheckUsageError(no_forms_found(options.paths or ["."]))
     jobs = capped_jobs(options.jobs, len(inputs)) if options.jobs else default_jobs(len(inputs))
     advance, stop = _progress(len(inputs), options)
     # A plain run keeps its diagnostics on disk (memory flat whatever the corpus); fixing, baselines and the

@@ -36,7 +36,11 @@ def _unpack(cell: Cell) -> Task | None:
 
 def read_task(cells: list[tuple[int, Cell]], columns: dict[int, str]) -> Task | None:
     """One task row from its (column, cell) pairs after the section label; None when the row is empty."""
-    filled = [(index, cell) for index, cell in cells if not is_blank(cell)]
+    filled: list[tuple[int, Cell]] = []
+    for index, cell in cells:
+        # a cell merged across the row (a workbook repeats it in every column it covers) is one cell
+        if not is_blank(cell) and not (filled and cell.span is not None and cell.span == filled[-1][1].span):
+            filled.append((index, cell))
     if not filled:
         return None
     if len(filled) == 1 and "--" in filled[0][1].raw:

@@ -10,7 +10,37 @@ from goallint.readers.base import Assembler, ReadResult
 TEXT_SUFFIXES = (".txt", ".tsv")
 STRUCTURED_SUFFIXES = (".yaml", ".yml", ".json")
 EXCEL_SUFFIXES = (".xlsx",)
-FORM_SUFFIXES = TEXT_SUFFIXES + STRUCTURED_SUFFIXES + EXCEL_SUFFIXES
+DOCUMENT_SUFFIXES = (".pdf", ".docx", ".xls", ".html", ".htm")
+"""Documents as reviewers receive them, each read by its own module (imported only when such a file is read)."""
+FORM_SUFFIXES = TEXT_SUFFIXES + STRUCTURED_SUFFIXES + EXCEL_SUFFIXES + DOCUMENT_SUFFIXES
+UNREWRITTEN_SUFFIXES = EXCEL_SUFFIXES + DOCUMENT_SUFFIXES
+"""Formats `--fix` never rewrites: their findings say the fix, the file stays as it is."""
+UNSUPPORTED = {
+    ".doc": "旧版 Word 文档（.doc）无法直接读取；请在 Word/WPS 中另存为 .docx（或导出 PDF）后再检查",
+    ".wps": "WPS 文字文档无法直接读取；请另存为 .docx（或导出 PDF）后再检查",
+    ".et": "WPS 表格文件无法直接读取；请另存为 .xlsx 后再检查",
+    ".ofd": "OFD 版式文件无法直接读取；请导出为 PDF 后再检查",
+    ".rtf": "RTF 文档无法直接读取；请另存为 .docx 后再检查",
+    ".odt": "OpenDocument 文档无法直接读取；请另存为 .docx 后再检查",
+    ".ods": "OpenDocument 表格无法直接读取；请另存为 .xlsx 后再检查",
+    ".xlsm": "带宏的工作簿无法直接读取；请另存为 .xlsx 后再检查",
+    ".mht": "MHT 网页存档无法直接读取；请在浏览器中另存为“网页，仅 HTML”（.html）后再检查",
+    ".mhtml": "MHT 网页存档无法直接读取；请在浏览器中另存为“网页，仅 HTML”（.html）后再检查",
+}
+"""Kinds reviewers are sent that goallint does not read, with what to do instead (a file named explicitly)."""
+_IMAGES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif")
+_ARCHIVES = (".zip", ".rar", ".7z", ".tar", ".gz")
+
+
+def unsupported(suffix: str) -> str | None:
+    """Why a file of this kind is not read and what to do, for a kind goallint knows it does not read."""
+    if suffix in UNSUPPORTED:
+        return UNSUPPORTED[suffix]
+    if suffix in _IMAGES:
+        return "图片无法直接检查；请先做文字识别（OCR），或提供原始的 Word/Excel/PDF 文件"
+    if suffix in _ARCHIVES:
+        return "压缩包无法直接检查；请先解压，再检查其中的表格文件（或整个文件夹）"
+    return None
 
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -37,11 +67,34 @@ def read_bytes(data: bytes, path: str, assemble: Assembler | None = None) -> Rea
             from goallint.readers.excel import read as read_excel
 
             return read_excel(data, path, assemble)
+        if suffix in DOCUMENT_SUFFIXES:
+            return _read_document(suffix, data, path, assemble)
+        reason = unsupported(suffix)
+        if reason is not None:
+            return ReadResult(path=path, problem=("GL002", reason))
         from goallint.readers.text import read as read_text
 
         return read_text(data, path, assemble)
     except Exception as exc:  # a reader bug must not stop the run; the file is reported instead
         return ReadResult(path=path, problem=("GL002", f"internal reader error: {type(exc).__name__}: {exc}"))
+
+
+def _read_document(suffix: str, data: bytes, path: str, assemble: Assembler | None) -> ReadResult:
+    if suffix == ".pdf":
+        from goallint.readers.pdf import read as read_pdf
+
+        return read_pdf(data, path, assemble)
+    if suffix == ".docx":
+        from goallint.readers.docx import read as read_docx
+
+        return read_docx(data, path, assemble)
+    if suffix == ".xls":
+        from goallint.readers.xls import read as read_xls
+
+        return read_xls(data, path, assemble)
+    from goallint.readers.html import read as read_html
+
+    return read_html(data, path, assemble)
 
 
 def load_path(path: Path, display: str | None = None) -> bytes | ReadResult:
@@ -65,4 +118,5 @@ def read_path(path: Path, display: str | None = None, assemble: Assembler | None
     return read_bytes(data, display if display is not None else str(path), assemble)
 
 
-__all__ = ["FORM_SUFFIXES", "MAX_FILE_BYTES", "ReadResult", "load_path", "read_bytes", "read_path"]
+__all__ = ["DOCUMENT_SUFFIXES", "FORM_SUFFIXES", "MAX_FILE_BYTES", "UNREWRITTEN_SUFFIXES", "ReadResult", "load_path",
+           "read_bytes", "read_path", "unsupported"]

@@ -40,7 +40,7 @@ def is_blank(cell: Cell | None) -> bool:
 
 def parse_amount(text: str, default_unit: str = "元") -> Decimal | None:
     """An amount of money in 元 (`1893200`, `1,893,200`, `189.32万元`, `12000元`), None when the text is not
-    one. Read by the value grammar, as the reconciling rules read a budget (GL401–GL407): a cell this calls
+    one. Read by the value grammar, as the `reconcile` kind reads a budget: a cell this calls
     money is the amount they compute with (`-1893200` or `1，893，200` passed here and were text there)."""
     return yuan_of(amounts(parse_value(text)), default_unit)
 

@@ -344,7 +344,7 @@ _LEADS = {"GL001": "未读出表单", "GL002": "文件无法读取", "GL003": "�
 
 def _in_words(code: str, reason: str) -> str:
     """A reader's reason as the reviewer reads it: the reason itself when the reader wrote it in Chinese, else
-    led by what happened in Chinese (`文件无法读取：cannot open: Permission denied`), the technical detail kept."""
+    led by what happened in Chinese (`文件无法读取：bad zip file`), the technical detail kept."""
     if any("\u4e00" <= ch <= "\u9fff" for ch in reason[:8]) or code not in _LEADS:
         return reason
     return f"{_LEADS[code]}：{reason}"

@@ -113,7 +113,7 @@ def test_output_file_is_written_atomically(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "name", "reason"),
     [
-        (None, "missing.yaml", "cannot open"),
+        (None, "missing.yaml", "无法打开文件"),
         (b"forms: []\n", "empty.yaml", "no forms"),
         (b"kind: project\nname: [\n", "broken.yaml", "line 3"),
         (b"not a workbook", "broken.xlsx", "GL002"),

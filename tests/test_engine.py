@@ -93,7 +93,7 @@ def test_cli_select_and_ignore(tmp_path: Path) -> None:
 def test_precedence_keeps_the_more_specific_finding(tmp_path: Path) -> None:
     pack = {"pack": "extra", "rules": [
         {"code": f"GL98{i}", "name": f"extra-generic-{i}", "severity": "warning",
-         "check": {"kind": "names", "test": "generic", "vocabulary": "category_words"},
+         "check": {"kind": "names", "test": "generic", "vocabulary": "category_words", "message": "类别词“{name}”"},
          "suppressed_by": ["GL980"] if i else [],
          "doc": {"summary": "s", "why": "w", "bad": "b", "good": "g"}} for i in (0, 1)]}
     (tmp_path / "extra.yaml").write_text(yaml.safe_dump(pack, allow_unicode=True), encoding="utf-8")
@@ -167,7 +167,7 @@ def test_bad_config_is_one_line_naming_file_and_key(tmp_path: Path, config: str,
 
 
 # -- bad packs ------------------------------------------------------------------------------------------------
-GOOD_RULE: dict[str, Any] = {"code": "GL970", "name": "extra-rule", "severity": "info", "check": {"kind": "unique"},
+GOOD_RULE: dict[str, Any] = {"code": "GL970", "name": "extra-rule", "severity": "info", "check": {"kind": "unique", "message": "重复“{name}”（第 {line} 行）", "message_unplaced": "重复“{name}”"},
                              "doc": {"summary": "s", "why": "w", "bad": "b", "good": "g"}}
 
 
@@ -179,8 +179,9 @@ GOOD_RULE: dict[str, Any] = {"code": "GL970", "name": "extra-rule", "severity": 
     ({"code": "GL970"}, "rules[1].code: duplicate 'GL970'"),
     ({"code": "GL101"}, "rules[1].code: duplicate 'GL101'"),
     ({"colour": "red"}, "rules[1].colour: unknown key"),
-    ({"check": {"kind": "names", "test": "generic", "vocabulary": "nope"}}, "rules[1].check.vocabulary: unknown vocabulary"),
-    ({"check": {"kind": "period", "test": "sideways"}}, "rules[1].check.test"),
+    ({"check": {"kind": "names", "test": "generic", "vocabulary": "nope", "message": "{name}"}},
+     "rules[1].check.vocabulary: unknown vocabulary"),
+    ({"check": {"kind": "period", "test": "sideways", "message": "{end}"}}, "rules[1].check.test"),
     ({"doc": {"summary": "s"}}, "rules[1].doc.why: missing required key"),
 ])
 def test_bad_pack_is_one_line_naming_file_and_key(tmp_path: Path, change: dict[str, Any], where: str) -> None:
@@ -317,7 +318,8 @@ def test_a_markup_rule_with_its_own_where_sees_only_those_cells(tmp_path: Path) 
     pack = tmp_path / "pack.yaml"
     pack.write_text("pack: own\nrules:\n  - code: GL991\n    name: spaced-annual-quality\n    severity: info\n"
                     "    where: {level2: [quality], columns: [annual]}\n"
-                    "    check: {kind: markup, defect: space, cells: [values]}\n"
+                    "    check: {kind: markup, defect: space, cells: [values], message: '{cell}有空格',\n"
+                    "            fix_message: '改为“{fixed}”', cell_names: {values: '指标“{name}”的值'}}\n"
                     "    doc: {summary: 质量指标年度值中有空格。, why: 排版残留。, bad: ≥ 95 %, good: ≥95%}\n", encoding="utf-8")
     form = ("forms:\n  - kind: project\n    name: 测试\n    indicators:\n"
             "      - {level1: 产出指标, level2: 数量指标, name: 场次, period: '≥ 3 场', annual: '≥ 2 场'}\n"

@@ -17,12 +17,14 @@ from click.testing import CliRunner
 
 from goallint.cli import main
 from goallint.engine import make_engine
+from goallint.packs import PackError, parse_pack
 from goallint.readers import read_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 FORM = ROOT / "examples" / "001_8dd0aec2d39c09c7.txt"
 RULE: dict[str, Any] = {"code": "GL970", "name": "hostile-rule", "severity": "warning",
-                        "check": {"kind": "unique"}, "doc": {"summary": "s", "why": "w", "bad": "b", "good": "g"}}
+                        "check": {"kind": "unique", "message": "“{name}”重复（第 {line} 行）", "message_unplaced": "“{name}”重复"},
+                        "doc": {"summary": "s", "why": "w", "bad": "b", "good": "g"}}
 ASSERT_RULE: dict[str, Any] = {**RULE, "where": {"forms": ["department"]},
                                "check": {"kind": "assert", "expr": "budget = 1", "message": "m"}}
 
@@ -76,6 +78,92 @@ def test_wrong_types_in_a_pack(tmp_path: Path, change: dict[str, Any], key: str)
     assert_refused(check_with_pack(tmp_path, _pack({**RULE, **change})), "pack.yaml: ", key)
 
 
+# -- message templates: every rule's wording is its own, with the placeholders its kind fills ------------------
+BUNDLED = [(path.name, rule) for path in sorted((ROOT / "rules").glob("*.yaml"))
+           for rule in yaml.safe_load(path.read_text(encoding="utf-8"))["rules"]]
+VOCABULARIES = {name: words for path in sorted((ROOT / "rules").glob("*.yaml"))
+                for name, words in (yaml.safe_load(path.read_text(encoding="utf-8")).get("vocabularies") or {}).items()}
+OPTIONAL = {"message_over", "message_goal", "message_values"}
+"""Message keys a rule may leave out (the kind then says it with `message`)."""
+
+
+def _templates(check: dict[str, Any]) -> list[tuple[str, ...]]:
+    """The paths of every message template in a check: `message…`, `fix_message`, `cell_names.<group>`."""
+    paths: list[tuple[str, ...]] = [(key,) for key in check if key.startswith(("message", "fix_message"))]
+    paths += [("cell_names", group) for group in check.get("cell_names", {})]
+    paths += [("cases", str(index), "message") for index, _ in enumerate(check.get("cases", []))]
+    return paths
+
+
+def _changed(check: dict[str, Any], path: tuple[str, ...], value: str | None) -> dict[str, Any]:
+    import copy
+    out = copy.deepcopy(check)
+    parent: Any = out
+    for part in path[:-1]:
+        parent = parent[int(part)] if isinstance(parent, list) else parent[part]
+    if value is None:
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = value
+    return out
+
+
+def _load(rule: dict[str, Any]) -> str:
+    """'' when the one-rule pack loads, else its one-line error."""
+    try:
+        parse_pack({"pack": "p", "rules": [rule]}, VOCABULARIES)
+    except PackError as exc:
+        return str(exc)
+    return ""
+
+
+@pytest.mark.parametrize(("pack", "rule"), BUNDLED, ids=[rule["code"] for _, rule in BUNDLED])
+def test_every_bundled_message_refuses_an_unknown_placeholder(pack: str, rule: dict[str, Any]) -> None:
+    """Each template of each bundled rule, given `{nosuch}`, is refused when the pack loads, naming the key."""
+    assert _load(rule) == ""
+    for path in _templates(rule["check"]):
+        error = _load({**rule, "check": _changed(rule["check"], path, "说明{nosuch}")})
+        assert "bad placeholder 'nosuch'" in error and path[-1] in error, (path, error)
+        assert "\n" not in error
+
+
+@pytest.mark.parametrize(("pack", "rule"), BUNDLED, ids=[rule["code"] for _, rule in BUNDLED])
+def test_every_bundled_message_is_needed(pack: str, rule: dict[str, Any]) -> None:
+    """Leaving out a message the rule's kind reports with is refused (there is no wording in Python to fall
+    back on); the optional ones load."""
+    for path in _templates(rule["check"]):
+        error = _load({**rule, "check": _changed(rule["check"], path, None)})
+        unused = path[0] == "cell_names" and path[1] not in rule["check"].get("cells", [path[1]])
+        if path[-1] in OPTIONAL or unused:  # a name for cells the rule does not look at is not needed
+            assert error == "", (path, error)
+        else:
+            assert error and "missing" in error and (path[-1] in error or path[0] in error), (path, error)
+
+
+@pytest.mark.parametrize(("check", "expected"), [
+    ({"kind": "blank", "message": "{name}的{colum}为空"}, "rules[0].check: message: bad placeholder 'colum'"),
+    ({"kind": "levels", "test": "level1", "message": "缺少{level2}", "message_no_indicators": "无"},
+     "rules[0].check: message: bad placeholder 'level2'"),  # `level1` fills only {level1}
+    ({"kind": "period", "test": "open_ended", "message": "{end}", "message_order": "{start}"},
+     "rules[0].check: message_order: not used by this check"),
+    ({"kind": "period", "test": "invalid", "message": "{field}"}, "rules[0].check: message_order: missing"),
+    ({"kind": "reconcile", "report": "no_cost", "message": "预算 {budget}"},
+     "rules[0].check: message: bad placeholder 'budget'"),  # no budget is judged without a cost standard
+    ({"kind": "markup", "defect": "space", "message": "{cell}", "fix_message": "{fixed}"},
+     "rules[0].check: cell_names.levels: missing"),
+    ({"kind": "markup", "defect": "masked", "cells": ["names"], "message": "{cell}", "cell_names": {"names": "{nom}"}},
+     "rules[0].check: cell_names.names: bad placeholder 'nom'"),
+    ({"kind": "tasks", "message": "{list}{task}", "message_no_name": "{list}{task}", "message_neither": "{task}"},
+     "rules[0].check: message_no_name: bad placeholder 'task'"),  # a row without a name has its amount
+    ({"kind": "group", "test": "task_vs_project", "message": "{line}"}, "rules[0].check: message: bad placeholder 'line'"),
+    ({"kind": "pair", "message_units": "{name}"}, "rules[0].check: message_cumulative: missing"),
+    ({"kind": "unique", "message": "{name}"}, "rules[0].check.message_unplaced: missing required key"),
+])
+def test_a_pack_with_a_bad_template_is_refused_through_the_command(tmp_path: Path, check: dict[str, Any],
+                                                                   expected: str) -> None:
+    assert_refused(check_with_pack(tmp_path, _pack({**RULE, "check": check})), "pack.yaml: ", expected)
+
+
 @pytest.mark.parametrize(("config", "key"), [
     ("select: {GL101: true}\n", "select"),
     ("fail-on: 3\n", "fail-on: Input should be"),
@@ -113,7 +201,8 @@ def test_catastrophic_regexes_are_refused_at_load(tmp_path: Path, pattern: str, 
     for key, where in (("name", {"name": pattern}), ("name_not", {"name_not": pattern})):
         assert_refused(check_with_pack(tmp_path, _pack({**RULE, "where": where})),
                        f"pack.yaml: rules[0].where.{key}: ", reason)
-    exempt = {**RULE, "check": {"kind": "names", "test": "generic", "vocabulary": "generic_names", "exempt": pattern}}
+    exempt = {**RULE, "check": {"kind": "names", "test": "generic", "vocabulary": "generic_names", "exempt": pattern,
+                                   "message": "{name}"}}
     assert_refused(check_with_pack(tmp_path, _pack(exempt)), "rules[0].check.exempt", reason)
 
 

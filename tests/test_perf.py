@@ -146,7 +146,8 @@ def test_an_edited_pack_is_read_again(tmp_path: Path, monkeypatch: Any) -> None:
     monkeypatch.setenv("GOALLINT_CACHE_DIR", str(tmp_path / "cache"))
     pack = tmp_path / "bureau.yaml"
     rule = ("pack: bureau\nrules:\n  - code: GL950\n    name: {name}\n    severity: warning\n"
-            "    check: {{kind: required, project: [{{any_of: [annual_goal], label: 年度目标}}]}}\n"
+            "    check: {{kind: required, project: [{{any_of: [annual_goal], label: 年度目标}}],\n"
+            "            message: '{{label}}为空', message_missing: '缺少{{label}}'}}\n"
             "    doc: {{summary: s, why: w, bad: b, good: g, fix: none, basis: x}}\n")
     pack.write_text(rule.format(name="first-name"), encoding="utf-8")
     assert load_packs([pack])[-1].rules[0].name == "first-name"

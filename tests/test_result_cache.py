@@ -106,7 +106,7 @@ def test_an_edited_pack_lints_afresh(cache: Path, tmp_path: Path, linted: list[s
     pack = tmp_path / "bureau.yaml"
     rule = ("pack: bureau\nrules:\n  - code: GL950\n    name: bureau-goal\n    severity: {severity}\n"
             "    check: {{kind: required, project: [{{any_of: [annual_goal], label: 年度目标}}], "
-            "department: [{{any_of: [name], label: 部门名称}}]}}\n"
+            "department: [{{any_of: [name], label: 部门名称}}], message: '{{label}}为空', message_missing: '缺少{{label}}'}}\n"
             "    doc: {{summary: s, why: w, bad: b, good: g, fix: none, basis: x}}\n")
     (tmp_path / "goallint.yaml").write_text("rules: [bureau.yaml]\n", encoding="utf-8")
     args = ["check", "--no-progress", "--config", str(tmp_path / "goallint.yaml"), "--format", "json", str(form)]

@@ -274,7 +274,7 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(Path, "open", refusing_open)
     report = _folder_run(folder, good_findings)
     [finding] = findings(report, locked)
-    assert finding["code"] == "GL002" and finding["message"] == "文件无法读取：cannot open: Permission denied"
+    assert finding["code"] == "GL002" and finding["message"] == "无法打开文件（没有读取权限：Permission denied）"
 
 
 def test_unreadable_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -313,7 +313,7 @@ def test_file_that_vanishes_during_the_run(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(check_command, "gather", gather_then_remove)
     report = _folder_run(folder, good_findings)
     [finding] = findings(report, gone)
-    assert finding["code"] == "GL002" and finding["message"] == "文件无法读取：cannot open: No such file or directory"
+    assert finding["code"] == "GL002" and finding["message"] == "无法打开文件（文件不存在：No such file or directory）"
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs")

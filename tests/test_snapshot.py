@@ -22,7 +22,7 @@ GROUPED = ROOT / "examples" / "003_c889fea231715124.txt"
 """Its department form has GL504 findings (a group rule's, made after every form is read)."""
 PACK = ("pack: bureau\nrules:\n  - code: GL950\n    name: bureau-goal\n    severity: warning\n"
         "    check: {{kind: required, project: [{{any_of: [annual_goal], label: 年度目标}}], "
-        "department: [{{any_of: [name], label: 部门名称}}]}}\n"
+        "department: [{{any_of: [name], label: 部门名称}}], message: '{{label}}为空', message_missing: '缺少{{label}}'}}\n"
         "    doc: {{summary: {summary}, why: w, bad: b, good: g, fix: none, basis: x}}\n")
 
 RUN = """

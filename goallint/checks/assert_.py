@@ -1,4 +1,4 @@
-"""Check kind `assert`: an arithmetic comparison over named form fields (grammar/expr.lark), e.g. GL501/GL502.
+"""Check kind `assert`: an arithmetic comparison over named form fields (grammar/expr.lark), such as a budget adding up.
 
 The names an expression may use are the table `FIELDS` below, the one place that maps names to the model.
 Department budget-table fields are in 万元, task amounts and project budgets in 元.
@@ -27,7 +27,7 @@ from goallint.arith.expr import (
 )
 from goallint.arith.money import format_number
 from goallint.arith.readings import amounts, money_in
-from goallint.checks.base import Finding, FormContext
+from goallint.checks.base import Finding, FormContext, check_messages
 from goallint.model import AnyForm, Cell, DepartmentForm, Model, ProjectForm, Task
 
 WAN = Decimal(10000)
@@ -118,7 +118,7 @@ def _bare_unit(name: str, form: AnyForm, cell: Cell | None) -> str | None:
 
 
 def field_value(name: str, form: AnyForm) -> Decimal | list[Decimal] | None:
-    """The value of a field on a form, None when empty (a list field skips unreadable items: GL503's)."""
+    """The value of a field on a form, None when empty (a list field skips unreadable items: the `tasks` kind reports them)."""
     spec = FIELDS[name]
     numbers = [_scaled(cell_number(cell, spec.unit), cell, _bare_unit(name, form, cell), spec.unit)
                for cell in spec.cells(form)]
@@ -126,6 +126,9 @@ def field_value(name: str, form: AnyForm) -> Decimal | list[Decimal] | None:
         return [number for number in numbers if number is not None]
     present = [number for number in numbers if number is not None]
     return sum(present, Decimal(0)) if present else None
+
+
+PLACEHOLDERS = {"message": ("left", "right", "left_value", "right_value", "difference", "tolerance")}
 
 
 class Params(Model):
@@ -157,10 +160,7 @@ class Params(Model):
             raise ValueError(f"expr: {exc}") from None
         if self.at is not None and self.at not in FIELDS:
             raise ValueError(f"at: unknown field {self.at!r}")
-        try:
-            self.message.format(left="", right="", left_value="", right_value="", difference="", tolerance="")
-        except (KeyError, IndexError, ValueError) as exc:
-            raise ValueError(f"message: bad placeholder {exc}") from None
+        check_messages(self, PLACEHOLDERS)
         return self
 
 

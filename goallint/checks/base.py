@@ -9,7 +9,7 @@ a form's summary is made once per kind and shared by the kind's rules, so it mus
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal, Protocol
@@ -192,6 +192,11 @@ _PICKS_MAX = 4 * CACHE_ENTRIES
 hash). Bounded."""
 
 
+Placeholders = Mapping[str, Sequence[str]]
+"""A check kind's message keys, each with the placeholders it fills (its module's `PLACEHOLDERS`, or one such
+mapping per `test` / `report`)."""
+
+
 def check_template(template: str | None, fields: Sequence[str], key: str = "message") -> None:
     """Raise ValueError (a pack error naming `key`) when a message template uses a placeholder outside
     `fields` or is malformed: found when the pack is loaded, not on the first form that fires."""
@@ -201,6 +206,24 @@ def check_template(template: str | None, fields: Sequence[str], key: str = "mess
         template.format(**dict.fromkeys(fields, ""))
     except (KeyError, IndexError, ValueError) as exc:
         raise ValueError(f"{key}: bad placeholder {exc} (known: {', '.join(fields)})") from None
+
+
+def check_messages(params: Any, placeholders: Placeholders, optional: Sequence[str] = ()) -> None:
+    """Check a rule's message templates when the pack loads. `placeholders` maps each message key the rule's
+    check (and test) reports with to the placeholders it fills: each must be set (unless `optional`) and use
+    only those; a `message…` key the check never uses is refused too. The wording is the rule's; the kind
+    fills it in."""
+    for key, value in params:
+        if key.startswith("message") and key not in placeholders and value is not None:
+            raise ValueError(f"{key}: not used by this check (it uses {', '.join(placeholders)})")
+    for key, fields in placeholders.items():
+        if getattr(params, key) is None and key not in optional:
+            raise ValueError(f"{key}: missing (placeholders: {', '.join(fields) or 'none'})")
+        check_template(getattr(params, key), fields, key)
+
+
+COLUMN_NAMES: dict[str, str] = {"period": "实施周期", "annual": "年度"}
+"""How a column is named in the `{column}` placeholder (a message writes `{column}指标值`)."""
 
 
 name_key = label_key

@@ -1,32 +1,40 @@
-"""Check kind `blank`: a named 三级 indicator with an empty value cell in a column the form uses (GL204)."""
+"""Check kind `blank`: a named 三级 indicator with an empty value cell in a column the form uses."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, model_validator
 
-from goallint.checks.base import Finding, FormContext
+from goallint.checks.base import COLUMN_NAMES, Finding, FormContext, check_messages
 from goallint.model import Model
 
-COLUMN_LABELS = {"period": "实施周期指标值", "annual": "年度指标值"}
+PLACEHOLDERS = {"message": ("name", "column")}
+"""`{name}` the 三级 name, `{column}` 实施周期 / 年度 (the empty cell's column)."""
 
 
 class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["blank"] = "blank"
+    message: str
+
+    @model_validator(mode="after")
+    def _templates(self) -> Params:
+        check_messages(self, PLACEHOLDERS)
+        return self
 
 
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
     columns = [column for column in ctx.where.columns
                if any(getattr(item.indicator, f"{column}_value") is not None for item in ctx.resolved)]
+    template = params.message
     for item in ctx.selected():
         if not item.name:
             continue
         for column in columns:
             cell = getattr(item.indicator, f"{column}_value")
             if cell is None or cell.is_empty:
-                yield Finding(f"指标“{item.name}”的{COLUMN_LABELS[column]}为空", cell or item.indicator.name,
-                              item.field)
+                yield Finding(template.format(name=item.name, column=COLUMN_NAMES[column]),
+                              cell or item.indicator.name, item.field)

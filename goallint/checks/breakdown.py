@@ -1,4 +1,4 @@
-"""Check kind `breakdown`: an amount written with its parts whose parts do not add up to it (GL408).
+"""Check kind `breakdown`: an amount written with its parts whose parts do not add up to it.
 
 A budget or a money value is often written as a total followed by its parts, in brackets or after 其中:
 `854万(高标准农田建设400万元,示范建设295万元,畅通工程159万元)`, `10万元，其中：培训费6万元，宣传费3万元`.
@@ -18,7 +18,7 @@ from pydantic import ConfigDict, Field, model_validator
 
 from goallint.arith.interval import tolerance_for
 from goallint.arith.money import format_money
-from goallint.checks.base import Finding, FormContext, check_template
+from goallint.checks.base import Finding, FormContext, check_messages
 from goallint.model import Cell, Model, ProjectForm
 from goallint.values import normalize
 
@@ -31,7 +31,7 @@ _INEXACT = re.compile(r"[≤≥<>约≈]|左右|以上|以下|不超过|不低�
 _MAGNITUDE = {"万": Decimal(10000), "亿": Decimal(100000000), None: Decimal(1), "": Decimal(1)}
 
 
-MESSAGE_FIELDS = ("total", "parts", "sum", "difference")
+PLACEHOLDERS = {"message": ("total", "parts", "sum", "difference")}
 
 
 class Params(Model):
@@ -46,7 +46,7 @@ class Params(Model):
 
     @model_validator(mode="after")
     def _known_placeholders(self) -> Params:
-        check_template(self.message, MESSAGE_FIELDS)
+        check_messages(self, PLACEHOLDERS)
         return self
 
 

@@ -1,16 +1,19 @@
-"""Check kind `copies`: one header field repeats another word for word (GL104 annual goal = period goal)."""
+"""Check kind `copies`: one header field repeats another word for word (the annual goal = the period goal)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, model_validator
 
-from goallint.checks.base import Finding, FormContext
+from goallint.checks.base import Finding, FormContext, check_messages
 from goallint.checks.fields import FIELD_LABELS, field_cell, is_blank
 from goallint.checks.period import years
 from goallint.model import Model, ProjectForm
+
+PLACEHOLDERS = {"message": ("field", "of")}
+"""`{field}` the copy's label (年度目标), `{of}` the original's (实施周期总目标)."""
 
 
 class Params(Model):
@@ -20,6 +23,12 @@ class Params(Model):
     field: str
     of: str
     multi_year_only: bool = True
+    message: str
+
+    @model_validator(mode="after")
+    def _templates(self) -> Params:
+        check_messages(self, PLACEHOLDERS)
+        return self
 
 
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
@@ -34,4 +43,4 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
             return
     if "".join(copy.text.split()) == "".join(original.text.split()):
         label, of_label = FIELD_LABELS.get(params.field, params.field), FIELD_LABELS.get(params.of, params.of)
-        yield Finding(f"{label}与{of_label}逐字相同，没有分解出本年度的目标", copy, label)
+        yield Finding(params.message.format(field=label, of=of_label), copy, label)

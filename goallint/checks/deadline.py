@@ -1,4 +1,4 @@
-"""Check kind `deadline`: a dated deadline must fall inside the 实施周期 (period column) or the budget year (GL312).
+"""Check kind `deadline`: a dated deadline must fall inside the 实施周期 (period column) or the budget year.
 
 Deadlines without a year (`12月底前`, `每年春节前`) and years the form does not state are never reported.
 """
@@ -8,19 +8,31 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, model_validator
 
 from goallint.checks import value_facts as facts
-from goallint.checks.base import Column, Finding, FormContext
+from goallint.checks.base import COLUMN_NAMES, Column, Finding, FormContext, check_messages
 from goallint.checks.fields import parse_year
 from goallint.model import Model, cell_text
 from goallint.values.types import Deadline
+
+_CELL = ("name", "column", "value", "year")
+PLACEHOLDERS = {"message": (*_CELL, "budget_year"), "message_period": (*_CELL, "start", "end")}
+"""`{name}` the 三级 name, `{column}` 实施周期 / 年度, `{value}` the cell, `{year}` the deadline's year;
+`message`: a 年度 value outside `{budget_year}`; `message_period`: a 实施周期 value outside `{start}`–`{end}`."""
 
 
 class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["deadline"] = "deadline"
+    message: str
+    message_period: str
+
+    @model_validator(mode="after")
+    def _templates(self) -> Params:
+        check_messages(self, PLACEHOLDERS)
+        return self
 
 
 def _period(ctx: FormContext) -> tuple[int, int] | None:
@@ -30,19 +42,20 @@ def _period(ctx: FormContext) -> tuple[int, int] | None:
     start = parse_year(cell_text(form.period_start))
     end = parse_year(cell_text(form.period_end))
     if start is None or end is None or start > end:
-        return None  # GL105 reports a broken period
+        return None  # a broken period is reported by the rule on the period itself
     return start, end
 
 
-def _outside(year: int, column: Column, period: tuple[int, int] | None, budget_year: int | None) -> str:
-    """Why `year` is out of place in `column` ('' when it is fine or cannot be judged)."""
+def _outside(params: Params, year: int, column: Column, period: tuple[int, int] | None,
+             budget_year: int | None) -> tuple[str, dict[str, int]] | None:
+    """The template and facts when `year` is out of place in `column` (None when fine or not judged)."""
     if column == "period":
         if period is not None and not period[0] <= year <= period[1]:
-            return f"不在实施周期 {period[0]}–{period[1]} 年内"
-        return ""
+            return params.message_period, {"start": period[0], "end": period[1]}
+        return None
     if budget_year is not None and year != budget_year:
-        return f"不在预算年度 {budget_year} 年内"
-    return ""
+        return params.message, {"budget_year": budget_year}
+    return None
 
 
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
@@ -52,9 +65,9 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
             for leaf in facts.leaves(cell.value):
                 if not isinstance(leaf, Deadline) or leaf.year is None:
                     continue
-                why = _outside(leaf.year, column, period, budget_year)
-                if why:
-                    label = "实施周期" if column == "period" else "年度"
-                    yield Finding(f"指标“{item.name}”的{label}指标值“{cell.text}”截止于 {leaf.year} 年，{why}",
-                                  cell, item.field)
+                why = _outside(params, leaf.year, column, period, budget_year)
+                if why is not None:
+                    template, facts_of_year = why
+                    yield Finding(template.format(name=item.name, column=COLUMN_NAMES[column], value=cell.text,
+                                                  year=leaf.year, **facts_of_year), cell, item.field)
                     break

@@ -1,20 +1,29 @@
-"""Check kind `echo`: an indicator value that is only its 三级 or 二级 name again (GL207)."""
+"""Check kind `echo`: an indicator value that is only its 三级 or 二级 name again."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, model_validator
 
-from goallint.checks.base import Finding, FormContext, name_key
+from goallint.checks.base import COLUMN_NAMES, Finding, FormContext, check_messages, name_key
 from goallint.model import Model, cell_text
+
+PLACEHOLDERS = {"message": ("name", "column", "value")}
+"""`{name}` the 三级 name, `{column}` 实施周期 / 年度, `{value}` the cell's text."""
 
 
 class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["echo"] = "echo"
+    message: str
+
+    @model_validator(mode="after")
+    def _templates(self) -> Params:
+        check_messages(self, PLACEHOLDERS)
+        return self
 
 
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
@@ -22,5 +31,5 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
         names = {name_key(item.name), name_key(cell_text(item.indicator.level2))} - {""}
         for column, cell in item.value_cells(ctx.where.columns):
             if name_key(cell.text) in names:
-                which = "实施周期" if column == "period" else "年度"
-                yield Finding(f"{which}指标值“{cell.text}”只是指标名称的重复，没有给出目标", cell, item.field)
+                message = params.message.format(name=item.name, column=COLUMN_NAMES[column], value=cell.text)
+                yield Finding(message, cell, item.field)

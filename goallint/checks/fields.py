@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from goallint.arith.money import format_number
 from goallint.arith.readings import amounts, money_in
 from goallint.model import AnyForm, Cell
 from goallint.values import parse_value
@@ -39,7 +38,7 @@ def is_blank(cell: Cell | None) -> bool:
 
 def parse_amount(text: str, default_unit: str = "元") -> Decimal | None:
     """An amount of money in 元 (`1893200`, `1,893,200`, `189.32万元`, `12000元`), None when the text is not
-    one. Read by the value grammar, as the reconciling rules read a budget (GL401–GL407): a cell this calls
+    one. Read by the value grammar, as the `reconcile` kind reads a budget: a cell this calls
     money is the amount they compute with (`-1893200` or `1，893，200` passed here and were text there)."""
     return money_in(amounts(parse_value(text)), "元", default_unit)
 
@@ -59,8 +58,3 @@ def parse_year(text: str) -> int | None:
     """The integer of a year cell (`2025`, `2025年`), None when it is not a plain number."""
     match = _YEAR.match(text)
     return int(match.group(1)) if match else None
-
-
-format_money = format_number
-"""An amount's number as the field rules print it before their own `元` (`1,893,200`): the one money
-formatter, `arith.money`'s."""

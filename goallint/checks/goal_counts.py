@@ -1,4 +1,4 @@
-"""Check kind `goal_counts`: a count written in the goal text that the form's quantity indicators contradict (GL109).
+"""Check kind `goal_counts`: a count written in the goal text that the form's quantity indicators contradict.
 
 The 年度目标 (and 实施周期总目标) often state the project's size: `该3名工作人员`, `开展各类党员培训活动21期`.
 For each counting unit (名≡人, 期, 场, 次 …) the largest count the goal text gives is the project's total (a goal
@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from goallint.arith.readings import Count, count_of, unit_key
-from goallint.checks.base import Finding, FormContext, ResolvedIndicator, Selector, check_template
+from goallint.checks.base import Finding, FormContext, ResolvedIndicator, Selector, check_messages
 from goallint.model import Cell, Model, build
 from goallint.values import parse_value
 
@@ -29,7 +29,7 @@ _CONTEXT = 8
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-MESSAGE_FIELDS = ("goal", "count", "name", "value")
+PLACEHOLDERS = {"message": ("goal", "count", "name", "value")}
 
 
 class Params(Model):
@@ -43,7 +43,7 @@ class Params(Model):
 
     @model_validator(mode="after")
     def _known_placeholders(self) -> Params:
-        check_template(self.message, MESSAGE_FIELDS)
+        check_messages(self, PLACEHOLDERS)
         return self
 
 

@@ -1,4 +1,4 @@
-"""Check kind `group`: cross-form rules over one department's forms in a run (GL504, GL505).
+"""Check kind `group`: cross-form rules over one department's forms in a run.
 
 `summarize` keeps a small picklable summary of each form (department, type, budget in 元, the department's
 budget lines and tasks, where to report); `run_group` compares them after every file of the run was read.
@@ -11,11 +11,11 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
 from goallint.arith.money import format_money, format_wan
 from goallint.checks.assert_ import cell_number
-from goallint.checks.base import FormContext, GroupFinding
+from goallint.checks.base import FormContext, GroupFinding, Placeholders, check_messages
 from goallint.checks.reconcile import budget_yuan
 from goallint.model import (
     AnyForm,
@@ -91,6 +91,12 @@ def _default_lines() -> dict[LineKey, list[str]]:
     return {"project": ["其他运转类", "其他特定目标类"], "special": ["专项资金"], "other_development": ["其他事业发展性"]}
 
 
+PLACEHOLDERS: dict[str, Placeholders] = {
+    "projects_vs_department": {"message": ("line", "types", "projects", "department", "difference", "count")},
+    "task_vs_project": {"message": ("task", "amount", "budget", "difference")},
+}
+
+
 class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
@@ -103,6 +109,11 @@ class Params(Model):
     message: str
     """Chinese. projects_vs_department: `{line}`, `{types}`, `{projects}`, `{department}`, `{difference}`,
     `{count}`; task_vs_project: `{task}`, `{amount}`, `{budget}`, `{difference}`."""
+
+    @model_validator(mode="after")
+    def _templates(self) -> Params:
+        check_messages(self, PLACEHOLDERS[self.test])
+        return self
 
 
 def normalize_name(text: str) -> str:
@@ -180,7 +191,7 @@ def _matches(project_type: str, prefixes: list[str]) -> bool:
 def _projects_vs_department(params: Params, dept: DepartmentSummary,
                             projects: list[ProjectSummary]) -> Iterator[GroupFinding]:
     if all(line.value is None for line in dept.lines.values()):
-        return  # no budget table read: GL101's business
+        return  # no budget table read: the `required` kind reports that
     known = [p for p in projects if p.budget is not None and any(_matches(p.type, t) for t in params.lines.values())]
     placed = {id(p) for p in known}
     unknown = sum((Decimal(p.budget) for p in projects if id(p) not in placed and p.budget is not None), Decimal(0))

@@ -1,4 +1,4 @@
-"""Check kind `input`: GL001/GL002 are raised by the engine from the reader's `ReadResult.problem`."""
+"""Check kind `input`: the input rules' findings are made by the engine from the reader's `ReadResult.problem`."""
 
 from __future__ import annotations
 

@@ -1,14 +1,24 @@
-"""Check kind `levels`: profile coverage: required 一级 present (GL201), required 二级 filled (GL203)."""
+"""Check kind `levels`: profile coverage: required 一级 present (`level1`), required 二级 filled (`level2`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, model_validator
 
-from goallint.checks.base import Finding, FormContext, ResolvedIndicator
+from goallint.checks.base import Finding, FormContext, Placeholders, ResolvedIndicator, check_messages
 from goallint.model import Cell, Model
+
+PLACEHOLDERS: dict[str, Placeholders] = {
+    "level1": {"message": ("level1",), "message_no_indicators": ()},
+    "level2": {"message": ("level1", "level2"), "message_unfilled": ("level1", "level2"),
+               "message_level1_unfilled": ("level1",)},
+}
+"""Per test, the messages and their placeholders: `{level1}` / `{level2}` are the level's label as the profile
+prints it (产出, 数量). `level1`: `message` (a required 一级 is missing), `message_no_indicators` (the form has
+none). `level2`: `message` (a required 二级 has no row), `message_unfilled` (its rows have no value),
+`message_level1_unfilled` (no value at all under the 一级)."""
 
 
 class Params(Model):
@@ -16,6 +26,15 @@ class Params(Model):
 
     kind: Literal["levels"] = "levels"
     test: Literal["level1", "level2"]
+    message: str
+    message_no_indicators: str | None = None
+    message_unfilled: str | None = None
+    message_level1_unfilled: str | None = None
+
+    @model_validator(mode="after")
+    def _templates(self) -> Params:
+        check_messages(self, PLACEHOLDERS[self.test])
+        return self
 
 
 def _filled(item: ResolvedIndicator, ctx: FormContext) -> bool:
@@ -34,19 +53,19 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
     profile, resolved = ctx.profile, ctx.resolved
     if params.test == "level1":
         if not resolved:
-            yield Finding("表中没有任何绩效指标", None, "绩效指标")
+            yield Finding(str(params.message_no_indicators), None, "绩效指标")
             return
         for key, level in profile.level1.items():
             if level.required and not any(item.level1 == key for item in resolved):
-                yield Finding(f"缺少一级指标“{level.label}指标”", None, f"{level.label}指标")
+                yield Finding(params.message.format(level1=level.label), None, f"{level.label}指标")
         return
     for key1, level1 in profile.level1.items():
         under = [item for item in resolved if item.level1 == key1]
         if not under:
-            continue  # a missing 一级 is GL201's
+            continue  # a missing 一级 is the `level1` test's
         if not any(_filled(item, ctx) for item in under):
             cell = _first_cell(under, "level1")
-            yield Finding(f"一级指标“{level1.label}指标”下没有任何有值的三级指标", cell, f"{level1.label}指标")
+            yield Finding(str(params.message_level1_unfilled).format(level1=level1.label), cell, f"{level1.label}指标")
             continue
         for key2, level2 in profile.level2.get(key1, {}).items():
             if not level2.required:
@@ -54,7 +73,7 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
             rows = [item for item in under if item.level2 == key2]
             if any(_filled(item, ctx) for item in rows):
                 continue
-            where = "有行但没有填写指标值" if rows else "缺失"
+            template = str(params.message_unfilled) if rows else params.message
             cell = _first_cell(rows, "level2") or _first_cell(under, "level1")
             field = f"{level1.label}指标/{level2.label}指标"
-            yield Finding(f"二级指标“{level2.label}指标”{where}", cell, field)
+            yield Finding(template.format(level1=level1.label, level2=level2.label), cell, field)

@@ -1,4 +1,4 @@
-"""Check kind `markup`: text hygiene on every text cell of a form (GL901–GL906), with safe fixes.
+"""Check kind `markup`: text hygiene on every text cell of a form, with safe fixes.
 
 Each rule names one `defect`; detection and fixes use the normaliser's own steps
 (`goallint.values.normalize`), and a fix is offered only when it leaves the cell's meaning unchanged: the
@@ -10,10 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
 from goallint.checks import markup_text as text
-from goallint.checks.base import Column, Finding, FormContext, ResolvedIndicator
+from goallint.checks.base import (
+    Column,
+    Finding,
+    FormContext,
+    ResolvedIndicator,
+    check_messages,
+    check_template,
+)
 from goallint.checks.fields import FIELD_LABELS
 from goallint.model import Cell, Edit, Fix, Model, Task, build
 
@@ -28,6 +35,15 @@ TEXT_FIELDS = ("period_goal", "annual_goal", "overall_goal", "approval")
 TASK_LABELS = {"name": "名称", "content": "主要实施内容", "amount": "拟投入的资金", "expected": "期望达到的目标"}
 
 
+NamedGroup = Literal["levels", "names", "values"]
+PLACEHOLDERS = {"message": ("cell", "found", "fixed"), "message_values": ("cell", "found", "fixed"),
+                "fix_message": ("fixed",)}
+"""`{cell}` the cell as `cell_names` names it (a header, goal or task cell: its field, 预算金额), `{found}` what
+was found (the marks, tags or characters), `{fixed}` the cell as it should read. `message_values` (optional)
+is said of indicator values instead of `message`; `fix_message` names a safe fix (every defect but `masked`).
+`cell_names` has a template per group of indicator cells, with `{name}` (the 三级 name) and `{text}`."""
+
+
 class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
@@ -36,19 +52,33 @@ class Params(Model):
     cells: list[Group] = Field(default_factory=lambda: list[Group](["header", "texts", "tasks", "levels",
                                                                      "names", "values"]))
     """Which cells to look at: header fields, goal/approval texts, task cells, level labels, 三级 names, values."""
+    message: str
+    message_values: str | None = None
+    fix_message: str | None = None
+    cell_names: dict[NamedGroup, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _templates(self) -> Params:
+        fixes = self.defect != "masked"  # a masked name has no fixed text to offer
+        check_messages(self, {key: names for key, names in PLACEHOLDERS.items() if fixes or key != "fix_message"},
+                       optional=("message_values",))
+        for group in ("levels", "names", "values"):
+            if group in self.cells and group not in self.cell_names:
+                raise ValueError(f"cell_names.{group}: missing (placeholders: name, text)")
+            check_template(self.cell_names.get(group), ("name", "text"), f"cell_names.{group}")
+        return self
 
 
 Place = tuple[Group, Cell, "str | ResolvedIndicator"]
 """(group, cell, its field label or its indicator)."""
 
 
-def _named(group: Group, cell: Cell, where: str | ResolvedIndicator) -> tuple[str, str]:
+def _named(params: Params, group: Group, cell: Cell, where: str | ResolvedIndicator) -> tuple[str, str]:
     """(field, the cell as a message names it), computed only for cells with a finding."""
     if isinstance(where, str):
         return where, where
-    raw = text.clip(cell.raw.strip())
-    subject = {"values": f"指标“{where.name}”的指标值“{raw}”", "levels": f"指标层级“{raw}”"}
-    return where.field, subject.get(group, f"指标名称“{raw}”")
+    template = params.cell_names[group]  # type: ignore[index]  # an indicator's cell is in a named group
+    return where.field, template.format(name=where.name, text=text.clip(cell.raw.strip()))
 
 
 ALL_GROUPS: list[Group] = ["header", "texts", "tasks", "levels", "names", "values"]
@@ -147,7 +177,7 @@ def _fix(cell: Cell, fixed: str, message: str) -> Fix | None:
     return build(Fix, applicability="safe", message=message, edits=[edit])
 
 
-DETECTORS: dict[str, Callable[[Group, Cell], tuple[str, str | None] | None]] = {
+DETECTORS: dict[str, Callable[[Group, Cell], text.Found]] = {
     "ocr": text.ocr, "html": text.html, "masked": text.masked,
     "punctuation": text.punctuation, "symbol": text.symbol, "space": text.space, "invisible": text.invisible,
 }
@@ -156,10 +186,11 @@ DETECTORS: dict[str, Callable[[Group, Cell], tuple[str, str | None] | None]] = {
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
     detect = DETECTORS[params.defect]
     for group, cell, where in _cells(ctx, params.cells):
-        found = detect(group, cell)
-        if found is None:
+        facts = detect(group, cell)
+        if facts is None:
             continue
-        message, fixed = found
-        label, subject = _named(group, cell, where)
-        fix = _fix(cell, fixed, f"改为“{text.clip(fixed)}”") if fixed is not None else None
-        yield Finding(subject + message, cell, label, fix)
+        label, named = _named(params, group, cell, where)
+        template = params.message_values if group == "values" and params.message_values else params.message
+        fixed = facts.fixed
+        fix = _fix(cell, fixed, str(params.fix_message).format(fixed=text.clip(fixed))) if fixed is not None else None
+        yield Finding(template.format(cell=named, found=facts.found, fixed=facts.shown), cell, label, fix)

@@ -1,7 +1,8 @@
 """Detectors for the `markup` check kind: what is wrong with a cell's raw text, and its safe fixed text.
 
-A detector returns None (the cell is clean) or (message, fixed text or None). A fixed text is returned only
-when it keeps the cell's meaning: a value parses to the same typed value, any text normalises the same.
+A detector returns None (the cell is clean) or its facts: what it found, the cell as it should read, and the
+fixed text of a safe fix (None when there is none). A fixed text is returned only when it keeps the cell's
+meaning: a value parses to the same typed value, any text normalises the same. The words are the rule's.
 """
 
 from __future__ import annotations
@@ -9,12 +10,23 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable
+from typing import NamedTuple
 
 from goallint.model import Cell
 from goallint.values import normalize, parse_value
 from goallint.values.normalize import find_invisible, strip_invisible
 
-Found = tuple[str, str | None] | None
+
+class Facts(NamedTuple):
+    """What a detector found in a cell (`{found}`), the cell as it should read (`{fixed}`, shortened), and the
+    fixed text of a safe fix (None: no fix is safe)."""
+
+    found: str
+    shown: str
+    fixed: str | None
+
+
+Found = Facts | None
 
 _OCR = re.compile(r"\$[^$\n]{0,60}\$|\\(?:geqslant|leqslant|geq|leq|ge|le|gt|lt|times|cdot|pm|sim|approx)(?![A-Za-z])|\\%")
 _HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,10}(?:\s[^<>]{0,80})?/?>")
@@ -57,9 +69,7 @@ def ocr(group: str, cell: Cell) -> Found:
     fixed = _step("strip_ocr_markup")(cell.raw)
     if group == "values":
         fixed = _step("collapse_spaces")(fixed)
-    if group == "values":
-        return f"含 OCR/LaTeX 公式标记，应为“{clip(fixed)}”", _checked(group, cell.raw, fixed)
-    return f"含 OCR/LaTeX 公式标记“{clip(match.group())}”", _checked(group, cell.raw, fixed)
+    return Facts(clip(match.group()), clip(fixed), _checked(group, cell.raw, fixed))
 
 
 def html(group: str, cell: Cell) -> Found:
@@ -67,13 +77,14 @@ def html(group: str, cell: Cell) -> Found:
     if not tags:
         return None
     fixed = _step("strip_html")(cell.raw)
-    return f"含 HTML 标签 {'、'.join(tags[:4])}", _checked(group, cell.raw, fixed)
+    return Facts("、".join(tags[:4]), clip(fixed), _checked(group, cell.raw, fixed))
 
 
 def masked(group: str, cell: Cell) -> Found:
-    if group != "names" or not _MASK.search(cell.raw):
+    match = _MASK.search(cell.raw) if group == "names" else None
+    if match is None:
         return None
-    return "含“**”：名称被遮盖或未填写完整", None
+    return Facts(match.group(), clip(cell.raw), None)
 
 
 def punctuation(group: str, cell: Cell) -> Found:
@@ -82,7 +93,7 @@ def punctuation(group: str, cell: Cell) -> Found:
         return None
     fixed = cell.raw[: match.start()] + cell.raw[match.end():]
     safe = normalize(fixed).text == _TRAILING.sub("", normalize(cell.raw).text)
-    return f"末尾有多余的标点“{match.group()}”", fixed if safe else None
+    return Facts(match.group(), clip(fixed), fixed if safe else None)
 
 
 def symbol(group: str, cell: Cell) -> Found:
@@ -91,16 +102,16 @@ def symbol(group: str, cell: Cell) -> Found:
         return None
     fixed = _step("standardize_symbols")(cell.raw)
     marks = "、".join(f"“{mark}”" for mark in found[:4])
-    return f"含非标准符号 {marks}，应为“{clip(fixed)}”", _checked(group, cell.raw, fixed)
+    return Facts(marks, clip(fixed), _checked(group, cell.raw, fixed))
 
 
 def space(group: str, cell: Cell) -> Found:
-    if group != "values" or not _SPACED.search(cell.raw):
+    spaced = _SPACED.search(cell.raw) if group == "values" else None
+    if spaced is None:
         return None
     fixed = _step("collapse_spaces")(cell.raw)
     only_spaces = _SPACE.sub("", fixed) == _SPACE.sub("", cell.raw)
-    message = f"中比较符、数字与单位之间有空格，应为“{fixed.strip()}”"
-    return message, _checked(group, cell.raw, fixed) if only_spaces else None
+    return Facts(spaced.group(), fixed.strip(), _checked(group, cell.raw, fixed) if only_spaces else None)
 
 
 _INVISIBLE_NAMES = {"\u00ad": "软连字符", "\u200b": "零宽空格", "\u200c": "零宽不连字", "\u200d": "零宽连字",
@@ -115,4 +126,4 @@ def invisible(group: str, cell: Cell) -> Found:
     names = "、".join(f"U+{ord(char):04X}" + (f"（{_INVISIBLE_NAMES[char]}）" if char in _INVISIBLE_NAMES else "")
                      for char in found[:4])
     fixed = strip_invisible(cell.raw)
-    return f"含不可见字符 {names}，应删除", _checked(group, cell.raw, fixed)
+    return Facts(names, clip(fixed), _checked(group, cell.raw, fixed))

@@ -1,4 +1,4 @@
-"""Check kind `names`: what a 三级 name says: a generic word (GL208), a listed name (GL209), misplacement (GL206)."""
+"""Check kind `names`: what a 三级 name says: a generic word (`generic`), a listed name (`listed`), misplacement."""
 
 from __future__ import annotations
 
@@ -6,11 +6,28 @@ import re
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, model_validator
 
-from goallint.checks.base import Finding, FormContext, ResolvedIndicator, name_key
+from goallint.checks.base import (
+    Finding,
+    FormContext,
+    Placeholders,
+    ResolvedIndicator,
+    check_messages,
+    name_key,
+)
 from goallint.checks.patterns import SafePattern, search
 from goallint.model import Model, cell_text
+
+_FOUND = {"message": ("name", "word", "names", "count")}
+PLACEHOLDERS: dict[str, Placeholders] = {
+    "generic": _FOUND, "listed": _FOUND,
+    "misplaced": {"message": ("name", "level"), "message_level2": ("level1", "level2")},
+}
+"""Per test, the messages and their placeholders. `generic`/`listed`: `{name}` the 三级 name, `{word}` the
+vocabulary word found; with `per_form`, `{names}` lists the names found (“甲”、“乙”) and `{count}` counts them.
+`misplaced`: `message` (a satisfaction `{name}` under the `{level}` printed above it), `message_level2` (the
+printed 二级 `{level2}` belongs to another 一级 than the printed `{level1}`)."""
 
 
 class Params(Model):
@@ -22,12 +39,16 @@ class Params(Model):
     """`generic`: names equal to one of these words; `listed`: names containing one; `misplaced`: the
     satisfaction words a name ends with (outside the `satisfaction_level`)."""
     satisfaction_level: str = "satisfaction"
-    message: str = "指标“{name}”"
-    """The message; `{name}` is the 三级 name, `{word}` the vocabulary word found; with `per_form`, `{names}`
-    lists the names found and `{count}` counts them."""
+    message: str
+    message_level2: str | None = None
     exempt: SafePattern | None = None
     per_form: bool = False
     """One finding per form at the first name found, naming every other (`{names}`: the names, `{count}`)."""
+
+    @model_validator(mode="after")
+    def _templates(self) -> Params:
+        check_messages(self, PLACEHOLDERS[self.test])
+        return self
 
 
 def _misplaced(params: Params, ctx: FormContext, item: ResolvedIndicator, words: list[str]) -> Iterator[Finding]:
@@ -37,8 +58,8 @@ def _misplaced(params: Params, ctx: FormContext, item: ResolvedIndicator, words:
     if level2_label and own is not None:
         found = ctx.profile.level2_key(level2_label, own)
         if found is not None and found[0] != own:
-            yield Finding(f"二级指标“{level2_label}”不属于一级指标“{level1_label}”", item.indicator.level2,
-                          item.field)
+            yield Finding(str(params.message_level2).format(level1=level1_label, level2=level2_label),
+                          item.indicator.level2, item.field)
             return
     name = name_key(item.name)
     if _label_lost(params, ctx, item):
@@ -46,7 +67,7 @@ def _misplaced(params: Params, ctx: FormContext, item: ResolvedIndicator, words:
     if item.level1 != params.satisfaction_level and item.level1 is not None:
         word = next((w for w in words if name.endswith(w)), None)
         if word is not None:
-            yield Finding(f"满意度指标“{item.name}”放在了“{level1_label or level2_label}”下，应归入满意度指标",
+            yield Finding(params.message.format(name=item.name, level=level1_label or level2_label),
                           item.indicator.name, item.field)
 
 

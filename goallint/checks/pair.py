@@ -1,4 +1,4 @@
-"""Check kind `pair`: the 实施周期 and 年度 values of one indicator must agree (GL310).
+"""Check kind `pair`: the 实施周期 and 年度 values of one indicator must agree.
 
 Two tests: the two values carry incompatible units (percent against a count, money per year against money
 per person …), and, on a multi-year project, an annual cumulative count above the period's target.
@@ -10,15 +10,22 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, model_validator
 
 from goallint.checks import value_facts as facts
-from goallint.checks.base import Finding, FormContext, ResolvedIndicator
+from goallint.checks.base import Finding, FormContext, ResolvedIndicator, check_messages
 from goallint.checks.fields import parse_year
 from goallint.model import Cell, Model, cell_text
 from goallint.values.types import Bound, Quantity
 
 PERSONS = frozenset({"人", "名"})
+
+
+_CELLS = ("name", "period", "annual")
+PLACEHOLDERS = {"message_units": (*_CELLS, "period_unit", "annual_unit"), "message_cumulative": _CELLS}
+"""`{name}` the 三级 name, `{period}` / `{annual}` the two values as written; `message_units` (with `units`):
+their units differ, `{period_unit}` / `{annual_unit}` (or `no_unit` when a value has none);
+`message_cumulative` (with `cumulative`): the annual target is above the period's."""
 
 
 class Params(Model):
@@ -29,6 +36,16 @@ class Params(Model):
     """Report two values whose units are of different dimensions."""
     cumulative: bool = True
     """Report, on a multi-year project, an annual count target above the period target."""
+    message_units: str | None = None
+    message_cumulative: str | None = None
+    no_unit: str = ""
+    """How `{period_unit}` / `{annual_unit}` name a value without a unit."""
+
+    @model_validator(mode="after")
+    def _templates(self) -> Params:
+        off = [key for key in PLACEHOLDERS if not getattr(self, key.removeprefix("message_"))]
+        check_messages(self, PLACEHOLDERS, optional=off)  # a test turned off needs no message
+        return self
 
 
 def incompatible(period: str, annual: str) -> bool:
@@ -72,14 +89,14 @@ def _findings(params: Params, item: ResolvedIndicator, period: Cell, annual: Cel
     name = item.name
     for p, a in zip(left, right, strict=True):
         if params.units and incompatible(p.unit, a.unit):
-            yield (f"指标“{name}”的实施周期指标值“{period.text}”与年度指标值“{annual.text}”单位不一致"
-                   f"（{p.unit or '无单位'} 与 {a.unit or '无单位'}）")
+            yield str(params.message_units).format(name=name, period=period.text, annual=annual.text,
+                                                   period_unit=p.unit or params.no_unit,
+                                                   annual_unit=a.unit or params.no_unit)
             return
         cumulative = params.cumulative and multi_year and len(left) == 1 and _same_count(p.unit, a.unit)
         low_period, low_annual = _target(p), _target(a)
         if cumulative and low_period is not None and low_annual is not None and low_annual > low_period:
-            yield (f"指标“{name}”的年度指标值“{annual.text}”大于实施周期指标值“{period.text}”："
-                   "多年期项目的年度目标不应超过整个实施周期的目标")
+            yield str(params.message_cumulative).format(name=name, period=period.text, annual=annual.text)
             return
 
 

@@ -1,15 +1,27 @@
-"""Check kind `period`: the 实施周期 years (GL105, GL106) and the annual vs period budget (GL108)."""
+"""Check kind `period`: the 实施周期 years (`invalid`, `open_ended`) and the annual vs period budget (`budget`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
-from goallint.checks.base import Finding, FormContext
-from goallint.checks.fields import format_money, is_blank, parse_amount, parse_year
+from goallint.arith.money import format_number
+from goallint.checks.base import Finding, FormContext, Placeholders, check_messages
+from goallint.checks.fields import FIELD_LABELS, is_blank, parse_amount, parse_year
 from goallint.model import Cell, Model, ProjectForm
+
+PLACEHOLDERS: dict[str, Placeholders] = {
+    "invalid": {"message": ("field", "value"), "message_order": ("start", "end"),
+                "message_outside": ("start", "end", "budget_year")},
+    "open_ended": {"message": ("end",)},
+    "budget": {"message": ("annual", "period")},
+}
+"""Per test, the messages and their placeholders. `invalid`: `message` (the `{value}` of `{field}`, 实施周期起始年度
+or 实施周期到期年度, is no year), `message_order` (`{start}` after `{end}`), `message_outside` (`{budget_year}`
+outside `{start}`–`{end}`). `open_ended`: `{end}` is a placeholder year. `budget`: `{annual}` above `{period}`
+(money in 元 as `1,893,200`)."""
 
 
 class Params(Model):
@@ -20,6 +32,14 @@ class Params(Model):
     min_year: int = 1990
     max_year: int = 2100
     open_years: list[int] = Field(default_factory=lambda: [2099, 9999])
+    message: str
+    message_order: str | None = None
+    message_outside: str | None = None
+
+    @model_validator(mode="after")
+    def _templates(self) -> Params:
+        check_messages(self, PLACEHOLDERS[self.test])
+        return self
 
 
 def years(form: ProjectForm) -> tuple[int | None, int | None]:
@@ -30,23 +50,25 @@ def years(form: ProjectForm) -> tuple[int | None, int | None]:
 
 
 def _invalid(params: Params, form: ProjectForm) -> Iterator[Finding]:
-    cells: list[tuple[str, Cell | None]] = [("起始", form.period_start), ("到期", form.period_end)]
+    cells: list[tuple[str, Cell | None]] = [("period_start", form.period_start), ("period_end", form.period_end)]
     ok = True
     for which, cell in cells:
         if is_blank(cell) or cell is None:
             continue
         year = parse_year(cell.text)
-        limit = max(params.max_year, *params.open_years) if which == "到期" else params.max_year
+        limit = max(params.max_year, *params.open_years) if which == "period_end" else params.max_year
         if year is None or not params.min_year <= year <= limit:
             ok = False
-            yield Finding(f"实施周期{which}年度“{cell.text}”不是有效年份", cell, f"实施周期{which}年度")
+            label = FIELD_LABELS[which]
+            yield Finding(params.message.format(field=label, value=cell.text), cell, label)
     start, end = years(form)
     if not ok or start is None or end is None:
         return
     if start > end:
-        yield Finding(f"实施周期起始年度 {start} 晚于到期年度 {end}", form.period_start, "实施周期")
+        yield Finding(str(params.message_order).format(start=start, end=end), form.period_start, "实施周期")
     elif form.budget_year is not None and not start <= form.budget_year <= end:
-        yield Finding(f"预算年度 {form.budget_year} 不在实施周期 {start}–{end} 内", form.period_start, "实施周期")
+        yield Finding(str(params.message_outside).format(start=start, end=end, budget_year=form.budget_year),
+                      form.period_start, "实施周期")
 
 
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
@@ -58,9 +80,10 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
     elif params.test == "open_ended":
         end = years(form)[1]
         if end is not None and end in params.open_years:
-            yield Finding(f"实施周期到期年度 {end} 是占位年份，周期没有明确终点", form.period_end, "实施周期到期年度")
+            yield Finding(params.message.format(end=end), form.period_end, FIELD_LABELS["period_end"])
     elif form.budget is not None and form.period_budget is not None:
         annual = parse_amount(form.budget.text, form.budget_unit)
         period = parse_amount(form.period_budget.text, form.period_budget_unit)
         if annual is not None and period is not None and annual > period:
-            yield Finding(f"年度预算 {format_money(annual)}元 超过中期预算 {format_money(period)}元", form.budget, "预算金额")
+            message = params.message.format(annual=format_number(annual), period=format_number(period))
+            yield Finding(message, form.budget, FIELD_LABELS["budget"])

@@ -1,4 +1,4 @@
-"""Check kind `reconcile`: does the money add up? Cost standards × quantities vs the budget (GL401–GL407).
+"""Check kind `reconcile`: does the money add up? Cost standards × quantities vs the budget.
 
 Every reading of the form's quantities is tried (see `goallint.arith.readings`); a finding is made only when
 the budget lies outside the product in every reading. `report` picks which outcome a rule reports.
@@ -30,7 +30,15 @@ from goallint.arith.readings import (
     readings,
     resolve,
 )
-from goallint.checks.base import Column, Finding, FormContext, ResolvedIndicator, Selector, check_template
+from goallint.checks.base import (
+    Column,
+    Finding,
+    FormContext,
+    Placeholders,
+    ResolvedIndicator,
+    Selector,
+    check_messages,
+)
 from goallint.checks.goal_counts import goal_counts
 from goallint.model import AnyForm, Cell, Model, ProjectForm, build
 from goallint.resources import CACHE_ENTRIES
@@ -38,7 +46,15 @@ from goallint.values import normalize, parse_value
 from goallint.values.types import Qualitative, Text
 from goallint.values.units import Unit, is_money
 
-MESSAGE_FIELDS = ("arithmetic", "budget", "difference", "standard", "denominators", "name", "limit")
+_VERDICT = ("arithmetic", "budget", "difference", "standard", "name", "limit")
+PLACEHOLDERS: dict[str, Placeholders] = {
+    "mismatch": {"message": _VERDICT}, "cap": {"message": _VERDICT}, "floor": {"message": _VERDICT},
+    "flat": {"message": _VERDICT, "message_over": _VERDICT},
+    "unquantified": {"message": ("standard", "name")},
+    "no_cost": {"message": ("name",)},
+    "unresolved": {"message": ("standard", "denominators", "name"), "message_goal": ("standard", "denominators", "name")},
+}
+"""Per report, the messages and their placeholders (`message_over` and `message_goal` are optional)."""
 Report = Literal["mismatch", "cap", "floor", "flat", "unquantified", "no_cost", "unresolved"]
 COST_LEVEL = build(Selector, level2=["cost_level"])
 
@@ -52,17 +68,17 @@ class Params(Model):
     total), flat (a standard without a per-entity denominator ≠ budget), unquantified (cost level without
     money), no_cost (no money standard in the form), unresolved (a denominator no quantity fills)."""
     message: str
-    """Chinese, with `{arithmetic}`, `{budget}`, `{difference}`, `{standard}`, `{denominators}`, `{name}`,
-    `{limit}` (the total the standards allow, `180,000元`)."""
+    """Chinese, with `{arithmetic}`, `{budget}`, `{difference}`, `{standard}`, `{name}`, `{limit}` (the total
+    the standards allow, `180,000元`); `unresolved`: `{standard}`, `{denominators}`, `{name}`; `unquantified`:
+    `{standard}`, `{name}`; `no_cost`: `{name}` (the project)."""
     message_over: str | None = None
-    """The message when the standards' total is above the budget (else `message` says both)."""
+    """`flat`: the message when the standards' total is above the budget (else `message` says both)."""
     message_goal: str | None = None
     """`unresolved`: the message when the goal text's count filled the denominator for the arithmetic."""
 
     @model_validator(mode="after")
     def _known_placeholders(self) -> Params:
-        for key in ("message", "message_over", "message_goal"):
-            check_template(getattr(self, key), MESSAGE_FIELDS, key)
+        check_messages(self, PLACEHOLDERS[self.report], optional=("message_over", "message_goal"))
         return self
 
 
@@ -81,8 +97,8 @@ class Analysis:
     budget: Decimal | None
     resolutions: dict[Column, list[Resolution]] = field(default_factory=dict)
     from_indicators: dict[Column, list[Resolution]] = field(default_factory=dict)
-    """The resolutions with the quantity indicators alone (GL407: a denominator no indicator fills, even when
-    the goal text's count fills it for the arithmetic)."""
+    """The resolutions with the quantity indicators alone (`unresolved`: a denominator no indicator fills, even
+    when the goal text's count fills it for the arithmetic)."""
     verdict: Verdict | None = None
     judged: bool = False
 
@@ -117,7 +133,7 @@ def budget_yuan(form: ProjectForm) -> Decimal | None:
     """The annual budget in 元 (a bare number in `budget_unit`; `189.32万元` is folded by the value grammar)."""
     if form.budget is None or form.budget.is_empty:
         return None
-    return money_in(cell_amounts(form.budget), "元", form.budget_unit)  # as GL107 reads it
+    return money_in(cell_amounts(form.budget), "元", form.budget_unit)  # as the `required` money test reads it
 
 
 def _columns(ctx: FormContext) -> list[Column]:
@@ -163,7 +179,7 @@ def _counts(ctx: FormContext, column: Column) -> list[Count]:
 
 
 _last: list[tuple[AnyForm, Selector, Analysis]] = []
-"""The last form analysed: GL401–GL404 and GL407 run one after another on the same form."""
+"""The last form analysed: the reconcile rules run one after another on the same form."""
 
 
 def analyse(ctx: FormContext) -> Analysis:
@@ -210,7 +226,7 @@ def _analyse(ctx: FormContext) -> Analysis:
 
 
 def outcome(verdict: Verdict) -> Report:
-    """Which rule a verdict belongs to: flat standards (GL404), caps (GL402), floors (GL403), else GL401."""
+    """Which report a verdict belongs to: flat standards, caps (budget above), floors (below), else a mismatch."""
     reading = verdict.reading
     if reading.flat:
         return "flat"

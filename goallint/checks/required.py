@@ -1,13 +1,13 @@
-"""Check kind `required`: header fields are present and non-empty (GL101–GL103), or read as money (GL107)."""
+"""Check kind `required`: header fields are present and non-empty (`present`), or read as money (`money`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 
-from goallint.checks.base import Finding, FormContext
+from goallint.checks.base import Finding, FormContext, Placeholders, check_messages
 from goallint.checks.fields import (
     FIELD_LABELS,
     amount_out_of_range,
@@ -35,6 +35,17 @@ class FieldSpec(Model):
     实施周期 slot needs no period goal)."""
 
 
+PLACEHOLDERS: dict[str, Placeholders] = {
+    "present": {"message": ("label",), "message_missing": ("label",), "message_blank_printed": ("label",)},
+    "money": {"message": ("label", "value"), "message_out_of_range": ("label", "value", "limit")},
+}
+"""Per test, the messages and their placeholders; `{label}` is the field's `label` (or, in
+`message_blank_printed`, the printed field's own name). `present`: `message` (the field is printed and
+empty), `message_missing` (not printed), `message_blank_printed` (with `each_printed`: one printed cell of
+several left empty). `money`: `message` (`{value}` is no amount), `message_out_of_range` (`{value}`, cut short,
+is beyond any budget, `{limit}`)."""
+
+
 class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
@@ -43,6 +54,18 @@ class Params(Model):
     department: list[FieldSpec] = Field(default_factory=list)
     test: Literal["present", "money"] = "present"
     """`present`: the field has text; `money`: a non-empty field reads as an amount of money."""
+    message: str
+    message_missing: str | None = None
+    message_blank_printed: str | None = None
+    message_out_of_range: str | None = None
+
+    @model_validator(mode="after")
+    def _templates(self) -> Params:
+        wanted = dict(PLACEHOLDERS[self.test])
+        if not any(spec.each_printed for spec in (*self.project, *self.department)):
+            wanted.pop("message_blank_printed", None)
+        check_messages(self, wanted)
+        return self
 
 
 def _multi_year(ctx: FormContext) -> bool:
@@ -60,18 +83,19 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
                 continue
             if all(is_blank(cell) for cell in cells):
                 present = next((cell for cell in cells if cell is not None), None)
-                message = f"{spec.label}为空" if present is not None else f"缺少{spec.label}"
-                yield Finding(message, present, spec.label)
+                template = params.message if present is not None else str(params.message_missing)
+                yield Finding(template.format(label=spec.label), present, spec.label)
             elif spec.each_printed:
                 for name, cell in zip(spec.any_of, cells, strict=True):
                     if cell is not None and is_blank(cell):
                         label = FIELD_LABELS.get(name, spec.label)
-                        yield Finding(f"{label}一栏为空", cell, label)
+                        yield Finding(str(params.message_blank_printed).format(label=label), cell, label)
             continue
         for cell in cells:
             if not is_blank(cell) and cell is not None and parse_amount(cell.text) is None:
                 if amount_out_of_range(cell.text):
-                    yield Finding(f"{spec.label}“{excerpt(cell.text)}”超出任何预算的范围（{LIMIT_TEXT}），"
-                                  "无法核对", cell, spec.label)
+                    message = str(params.message_out_of_range).format(label=spec.label, value=excerpt(cell.text),
+                                                                      limit=LIMIT_TEXT)
+                    yield Finding(message, cell, spec.label)
                 else:
-                    yield Finding(f"{spec.label}“{cell.text}”不是金额", cell, spec.label)
+                    yield Finding(params.message.format(label=spec.label, value=cell.text), cell, spec.label)

@@ -1,10 +1,10 @@
-"""Check kind `task_costs`: a 部门整体 form's cost standards against the 年度重点工作任务 they fund (GL506).
+"""Check kind `task_costs`: a 部门整体 form's cost standards against the 年度重点工作任务 they fund.
 
 A department form lists its cost standards item by item (`①村（社区）办公经费补助：每村（社区）10万元/年
 ②…`), the quantities item by item (`①村（社区）书记主任退岗补贴人数：约62人`) and the money of each task
 (`任务3 … 按时发放村(社区)书记主任退岗补贴 … 690,000`). An item is matched to the quantity item and to the
 one task that name the same thing (the item's words, without `村（社区）`, found in them), and its standard ×
-quantity (× 12 for a monthly one) is worked out with the budget arithmetic of GL4xx (intervals, `约` ± 5%).
+quantity (× 12 for a monthly one) is worked out with the budget arithmetic of `reconcile` (intervals, `约` ± 5%).
 Several rates in the item's first clause (`书记1600元/月、主任1400元/月`) count as at least the lowest; add-ons
 after it (`工龄补助…50元/月`) only add; a rate with no entity paired with a head count of the item is per head.
 The fact reported: the least the standard needs is above the task's money.
@@ -23,7 +23,7 @@ from pydantic import ConfigDict, model_validator
 from goallint.arith.interval import tolerance_for
 from goallint.arith.money import format_money
 from goallint.arith.readings import Amount, Count, Standard, amounts, count_of, readings, resolve
-from goallint.checks.base import Finding, FormContext, ResolvedIndicator, Selector, check_template
+from goallint.checks.base import Finding, FormContext, ResolvedIndicator, Selector, check_messages
 from goallint.checks.fields import parse_amount
 from goallint.model import Cell, DepartmentForm, Model, Task, build, cell_text
 from goallint.values import parse_value
@@ -38,7 +38,7 @@ MIN_CORE = 4
 """An item's name must keep at least this many characters once generic words are dropped, to be matched."""
 
 
-MESSAGE_FIELDS = ("arithmetic", "task", "amount", "difference", "item")
+PLACEHOLDERS = {"message": ("arithmetic", "task", "amount", "difference", "item")}
 
 
 class Params(Model):
@@ -51,7 +51,7 @@ class Params(Model):
 
     @model_validator(mode="after")
     def _known_placeholders(self) -> Params:
-        check_template(self.message, MESSAGE_FIELDS)
+        check_messages(self, PLACEHOLDERS)
         return self
 
 

@@ -1,18 +1,25 @@
-"""Check kind `tasks`: each 年度重点工作任务 / 其他需完成的任务 row of a department form is complete (GL503)."""
+"""Check kind `tasks`: each 年度重点工作任务 / 其他需完成的任务 row of a department form is complete."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, model_validator
 
 from goallint.arith.money import format_money
 from goallint.checks.assert_ import cell_number
-from goallint.checks.base import Finding, FormContext
+from goallint.checks.base import Finding, FormContext, check_messages
 from goallint.model import Cell, DepartmentForm, Model, Task, cell_text
 
 LISTS: dict[str, str] = {"tasks": "年度重点工作任务", "other_tasks": "其他需完成的任务"}
+
+
+PLACEHOLDERS = {"message": ("list", "row", "task"), "message_no_name": ("list", "row", "amount"),
+                "message_neither": ("list", "row", "task")}
+"""`{list}` the list's title (年度重点工作任务…), `{row}` the row (from 1). `message`: the row lacks its money,
+`{task}` is its name; `message_no_name`: it lacks its name, `{amount}` is its money (`1,893,200`);
+`message_neither`: it lacks both, `{task}` is the start of what the row says."""
 
 
 class Params(Model):
@@ -21,8 +28,13 @@ class Params(Model):
     kind: Literal["tasks"] = "tasks"
     lists: list[Literal["tasks", "other_tasks"]] = ["tasks", "other_tasks"]
     message: str
-    """Chinese, with `{list}` (年度重点工作任务…), `{row}` (1-based), `{task}` (the name or the amount shown),
-    `{missing}` (名称 / 拟投入的资金 / 名称和拟投入的资金)."""
+    message_no_name: str
+    message_neither: str
+
+    @model_validator(mode="after")
+    def _templates(self) -> Params:
+        check_messages(self, PLACEHOLDERS)
+        return self
 
 
 def _filled(cell: Cell | None) -> bool:
@@ -41,13 +53,14 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
         for row, task in enumerate(getattr(form, key), start=1):
             if _first(task) is None:
                 continue  # a blank row
-            amount = cell_number(task.amount, "元")
-            missing = [label for label, absent in (("名称", not _filled(task.name)), ("拟投入的资金", amount is None))
-                       if absent]
-            if not missing:
+            amount, named = cell_number(task.amount, "元"), _filled(task.name)
+            if named and amount is not None:
                 continue
-            shown = cell_text(task.name) if _filled(task.name) else (
-                f"拟投入资金 {format_money(amount)}" if amount is not None else cell_text(_first(task))[:20])
-            cell = task.amount if not _filled(task.name) and _filled(task.amount) else _first(task)
-            yield Finding(params.message.format(list=LISTS[key], row=row, task=shown, missing="和".join(missing)),
-                          cell, f"{LISTS[key]}/第{row}行")
+            if named:
+                message = params.message.format(list=LISTS[key], row=row, task=cell_text(task.name))
+            elif amount is not None:
+                message = params.message_no_name.format(list=LISTS[key], row=row, amount=format_money(amount))
+            else:
+                message = params.message_neither.format(list=LISTS[key], row=row, task=cell_text(_first(task))[:20])
+            cell = task.amount if not named and _filled(task.amount) else _first(task)
+            yield Finding(message, cell, f"{LISTS[key]}/第{row}行")

@@ -1,4 +1,4 @@
-"""Check kind `unique`: the same 三级 name twice under one 一级 (GL205); a row printed again right after
+"""Check kind `unique`: the same 三级 name twice under one 一级; a row printed again right after
 itself by a page break is not a second indicator."""
 
 from __future__ import annotations
@@ -6,16 +6,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, model_validator
 
-from goallint.checks.base import Finding, FormContext, ResolvedIndicator, name_key
+from goallint.checks.base import Finding, FormContext, ResolvedIndicator, check_messages, name_key
 from goallint.model import Model, cell_text
+
+PLACEHOLDERS = {"message": ("name", "line"), "message_unplaced": ("name",)}
+"""`{name}` the 三级 name, `{line}` the line of its first row; `message_unplaced` when that row has no line."""
 
 
 class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["unique"] = "unique"
+    message: str
+    message_unplaced: str
+
+    @model_validator(mode="after")
+    def _templates(self) -> Params:
+        check_messages(self, PLACEHOLDERS)
+        return self
 
 
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
@@ -29,8 +39,9 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
             if _page_break_copy(ctx.resolved[seen[group]], item):
                 continue
             first = ctx.resolved[seen[group]].indicator.name
-            where = f"（第一次在第 {first.span.line} 行）" if first and first.span else ""
-            yield Finding(f"三级指标“{item.name}”重复出现{where}", item.indicator.name, item.field)
+            message = (params.message.format(name=item.name, line=first.span.line) if first and first.span
+                       else params.message_unplaced.format(name=item.name))
+            yield Finding(message, item.indicator.name, item.field)
         else:
             seen[group] = item.index
 

@@ -1,4 +1,4 @@
-"""Check kind `value`: predicates on the typed value of each indicator value cell (GL301–GL309, GL311, GL313).
+"""Check kind `value`: predicates on the typed value of each indicator value cell .
 
 A rule lists `cases`; each case narrows the indicators (a selector, name vocabularies) and states a `when`
 predicate (see `value_when`). The first case that holds for a cell reports it, once.
@@ -9,12 +9,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from string import Formatter
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from goallint.checks.base import Column, Finding, FormContext, ResolvedIndicator, Selector, name_key
+from goallint.checks.base import (
+    COLUMN_NAMES,
+    Column,
+    Finding,
+    FormContext,
+    ResolvedIndicator,
+    Selector,
+    check_messages,
+    name_key,
+)
 from goallint.checks.patterns import check_pattern
 from goallint.checks.value_when import Subject, When, holds
 from goallint.model import Cell, Model, cell_text
@@ -22,8 +30,7 @@ from goallint.resources import CACHE_ENTRIES
 from goallint.values import normalize, parse_value
 from goallint.values.bounds import excerpt
 
-COLUMN_LABELS: dict[str, str] = {"period": "实施周期", "annual": "年度"}
-MESSAGE_FIELDS = ("name", "value", "column", "level2")
+PLACEHOLDERS = {"message": ("name", "value", "column", "level2")}
 _TRAILING = re.compile(r"[.。，,、；;:：\s]+$")
 
 
@@ -44,12 +51,7 @@ class Case(Model):
 
     @model_validator(mode="after")
     def _safe_patterns(self) -> Case:
-        try:
-            unknown = {key for _, key, _, _ in Formatter().parse(self.message) if key} - set(MESSAGE_FIELDS)
-        except ValueError as exc:
-            raise ValueError(f"bad message template: {exc}") from None
-        if unknown:
-            raise ValueError(f"unknown message field(s) {sorted(unknown)} (known: {', '.join(MESSAGE_FIELDS)})")
+        check_messages(self, PLACEHOLDERS)
         for selector in self.where_any or []:
             for pattern in (selector.name, selector.name_not):
                 if pattern:
@@ -167,7 +169,7 @@ def message_for(case: Case, item: ResolvedIndicator, column: Column, cell: Cell)
     fields = {
         "name": item.name or cell_text(item.indicator.level2),
         "value": excerpt(cell.text, 200),  # a million-digit value is not echoed whole
-        "column": COLUMN_LABELS[column],
+        "column": COLUMN_NAMES[column],
         "level2": cell_text(item.indicator.level2),
     }
     return case.message.format_map(fields)

@@ -1,4 +1,4 @@
-"""Facts about typed indicator values that the GL3xx check kinds share: leaves, units, numbers, words."""
+"""Facts about typed indicator values that the value check kinds share: leaves, units, numbers, words."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -97,6 +98,11 @@ def _read_document(suffix: str, data: bytes, path: str, assemble: Assembler | No
     return read_html(data, path, assemble)
 
 
+_OS_REASONS = {errno.ENOENT: "文件不存在：", errno.EACCES: "没有读取权限：", errno.EPERM: "没有读取权限：",
+               errno.EISDIR: "这是一个文件夹：", errno.ENAMETOOLONG: "文件名太长：", errno.ELOOP: "符号链接循环："}
+"""What an operating system's refusal means, said before its own words."""
+
+
 def load_path(path: Path, display: str | None = None) -> bytes | ReadResult:
     """A file's bytes, or the GL002 result saying why they cannot be read. Never raises."""
     shown = display if display is not None else str(path)
@@ -107,7 +113,8 @@ def load_path(path: Path, display: str | None = None) -> bytes | ReadResult:
                 return ReadResult(path=shown, problem=("GL002", _too_large(size)))
             return stream.read(MAX_FILE_BYTES + 1)  # a file that grows while read stops here
     except OSError as exc:
-        return ReadResult(path=shown, problem=("GL002", f"cannot open: {exc.strerror or exc}"))
+        return ReadResult(path=shown, problem=("GL002", f"无法打开文件（{_OS_REASONS.get(exc.errno or 0, '')}"
+                                                        f"{exc.strerror or exc}）"))
 
 
 def read_path(path: Path, display: str | None = None, assemble: Assembler | None = None) -> ReadResult:

@@ -19,7 +19,14 @@ import zlib
 from typing import Any
 
 from goallint.readers.base import Assembler, ReadResult
-from goallint.readers.grid import DocumentError, Placed, RowStream, assemble_rows, one_line, place
+from goallint.readers.grid import (
+    DocumentError,
+    Placed,
+    RowStream,
+    one_line,
+    place,
+    read_document,
+)
 
 MAX_UNCOMPRESSED = 64 * 1024 * 1024
 MAX_DOCUMENT_XML = 32 * 1024 * 1024
@@ -204,15 +211,9 @@ def _flow(container: Any, stream: RowStream, counts: list[int], depth: int) -> N
 def read(data: bytes, path: str, assemble: Assembler | None = None) -> ReadResult:
     """Read a .docx into forms. Never raises: GL002 when it cannot be read, GL001 when no form is in it."""
     try:
-        stream = document_rows(data)
-    except DocumentError as exc:
-        return ReadResult(path=path, problem=("GL002", str(exc)))
+        return read_document(data, path, assemble, document_rows, "Word 文档")
     except RecursionError:
         return ReadResult(path=path, problem=("GL002", ".docx 中表格嵌套过深，无法读取"))
-    forms = assemble_rows(stream.rows, path, assemble)
-    if not forms:
-        return ReadResult(path=path, problem=("GL001", "Word 文档中没有找到绩效目标表（没有“项目名称”“部门名称”或表名）"))
-    return ReadResult(path=path, forms=forms)
 
 
 __all__ = ["check_archive", "document_rows", "read"]

@@ -11,11 +11,11 @@ the whole file, so that the path:line:column of a finding orders the findings of
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from goallint.model import AnyForm, Cell, Span
-from goallint.readers.base import Assembler, Rows
+from goallint.readers.base import Assembler, ReadResult, Rows
 
 MAX_CELLS = 500_000
 """Grid positions per file, spans included: a `rowspan=65534 colspan=1000` cell is refused, not filled."""
@@ -110,4 +110,19 @@ def assemble_rows(rows: Rows, path: str, assemble: Assembler | None = None) -> l
     return assemble(rows, path)
 
 
-__all__ = ["MAX_CELLS", "DocumentError", "Placed", "RowStream", "assemble_rows", "one_line", "place"]
+def read_document(data: bytes, path: str, assemble: Assembler | None, rows_of: Callable[[bytes], RowStream],
+                  kind: str) -> ReadResult:
+    """A document's forms: GL002 when `rows_of` cannot read it (a `DocumentError`), GL001 naming the `kind` of
+    document (`PDF`, `Word 文档`, `网页`) when no form is in it. Never raises."""
+    try:
+        stream = rows_of(data)
+    except DocumentError as exc:
+        return ReadResult(path=path, problem=("GL002", str(exc)))
+    forms = assemble_rows(stream.rows, path, assemble)
+    if not forms:
+        return ReadResult(path=path, problem=("GL001", f"{kind}中没有找到绩效目标表（没有“项目名称”“部门名称”或表名）"))
+    return ReadResult(path=path, forms=forms)
+
+
+__all__ = ["MAX_CELLS", "DocumentError", "Placed", "RowStream", "assemble_rows", "one_line", "place",
+           "read_document"]

@@ -17,7 +17,14 @@ import re
 from typing import Any
 
 from goallint.readers.base import Assembler, ReadResult
-from goallint.readers.grid import DocumentError, Placed, RowStream, assemble_rows, one_line, place
+from goallint.readers.grid import (
+    DocumentError,
+    Placed,
+    RowStream,
+    one_line,
+    place,
+    read_document,
+)
 
 MAX_DEPTH = 4
 """Tables nested deeper than this are not read as tables (the text of a cell nested so deep is kept)."""
@@ -230,14 +237,7 @@ def document_rows(data: bytes) -> RowStream:
 
 def read(data: bytes, path: str, assemble: Assembler | None = None) -> ReadResult:
     """Read a saved web page into forms. Never raises: GL002 when unreadable, GL001 when no form is in it."""
-    try:
-        stream = document_rows(data)
-    except DocumentError as exc:
-        return ReadResult(path=path, problem=("GL002", str(exc)))
-    forms = assemble_rows(stream.rows, path, assemble)
-    if not forms:
-        return ReadResult(path=path, problem=("GL001", "网页中没有找到绩效目标表（没有“项目名称”“部门名称”或表名）"))
-    return ReadResult(path=path, forms=forms)
+    return read_document(data, path, assemble, document_rows, "网页")
 
 
 __all__ = ["decode", "document_rows", "read"]

@@ -21,7 +21,7 @@ from typing import Any
 
 from goallint.readers import pdf_limits
 from goallint.readers.base import Assembler, ReadResult
-from goallint.readers.grid import DocumentError, RowStream, assemble_rows, one_line
+from goallint.readers.grid import DocumentError, RowStream, one_line, read_document
 
 MAX_PAGES = 500
 MAX_CHARS = 2_000_000
@@ -256,14 +256,7 @@ def _add_page(items: list[Item], sheet: str, stream: RowStream, last_header: lis
 
 def read(data: bytes, path: str, assemble: Assembler | None = None) -> ReadResult:
     """Read a PDF into forms. Never raises: GL002 when it cannot be read, GL001 when no form is in it."""
-    try:
-        stream = document_rows(data)
-    except DocumentError as exc:
-        return ReadResult(path=path, problem=("GL002", str(exc)))
-    forms = assemble_rows(stream.rows, path, assemble)
-    if not forms:
-        return ReadResult(path=path, problem=("GL001", "PDF 中没有找到绩效目标表（没有“项目名称”“部门名称”或表名）"))
-    return ReadResult(path=path, forms=forms)
+    return read_document(data, path, assemble, document_rows, "PDF ")
 
 
 __all__ = ["MAX_PAGES", "document_rows", "read"]

@@ -167,3 +167,10 @@ def test_a_task_merged_across_its_row_is_read_once() -> None:
     amount = Cell("20000", Span(5, 5, 5, 6, sheet="部门", ref="E5"))
     task = read_task([(1, merged), (2, merged), (3, amount)], {1: "name", 2: "content", 3: "amount"})
     assert task is not None and task.name is merged and task.amount is amount and task.content is None
+
+
+def test_a_value_heading_split_into_year_and_period_below_it() -> None:
+    form = project(HEAD + "一级指标\t二级指标\t三级指标\t指标值\t\n\t\t\t年度\t中期\n产出指标\t数量指标\t养护里程\t20公里\t60公里\n")
+    indicator = form.indicators[0]
+    assert len(form.indicators) == 1
+    assert (indicator.annual_value.raw, indicator.period_value.raw) == ("20公里", "60公里")  # type: ignore[union-attr]

@@ -26,6 +26,7 @@ _ROLE_OF = {"section": SECTION, "level1": L1, "level2": L2, "name": NAME, "perio
             "descriptive": DESCRIPTIVE, "actual": ACTUAL}
 _SQUEEZE = re.compile(r"<[^>]{0,80}>|[#*`$\\?？\s]")
 _VALUE_WORDS = re.compile(r"(?:指标|目标|实现|计划)值")
+_QUALIFIER_ONLY = re.compile(r"(?:\d{4}年)?(?:本年度|当年度|年度|当年|本年|中期|长期|实施期|实施周期)")
 _REPEATABLE = (DESCRIPTIVE, WEIGHT, ACTUAL, EXTRA)
 
 
@@ -42,6 +43,8 @@ def column_role(cell: Cell, vocab: Vocabulary) -> str | None:
     role = _ROLE_OF[match[0]] if match is not None else None
     if role is None and _VALUE_WORDS.search(key):
         role = VALUE  # `预期2022年实现值`
+    if role is None and _QUALIFIER_ONLY.fullmatch(key):
+        role = VALUE  # a sub-heading under 指标值 that only names the target: `年度 | 中期`
     if role == VALUE:
         text = _squeezed(cell.raw)
         for qualified in (PERIOD, ANNUAL):

@@ -18,7 +18,8 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from goallint.model import AnyForm, Cell, ProjectForm, Span
 from goallint.readers import read_bytes
-from goallint.readers.excel import MAX_RATIO, Rows, cell_text, read, workbook_rows
+from goallint.readers.archive import MAX_RATIO
+from goallint.readers.excel import Rows, cell_text, read, workbook_rows
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "examples" / "excel" / "example.xlsx"
@@ -183,19 +184,19 @@ def _problem(data: bytes) -> str:
 
 def test_corrupt_and_truncated_workbooks_are_gl002() -> None:
     good = one_form_workbook()
-    assert _problem(good[: len(good) // 2]).startswith("GL002 corrupt or truncated")
-    assert _problem(b"plain text, not a workbook").startswith("GL002 not an .xlsx")
+    assert _problem(good[: len(good) // 2]).startswith("GL002 .xlsx 文件已损坏或不完整")
+    assert _problem(b"plain text, not a workbook").startswith("GL002 不是 .xlsx 文件")
     assert _problem(b"").startswith("GL002")
     stream = io.BytesIO()
     with zipfile.ZipFile(stream, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/workbook.xml", "<not-a-workbook")
-    assert _problem(stream.getvalue()).startswith("GL002 cannot read the workbook")
+    assert _problem(stream.getvalue()).startswith("GL002 无法读取工作簿")
 
 
 def test_password_protected_workbook_is_gl002() -> None:
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
-    assert "password-protected" in _problem(ole)
+    assert "密码保护" in _problem(ole)
 
 
 def test_zip_bomb_is_refused_before_inflating() -> None:
@@ -203,7 +204,7 @@ def test_zip_bomb_is_refused_before_inflating() -> None:
     with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (8 * 1024 * 1024))
-    assert f"above {MAX_RATIO}:1" in _problem(stream.getvalue())
+    assert f"超过 {MAX_RATIO}:1" in _problem(stream.getvalue())
 
 
 def test_declared_size_above_the_limit_is_refused() -> None:
@@ -214,7 +215,7 @@ def test_declared_size_above_the_limit_is_refused() -> None:
     data = bytearray(stream.getvalue())
     central = data.find(b"PK\x01\x02")
     data[central + 24 : central + 28] = (0xFFFFFF00).to_bytes(4, "little")  # uncompressed size: ~4 GB
-    assert "inflate" in _problem(bytes(data))
+    assert "解压后" in _problem(bytes(data))
 
 
 def test_openpyxl_is_imported_only_for_workbooks() -> None:
@@ -330,9 +331,9 @@ def test_huge_or_reversed_merged_ranges_are_gl002_before_they_are_walked() -> No
     workbook.active.merge_cells("A1:B1")
     data = to_bytes(workbook)
     huge = _rewrite_sheet(data, lambda xml: re.sub(rb'<mergeCell ref="A1:B1"\s*/>', b'<mergeCell ref="A1:XFD1048576" />', xml))
-    assert _problem(huge) == "GL002 merged ranges cover more than 500000 cells"
+    assert _problem(huge) == "GL002 合并区域覆盖超过 500000 个单元格，不像是绩效目标表"
     reversed_ = _rewrite_sheet(data, lambda xml: re.sub(rb'<mergeCell ref="A1:B1"\s*/>', b'<mergeCell ref="B9:A1" />', xml))
-    assert _problem(reversed_).startswith("GL002 a merged range B9:A1")
+    assert _problem(reversed_).startswith("GL002 合并区域 B9:A1 的终点在起点之前")
 
 
 def test_merged_ranges_are_bounded_over_the_whole_workbook() -> None:
@@ -344,14 +345,14 @@ def test_merged_ranges_are_bounded_over_the_whole_workbook() -> None:
         sheet.merge_cells("A1:B1")
     data = _rewrite_all_sheets(to_bytes(workbook), lambda xml: re.sub(rb'<mergeCell ref="A1:B1"\s*/>',
                                                                      b'<mergeCell ref="C1:D100000" />', xml))
-    assert _problem(data) == "GL002 merged ranges cover more than 500000 cells"
+    assert _problem(data) == "GL002 合并区域覆盖超过 500000 个单元格，不像是绩效目标表"
     assert len(workbook_rows(_rewrite_all_sheets(to_bytes(workbook), lambda xml: xml))) == 3
 
 
 def test_a_workbook_broken_inside_a_sheet_is_gl002_on_the_read_only_path() -> None:
     """A read-only workbook parses its sheets as they are read: a broken sheet part is found then."""
     data = _rewrite_sheet(one_form_workbook(), lambda xml: xml[: len(xml) // 2])
-    assert _problem(data).startswith("GL002 cannot read the workbook")
+    assert _problem(data).startswith("GL002 无法读取工作簿")
 
 
 def _after_cells(xml: bytes, stored: dict[bytes, bytes]) -> bytes:

@@ -94,7 +94,7 @@ def test_rows_far_apart_and_columns_far_apart_read_alike_in_both_loads() -> None
     (lambda: workbook("".join(f'<x{"p" * 20}:row r="{r}">' + "".join(cell(f"{c}{r}", "1", "x" + "p" * 20 + ":")
                                                                        for c in "ABCDEFGHIJ") + f'</x{"p" * 20}:row>'
                               for r in range(1, 50_002)), prefix="x" + "p" * 20),
-     "more than 500000 cells in the sheets (counted before loading)"),
+     "工作表中超过 500000 个单元格（载入前统计）"),
     (lambda: workbook('<row r="1">&cells;</row>',
                       doctype=f'<!DOCTYPE worksheet [<!ENTITY cells "{cell("A1", "1")}">]>'),
      "xl/worksheets/sheet1.xml 中有 DTD"),

@@ -18,6 +18,7 @@ import zipfile
 import zlib
 from typing import Any
 
+from goallint.readers.archive import Container, zip_members
 from goallint.readers.base import Assembler, ReadResult
 from goallint.readers.grid import (
     DocumentError,
@@ -28,39 +29,21 @@ from goallint.readers.grid import (
     read_document,
 )
 
-MAX_UNCOMPRESSED = 64 * 1024 * 1024
+DOCX = Container(".docx", "文档有密码保护，或是旧版 Word 文档（.doc）；请去掉密码并另存为 .docx 后再检查",
+                 "请在 Word/WPS 中重新保存后再检查", max_members=5_000, max_uncompressed=64 * 1024 * 1024)
 MAX_DOCUMENT_XML = 32 * 1024 * 1024
 """The body's XML, parsed whole by lxml (several times its size in memory)."""
-MAX_RATIO = 100
-RATIO_FLOOR = 1024 * 1024
-MAX_MEMBERS = 5_000
 MAX_ELEMENTS = 100_000
 """Paragraphs and table cells in the body (a dense twenty-page form has a few thousand)."""
 MAX_DEPTH = 5
 """Tables nested deeper than this are not read (their text is still in the cell that holds them)."""
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def check_archive(data: bytes) -> None:
     """Refuse what is not a .docx zip, or one whose declared contents are too big. Raises DocumentError."""
-    if data.startswith(_OLE_MAGIC):
-        raise DocumentError("文档有密码保护，或是旧版 Word 文档（.doc）；请去掉密码并另存为 .docx 后再检查")
-    if not data.startswith(b"PK"):
-        raise DocumentError("不是 Word 文档（.docx 应是 zip 压缩包）；请在 Word/WPS 中另存为 .docx 后再检查")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
-        raise DocumentError(f".docx 文件已损坏或不完整（{exc}）；请在 Word/WPS 中重新保存后再检查") from None
-    if len(members) > MAX_MEMBERS:
-        raise DocumentError(f".docx 压缩包中超过 {MAX_MEMBERS} 个部件，不像是绩效目标表")
-    inflated = sum(member.file_size for member in members)
-    packed = max(1, sum(member.compress_size for member in members))
-    if inflated > MAX_UNCOMPRESSED or (inflated > RATIO_FLOOR and inflated / packed > MAX_RATIO):
-        raise DocumentError(f".docx 解压后 {inflated // (1024 * 1024)} MB（压缩比 {inflated // packed}:1，压缩炸弹？），"
-                            "不像是绩效目标表；请只保留表格后另存再检查")
+    members = zip_members(data, DOCX, DocumentError)
     body = [m for m in members if m.filename == "word/document.xml"]
     if not body:
         raise DocumentError("压缩包中没有 Word 正文（word/document.xml），不是 .docx 文档；请另存为 .docx 后再检查")

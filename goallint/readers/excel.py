@@ -25,13 +25,11 @@ from decimal import Decimal
 from typing import Any
 
 from goallint.model import AnyForm, Cell, Span
+from goallint.readers.archive import Container, zip_members
 from goallint.readers.base import Assembler, ReadResult, Rows
 
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_RATIO = 100
-RATIO_FLOOR = 1024 * 1024
-"""Archives inflating to less than this are never refused for their ratio (small XML compresses very well)."""
-MAX_MEMBERS = 10_000
+XLSX = Container(".xlsx", "工作簿有密码保护，或是旧版 .xls 文件；请去掉密码后另存为 .xlsx 再检查",
+                 "请在 Excel/WPS 中重新保存后再检查", max_members=10_000, max_uncompressed=200 * 1024 * 1024)
 MAX_CELLS = 500_000
 """Cells per workbook after merged ranges are filled, and again once rows are laid out (a row as long as its
 last cell)."""
@@ -39,7 +37,6 @@ MAX_GAP = 8
 """Empty rows (or columns) kept of a run of them: a form's layout needs a blank line, not millions."""
 
 _DECIMALS = re.compile(r"\.([0#]+)")
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 
@@ -57,29 +54,13 @@ class SheetRows:
 
 def check_archive(data: bytes) -> None:
     """Refuse what is not an xlsx zip, or a zip whose declared contents are too big. Raises WorkbookError."""
-    if data.startswith(_OLE_MAGIC):
-        raise WorkbookError("password-protected workbook or legacy .xls file (save it as an unprotected .xlsx)")
-    if not data.startswith(b"PK"):
-        raise WorkbookError("not an .xlsx workbook (not a zip archive)")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:  # NotImplementedError:
-        raise WorkbookError(f"corrupt or truncated .xlsx ({exc})") from None  # a bad version field (fuzzing)
-    if len(members) > MAX_MEMBERS:
-        raise WorkbookError(f"more than {MAX_MEMBERS} parts in the archive")
-    inflated = sum(member.file_size for member in members)
-    if inflated > MAX_UNCOMPRESSED:
-        raise WorkbookError(f"contents inflate to {inflated // (1024 * 1024)} MB (limit {MAX_UNCOMPRESSED // (1024 * 1024)} MB)")
-    packed = max(1, sum(member.compress_size for member in members))
-    if inflated > RATIO_FLOOR and inflated / packed > MAX_RATIO:
-        raise WorkbookError(f"compression ratio {inflated // packed}:1 above {MAX_RATIO}:1 (zip bomb?)")
+    members = zip_members(data, XLSX, WorkbookError)
     names = {member.filename for member in members}
     if "xl/workbook.xml" not in names and "[Content_Types].xml" not in names:
-        raise WorkbookError("a zip archive but not an .xlsx workbook")
+        raise WorkbookError("是 zip 压缩包，但不是 .xlsx 工作簿；请在 Excel/WPS 中另存为 .xlsx 后再检查")
     stored = _stored_cells(data, [m for m in members if "worksheets/" in m.filename and m.filename.endswith(".xml")])
     if stored > MAX_CELLS:
-        raise WorkbookError(f"more than {MAX_CELLS} cells in the sheets (counted before loading)")
+        raise WorkbookError(f"工作表中超过 {MAX_CELLS} 个单元格（载入前统计），不像是绩效目标表")
 
 
 _CELL_TAG = re.compile(rb"<(?:[^\s<>/!?:]*:)?c[\s/>]")
@@ -127,7 +108,7 @@ def _stored_cells(data: bytes, sheets: list[zipfile.ZipInfo]) -> int:
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError) as exc:
         if isinstance(exc, WorkbookError):
             raise
-        raise WorkbookError(f"corrupt or truncated .xlsx ({exc})") from None
+        raise WorkbookError(f".xlsx 文件已损坏或不完整（{exc}）；请在 Excel/WPS 中重新保存后再检查") from None
     return count
 
 
@@ -198,7 +179,7 @@ def _merges_in(xml: bytes) -> list[Merge]:
     for ref in _MERGE_CELL.findall(xml):
         min_col, min_row, max_col, max_row = range_boundaries(ref.decode("ascii"))
         if min_row > max_row or min_col > max_col:
-            raise WorkbookError(f"a merged range {ref.decode('ascii')} that ends before it starts")
+            raise WorkbookError(f"合并区域 {ref.decode('ascii')} 的终点在起点之前，工作簿已损坏")
         out.append((min_row, min_col, max_row, max_col))
     return out
 
@@ -210,7 +191,7 @@ def _grid_rows(title: str, stored: Iterator[tuple[int, int, Any, str]], merges: 
     `budget` is what is left of the workbook's cells, and of the cells its merged ranges may cover."""
     budget[1] -= sum((max_row - min_row + 1) * (max_col - min_col + 1) for min_row, min_col, max_row, max_col in merges)
     if budget[1] < 0:  # checked before any range is walked (`A1:XFD1048576` is 17 billion cells)
-        raise WorkbookError(f"merged ranges cover more than {MAX_CELLS} cells")
+        raise WorkbookError(f"合并区域覆盖超过 {MAX_CELLS} 个单元格，不像是绩效目标表")
     covered = {(row, column) for min_row, min_col, max_row, max_col in merges
                for row in range(min_row, max_row + 1) for column in range(min_col, max_col + 1)
                if (row, column) != (min_row, min_col)}
@@ -228,13 +209,13 @@ def _grid_rows(title: str, stored: Iterator[tuple[int, int, Any, str]], merges: 
         area = (max_row - min_row + 1) * (max_col - min_col + 1)
         budget[0] -= area
         if budget[0] < 0:
-            raise WorkbookError(f"more than {MAX_CELLS} cells once merged ranges are filled")
+            raise WorkbookError(f"展开合并区域后超过 {MAX_CELLS} 个单元格，不像是绩效目标表")
         for row in range(min_row, max_row + 1):
             for column in range(min_col, max_col + 1):
                 grid[(row, column)] = top_left
     budget[0] -= len(grid)
     if budget[0] < 0:
-        raise WorkbookError(f"more than {MAX_CELLS} cells")
+        raise WorkbookError(f"超过 {MAX_CELLS} 个单元格，不像是绩效目标表")
     return SheetRows(title, _compact_rows(title, grid, budget))
 
 
@@ -348,7 +329,7 @@ def workbook_rows(data: bytes, read_only: bool = True) -> list[SheetRows]:
     try:
         from openpyxl import load_workbook  # type: ignore[import-untyped]
     except ImportError as exc:  # pragma: no cover - openpyxl is a dependency
-        raise WorkbookError(f"openpyxl is not installed ({exc})") from None
+        raise WorkbookError(f"没有安装 openpyxl，无法读取工作簿（{exc}）") from None
     budget = [MAX_CELLS, MAX_CELLS]  # cells once merged ranges are filled; cells merged ranges cover
     try:  # openpyxl raises many kinds (KeyError, zipfile, XML errors) for broken files, read-only ones as it reads
         with warnings.catch_warnings():
@@ -368,7 +349,7 @@ def workbook_rows(data: bytes, read_only: bool = True) -> list[SheetRows]:
         raise
     except Exception as exc:
         reason = " ".join(str(exc).split())[:200]
-        raise WorkbookError(f"cannot read the workbook: {type(exc).__name__}: {reason}") from None
+        raise WorkbookError(f"无法读取工作簿（{type(exc).__name__}: {reason}）；请在 Excel/WPS 中重新保存后再检查") from None
 
 
 def _assembler() -> Assembler | None:

@@ -13,11 +13,10 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from goallint.readers.archive import OLE_MAGIC
 from goallint.readers.base import Assembler, ReadResult
 from goallint.readers.excel import MAX_CELLS, SheetRows, WorkbookError, _grid_rows, cell_text
 from goallint.readers.grid import assemble_rows
-
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 class XlsError(ValueError):
@@ -113,7 +112,7 @@ def read(data: bytes, path: str, assemble: Assembler | None = None) -> ReadResul
         from goallint.readers.excel import read as read_xlsx
 
         return read_xlsx(data, path, assemble)
-    if not data.startswith(_OLE_MAGIC):
+    if not data.startswith(OLE_MAGIC):
         head = data[:2048].lstrip().lower()
         if head.startswith((b"<", b"\xef\xbb\xbf<")) or b"<table" in head or b"<html" in head:
             from goallint.readers.html import read as read_html  # a web page exported as .xls

@@ -146,9 +146,9 @@ class Engine:
             return []
         span = form.span
         line, column = (span.line, span.column) if span is not None else (1, 1)
-        return [Diagnostic(code="GL001", name=rule.name, severity=self.severity.get("GL001", rule.severity),
-                           message=form.unread, path=path, line=line, column=column, end_line=line,
-                           end_column=column, form=form_name(form), sheet=span.sheet if span is not None else None)]
+        return [build(Diagnostic, code="GL001", name=rule.name, severity=self.severity.get("GL001", rule.severity),
+                      message=form.unread, path=path, line=line, column=column, end_line=line, end_column=column,
+                      form=form_name(form), sheet=span.sheet if span is not None else None)]
 
     def _plan(self) -> list[tuple[Rule, str, bool, frozenset[str]]]:
         """The active rules with what `_lint_form` asks of each on every form: (rule, its check kind, whether

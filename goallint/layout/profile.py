@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from goallint.layout.vocab import cell_key
 from goallint.model import AnyForm, DerivedCell
-from goallint.profiles import get_profile, profiles
+from goallint.profiles import Profile, get_profile, profiles
+
+
+@cache
+def _in_detection_order() -> list[Profile]:
+    """The profiles in the order their `detect` tests are tried (worked out once, asked for every form)."""
+    return sorted(profiles().values(), key=lambda profile: (profile.detect.order, profile.name))
 
 
 def detect_profile(form: AnyForm, two_sided: bool) -> str:
@@ -15,7 +23,7 @@ def detect_profile(form: AnyForm, two_sided: bool) -> str:
     A department form follows the same tests: the 2024 部门整体 template (004) has no 成本 一级, the 2025 one has."""
     level1 = {cell_key(indicator.level1) for indicator in form.indicators if indicator.level1 is not None}
     level2 = {cell_key(indicator.level2) for indicator in form.indicators if indicator.level2 is not None}
-    known = sorted(profiles().values(), key=lambda profile: (profile.detect.order, profile.name))
+    known = _in_detection_order()
     for profile in known:
         if profile.detect.matches(two_sided, level1, level2, not form.indicators):
             return profile.name

@@ -13,7 +13,7 @@ In one run, on the same files:
   costs on top of that import (it loads its model machinery only on first use): `from pydantic import
   BaseModel`, and one model class defined as goallint defines its ~50 (`defer_build`, never validated);
 - the same whole run and one-form run again over unchanged files with the result cache warm (every other
-  goallint row runs with `--no-cache`; like Lark's tables, the validated rule packs of goallint/snapshot.py
+  goallint row runs with `--no-cache`; like Lark's tables, the validated rule packs of goallint/plumbing/snapshot.py
   stay on with it: they depend on no form, and the uncounted first run of each row makes them).
 The repetitions run round-robin over the rows of each table (the machine's speed drifts over minutes, and
 each row then sees the same drift). Wall time median/min/max over `--reps`, CPU (user+sys, workers

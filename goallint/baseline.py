@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from goallint.named_files import read_named_text
-from goallint.outputs import write_output
+from goallint.plumbing.named_files import read_named_text
+from goallint.plumbing.outputs import write_output
 
 if TYPE_CHECKING:
     from goallint.config import Config

@@ -9,9 +9,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import ConfigDict, Field, ValidationError
 
-from goallint import safe_yaml
 from goallint.model import Model, Severity, build
-from goallint.named_files import read_named_text
+from goallint.plumbing import safe_yaml
+from goallint.plumbing.named_files import read_named_text
 
 CONFIG_NAMES = ("goallint.yaml", ".goallint.yaml")
 

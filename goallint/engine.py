@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from goallint.checks import KINDS
-from goallint.checks.base import Finding, FormContext, GroupFinding
-from goallint.checks.columns import merge_columns
+from goallint.checks.support.base import Finding, FormContext, GroupFinding
+from goallint.checks.support.columns import merge_columns
 from goallint.layout.profile import detect_profile
 from goallint.model import (
     DIAGNOSTIC_FIELDS,
@@ -260,7 +260,7 @@ class Engine:
         With `spool`, each file's diagnostics go to a temporary file as its report arrives, so that memory does
         not grow with the corpus; the reports keep their forms and summaries, not their diagnostics."""
         from goallint.model import rebuild, rows_of, sort_key
-        from goallint.spool import Spool
+        from goallint.plumbing.spool import Spool
 
         reports: list[FileReport] = []
         spooled = Spool(rows_of, rebuild, sort_key) if spool else None

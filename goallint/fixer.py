@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from goallint.atomic import ChangedOnDisk, write_atomic
 from goallint.edits import FixRefused, apply_text, codec_of, iter_cells, splice, unfit
 from goallint.model import Diagnostic, Edit, Fix
-from goallint.outputs import link_out_of_folder
+from goallint.plumbing.atomic import ChangedOnDisk, write_atomic
+from goallint.plumbing.outputs import link_out_of_folder
 from goallint.readers import EXCEL_SUFFIXES, UNREWRITTEN_SUFFIXES, ReadResult, read_bytes
 
 if TYPE_CHECKING:

@@ -10,14 +10,14 @@ from typing import Annotated, Any, Literal, Union
 import yaml
 from pydantic import ConfigDict, Field, ValidationError
 
-from goallint import safe_yaml
 from goallint.checks import KINDS
-from goallint.checks.base import Selector
-from goallint.checks.patterns import check_pattern
+from goallint.checks.support.base import Selector
+from goallint.checks.support.patterns import check_pattern
 from goallint.model import Model, Severity
-from goallint.named_files import read_named, read_named_text
-from goallint.resources import cached_parse, rules_dir
-from goallint.snapshot import kept
+from goallint.plumbing import safe_yaml
+from goallint.plumbing.named_files import read_named, read_named_text
+from goallint.plumbing.resources import cached_parse, rules_dir
+from goallint.plumbing.snapshot import kept
 
 CODE_PATTERN = r"^GL\d{3}$"
 NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"

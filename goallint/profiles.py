@@ -11,7 +11,7 @@ import yaml
 from pydantic import ConfigDict, Field, ValidationError, field_validator
 
 from goallint.model import Model
-from goallint.resources import CACHE_ENTRIES, load_yaml, rules_dir
+from goallint.plumbing.resources import CACHE_ENTRIES, load_yaml, rules_dir
 
 _MARKUP = re.compile(r"<[^>]{0,80}>|[#*`$\\?？]|\s+")
 """Markup, spaces, and the `?` runs a mirror left between spaced-out characters (`绩?????效`)."""
@@ -149,7 +149,7 @@ def load_profile_file(path: Path) -> Profile:
 @cache
 def profiles() -> dict[str, Profile]:
     """Every bundled profile by name (validated once per install: `snapshot.kept`)."""
-    from goallint.snapshot import kept
+    from goallint.plumbing.snapshot import kept
 
     folder = rules_dir() / "profiles"
     return kept("profiles", [str(folder).encode("utf-8", "surrogateescape")], dict, lambda: _load_profiles(folder))

@@ -28,9 +28,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from goallint.atomic import write_cache_file
-from goallint.cache_folder import MAX_ENTRIES, PRUNE_EVERY, code_stamp, enabled, private_folder, prune_folder
-from goallint.named_files import read_named
+from goallint.plumbing.atomic import write_cache_file
+from goallint.plumbing.cache_folder import (
+    MAX_ENTRIES,
+    PRUNE_EVERY,
+    code_stamp,
+    enabled,
+    private_folder,
+    prune_folder,
+)
+from goallint.plumbing.named_files import read_named
 from goallint.results import FileReport
 
 FORMAT = 1

@@ -50,7 +50,7 @@ class RunReport:
 
     files: list[FileReport]
     diagnostics: Sequence[Diagnostic]
-    """A list, or with `Engine.run(spool=True)` a `goallint.spool.Spool` (the same order, read from disk)."""
+    """A list, or with `Engine.run(spool=True)` a `goallint.plumbing.spool.Spool` (the same order, read from disk)."""
     forms: list[FormInfo]
     errors: list[str]
     rules: list[Rule]

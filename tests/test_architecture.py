@@ -3,7 +3,7 @@ inside a function (issue 19).
 
 The stages, from the bottom up (a module may import its own stage and those below it):
 
-- plumbing: files, caches and packaging (`atomic`, `resources`, `safe_yaml`, `outputs`, `named_files`,
+- plumbing (`goallint/plumbing/`): files, caches and packaging (`atomic`, `resources`, `safe_yaml`, `outputs`, `named_files`,
   `walk`, `spool`, `snapshot`, `cache_folder`) — any stage may use them, and they import only each other;
 - model: the forms, cells and diagnostics every later stage passes along (it parses nothing);
 - values: reading a cell's text into a value, and the arithmetic on values (`values`, `arith`, `lexing`);
@@ -36,9 +36,6 @@ STAGES = ("plumbing", "model", "values", "layout", "readers", "checks", "engine"
 
 _BY_NAME = {
     "goallint": "plumbing", "goallint.__main__": "cli", "goallint.cli": "cli",
-    "goallint.atomic": "plumbing", "goallint.resources": "plumbing", "goallint.safe_yaml": "plumbing",
-    "goallint.outputs": "plumbing", "goallint.named_files": "plumbing", "goallint.walk": "plumbing",
-    "goallint.spool": "plumbing", "goallint.snapshot": "plumbing", "goallint.cache_folder": "plumbing",
     "goallint.model": "model",
     "goallint.lexing": "values",
     "goallint.profiles": "layout",
@@ -129,9 +126,9 @@ def test_the_import_walker_sees_imports_inside_functions() -> None:
     engine = PACKAGE / "engine.py"
     top = {node.module for node in ast.parse(engine.read_text(encoding="utf-8")).body
            if isinstance(node, ast.ImportFrom)}
-    assert "goallint.spool" not in top and "goallint.spool" in imports_of(engine)
+    assert "goallint.plumbing.spool" not in top and "goallint.plumbing.spool" in imports_of(engine)
     assert "goallint.checks" in imports_of(engine)
-    assert "goallint.checks.value_facts" in imports_of(PACKAGE / "checks" / "pair.py")  # from goallint.checks import value_facts
+    assert "goallint.checks.support.value_facts" in imports_of(PACKAGE / "checks" / "pair.py")  # from goallint.checks import value_facts
     assert module_name(PACKAGE / "layout" / "__init__.py") == "goallint.layout"
     assert stage_of("goallint.layout.assembler") == "layout"
     assert stage_of("goallint.commands.check") == "commands"
@@ -144,9 +141,9 @@ def test_what_counts_as_upward() -> None:
     assert is_upward("goallint.engine", "goallint.fixer")
     assert is_upward("goallint.fixer", "goallint.cli") and is_upward("goallint.baseline", "goallint.cli")
     assert is_upward("goallint.commands.check", "goallint.cli")
-    assert is_upward("goallint.snapshot", "goallint.result_cache") and is_upward("goallint.spool", "goallint.model")
+    assert is_upward("goallint.plumbing.snapshot", "goallint.result_cache") and is_upward("goallint.plumbing.spool", "goallint.model")
     assert not is_upward("goallint.cli", "goallint.commands.check")
-    assert not is_upward("goallint.checks.base", "goallint.profiles")
+    assert not is_upward("goallint.checks.support.base", "goallint.profiles")
 
 
 def test_no_module_imports_a_later_stage() -> None:

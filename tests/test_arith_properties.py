@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from goallint.checks import reconcile
-from goallint.checks.base import FormContext
+from goallint.checks.support.base import FormContext
 from goallint.model import Cell, Indicator, ProjectForm
 from goallint.packs import bundled_packs
 from goallint.profiles import get_profile

@@ -17,13 +17,13 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from goallint.checks import KINDS
-from goallint.checks.base import FormContext, GroupFinding
-from goallint.checks.patterns import check_pattern
+from goallint.checks.support.base import FormContext, GroupFinding
+from goallint.checks.support.patterns import check_pattern
 from goallint.cli import main
 from goallint.engine import Input, UsageError, make_engine
 from goallint.model import cell_text, form_name
 from goallint.packs import bundled_packs, rule_pack_schema
-from goallint.resources import rules_dir
+from goallint.plumbing.resources import rules_dir
 
 FORM: dict[str, Any] = {
     "kind": "project",
@@ -340,12 +340,12 @@ def test_output_file_is_checked_before_the_run_and_replaced_whole(tmp_path: Path
     assert status in (0, 1) and json.loads(report.read_text(encoding="utf-8"))["summary"]["files"] == 1
     before = report.read_bytes()
 
-    import goallint.atomic
+    import goallint.plumbing.atomic
 
     def full_disk(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(goallint.atomic.os, "fsync", full_disk)
+    monkeypatch.setattr(goallint.plumbing.atomic.os, "fsync", full_disk)
     status, _, err = check("--format", "concise", "-o", str(report), str(form))
     assert status == 2 and "cannot write the report: No space left on device" in err
     assert report.read_bytes() == before  # the earlier report is whole

@@ -18,7 +18,7 @@ from goallint.arith.expr import (
     render,
 )
 from goallint.checks import assert_
-from goallint.checks.base import FormContext
+from goallint.checks.support.base import FormContext
 from goallint.model import Cell, DepartmentForm, Task
 from goallint.packs import PackError, parse_pack
 from goallint.profiles import get_profile

@@ -15,11 +15,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from goallint import safe_yaml
 from goallint.arith.expr import EvalError, ExprError, compile_expr, evaluate, holds, render
 from goallint.checks.assert_ import FIELD_KINDS
 from goallint.config import ConfigError, parse_config
 from goallint.packs import PackError, parse_pack
+from goallint.plumbing import safe_yaml
 from goallint.readers import read_bytes
 
 ROOT = Path(__file__).resolve().parents[1]

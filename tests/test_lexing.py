@@ -17,7 +17,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput
 from test_values_properties import VALUEISH
 
 from goallint.lexing import PLUGINS, TerminalScanner
-from goallint.resources import grammar_path
+from goallint.plumbing.resources import grammar_path
 from goallint.values import normalize
 
 

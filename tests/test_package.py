@@ -9,8 +9,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from goallint.cli import main
+from goallint.plumbing.resources import data_dir
 from goallint.profiles import get_profile, profiles
-from goallint.resources import data_dir
 
 
 def test_data_folders_exist() -> None:

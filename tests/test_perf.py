@@ -99,8 +99,8 @@ def test_a_text_form_check_loads_no_reader_report_or_tool_it_does_not_use(tmp_pa
 
 
 def test_parsed_yaml_is_kept_between_runs_by_its_text(tmp_path: Path, monkeypatch: Any) -> None:
-    from goallint import safe_yaml
-    from goallint.resources import cached_parse
+    from goallint.plumbing import safe_yaml
+    from goallint.plumbing.resources import cached_parse
 
     monkeypatch.setenv("GOALLINT_CACHE_DIR", str(tmp_path))
     calls: list[str] = []
@@ -123,8 +123,8 @@ def test_parsed_yaml_is_kept_between_runs_by_its_text(tmp_path: Path, monkeypatc
 def test_parsed_yaml_is_kept_only_when_json_gives_it_back_exactly(tmp_path: Path, monkeypatch: Any) -> None:
     import pytest
 
-    from goallint import safe_yaml
-    from goallint.resources import cached_parse
+    from goallint.plumbing import safe_yaml
+    from goallint.plumbing.resources import cached_parse
 
     monkeypatch.setenv("GOALLINT_CACHE_DIR", str(tmp_path))
     for text in ("2024: year\n", "on: yes\n", "when: 2024-12-31\n", "x: .nan\n"):  # int and bool keys, a date, NaN

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import goallint.atomic
-import goallint.cache_folder as cache_folder
+import goallint.plumbing.atomic
+import goallint.plumbing.cache_folder as cache_folder
 import goallint.result_cache as result_cache
 from goallint.cli import main
 from goallint.engine import Engine, Input, make_engine
@@ -178,7 +178,7 @@ def test_an_unwritable_cache_only_costs_time(cache: Path, tmp_path: Path, monkey
     def full(*args: object, **kwargs: object) -> object:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(goallint.atomic.tempfile, "mkstemp", full)
+    monkeypatch.setattr(goallint.plumbing.atomic.tempfile, "mkstemp", full)
     assert check("--format", "json", str(form)) == fresh
     left = [p.name for p in cache.iterdir() if not p.name.endswith((".snapshot", ".code", ".pruned"))]
     assert left == []  # no entry, no temporary file left (the packs' snapshot may come from the first run)
@@ -186,7 +186,7 @@ def test_an_unwritable_cache_only_costs_time(cache: Path, tmp_path: Path, monkey
 
 def test_goallint_itself_its_data_and_libraries_are_part_of_the_key(cache: Path, tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from goallint.resources import data_dir, package_dir
+    from goallint.plumbing.resources import data_dir, package_dir
 
     hashed: list[Path] = []
     real = cache_folder._code_digest

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from goallint.checks.patterns import MAX_MATCH_SECONDS, search
+from goallint.checks.support.patterns import MAX_MATCH_SECONDS, search
 from goallint.readers.excel import FORMULA_WITHOUT_VALUE, MAX_GAP, workbook_rows
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -218,7 +218,7 @@ def test_a_baseline_count_of_5000_digits_is_one_line_naming_the_file(tmp_path: P
 @given(st.lists(st.lists(st.sampled_from(["a", "b", "c"]), min_size=1, max_size=5), max_size=12))
 def test_the_stack_walk_lists_what_os_walk_lists(tmp_path_factory: pytest.TempPathFactory,
                                                  tree: list[list[str]]) -> None:
-    from goallint.walk import walk
+    from goallint.plumbing.walk import walk
 
     root = tmp_path_factory.mktemp("tree")
     for parts in tree:  # each path: folders, then a file named after its depth

@@ -1,4 +1,4 @@
-"""Snapshots of the validated rule packs and profiles (goallint/snapshot.py): a run over unchanged packs
+"""Snapshots of the validated rule packs and profiles (goallint/plumbing/snapshot.py): a run over unchanged packs
 builds no pydantic schema and reports exactly what validating afresh does; an edited pack, another path, a
 broken or foreign snapshot are validated again; a pack that fails is never kept."""
 
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from goallint.cache_folder import SNAPSHOTS
 from goallint.packs import PackError, load_packs
+from goallint.plumbing.cache_folder import SNAPSHOTS
 from goallint.result_cache import ResultCache
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -154,12 +154,12 @@ def test_pruning_keeps_the_newest_snapshots(snapshots: Path) -> None:
 
 
 def test_goallint_itself_is_part_of_the_key(snapshots: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import goallint.snapshot
+    import goallint.plumbing.snapshot
 
     pack = tmp_path / "bureau.yaml"
     pack.write_text(PACK.format(summary="one"), encoding="utf-8")
     for version in ("code of one release", "code of the next", "code of one release"):
-        monkeypatch.setattr(goallint.snapshot, "code_stamp", lambda folder, version=version: version)
+        monkeypatch.setattr(goallint.plumbing.snapshot, "code_stamp", lambda folder, version=version: version)
         load_packs([pack])
     assert len(list(snapshots.glob("packs-*.snapshot"))) == 2
 

@@ -10,9 +10,9 @@ import pytest
 from goallint.engine import Engine, Input, make_engine
 from goallint.grade import grade_forms
 from goallint.model import rebuild, rows_of, sort_key
+from goallint.plumbing.spool import Spool
 from goallint.report import RENDERERS, RenderOptions, json_pieces, render, stream
 from goallint.results import RunReport
-from goallint.spool import Spool
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -81,7 +81,7 @@ def test_without_a_temporary_folder_or_when_it_fills_up_nothing_is_lost(
     import io
     import tempfile
 
-    import goallint.spool as spool_module
+    import goallint.plumbing.spool as spool_module
 
     memory, _ = runs
     expected = [d.model_dump() for d in memory.diagnostics]

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from goallint.checks import deadline, markup, pair, value
-from goallint.checks import value_facts as facts
-from goallint.checks.base import Finding, FormContext, Selector
-from goallint.checks.value_when import LeafTest, Subject, When, holds, leaf_holds
+from goallint.checks.support import value_facts as facts
+from goallint.checks.support.base import Finding, FormContext, Selector
+from goallint.checks.support.value_when import LeafTest, Subject, When, holds, leaf_holds
 from goallint.engine import Input, make_engine
 from goallint.model import AnyForm, Cell, DepartmentForm, Indicator, ProjectForm, Span
 from goallint.packs import PackError, bundled_packs, parse_pack

@@ -64,9 +64,9 @@ def _read(suffix: str) -> Target:
 def fuzz_packyaml(data: bytes) -> None:
     import yaml
 
-    from goallint import safe_yaml
     from goallint.config import ConfigError, parse_config
     from goallint.packs import PackError, parse_pack
+    from goallint.plumbing import safe_yaml
 
     try:
         loaded = safe_yaml.load(_text(data))

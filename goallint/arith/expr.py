@@ -18,7 +18,7 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, Un
 
 from goallint.arith.money import format_number
 from goallint.lexing import PLUGINS
-from goallint.resources import grammar_path, parser_cache
+from goallint.plumbing.resources import grammar_path, parser_cache
 
 MAX_LENGTH = 400
 """Characters in one expression."""

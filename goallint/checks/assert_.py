@@ -27,7 +27,7 @@ from goallint.arith.expr import (
 )
 from goallint.arith.money import format_number
 from goallint.arith.readings import amounts, money_in
-from goallint.checks.base import Finding, FormContext, check_messages
+from goallint.checks.support.base import Finding, FormContext, check_messages
 from goallint.model import AnyForm, Cell, DepartmentForm, Model, ProjectForm, Task
 
 WAN = Decimal(10000)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, model_validator
 
-from goallint.checks.base import COLUMN_NAMES, Finding, FormContext, check_messages
+from goallint.checks.support.base import COLUMN_NAMES, Finding, FormContext, check_messages
 from goallint.model import Model
 
 PLACEHOLDERS = {"message": ("name", "column")}

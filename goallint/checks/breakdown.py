@@ -18,7 +18,7 @@ from pydantic import ConfigDict, Field, model_validator
 
 from goallint.arith.interval import tolerance_for
 from goallint.arith.money import format_money
-from goallint.checks.base import Finding, FormContext, check_messages
+from goallint.checks.support.base import Finding, FormContext, check_messages
 from goallint.model import Cell, Model, ProjectForm
 from goallint.values import normalize
 

@@ -7,9 +7,9 @@ from typing import Literal
 
 from pydantic import ConfigDict, model_validator
 
-from goallint.checks.base import Finding, FormContext, check_messages
-from goallint.checks.fields import FIELD_LABELS, field_cell, is_blank
 from goallint.checks.period import years
+from goallint.checks.support.base import Finding, FormContext, check_messages
+from goallint.checks.support.fields import FIELD_LABELS, field_cell, is_blank
 from goallint.model import Model, ProjectForm
 
 PLACEHOLDERS = {"message": ("field", "of")}

@@ -10,9 +10,9 @@ from typing import Literal
 
 from pydantic import ConfigDict, model_validator
 
-from goallint.checks import value_facts as facts
-from goallint.checks.base import COLUMN_NAMES, Column, Finding, FormContext, check_messages
-from goallint.checks.fields import parse_year
+from goallint.checks.support import value_facts as facts
+from goallint.checks.support.base import COLUMN_NAMES, Column, Finding, FormContext, check_messages
+from goallint.checks.support.fields import parse_year
 from goallint.model import Model, cell_text
 from goallint.values.types import Deadline
 

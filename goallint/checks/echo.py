@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, model_validator
 
-from goallint.checks.base import COLUMN_NAMES, Finding, FormContext, check_messages, name_key
+from goallint.checks.support.base import COLUMN_NAMES, Finding, FormContext, check_messages, name_key
 from goallint.model import Model, cell_text
 
 PLACEHOLDERS = {"message": ("name", "column", "value")}

@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from goallint.arith.readings import Count, count_of, unit_key
-from goallint.checks.base import Finding, FormContext, ResolvedIndicator, Selector, check_messages
+from goallint.checks.support.base import Finding, FormContext, ResolvedIndicator, Selector, check_messages
 from goallint.model import Cell, Model, build
 from goallint.values import parse_value
 

@@ -15,8 +15,8 @@ from pydantic import ConfigDict, Field, model_validator
 
 from goallint.arith.money import format_money, format_wan
 from goallint.checks.assert_ import cell_number
-from goallint.checks.base import FormContext, GroupFinding, Placeholders, check_messages
 from goallint.checks.reconcile import budget_yuan
+from goallint.checks.support.base import FormContext, GroupFinding, Placeholders, check_messages
 from goallint.model import (
     AnyForm,
     Cell,

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import ConfigDict
 
-from goallint.checks.base import Finding, FormContext
+from goallint.checks.support.base import Finding, FormContext
 from goallint.model import Model
 
 

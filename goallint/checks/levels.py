@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, model_validator
 
-from goallint.checks.base import Finding, FormContext, Placeholders, ResolvedIndicator, check_messages
+from goallint.checks.support.base import Finding, FormContext, Placeholders, ResolvedIndicator, check_messages
 from goallint.model import Cell, Model
 
 PLACEHOLDERS: dict[str, Placeholders] = {

@@ -12,8 +12,8 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from goallint.checks import markup_text as text
-from goallint.checks.base import (
+from goallint.checks.support import markup_text as text
+from goallint.checks.support.base import (
     Column,
     Finding,
     FormContext,
@@ -21,7 +21,7 @@ from goallint.checks.base import (
     check_messages,
     check_template,
 )
-from goallint.checks.fields import FIELD_LABELS
+from goallint.checks.support.fields import FIELD_LABELS
 from goallint.model import Cell, Edit, Fix, Model, Task, build
 
 Group = Literal["header", "texts", "tasks", "levels", "names", "values"]

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, model_validator
 
-from goallint.checks.base import (
+from goallint.checks.support.base import (
     Finding,
     FormContext,
     Placeholders,
@@ -16,7 +16,7 @@ from goallint.checks.base import (
     check_messages,
     name_key,
 )
-from goallint.checks.patterns import SafePattern, search
+from goallint.checks.support.patterns import SafePattern, search
 from goallint.model import Model, cell_text
 
 _FOUND = {"message": ("name", "word", "names", "count")}

@@ -12,9 +12,9 @@ from typing import Literal
 
 from pydantic import ConfigDict, model_validator
 
-from goallint.checks import value_facts as facts
-from goallint.checks.base import Finding, FormContext, ResolvedIndicator, check_messages
-from goallint.checks.fields import parse_year
+from goallint.checks.support import value_facts as facts
+from goallint.checks.support.base import Finding, FormContext, ResolvedIndicator, check_messages
+from goallint.checks.support.fields import parse_year
 from goallint.model import Cell, Model, cell_text
 from goallint.values.types import Bound, Quantity
 

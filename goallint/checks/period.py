@@ -8,8 +8,8 @@ from typing import Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from goallint.arith.money import format_number
-from goallint.checks.base import Finding, FormContext, Placeholders, check_messages
-from goallint.checks.fields import FIELD_LABELS, is_blank, parse_amount, parse_year
+from goallint.checks.support.base import Finding, FormContext, Placeholders, check_messages
+from goallint.checks.support.fields import FIELD_LABELS, is_blank, parse_amount, parse_year
 from goallint.model import Cell, Model, ProjectForm
 
 PLACEHOLDERS: dict[str, Placeholders] = {

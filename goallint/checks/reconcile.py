@@ -30,7 +30,8 @@ from goallint.arith.readings import (
     readings,
     resolve,
 )
-from goallint.checks.base import (
+from goallint.checks.goal_counts import goal_counts
+from goallint.checks.support.base import (
     Column,
     Finding,
     FormContext,
@@ -39,9 +40,8 @@ from goallint.checks.base import (
     Selector,
     check_messages,
 )
-from goallint.checks.goal_counts import goal_counts
 from goallint.model import AnyForm, Cell, Model, ProjectForm, build
-from goallint.resources import CACHE_ENTRIES
+from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.values import normalize, parse_value
 from goallint.values.types import Qualitative, Text
 from goallint.values.units import Unit, is_money

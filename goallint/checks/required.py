@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from goallint.checks.base import Finding, FormContext, Placeholders, check_messages
-from goallint.checks.fields import (
+from goallint.checks.support.base import Finding, FormContext, Placeholders, check_messages
+from goallint.checks.support.fields import (
     FIELD_LABELS,
     amount_out_of_range,
     field_cell,

@@ -23,8 +23,8 @@ from pydantic import ConfigDict, model_validator
 from goallint.arith.interval import tolerance_for
 from goallint.arith.money import format_money
 from goallint.arith.readings import Amount, Count, Standard, amounts, count_of, readings, resolve
-from goallint.checks.base import Finding, FormContext, ResolvedIndicator, Selector, check_messages
-from goallint.checks.fields import parse_amount
+from goallint.checks.support.base import Finding, FormContext, ResolvedIndicator, Selector, check_messages
+from goallint.checks.support.fields import parse_amount
 from goallint.model import Cell, DepartmentForm, Model, Task, build, cell_text
 from goallint.values import parse_value
 from goallint.values.units import PERSON_UNITS, TIME_FACTORS, Unit, is_money

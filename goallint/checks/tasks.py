@@ -9,7 +9,7 @@ from pydantic import ConfigDict, model_validator
 
 from goallint.arith.money import format_money
 from goallint.checks.assert_ import cell_number
-from goallint.checks.base import Finding, FormContext, check_messages
+from goallint.checks.support.base import Finding, FormContext, check_messages
 from goallint.model import Cell, DepartmentForm, Model, Task, cell_text
 
 LISTS: dict[str, str] = {"tasks": "年度重点工作任务", "other_tasks": "其他需完成的任务"}

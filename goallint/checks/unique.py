@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, model_validator
 
-from goallint.checks.base import Finding, FormContext, ResolvedIndicator, check_messages, name_key
+from goallint.checks.support.base import Finding, FormContext, ResolvedIndicator, check_messages, name_key
 from goallint.model import Model, cell_text
 
 PLACEHOLDERS = {"message": ("name", "line"), "message_unplaced": ("name",)}

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from goallint.checks.base import (
+from goallint.checks.support.base import (
     COLUMN_NAMES,
     Column,
     Finding,
@@ -23,10 +23,10 @@ from goallint.checks.base import (
     check_messages,
     name_key,
 )
-from goallint.checks.patterns import check_pattern
-from goallint.checks.value_when import Subject, When, holds
+from goallint.checks.support.patterns import check_pattern
+from goallint.checks.support.value_when import Subject, When, holds
 from goallint.model import Cell, Model, cell_text
-from goallint.resources import CACHE_ENTRIES
+from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.values import normalize, parse_value
 from goallint.values.bounds import excerpt
 

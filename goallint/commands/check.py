@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from goallint.commands.options import CheckOptions
 from goallint.model import SEVERITY_RANK
-from goallint.outputs import FileId, file_id, guard, shown_name
-from goallint.walk import is_folder, walk
+from goallint.plumbing.outputs import FileId, file_id, guard, shown_name
+from goallint.plumbing.walk import is_folder, walk
 
 if TYPE_CHECKING:
     from goallint.config import Config
@@ -249,7 +249,7 @@ def _default_output(fmt: str) -> str | None:
 
 
 def _write_bytes(output: str, data: bytes) -> None:
-    from goallint.outputs import write_output
+    from goallint.plumbing.outputs import write_output
 
     try:
         write_output(Path(output), data)
@@ -272,7 +272,7 @@ def _check_output(output: str) -> None:
 def _write_report(output: str, pieces: Iterator[str]) -> None:
     """The report replaces FILE atomically (an earlier report stays whole if the write fails); a device or
     pipe (`-o /dev/stdout`) is written directly."""
-    from goallint.outputs import write_output
+    from goallint.plumbing.outputs import write_output
 
     try:
         write_output(Path(output), pieces)
@@ -284,8 +284,8 @@ def run_check(options: CheckOptions) -> int:
     """Exit 0 (clean), 1 (findings at or above --fail-on) or 2 (usage, config, pack or internal error)."""
     from goallint.baseline import BaselineError
     from goallint.config import ConfigError
-    from goallint.outputs import OutputIsInput
     from goallint.packs import PackError
+    from goallint.plumbing.outputs import OutputIsInput
     from goallint.selection import UsageError
 
     for stream in (sys.stdout, sys.stderr):  # a name that is not UTF-8 is written escaped, never an error

@@ -59,7 +59,7 @@ def apply_fixes(engine: Engine, inputs: Sequence[Input], run: RunReport, options
     if options.diff:
         text = fixer.diff_text(outcome)
         if options.output:
-            from goallint.outputs import write_output
+            from goallint.plumbing.outputs import write_output
 
             try:
                 write_output(Path(options.output), [text])

@@ -11,7 +11,7 @@ import click
 import yaml
 
 from goallint.model import AnyForm
-from goallint.outputs import file_id, write_output
+from goallint.plumbing.outputs import file_id, write_output
 from goallint.readers import read_path
 from goallint.structured_format import to_document
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from goallint.checks.fields import FIELD_LABELS
+from goallint.checks.support.fields import FIELD_LABELS
 from goallint.layout import assemble
 from goallint.layout.explain import ROLE_NAMES, Trace, where
 from goallint.model import AnyForm, Cell

@@ -60,9 +60,9 @@ NAME = "goallint.yaml"
 
 def run_init(force: bool) -> int:
     """Write ./goallint.yaml. Exit 0, or 2 when a config file is already there (unless `force`) or on a write error."""
-    from goallint.atomic import write_atomic
     from goallint.config import CONFIG_NAMES
-    from goallint.outputs import link_out_of_folder
+    from goallint.plumbing.atomic import write_atomic
+    from goallint.plumbing.outputs import link_out_of_folder
 
     existing = [name for name in CONFIG_NAMES if Path(name).exists()]
     if existing and not force:

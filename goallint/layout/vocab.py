@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from goallint.model import Cell
+from goallint.plumbing.resources import CACHE_ENTRIES, load_yaml
 from goallint.profiles import label_key, profiles
-from goallint.resources import CACHE_ENTRIES, load_yaml
 
 FormKind = Literal["project", "department"]
 _YEAR = "{year}"

@@ -21,11 +21,8 @@ from yaml.composer import Composer
 from yaml.resolver import Resolver
 
 from goallint.model import AnyForm, Cell, DepartmentForm, Indicator, ProjectForm, Span, Task, build
-from goallint.outputs import is_own_output_text
-from goallint.profiles import profiles
-from goallint.readers.base import ReadResult
-from goallint.readers.encoding import DecodeError, decode
-from goallint.safe_yaml import (
+from goallint.plumbing.outputs import is_own_output_text
+from goallint.plumbing.safe_yaml import (
     MAX_ALIASES,
     MAX_DEPTH,
     MAX_NODES,
@@ -35,6 +32,9 @@ from goallint.safe_yaml import (
     _PureLoader,
     _SourceError,
 )
+from goallint.profiles import profiles
+from goallint.readers.base import ReadResult
+from goallint.readers.encoding import DecodeError, decode
 from goallint.structured_format import (
     CARRY_DOWN_KEYS,
     INDICATOR_KEYS,

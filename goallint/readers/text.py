@@ -7,7 +7,7 @@ import re
 from goallint.layout import assemble as assemble_forms
 from goallint.layout.cells import located_cell
 from goallint.model import Cell
-from goallint.outputs import is_own_output_text
+from goallint.plumbing.outputs import is_own_output_text
 from goallint.readers.base import Assembler, ReadResult
 from goallint.readers.encoding import DecodeError, decode
 

@@ -12,7 +12,7 @@ from lark.exceptions import LarkError
 
 from goallint.lexing import PLUGINS
 from goallint.model import build
-from goallint.resources import grammar_path, load_yaml, parser_cache
+from goallint.plumbing.resources import grammar_path, load_yaml, parser_cache
 from goallint.values.types import (
     Bound,
     Compound,

@@ -11,14 +11,14 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from goallint.atomic import write_cache_file
+from goallint.plumbing.atomic import write_cache_file
 
 MAX_ENTRIES = 50_000
 """Entries kept (about 300 MB at most); the least recently used go first when there are more."""
 CODE_MEMOS = 16
 """Hashes of goallint's code kept (one per install or edit of the code; the newest stay)."""
 SNAPSHOTS = 16
-"""Validated rule packs and profiles kept (`goallint/snapshot.py`; one or two per install or pack edit)."""
+"""Validated rule packs and profiles kept (`goallint/plumbing/snapshot.py`; one or two per install or pack edit)."""
 PRUNE_EVERY = 3600.0
 """Seconds between two prunings of the folder."""
 _LIBRARIES = {"lark": "lark", "pydantic": "pydantic", "pydantic_core": "pydantic_core", "yaml": "PyYAML",
@@ -101,7 +101,7 @@ def _library_stamps() -> Iterable[str]:
 def private_folder() -> Path | None:
     """`<cache folder>/results/`, made private to the user (what it holds are pickles); None when there is no
     cache folder or it cannot be made."""
-    from goallint.resources import cache_dir
+    from goallint.plumbing.resources import cache_dir
 
     folder = cache_dir()
     if folder is None:
@@ -122,7 +122,7 @@ def code_stamp(folder: Path) -> str:
     version, Python's, the content of its code and data files (`_code_digest`, memoised in `folder`) and the
     installed versions of the libraries that read forms. Worked out once per process."""
     from goallint import __version__
-    from goallint.resources import data_dir, package_dir
+    from goallint.plumbing.resources import data_dir, package_dir
 
     stamp = _STAMPS.get(folder)
     if stamp is None:

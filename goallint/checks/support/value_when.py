@@ -13,8 +13,8 @@ from functools import cached_property
 
 from pydantic import ConfigDict, Field
 
-from goallint.checks import value_facts as facts
-from goallint.checks.value_facts import Numeric
+from goallint.checks.support import value_facts as facts
+from goallint.checks.support.value_facts import Numeric
 from goallint.model import Model
 from goallint.values.bounds import out_of_range
 from goallint.values.types import Bound, Comparator, Qualitative, Quantity, Range, Value

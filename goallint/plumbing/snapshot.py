@@ -21,8 +21,8 @@ import pickle
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from goallint.atomic import write_cache_file
-from goallint.cache_folder import code_stamp, private_folder, prune_folder
+from goallint.plumbing.atomic import write_cache_file
+from goallint.plumbing.cache_folder import code_stamp, private_folder, prune_folder
 
 FORMAT = 1
 """Bump when what a snapshot holds changes shape in a way the code hash would not see."""

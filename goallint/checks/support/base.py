@@ -16,10 +16,10 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from goallint.checks.patterns import search
+from goallint.checks.support.patterns import search
 from goallint.model import AnyForm, Cell, Fix, Indicator, Model, build, cell_text
+from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.profiles import Profile, label_key
-from goallint.resources import CACHE_ENTRIES
 
 Column = Literal["period", "annual"]
 FormKind = Literal["project", "department"]

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TypeVar
 
-from goallint.checks.base import Finding
+from goallint.checks.support.base import Finding
 from goallint.model import AnyForm, Fix, build
 
 COLUMN_WORDS = ("实施周期指标值", "年度指标值")

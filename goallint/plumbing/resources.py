@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-_HERE = Path(__file__).resolve().parent
+_HERE = Path(__file__).resolve().parent.parent  # goallint/, not goallint/plumbing/
 
 CACHE_ENTRIES = 8192
 """The bound of every per-text cache of a process (values, labels, rule answers; a full cache is emptied, or
@@ -100,7 +100,7 @@ def cached_parse(text: str, parse: Callable[[str], Any]) -> Any:
     except (TypeError, ValueError, RecursionError):
         plain = False  # not plain JSON data (a date, an int key)
     if plain:
-        from goallint.atomic import write_cache_file
+        from goallint.plumbing.atomic import write_cache_file
 
         write_cache_file(path, encoded.encode("utf-8"))
     return data

@@ -97,7 +97,7 @@ def write_output(path: Path, pieces: Iterable[str] | bytes) -> None:
     """Write a report (text pieces, or a workbook's bytes), a baseline or converted forms to `path`: a regular
     (or new) file is replaced atomically (the earlier file stays whole if the write fails); anything else
     (`/dev/stdout`, a pipe, `/dev/null`) is written into, never replaced by a regular file. Raises OSError."""
-    from goallint.atomic import write_atomic
+    from goallint.plumbing.atomic import write_atomic
 
     try:
         mode: int | None = os.stat(path).st_mode

@@ -1,0 +1,1 @@
+"""Files, caches and packaging: what every stage may use. These modules import only each other."""

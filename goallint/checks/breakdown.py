@@ -11,15 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import Decimal, InvalidOperation
 from typing import Literal
-
-from pydantic import ConfigDict, Field, model_validator
 
 from goallint.arith.interval import tolerance_for
 from goallint.arith.money import format_money
 from goallint.checks.support.base import Finding, FormContext, check_messages
-from goallint.model import Cell, Model, ProjectForm
+from goallint.model import Cell, ProjectForm
+from goallint.plumbing.validation import STRICT
 from goallint.values import normalize
 
 Where = Literal["budget", "values"]
@@ -34,20 +34,19 @@ _MAGNITUDE = {"万": Decimal(10000), "亿": Decimal(100000000), None: Decimal(1)
 PLACEHOLDERS = {"message": ("total", "parts", "sum", "difference")}
 
 
-class Params(Model):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(kw_only=True)
+class Params:
+    __pydantic_config__ = STRICT
 
     kind: Literal["breakdown"] = "breakdown"
-    where: list[Where] = Field(default_factory=lambda: list[Where](["budget", "values"]))
+    where: list[Where] = dc_field(default_factory=lambda: list[Where](["budget", "values"]))
     """The project's 预算金额 cell, and every indicator value cell."""
     min_parts: int = 2
     message: str
     """Chinese, with `{total}`, `{parts}` (each part as written, joined), `{sum}`, `{difference}`."""
 
-    @model_validator(mode="after")
-    def _known_placeholders(self) -> Params:
+    def __post_init__(self) -> None:
         check_messages(self, PLACEHOLDERS)
-        return self
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,17 +12,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import ConfigDict, Field, model_validator
-
 from goallint.arith.readings import Count, count_of, unit_key
 from goallint.checks.support.base import Finding, FormContext, ResolvedIndicator, Selector, check_messages
-from goallint.model import Cell, Model, build
+from goallint.model import Cell
+from goallint.plumbing.validation import STRICT
 from goallint.values import parse_value
 
-QUANTITY_LEVEL = build(Selector, level2=["quantity_level"])
+QUANTITY_LEVEL = Selector(level2=["quantity_level"])
 GoalField = Literal["annual_goal", "period_goal"]
 _COUNT = re.compile(r"(?<![第\d.])(\d{1,6})\s*(名|人次|人|期|场次|场|次|户|个村|个社区)(?![\d年月日号%％])")
 _CONTEXT = 8
@@ -32,19 +32,18 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 PLACEHOLDERS = {"message": ("goal", "count", "name", "value")}
 
 
-class Params(Model):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(kw_only=True)
+class Params:
+    __pydantic_config__ = STRICT
 
     kind: Literal["goal_counts"] = "goal_counts"
-    goals: list[GoalField] = Field(default_factory=lambda: list[GoalField](["annual_goal", "period_goal"]))
+    goals: list[GoalField] = dc_field(default_factory=lambda: list[GoalField](["annual_goal", "period_goal"]))
     message: str
     """Chinese, with `{goal}` (the goal's label), `{count}` (as written, `3名`), `{name}` (the indicator),
     `{value}` (its target)."""
 
-    @model_validator(mode="after")
-    def _known_placeholders(self) -> Params:
+    def __post_init__(self) -> None:
         check_messages(self, PLACEHOLDERS)
-        return self
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,7 +77,7 @@ def read_bytes(data: bytes, path: str, assemble: Assembler | None = None) -> Rea
 
         return read_text(data, path, assemble)
     except Exception as exc:  # a reader bug must not stop the run; the file is reported instead
-        return ReadResult(path=path, problem=("GL002", f"internal reader error: {type(exc).__name__}: {exc}"))
+        return ReadResult(path=path, problem=("GL002", f"读取时出现内部错误（internal reader error）：{type(exc).__name__}: {exc}"))
 
 
 def _read_document(suffix: str, data: bytes, path: str, assemble: Assembler | None) -> ReadResult:

@@ -370,12 +370,12 @@ def read(data: bytes, path: str, assemble: Assembler | None = None) -> ReadResul
         return ReadResult(path=path, problem=("GL002", str(exc)))
     assemble = assemble or _assembler()
     if assemble is None:
-        return ReadResult(path=path, problem=("GL001", "the layout assembler is not available"))
+        return ReadResult(path=path, problem=("GL001", "无法按表格读取（没有可用的表格识别）"))
     forms: list[AnyForm] = []
     for sheet in sheets:
         forms.extend(assemble(sheet.rows, path))
     if not forms:
-        return ReadResult(path=path, problem=("GL001", "no recognisable form in any sheet"))
+        return ReadResult(path=path, problem=("GL001", "工作簿的各工作表中都没有找到绩效目标表"))
     return ReadResult(path=path, forms=forms)
 
 

@@ -150,7 +150,7 @@ class Params(Model):
     """The field whose cell a finding is reported at (default: the first field of the expression)."""
     _compiled: Compiled | None = PrivateAttr(default=None)
     """The expression as compiled when the pack was validated: kept with the packs' snapshot, so a run over
-    unchanged packs neither loads the expression grammar nor parses (~2% of a one-form run)."""
+    unchanged packs neither loads the expression grammar nor parses."""
 
     @model_validator(mode="after")
     def _compiles(self) -> Params:

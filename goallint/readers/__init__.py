@@ -45,8 +45,8 @@ def unsupported(suffix: str) -> str | None:
 
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-"""Larger inputs are refused (GL002) before they are read: forms are kilobytes, and reading costs about
-3 s and 75 MB per MB of forms (docs/robustness.md)."""
+"""Larger inputs are refused (GL002) before they are read: forms are kilobytes, and reading a form file
+costs seconds and tens of MB per MB (docs/robustness.md)."""
 
 
 def _too_large(size: int) -> str:

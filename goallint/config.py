@@ -11,8 +11,9 @@ import yaml
 
 from goallint.model import Severity
 from goallint.plumbing import safe_yaml
+from goallint.plumbing.input_errors import place, reason
 from goallint.plumbing.named_files import read_named_text
-from goallint.plumbing.validation import STRICT, UNKNOWN_KEY, message_of, validate
+from goallint.plumbing.validation import STRICT, validate
 
 CONFIG_NAMES = ("goallint.yaml", ".goallint.yaml")
 
@@ -94,16 +95,15 @@ def parse_config(data: Any, path: str) -> Config:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: 配置应是键到值的映射（the configuration must be a mapping of keys）")
+        raise ConfigError(f"{path}: 配置应是键到值的映射")
     from pydantic import ValidationError
 
     try:
         config = validate(Config, _normalise(data))
     except ValidationError as exc:
         error = exc.errors()[0]
-        key = ".".join(str(part) for part in error["loc"])
-        message = "未知的键" if error["type"] in UNKNOWN_KEY else message_of(error)
-        raise ConfigError(f"{path}: {key}: {message}") from None
+        key = place(error["loc"])
+        raise ConfigError(f"{path}: {key}: {reason(error)}") from None
     config.path = path
     return config
 

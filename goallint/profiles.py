@@ -10,8 +10,9 @@ from typing import Annotated, Literal
 
 import yaml
 
+from goallint.plumbing.input_errors import place, reason
 from goallint.plumbing.resources import CACHE_ENTRIES, load_yaml, rules_dir
-from goallint.plumbing.validation import OPEN, STRICT, Prepared, message_of, validate
+from goallint.plumbing.validation import OPEN, STRICT, Prepared, validate
 
 _MARKUP = re.compile(r"<[^>]{0,80}>|[#*`$\\?？]|\s+")
 """Markup, spaces, and the `?` runs a mirror left between spaced-out characters (`绩?????效`)."""
@@ -150,8 +151,7 @@ def load_profile_file(path: Path) -> Profile:
         raise ProfileError(f"{path}: {exc}") from exc
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise ProfileError(f"{path}: {where}: {message_of(first)}") from exc
+        raise ProfileError(f"{path}: {place(first['loc'])}: {reason(first)}") from exc
 
 
 @cache

@@ -163,7 +163,7 @@ class Params:
         except ExprError as exc:
             raise ValueError(f"expr: {exc}") from None
         if self.at is not None and self.at not in FIELDS:
-            raise ValueError(f"at: unknown field {self.at!r}")
+            raise ValueError(f"at: 未知的字段 {self.at!r}")
         check_messages(self, PLACEHOLDERS)
 
 

@@ -115,17 +115,3 @@ def before(rewrite: Callable[[Any], Any], handler: Any, source: Any) -> Any:
     from pydantic_core import core_schema
 
     return core_schema.no_info_before_validator_function(rewrite, handler(source))
-
-
-UNKNOWN_KEY = frozenset({"extra_forbidden", "unexpected_keyword_argument"})
-"""The error types of a key the class does not have (a model's, a dataclass's)."""
-MISSING_KEY = frozenset({"missing", "missing_keyword_argument", "missing_argument"})
-"""The error types of a required key left out."""
-
-
-def message_of(error: Any) -> str:
-    """The message of one of a `ValidationError`'s errors, worded as for a pydantic model (a dataclass given
-    a scalar or a list says "a dictionary or an instance of Selector": the user wrote no instance)."""
-    if error["type"] == "dataclass_type":
-        return "Input should be a valid dictionary"
-    return str(error["msg"])

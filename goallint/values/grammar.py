@@ -12,7 +12,7 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError
 
 from goallint.lexing import PLUGINS
-from goallint.plumbing.resources import grammar_path, load_yaml, parser_cache
+from goallint.plumbing.resources import cached_parse, grammar_path, load_yaml, parser_cache
 from goallint.values.types import (
     Bound,
     Compound,
@@ -53,7 +53,7 @@ class Vocabulary(NamedTuple):
 @cache
 def vocabulary() -> Vocabulary:
     """Load grammar/vocabulary.yaml once."""
-    data = load_yaml(grammar_path("vocabulary.yaml").read_text(encoding="utf-8")) or {}
+    data = cached_parse(grammar_path("vocabulary.yaml").read_text(encoding="utf-8"), load_yaml) or {}  # kept as JSON
     vague = tuple(sorted({str(word) for word in data.get("vague", [])}, key=len, reverse=True))
     return Vocabulary(vague, frozenset(str(word) for word in data.get("known", [])),
                       int(data.get("max_qualitative_chars", 16)), int(data.get("max_qualitative_list_chars", 12)))

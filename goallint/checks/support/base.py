@@ -188,8 +188,8 @@ class FormContext:
 
 _PICKS: dict[tuple[int, int, str | None, str | None, str], tuple[Selector, Profile, bool]] = {}
 _PICKS_MAX = 4 * CACHE_ENTRIES
-"""Selector answers remembered across forms, by the ids of the selector and profile (pydantic models do not
-hash). Bounded."""
+"""Selector answers remembered across forms, by the ids of the selector and profile (a mutable dataclass does
+not hash). Bounded."""
 
 
 Placeholders = Mapping[str, Sequence[str]]

@@ -8,7 +8,8 @@ subject (its name shares two characters with the words around the count), whose 
 
 `report: unmeasured` computes the other fact: the goal's counts in a unit that no indicator of the form
 measures at all (no value, in any column, counts in that unit), so nothing in the table says whether the
-size the goal promises was reached. A count after 每 (`每年1次`) is a frequency, not a size, and is left out.
+size the goal promises was reached. A count after 每 (`每年1次`) is a frequency, and one after 人口/常住/户籍 (`户籍人口76户174人`)
+describes the area: neither is a size the project delivers, and both are left out.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from goallint.values.units import is_money
 QUANTITY_LEVEL = build(Selector, level2=["quantity_level"])
 ANY_LEVEL = build(Selector)
 COST_LEVEL = build(Selector, level2=["cost_level"])
+_POPULATION = re.compile(r"人口|常住|户籍")
 _BARE_UNIT = re.compile(r"^[≥≤<>=]*\s*万?(人次|人|名|期|场次|场|次|户|个)$")
 GoalField = Literal["annual_goal", "period_goal"]
 _COUNT = re.compile(r"(?<![第\d.])(\d{1,6})\s*(名|人次|人|期|场次|场|次|户|个村|个社区)(?![\d年月日号%％])")
@@ -178,7 +180,8 @@ def _unmeasured(params: Params, ctx: FormContext) -> Iterator[Finding]:
     if not ctx.form.indicators:
         return  # no indicator table at all is reported on its own
     for label, cell, counts in _goal_cells(params, ctx):
-        sizes = [count for count in counts if not _FREQUENCY.search(count.before)]
+        sizes = [count for count in counts if not _FREQUENCY.search(count.before)
+                 and not _POPULATION.search(count.around[:_CONTEXT])]
         if not sizes:
             return
         measured = _measured_units(ctx)

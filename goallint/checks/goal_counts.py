@@ -23,7 +23,14 @@ from typing import Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from goallint.arith.readings import Count, amounts, count_of, unit_key
-from goallint.checks.support.base import Finding, FormContext, ResolvedIndicator, Selector, check_messages
+from goallint.checks.support.base import (
+    Finding,
+    FormContext,
+    Placeholders,
+    ResolvedIndicator,
+    Selector,
+    check_messages,
+)
 from goallint.model import Cell, Model, build
 from goallint.values import parse_value
 from goallint.values.units import is_money
@@ -39,7 +46,7 @@ _CONTEXT = 8
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-PLACEHOLDERS = {"contradicted": {"message": ("goal", "count", "name", "value")},
+PLACEHOLDERS: dict[str, Placeholders] = {"contradicted": {"message": ("goal", "count", "name", "value")},
                 "unmeasured": {"message": ("goal", "counts")}}
 """Per report, the message's placeholders."""
 _FREQUENCY = re.compile(r"每[^\d]{0,2}$")

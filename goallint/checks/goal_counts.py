@@ -82,7 +82,7 @@ class GoalCount:
     text: str
     around: str
     before: str = ""
-    """The few characters just before the number (`每年` in `每年1次`)."""
+    """The words just before the number (`每年` in `每年1次`, `户籍人口76户` before `174人`)."""
 
 
 def goal_counts(text: str) -> list[GoalCount]:
@@ -91,7 +91,7 @@ def goal_counts(text: str) -> list[GoalCount]:
     for found in _COUNT.finditer(text):
         around = text[max(0, found.start() - _CONTEXT):found.end() + _CONTEXT]
         unit = unit_key(found.group(2).removeprefix("个"))
-        before = text[max(0, found.start() - 3):found.start()]
+        before = text[max(0, found.start() - 12):found.start()]
         out.append(GoalCount(Decimal(found.group(1)), unit, found.group(0), around, before))
     return out
 
@@ -188,7 +188,7 @@ def _unmeasured(params: Params, ctx: FormContext) -> Iterator[Finding]:
         return  # no indicator table at all is reported on its own
     for label, cell, counts in _goal_cells(params, ctx):
         sizes = [count for count in counts if not _FREQUENCY.search(count.before)
-                 and not _POPULATION.search(count.around[:_CONTEXT])]
+                 and not _POPULATION.search(count.before)]
         if not sizes:
             return
         measured = _measured_units(ctx)

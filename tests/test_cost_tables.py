@@ -57,7 +57,7 @@ def test_the_cost_table_and_the_overview_are_read_in_every_format(kind: str, tmp
     path.write_bytes(_bytes(kind))
     found = make_engine(select=["GL408"]).run([Input(str(path), path)]).diagnostics
     assert [d.message for d in found] == [
-        "成本构成表“金额”栏合计 2,000,000元 的分项 设备购置 1,200,000元 + 人员经费 700,000元 合计 1,900,000元，"
+        "成本构成表“金额”栏合计 2,000,000元 的分项 设备购置 120万元 + 人员经费 70万元 合计 1,900,000元，"
         "与总额不符（差 100,000元）"]
 
 

@@ -19,7 +19,7 @@ _UNITS = ("平方米|平米|立方米|公里|千米|人次|课时|小时|㎡|㎥
           "间|吨|张|块|只|头|批|项|家|年|月|天|日")
 _MONEY = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<mag>万|亿)?元(?:\s*[/／]\s*(?P<per>(?:{_UNITS})(?:\s*[./·／]\s*(?:{_UNITS}))?))?")
 _QUANTITY = re.compile(rf"(?<![\d./／])(?P<num>{_NUMBER})\s*(?P<unit>{_UNITS})(?![元%％\d])")
-_RESULT = re.compile(rf"[^,，;；()（）]*?[=＝]\s*(?P<num>{_NUMBER})\s*(?P<mag>万|亿)?元")
+_RESULT = re.compile(rf"[^,，;；()（）=＝]{{0,40}}[=＝]\s*(?P<num>{_NUMBER})\s*(?P<mag>万|亿)?元")
 _TOTAL = re.compile(rf"(?:共计|合计|总计|总共|共需|总额|总金额|合计金额)[为是:：]?\s*(?P<num>{_NUMBER})\s*(?P<mag>万|亿)?元")
 _AMONG = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<mag>万|亿)?元[，,]?\s*其中[:：]?(?P<parts>[^。\n]+)")
 _CLAUSE = re.compile(r"[;；。\n]")
@@ -60,12 +60,17 @@ def _clause_items(clause: str) -> list[tuple[Decimal, str]] | None:
         return None
     items: list[tuple[Decimal, str]] = []
     rest = clause
-    for found in _RESULT.finditer(clause):
-        value = _number(found.group("num"), found.group("mag"))
-        if value is None:
-            return None
-        items.append((value, found.group(0).split("=")[-1].split("＝")[-1].strip()))
-        rest = rest.replace(found.group(0), " " * len(found.group(0)), 1)
+    if "=" in clause or "＝" in clause:
+        kept: list[str] = []
+        at = 0
+        for found in _RESULT.finditer(clause):
+            value = _number(found.group("num"), found.group("mag"))
+            if value is None:
+                return None
+            items.append((value, clause[found.start("num"):found.end()].strip()))
+            kept.extend((clause[at:found.start()], " " * (found.end() - found.start())))
+            at = found.end()
+        rest = "".join(kept) + clause[at:]
     quantities: list[tuple[int, Decimal, str]] = []
     for found in _QUANTITY.finditer(rest):
         if found.group("unit") in _NOT_QUANTITY:
@@ -73,7 +78,13 @@ def _clause_items(clause: str) -> list[tuple[Decimal, str]] | None:
         number = _number(found.group("num"), None)
         if number is not None:
             quantities.append((found.start(), number, found.group(0)))
+    waiting: list[tuple[Decimal, str]] = []
+    events = iter(quantities)
+    upcoming = next(events, None)
     for found in _MONEY.finditer(rest):
+        while upcoming is not None and upcoming[0] < found.start():
+            waiting.append(upcoming[1:])
+            upcoming = next(events, None)
         value = _number(found.group("num"), found.group("mag"))
         if value is None:
             return None
@@ -83,19 +94,16 @@ def _clause_items(clause: str) -> list[tuple[Decimal, str]] | None:
             per.append(each.group(1))  # `每期1万元` is `1万元/期`
         months = "月" in per
         per = [part for part in per if part not in ("年", "月")]
-        before = [quantity for quantity in quantities if quantity[0] < found.start()]
-        if len(per) > 1 or (per and not before):
+        if len(per) > 1 or (per and not waiting):
             return None  # a price per two things, or with nothing to multiply it by: not read
         if months:
             value *= _MONTHS
-        if before and (per or found.group("per") or each is not None):
-            position, count, shown = before[-1]
-            quantities.remove(before[-1])
-            items.append((value * count, f"{shown} × {found.group(0).strip()}{' × 12' if months else ''}"))
-        elif (found.group("per") or each is not None) and not per:
-            items.append((value, found.group(0).strip() + (" × 12" if months else "")))
+        shown = found.group(0).strip() + (" × 12" if months else "")
+        if waiting and (per or found.group("per") or each is not None):
+            count, quantity = waiting.pop()
+            items.append((value * count, f"{quantity} × {shown}"))
         else:
-            items.append((value, found.group(0).strip()))
+            items.append((value, shown))
     return items
 
 

@@ -34,6 +34,7 @@ _AMOUNT = r"(\d[\d,]*(?:\.\d+)?)\s*(?:(亿|万)元?|元)"
 _TOTAL = re.compile(r"^[^\d（(]{0,12}?(\d[\d,]*(?:\.\d+)?)\s*(亿|万)?\s*元?\s*(?:[（(](?P<bracket>.+)[)）]|[，,；;。]?\s*其中[:：]?(?P<among>.+))\s*$")
 _PART = re.compile(_AMOUNT)
 _INEXACT = re.compile(r"[≤≥<>约≈]|左右|以上|以下|不超过|不低于|不少于|至少|最多")
+_BARE = re.compile(r"^[\d,]+(?:\.\d+)?$")
 _PLAIN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(亿|万)?\s*元?\s*$")
 _MAGNITUDE = {"万": Decimal(10000), "亿": Decimal(100000000), None: Decimal(1), "": Decimal(1)}
 
@@ -126,7 +127,7 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
         for table in form.cost_tables:
             for place, found, total in _table_columns(table):
                 if len(found.parts) >= params.min_parts:
-                    yield from _judged(params, place, found, total, "成本构成")
+                    yield from _judged(params, place, found, total, table.title.text if table.title else "成本构成")
     if "overview" in params.where and form.overview is not None and not form.overview.is_empty:
         cell = form.overview
         for items in itemised_costs(cell.raw):
@@ -163,7 +164,8 @@ def _table_columns(table: CostTable) -> Iterator[tuple[str, Breakdown, Cell]]:
             if amount is None:
                 break
             parts.append(amount)
-            written.append(f"{row.item.text} {format_money(amount)}")
+            shown = cell.text.replace(" ", "")
+            written.append(f"{row.item.text} {shown}{table.unit if _BARE.match(shown) else ''}")
         else:
             if parts:
                 name = heading.text or f"第{index + 1}栏"

@@ -185,6 +185,11 @@ def drop_unfit_fixes(result: ReadResult, diagnostics: Sequence[Diagnostic]) -> N
     for d in diagnostics:
         if d.fix is None:
             continue
-        if codec is None or result.text is None or any(
-                unfit(e, result.text, raws, suffix, codec) is not None for e in d.fix.edits):
+        if codec is None or result.text is None:
             d.fix = None
+            continue
+        # each edit rewrites a cell of its own (a row's two columns, a form's grouped cells): the cells that can
+        # be rewritten keep their edits
+        edits = [e for e in d.fix.edits if unfit(e, result.text, raws, suffix, codec) is None]
+        if len(edits) != len(d.fix.edits):
+            d.fix = d.fix.model_copy(update={"edits": edits}) if edits else None

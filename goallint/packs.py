@@ -12,6 +12,7 @@ from pydantic import ConfigDict, Field, ValidationError
 
 from goallint.checks import KINDS
 from goallint.checks.support.base import Selector
+from goallint.checks.support.grouping import Grouping
 from goallint.checks.support.patterns import check_pattern
 from goallint.model import Model, Severity
 from goallint.plumbing import safe_yaml
@@ -55,6 +56,8 @@ class Rule(Model):
     check: Any
     """The validated `Params` of the check kind (`check.kind` names the module in `goallint.checks.KINDS`)."""
     suppressed_by: list[Annotated[str, Field(pattern=CODE_PATTERN)]] = Field(default_factory=list)
+    group: Grouping | None = None
+    """Its findings in one form reported as one finding naming every cell (`checks/support/grouping.py`)."""
     doc: RuleDoc
     pack: str = ""
     """The pack the rule was loaded from (set by the loader)."""
@@ -129,6 +132,15 @@ def _validate_rule(raw: Any, index: int, vocabularies: dict[str, list[str]], pac
         rule = Rule.model_validate({**raw, "check": params, "pack": pack})
     except ValidationError as exc:
         raise PackError(_first_error(exc, base)) from None
+    if rule.group is not None:
+        facts = getattr(KINDS[kind], "FACTS", None)
+        if facts is None:
+            raise PackError(f"{_where([*base, 'group'])}: check kind {kind!r} does not give its findings' facts, "
+                            "so its findings cannot be grouped")
+        try:
+            rule.group.check(facts)
+        except ValueError as exc:
+            raise PackError(f"{_where([*base, 'group'])}.{exc}") from None
     for key in ("name", "name_not"):
         pattern = getattr(rule.where, key)
         if pattern is not None:

@@ -210,17 +210,18 @@ class Engine:
                                lambda pair: pair[0].code)
         found = [(rule, severity, finding) for (rule, severity), finding in merged]
         diagnostics = [self._diagnostic(rule, sev, finding, form, path) for rule, sev, finding in found]
-        kept = apply_precedence(diagnostics, {rule.code: rule for rule, _, _ in found})
+        reported = apply_precedence(diagnostics, {rule.code: rule for rule, _, _ in found})
         if any(rule.group is not None for rule, _, _ in found):
-            kept = self._grouped(found, diagnostics, kept, form, path)
-        return kept
+            reported = self._grouped(found, diagnostics, reported, form, path)
+        return reported
 
     def _grouped(self, found: list[tuple[Rule, str, Finding]], diagnostics: list[Diagnostic],
                  kept: list[Diagnostic], form: AnyForm, path: str) -> list[Diagnostic]:
         """The findings precedence kept, those of each rule with `group:` made one per form (a rule's finding
         suppressed on a cell is not named by its group)."""
         survivors = {id(d) for d in kept}
-        shown = {id(finding): d for (_, _, finding), d in zip(found, diagnostics) if id(d) in survivors}
+        shown = {id(finding): d for (_, _, finding), d in zip(found, diagnostics, strict=True)
+                 if id(d) in survivors}
         entries = [((rule, severity), finding) for rule, severity, finding in found if id(finding) in shown]
         out = []
         for (rule, severity), finding in group_findings(entries, lambda pair: pair[0].group, lambda pair: pair[0].code):

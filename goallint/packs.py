@@ -133,7 +133,8 @@ def _validate_rule(raw: Any, index: int, vocabularies: dict[str, list[str]], pac
     except ValidationError as exc:
         raise PackError(_first_error(exc, base)) from None
     if rule.group is not None:
-        facts = getattr(KINDS[kind], "FACTS", None)
+        module = KINDS[kind]  # a kind's facts: its `FACTS`, or `facts(params)` where they depend on its test
+        facts = module.facts(params) if hasattr(module, "facts") else getattr(module, "FACTS", None)
         if facts is None:
             raise PackError(f"{_where([*base, 'group'])}: check kind {kind!r} does not give its findings' facts, "
                             "so its findings cannot be grouped")

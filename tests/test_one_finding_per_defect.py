@@ -101,7 +101,7 @@ def test_the_html_page_tints_both_cells_and_lists_the_finding_once() -> None:
 def test_generic_names_once_per_form_with_the_list() -> None:
     found = [d for d in run_of().diagnostics if d.code == "GL208"]
     assert len(found) == 1
-    assert found[0].message == "三级指标名称只是类别词，没有说明衡量什么：“数量”、“时效”"
+    assert found[0].message == "2 个三级指标名称只是类别词，没有说明衡量什么：“数量”、“时效”"
     assert len(found[0].related) == 1
 
 

@@ -129,8 +129,8 @@ def _validate_rule(raw: Any, index: int, vocabularies: dict[str, list[str]], pac
         module = KINDS[kind]  # a kind's facts: its `FACTS`, or `facts(params)` where they depend on its test
         facts = module.facts(params) if hasattr(module, "facts") else getattr(module, "FACTS", None)
         if facts is None:
-            raise PackError(f"{_where([*base, 'group'])}: check kind {kind!r} does not give its findings' facts, "
-                            "so its findings cannot be grouped")
+            raise PackError(f"{_where([*base, 'group'])}: 检查类型 {kind!r} 不提供各条结果的要素，"
+                            "不能合并为一条")
         try:
             rule.group.check(facts)
         except ValueError as exc:

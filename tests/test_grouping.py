@@ -192,11 +192,11 @@ def test_a_bureaus_rule_groups_with_its_own_templates(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("change", "error"), [
-    ({"item": "“{name}”{found}"}, "rules[0].group.item: bad placeholder 'found'"),
-    ({"message": "{count} 个比例低于 99%"}, "rules[0].group.message: must name the cells with {items}"),
-    ({"message": "{total}：{items}"}, "rules[0].group.message: bad placeholder 'total'"),
-    ({"by": "department"}, "rules[0].group.by: Input should be 'form'"),
-    ({"per": "form"}, "rules[0].group.per: unknown key"),
+    ({"item": "“{name}”{found}"}, "rules[0].group.item: 占位符 'found' 不存在"),
+    ({"message": "{count} 个比例低于 99%"}, "rules[0].group.message: 应含 {items}"),
+    ({"message": "{total}：{items}"}, "rules[0].group.message: 占位符 'total' 不存在"),
+    ({"by": "department"}, "rules[0].group.by: 应为 'form'"),
+    ({"per": "form"}, "rules[0].group.per: 未知的键"),
 ])
 def test_the_pack_loader_checks_a_group(change: dict[str, str], error: str) -> None:
     rule = dict(RULE, group={**RULE["group"], **change})
@@ -207,7 +207,7 @@ def test_the_pack_loader_checks_a_group(change: dict[str, str], error: str) -> N
 
 def test_a_kind_that_gives_no_facts_cannot_group() -> None:
     rule = dict(RULE, check={"kind": "unique", "message": "“{name}”重复（第 {line} 行）", "message_unplaced": "“{name}”重复"})
-    with pytest.raises(PackError, match=r"^rules\[0\]\.group: check kind 'unique' does not give its findings' facts"):
+    with pytest.raises(PackError, match=r"^rules\[0\]\.group: 检查类型 'unique' 不提供各条结果的要素"):
         parse_pack({"pack": "bureau", "rules": [rule]})
 
 

@@ -48,7 +48,7 @@ class Grouping(Model):
         does not list the items (a grouped finding must name every cell)."""
         check_template(self.message, GROUP_PLACEHOLDERS, "message")
         if "{items}" not in self.message:
-            raise ValueError("message: must name the cells with {items}")
+            raise ValueError("message: 应含 {items}（合并后的一条要列出每一处）")
         check_template(self.item, facts, "item")
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from goallint.model import Cell, Diagnostic, Edit
+from goallint.model import Cell, Diagnostic, Edit, Fix, build
 from goallint.readers import TEXT_SUFFIXES, UNREWRITTEN_SUFFIXES, ReadResult
 
 _YAML_PLAIN_FIRST = set("-?:,[]{}#&*!|>'\"%@`")
@@ -192,4 +192,4 @@ def drop_unfit_fixes(result: ReadResult, diagnostics: Sequence[Diagnostic]) -> N
         # be rewritten keep their edits
         edits = [e for e in d.fix.edits if unfit(e, result.text, raws, suffix, codec) is None]
         if len(edits) != len(d.fix.edits):
-            d.fix = d.fix.model_copy(update={"edits": edits}) if edits else None
+            d.fix = build(Fix, applicability=d.fix.applicability, message=d.fix.message, edits=edits) if edits else None

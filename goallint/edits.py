@@ -13,7 +13,7 @@ from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from goallint.model import AnyForm, Cell, Diagnostic, Edit
+from goallint.model import AnyForm, Cell, Diagnostic, Edit, Fix
 from goallint.readers import TEXT_SUFFIXES, UNREWRITTEN_SUFFIXES, ReadResult
 
 _YAML_PLAIN_FIRST = set("-?:,[]{}#&*!|>'\"%@`")
@@ -196,6 +196,12 @@ def drop_unfit_fixes(result: ReadResult, diagnostics: list[Diagnostic]) -> None:
     for index, d in enumerate(diagnostics):
         if d.fix is None:
             continue
-        if codec is None or result.text is None or any(
-                unfit(e, result.text, raws, suffix, codec) is not None for e in d.fix.edits):
+        if codec is None or result.text is None:
             diagnostics[index] = replace(d, fix=None)
+            continue
+        # each edit rewrites a cell of its own (a row's two columns, a form's grouped cells): the cells that can
+        # be rewritten keep their edits
+        edits = [e for e in d.fix.edits if unfit(e, result.text, raws, suffix, codec) is None]
+        if len(edits) != len(d.fix.edits):
+            fix = Fix(applicability=d.fix.applicability, message=d.fix.message, edits=edits) if edits else None
+            diagnostics[index] = replace(d, fix=fix)

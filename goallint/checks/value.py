@@ -32,6 +32,8 @@ from goallint.values import normalize, parse_value
 from goallint.values.bounds import excerpt
 
 PLACEHOLDERS = {"message": ("name", "value", "column", "level2")}
+FACTS = (*PLACEHOLDERS["message"], "note")
+"""What each finding gives a rule's `group.item`: its message's placeholders and its case's `note`."""
 _TRAILING = re.compile(r"[.。，,、；;:：\s]+$")
 
 
@@ -50,6 +52,9 @@ class Case:
     when: When
     message: str
     """Chinese, with `{name}` (三级 name), `{value}` (the cell's text), `{column}` (实施周期/年度), `{level2}`."""
+    note: str = ""
+    """A few words on what this case found (`只设上限`), for a rule whose cases say different things: the
+    `{note}` a grouped finding's item can name (`group.item`)."""
 
     def __post_init__(self) -> None:
         check_messages(self, PLACEHOLDERS)
@@ -167,14 +172,15 @@ def _applies(case: Case, ctx: FormContext, item: ResolvedIndicator, name: str) -
                 and _name_hits(name, ctx.vocabulary(case.name_not_vocabulary), "anywhere"))
 
 
-def message_for(case: Case, item: ResolvedIndicator, column: Column, cell: Cell) -> str:
-    fields = {
+def facts_of(case: Case, item: ResolvedIndicator, column: Column, cell: Cell) -> dict[str, str]:
+    """What a finding of `case` on a value cell is said from (`FACTS`)."""
+    return {
+        "note": case.note,
         "name": item.name or cell_text(item.indicator.level2),
         "value": excerpt(cell.text, 200),  # a million-digit value is not echoed whole
         "column": COLUMN_NAMES[column],
         "level2": cell_text(item.indicator.level2),
     }
-    return case.message.format_map(fields)
 
 
 def _value_cells(ctx: FormContext) -> list[tuple[ResolvedIndicator, Column, Cell, _Judged]]:
@@ -199,5 +205,6 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
             last, cases = item, _cases(params, ctx, item)
         for case in cases:
             if judged.holds(case.when):
-                yield Finding(message_for(case, item, column, cell), cell, item.field)
+                facts = facts_of(case, item, column, cell)
+                yield Finding(case.message.format_map(facts), cell, item.field, facts=facts)
                 break

@@ -140,6 +140,8 @@ class Task:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _FormBase:
+    """What both kinds of form hold: where they were read, their title, year, profile and indicators."""
+
     path: str = ""
     """The file the form was read from, as given on the command line."""
     span: OptSpan = None
@@ -232,6 +234,9 @@ class Edit:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Fix:
+    """A fix a finding offers: its edits, applied together, and whether `--fix` applies it without
+    `--unsafe-fixes`."""
+
     applicability: Literal["safe", "unsafe"] = "safe"
     message: str
     edits: list[Edit]

@@ -29,12 +29,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from goallint.plumbing.named_files import read_named_text
 from goallint.plumbing.outputs import write_output
 
 if TYPE_CHECKING:
+    import yaml
+
     from goallint.config import Config
     from goallint.model import Diagnostic
     from goallint.results import RunReport
@@ -52,9 +52,8 @@ ENTRY_KEYS = ("path", "form", "field", "code", "text", "count", "review", "note"
 matched."""
 TOP_KEYS = ("goallint-baseline", "entries")
 
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's parser when there is one: four times faster on a large baseline. Writing stays pure Python
-(`safe_dump`), so that the bytes of a baseline do not depend on whether libyaml is installed."""
+# PyYAML is imported by the functions that read or write a baseline file: every run asks whether a baseline
+# applies, and most have none.
 
 Key = tuple[str, str, str, str, str]
 """(path, form, field, code, text)."""
@@ -131,6 +130,8 @@ def dump(diagnostics: Sequence[Diagnostic], folder: Path) -> str:
         if count > 1:
             entry["count"] = count
         entries.append(entry)
+    import yaml
+
     body = yaml.safe_dump({"goallint-baseline": VERSION, "entries": entries}, allow_unicode=True,
                           sort_keys=False, default_flow_style=False, width=1 << 30)
     return HEADER + body
@@ -162,8 +163,13 @@ def load(path: Path, origin: str = "") -> Baseline:
         raise BaselineError(f"{where}: 找不到基线文件") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BaselineError(f"{where}: 无法读取基线：{getattr(exc, 'strerror', None) or exc}") from None
+    import yaml
+
+    # libyaml's parser when there is one: four times faster on a large baseline. Writing stays pure Python
+    # (`safe_dump`), so that the bytes of a baseline do not depend on whether libyaml is installed.
+    loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        root = yaml.compose(text, Loader=_LOADER)
+        root = yaml.compose(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -178,6 +184,8 @@ def _fail(where: str, node: yaml.Node | None, message: str) -> BaselineError:
 
 
 def _entries(root: yaml.Node | None, where: str) -> Counter[Key]:
+    import yaml
+
     if not isinstance(root, yaml.MappingNode):
         raise _fail(where, root, "应是含 `goallint-baseline` 和 `entries` 的映射"
                                  "（用 --write-baseline 生成）")
@@ -205,10 +213,14 @@ def _entries(root: yaml.Node | None, where: str) -> Counter[Key]:
 
 
 def _is_null(node: yaml.Node) -> bool:
+    import yaml
+
     return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
 
 
 def _entry(node: yaml.Node, name: str, where: str) -> tuple[Key, int]:
+    import yaml
+
     if not isinstance(node, yaml.MappingNode):
         raise _fail(where, node, f"{name}: 应为映射（{'、'.join(ENTRY_KEYS)}）")
     values: dict[str, str] = {}

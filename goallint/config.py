@@ -7,10 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from goallint.model import Severity
-from goallint.plumbing import safe_yaml
 from goallint.plumbing.input_errors import place, reason
 from goallint.plumbing.named_files import read_named_text
 from goallint.plumbing.validation import STRICT, validate
@@ -126,6 +123,10 @@ def load_config_file(path: Path) -> Config:
     if path.name == "pyproject.toml":
         table = _load_toml(path).get("tool", {}).get("goallint", {})
         return parse_config(table, str(path))
+    import yaml  # here, not at the top: a run without a config file (`--isolated`, none found) needs no YAML
+
+    from goallint.plumbing import safe_yaml
+
     try:
         data = safe_yaml.load(read_named_text(path))  # safe constructors, bounded, no duplicates
     except OSError as exc:

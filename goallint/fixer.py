@@ -386,16 +386,3 @@ def summary(outcome: FixOutcome, run: RunReport, diff: bool) -> str:
     fixed, remaining = outcome.fixed, len(run.diagnostics)
     total = fixed + remaining
     return f"共 {total} 个问题：已修复 {fixed} 个，剩余 {remaining} 个。{hint}\n"
-
-
-def closing_line(outcome: FixOutcome | None, run: RunReport) -> str:
-    """What `check` writes to stderr after a terminal report: the fix summary after `--fix`, else ruff's
-    hint when some findings can be fixed (`[*] 其中 74 个问题可用 `goallint check --fix` 自动修复。`)."""
-    if outcome is not None:
-        return summary(outcome, run, diff=False)
-    fixes = run.fix_counts()
-    safe, unsafe = fixes["safe"], fixes["unsafe"]
-    out = f"[*] 其中 {safe} 个问题可用 `goallint check --fix` 自动修复。\n" if safe else ""
-    if unsafe:
-        out += f"另有 {unsafe} 个不安全的修复，可用 `--fix --unsafe-fixes` 启用。\n"
-    return out

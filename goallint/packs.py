@@ -11,14 +11,11 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-import yaml
-
 from goallint.checks import KINDS
 from goallint.checks.support.base import Selector, fields_of
 from goallint.checks.support.grouping import Grouping
 from goallint.checks.support.patterns import check_pattern
 from goallint.model import Severity
-from goallint.plumbing import safe_yaml
 from goallint.plumbing.input_errors import place, reason
 from goallint.plumbing.named_files import read_named, read_named_text
 from goallint.plumbing.resources import cached_parse, rules_dir
@@ -185,6 +182,10 @@ def pack_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def _read_yaml(path: Path) -> Any:
+    import yaml  # here, not at the top: packs that come from their snapshot are not read as YAML
+
+    from goallint.plumbing import safe_yaml
+
     try:
         # safe constructors, bounded, no duplicates; kept between runs by a hash of the text
         return cached_parse(read_named_text(path), safe_yaml.load)

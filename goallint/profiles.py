@@ -8,8 +8,6 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
-
 from goallint.plumbing.input_errors import place, reason
 from goallint.plumbing.resources import CACHE_ENTRIES, load_yaml, rules_dir
 from goallint.plumbing.validation import OPEN, STRICT, Prepared, validate
@@ -142,6 +140,7 @@ class ProfileError(ValueError):
 
 
 def load_profile_file(path: Path) -> Profile:
+    import yaml  # as pydantic, only to validate a profile: the bundled ones come from their snapshot
     from pydantic import ValidationError
 
     try:

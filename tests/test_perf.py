@@ -103,13 +103,14 @@ def test_a_text_form_check_loads_no_reader_report_or_tool_it_does_not_use(tmp_pa
 _VALIDATION = ("import sys; from goallint.cli import main\n"
                "try:\n    main(['check', '--isolated', '--no-progress', '--format', sys.argv[2], sys.argv[1]])\n"
                "except SystemExit:\n    pass\n"
-               "print('pydantic' in sys.modules, 'pydantic_core' in sys.modules)")
+               "print('pydantic' in sys.modules, 'pydantic_core' in sys.modules, 'yaml' in sys.modules)")
 
 
 @pytest.mark.parametrize("fmt", ["concise", "json", "full"])
-def test_a_text_form_check_does_not_import_pydantic_once_the_packs_are_kept(tmp_path: Path, fmt: str) -> None:
+def test_a_text_form_check_does_not_import_pydantic_or_yaml_once_the_packs_are_kept(tmp_path: Path, fmt: str) -> None:
     """The forms, findings and rules of a run are plain classes: pydantic validates packs and profiles when
-    they are new (the first run), and a later run reads them from their snapshot without importing it."""
+    they are new (the first run), and a later run reads them from their snapshot without importing it. The
+    same holds for PyYAML: the packs, labels and vocabulary are read as YAML once, then kept."""
     form = ROOT / "examples" / "001_8dd0aec2d39c09c7.txt"
     env = {**os.environ, "GOALLINT_CACHE_DIR": str(tmp_path)}
 
@@ -118,8 +119,8 @@ def test_a_text_form_check_does_not_import_pydantic_once_the_packs_are_kept(tmp_
                               env=env, cwd=ROOT)
         return done.stdout.strip().splitlines()[-1]
 
-    assert imported() == "True True"  # the packs and profiles are validated, then kept
-    assert imported() == "False False"
+    assert imported() == "True True True"  # the packs and profiles are read and validated, then kept
+    assert imported() == "False False False"
 
 
 def test_a_yaml_form_check_imports_pydantic_only_to_validate_the_form(tmp_path: Path) -> None:
@@ -131,7 +132,7 @@ def test_a_yaml_form_check_imports_pydantic_only_to_validate_the_form(tmp_path: 
     for _ in range(2):
         out = subprocess.run([sys.executable, "-c", code, str(form), "concise"], capture_output=True, text=True,
                              env=env, cwd=ROOT).stdout.strip().splitlines()[-1]
-        assert out == "True True"  # imported for the form's input model, whose schema validated it
+        assert out == "True True True"  # imported for the form's input model, whose schema validated it
 
 
 def test_parsed_yaml_is_kept_between_runs_by_its_text(tmp_path: Path, monkeypatch: Any) -> None:

@@ -142,7 +142,7 @@ def _resolved(path: Path) -> Path | None:
 
 def _run(options: CheckOptions) -> int:
     from goallint import baseline
-    from goallint.commands.check_steps import apply_baseline, prepare_baseline, record_baseline
+    from goallint.commands.check_steps import apply_baseline, closing_line, prepare_baseline, record_baseline
     from goallint.config import load_config
     from goallint.engine import capped_jobs, default_jobs, tune_gc
     from goallint.grade import grade_forms
@@ -215,7 +215,6 @@ def _run(options: CheckOptions) -> int:
     if output and not options.output:
         print(f"goallint: 报告已写入 {output}（{summary_line(run, len(baselined)).strip()}）", file=sys.stderr)
     if fmt in ("full", "concise"):
-        from goallint.fixer import closing_line
         sys.stderr.write(closing_line(fixes, run))
     if run.errors:  # a rule's internal error: its forms were not fully checked (the README's exit 2)
         return 2

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from goallint import baseline, fixer
+from goallint import baseline
 from goallint.commands.options import CheckOptions
 
 if TYPE_CHECKING:
+    from goallint import fixer
     from goallint.config import Config
     from goallint.engine import Engine, Input
     from goallint.results import RunReport
@@ -50,6 +51,8 @@ def apply_fixes(engine: Engine, inputs: Sequence[Input], run: RunReport, options
                 jobs: int) -> tuple[RunReport, fixer.FixOutcome, int | None]:
     """`check --fix` / `--diff`: fix, then lint again what changed. Returns the run to report, the outcome,
     and with `--diff` the exit status (the diff printed, nothing written): 1 when anything would change."""
+    from goallint import fixer  # here: a run without --fix or --diff needs none of the fixer
+
     outcome = fixer.fix_run(engine, inputs, run, options.unsafe_fixes, write=not options.diff, jobs=jobs)
     for error in outcome.errors:
         print(f"goallint: 错误：{error}", file=sys.stderr)
@@ -78,3 +81,18 @@ def apply_fixes(engine: Engine, inputs: Sequence[Input], run: RunReport, options
         for error in run.errors:
             print(f"goallint: {error}", file=sys.stderr)
     return fixer.with_write_failures(engine, run, outcome), outcome, None
+
+
+def closing_line(outcome: fixer.FixOutcome | None, run: RunReport) -> str:
+    """What `check` writes to stderr after a terminal report: the fix summary after `--fix`, else ruff's
+    hint when some findings can be fixed (`[*] 其中 74 个问题可用 `goallint check --fix` 自动修复。`)."""
+    if outcome is not None:
+        from goallint.fixer import summary
+
+        return summary(outcome, run, diff=False)
+    fixes = run.fix_counts()
+    safe, unsafe = fixes["safe"], fixes["unsafe"]
+    out = f"[*] 其中 {safe} 个问题可用 `goallint check --fix` 自动修复。\n" if safe else ""
+    if unsafe:
+        out += f"另有 {unsafe} 个不安全的修复，可用 `--fix --unsafe-fixes` 启用。\n"
+    return out

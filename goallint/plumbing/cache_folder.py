@@ -77,25 +77,9 @@ def _code_digest(roots: Iterable[Path], folder: Path) -> bytes:
 
 def _library_stamps() -> Iterable[str]:
     """Each library's installed distribution (`lark-1.3.1.dist-info`), else where it lies."""
-    from importlib.util import find_spec
+    from goallint.plumbing.resources import library_stamp
 
-    for name, distribution in _LIBRARIES.items():
-        try:
-            spec = find_spec(name)
-        except (ImportError, ValueError):
-            spec = None
-        origin = spec.origin if spec is not None else None
-        if not origin:
-            yield f"{name}:absent"
-            continue
-        site = Path(origin).parent.parent
-        wanted = distribution.lower().replace("-", "_")
-        try:
-            found = sorted(entry for entry in os.listdir(site) if entry.endswith((".dist-info", ".egg-info"))
-                           and entry.split("-", 1)[0].lower() == wanted)
-        except OSError:
-            found = []
-        yield f"{name}:{','.join(found) or origin}"
+    return [library_stamp(name, distribution) for name, distribution in _LIBRARIES.items()]
 
 
 def private_folder() -> Path | None:

@@ -38,6 +38,30 @@ def grammar_path(filename: str) -> Path:
     return data_dir("grammar") / filename
 
 
+@cache
+def library_stamp(name: str, distribution: str) -> str:
+    """Which release of the library imported as `name` is installed (`yaml:PyYAML-6.0.2.dist-info`, from the
+    name of its distribution's metadata folder; else where it lies, or `absent`), found without importing it."""
+    import os
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(name)
+    except (ImportError, ValueError):
+        spec = None
+    origin = spec.origin if spec is not None else None
+    if not origin:
+        return f"{name}:absent"
+    site = Path(origin).parent.parent
+    wanted = distribution.lower().replace("-", "_")
+    try:
+        found = sorted(entry for entry in os.listdir(site) if entry.endswith((".dist-info", ".egg-info"))
+                       and entry.split("-", 1)[0].lower() == wanted)
+    except OSError:
+        found = []
+    return f"{name}:{','.join(found) or origin}"
+
+
 def cache_dir() -> Path | None:
     """Where goallint keeps what it can rebuild (Lark's tables, parsed rule packs) between runs:
     `$GOALLINT_CACHE_DIR`, else `$XDG_CACHE_HOME/goallint`, else `~/.cache/goallint`. None (no cache) when
@@ -71,21 +95,20 @@ def parser_cache(grammar: str) -> str | bool:
 
 def cached_parse(text: str, parse: Callable[[str], Any]) -> Any:
     """`parse(text)`, kept between runs as JSON in `cache_dir()` under a hash of the text, goallint's version
-    and PyYAML's (the rule packs: composing 50 KB of YAML cost ~100 M instructions, reading it back as
+    and PyYAML's installed distribution (read from its folder: a run that finds its data kept never imports
+    PyYAML) (the rule packs: composing 50 KB of YAML cost ~100 M instructions, reading it back as
     JSON ~3 M). Only a result that JSON gives back exactly is kept (str keys; str, int, float, bool, None,
     lists and mappings), and an error from `parse` is never kept. An unreadable or broken cache file is
     parsed again and rewritten; a cache that cannot be written is skipped."""
     import hashlib
     import json
 
-    import yaml
-
     from goallint import __version__
 
     folder = cache_dir()
     if folder is None:
         return parse(text)
-    key = hashlib.sha256(f"{__version__}\0{yaml.__version__}\0{text}".encode()).hexdigest()
+    key = hashlib.sha256(f"{__version__}\0{library_stamp('yaml', 'PyYAML')}\0{text}".encode()).hexdigest()
     path = folder / f"parsed-{key[:40]}.json"
     try:
         found = json.loads(path.read_bytes())

@@ -25,12 +25,12 @@ import dataclasses
 import os
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from goallint.plumbing.named_files import read_named_text
 from goallint.plumbing.outputs import write_output
+from goallint.plumbing.records import record
 
 if TYPE_CHECKING:
     import yaml
@@ -63,7 +63,7 @@ class BaselineError(ValueError):
     """A baseline file that cannot be used: `file:line: what is wrong` on one line (exit 2)."""
 
 
-@dataclass
+@record
 class Baseline:
     """The entries of a baseline file, counted, and the folder their paths are relative to."""
 
@@ -75,7 +75,7 @@ class Baseline:
         return self.path.resolve().parent
 
 
-@dataclass
+@record
 class Outcome:
     """What applying a baseline did: the run with known findings removed, how many, and the stale entries."""
 

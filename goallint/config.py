@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, Literal
 
 from goallint.model import Severity
 from goallint.plumbing.input_errors import place, reason
 from goallint.plumbing.named_files import read_named_text
+from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT, validate
 
 CONFIG_NAMES = ("goallint.yaml", ".goallint.yaml")
@@ -23,7 +24,7 @@ def _codes(value: Any) -> Any:
     return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class GradeConfig:
     """How findings map to the review grade 优/良/中/差 (see `goallint.grade`)."""
 
@@ -36,7 +37,7 @@ class GradeConfig:
     labels: dict[Literal["clean", "warnings", "errors", "blocking"], str] = field(default_factory=dict)
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Config:
     """The keys of a config file (kebab-case in the file). Validated only when a file is read: a run without
     one (`--isolated`, or none found) uses the defaults as they are."""

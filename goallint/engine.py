@@ -10,7 +10,7 @@ import fnmatch
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,7 @@ from goallint.checks.support.grouping import group_findings
 from goallint.layout.profile import detect_profile
 from goallint.model import SEVERITY_RANK, AnyForm, Cell, Diagnostic, Location, Span, form_name
 from goallint.packs import Rule
+from goallint.plumbing.records import record
 from goallint.profiles import Profile, get_profile, profiles
 from goallint.readers import ReadResult, load_path, read_bytes
 from goallint.result_cache import ResultCache, settings_of
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from goallint.config import Config
 
 
-@dataclass
+@record
 class Input:
     """One file to lint: the path to report, and either a path to read or the bytes (stdin)."""
 
@@ -42,7 +43,7 @@ class Input:
     """Why the input cannot be read at all (a folder that cannot be listed): a GL002 finding."""
 
 
-@dataclass
+@record
 class Engine:
     """The rules of one run, resolved: what is selected, overridden and ignored where."""
 

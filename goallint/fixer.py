@@ -19,7 +19,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +27,7 @@ from goallint.edits import FixRefused, apply_text, codec_of, iter_cells, splice,
 from goallint.model import Diagnostic, Edit, Fix
 from goallint.plumbing.atomic import ChangedOnDisk, write_atomic
 from goallint.plumbing.outputs import link_out_of_folder
+from goallint.plumbing.records import record
 from goallint.readers import EXCEL_SUFFIXES, UNREWRITTEN_SUFFIXES, ReadResult, read_bytes
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 MAX_PASSES = 10
 """Lint-and-fix passes per file (overlapping fixes wait for the next pass)."""
 
-@dataclass
+@record
 class FileFix:
     """What fixing one file did: its bytes before and after, how many findings were fixed, what was skipped."""
 
@@ -56,7 +57,7 @@ class FileFix:
         return self.after != self.before
 
 
-@dataclass
+@record
 class FixOutcome:
     """The fixes of a whole run."""
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from goallint.plumbing.records import record
 
 if TYPE_CHECKING:
     from goallint.config import GradeConfig
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 DEFAULT_LABELS = {"clean": "优", "warnings": "良", "errors": "中", "blocking": "差"}
 
 
-@dataclass
+@record
 class FormGrade:
     """One form's line in the JSON report's `forms` list."""
 

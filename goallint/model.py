@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
 from dataclasses import field as dc_field
+from dataclasses import fields
 from operator import attrgetter
 from typing import Any, ClassVar, Literal, NamedTuple
+
+from goallint.plumbing.records import record
 
 
 def _unset(raw: str) -> Any:
@@ -111,7 +113,7 @@ class CostTable(NamedTuple):
     unit: str = "元"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)  # immutable, no `__dict__`, built by keyword
+@record(frozen=True, slots=True, kw_only=True)  # immutable, no `__dict__`, built by keyword
 class Indicator:
     """One row of the indicator table (绩效指标): three levels and the two value columns.
 
@@ -128,7 +130,7 @@ class Indicator:
     """The rule codes or names waived on this row (`goallint-ignore`)."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class Task:
     """A 年度重点工作任务 row (or 其他需完成的任务): name, content, amount in 元, expected result."""
 
@@ -138,7 +140,7 @@ class Task:
     expected: OptCell = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class _FormBase:
     """What both kinds of form hold: where they were read, their title, year, profile and indicators."""
 
@@ -157,7 +159,7 @@ class _FormBase:
     recognised): the engine reports that once (GL001) instead of a cascade of missing fields."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class ProjectForm(_FormBase):
     """项目绩效目标表 / 批复表."""
 
@@ -181,7 +183,7 @@ class ProjectForm(_FormBase):
     cost_tables: list[CostTable] = dc_field(default_factory=list)  # 项目预算成本构成 / 资金使用计划
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class DepartmentForm(_FormBase):
     """部门整体预算绩效目标申报表. Money in the budget table is in 万元; task amounts in 元."""
 
@@ -216,7 +218,7 @@ def form_name(form: AnyForm) -> str:
     return form.name.text if form.name is not None else ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class Edit:
     """Replace the source between (line, column) and (end_line, end_column) with `content`. `start`/`end`
     (character offsets, where the reader knows them) are not part of the JSON contract."""
@@ -232,7 +234,7 @@ class Edit:
     hidden: ClassVar[frozenset[str]] = frozenset({"start", "end"})
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class Fix:
     """A fix a finding offers: its edits, applied together, and whether `--fix` applies it without
     `--unsafe-fixes`."""
@@ -248,7 +250,7 @@ Severity = Literal["error", "warning", "info"]
 SEVERITY_RANK: dict[str, int] = {"info": 1, "warning": 2, "error": 3}
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class Location:
     """Another cell a finding names (`Diagnostic.related`): the same defect in the other column of its row."""
 
@@ -261,7 +263,7 @@ class Location:
     hidden: ClassVar[frozenset[str]] = frozenset()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class Diagnostic:
     """One finding, in the shape of cli.md's JSON contract."""
 

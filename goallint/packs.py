@@ -6,7 +6,7 @@ Rules, their selectors and their checks' `Params` are plain dataclasses, validat
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
@@ -18,6 +18,7 @@ from goallint.checks.support.patterns import check_pattern
 from goallint.model import Severity
 from goallint.plumbing.input_errors import place, reason
 from goallint.plumbing.named_files import read_named, read_named_text
+from goallint.plumbing.records import record
 from goallint.plumbing.resources import cached_parse, rules_dir
 from goallint.plumbing.snapshot import kept
 from goallint.plumbing.validation import OPEN, STRICT, Constrained, validate
@@ -33,7 +34,7 @@ class PackError(ValueError):
     """A rule pack that cannot be used. The message is one line: `file: key.path: what is wrong`."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class RuleDoc:
     """What `goallint rule CODE` prints: summary, why, a failing and a passing example, fix safety, basis."""
 
@@ -49,7 +50,7 @@ class RuleDoc:
     """The rule's Chinese name, as the reports show it beside its code (the English `name` stays its id)."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Rule:
     """One rule instance: metadata, where it applies, and a check of one registered kind."""
 
@@ -78,7 +79,7 @@ class Rule:
         return self.doc.fix
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class _PackHead:
     __pydantic_config__ = STRICT
 
@@ -87,7 +88,7 @@ class _PackHead:
     rules: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Pack:
     """A loaded pack: its name, vocabularies, rules and the file it came from."""
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
 from goallint.plumbing.input_errors import place, reason
+from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES, load_yaml, rules_dir
 from goallint.plumbing.validation import OPEN, STRICT, Prepared, validate
 
@@ -51,7 +52,7 @@ def label_key(text: str) -> str:
     return key
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Level:
     __pydantic_config__ = OPEN
 
@@ -73,7 +74,7 @@ def _yaml_off(value: object) -> object:
     return value
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Detect:
     """When a form's indicator table is of this profile's template: any of the tests holds. Profiles are
     tried in `order` (lowest first); the one marked `default` takes a form no other claims."""
@@ -97,7 +98,7 @@ class Detect:
             any(label_key(label) in level2 for label in self.level2)
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Profile:
     """One template's taxonomy. Level keys (`cost`, `output`, `quantity` …) are what rules select on."""
 

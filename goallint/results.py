@@ -7,15 +7,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
+
+from goallint.plumbing.records import record
 
 if TYPE_CHECKING:
     from goallint.model import AnyForm, Diagnostic
     from goallint.packs import Rule
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class FormInfo:
     """What the report keeps of one form after its rules ran (forms themselves are not kept)."""
 
@@ -29,7 +31,7 @@ class FormInfo:
     grade counts them, so that a waiver never makes a run look cleaner than it is."""
 
 
-@dataclass
+@record
 class FileReport:
     """The outcome of one file: its diagnostics, its forms, the group summaries, and source lines to show."""
 
@@ -44,7 +46,7 @@ class FileReport:
     """The forms themselves, kept only when `Engine.keep_forms` is set (the html report shows them)."""
 
 
-@dataclass
+@record
 class RunReport:
     """The whole run: files in input order, every diagnostic sorted, internal errors of rules."""
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Literal
@@ -18,6 +17,7 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedInput, Un
 
 from goallint.arith.money import format_number
 from goallint.lexing import PLUGINS
+from goallint.plumbing.records import record
 from goallint.plumbing.resources import grammar_path, parser_cache
 
 MAX_LENGTH = 400
@@ -46,7 +46,7 @@ class EvalError(ArithmeticError):
     """A value the expression cannot be evaluated on (division by zero, overflow): no finding is made."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Compiled:
     """A checked expression: its two sides, the comparator, an inline tolerance, the fields it reads."""
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
+
+from goallint.plumbing.records import record
 
 INF = Decimal("Infinity")
 ZERO = Decimal(0)
@@ -21,7 +22,7 @@ def _mul(a: Decimal, b: Decimal) -> Decimal:
     return a * b
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Interval:
     """[lo, hi] with either end open; `hi` may be ∞ (always open). Values are ≥ 0 in budget arithmetic."""
 

@@ -11,8 +11,9 @@ read with certainty (a price with no quantity, `约`, `≤`, a price per two thi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+
+from goallint.plumbing.records import record
 
 _NUMBER = r"\d[\d,，]*(?:\.\d+)?"
 _UNITS = ("平方米|平米|立方米|公里|千米|人次|课时|小时|㎡|㎥|m2|米|亩|人|名|次|个|座|株|棵|辆|台|套|件|户|村|所|处|场|期|份|本|"
@@ -31,7 +32,7 @@ _MAGNITUDE = {"万": Decimal(10000), "亿": Decimal(100000000), None: Decimal(1)
 _MONTHS = Decimal(12)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Itemised:
     """A total the text states and the items it is made of, in 元; `start`/`end` locate the total's amount
     in the text (to point at it)."""

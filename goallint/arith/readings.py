@@ -10,13 +10,14 @@ budget lies outside the product in every reading.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from itertools import product
 from typing import Any
 
 from goallint.arith.interval import Interval, Side, tolerance_for
 from goallint.arith.money import UNIT_FACTOR, WAN, format_money, format_number
+from goallint.plumbing.records import record
 from goallint.values.bounds import out_of_range
 from goallint.values.types import Bound, Compound, Quantity, Range, Value
 from goallint.values.units import PERSON_UNITS, TIME_FACTORS, Unit, entity_named, is_money, parse_unit
@@ -40,7 +41,7 @@ def unit_key(part: str) -> str:
     return UNIT_ALIASES.get(part, part)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Amount:
     """One number with its unit as written: an exact value, a bound, a range; `约` widens it."""
 
@@ -98,7 +99,7 @@ def amounts(value: Value, text: str = "") -> list[Amount]:
     return []
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Count:
     """A quantity that could fill a denominator: its amount, the indicator's name and the value's noun/label."""
 
@@ -119,7 +120,7 @@ class Count:
         return any(entity_named(words, entity) for words in (self.noun, self.name) if words)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Standard:
     """A money-valued cost standard; `ref` is whatever the caller needs to place a finding (not compared)."""
 
@@ -128,7 +129,7 @@ class Standard:
     ref: Any = field(default=None, compare=False, hash=False)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Factor:
     """One multiplier of a term: a count, a sum of counts, or a time factor (`12月`; `1年` is not shown)."""
 
@@ -139,7 +140,7 @@ class Factor:
     shown: bool = True
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Term:
     """A standard times one filler per denominator."""
 
@@ -168,7 +169,7 @@ class Term:
         return self.standard.amount.floor or any(f.floor for f in self.factors)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reading:
     """One way to read the whole budget: the sum of its terms."""
 
@@ -210,7 +211,7 @@ def relation(total: Interval) -> str:
     return f"在 {format_number(total.lo)}～{format_money(total.hi)} 之间"
 
 
-@dataclass
+@record
 class Resolution:
     """The terms one standard can form, or the denominators nothing in the form fills."""
 
@@ -314,7 +315,7 @@ def readings(resolutions: Sequence[Resolution]) -> list[Reading] | None:
     return out
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Verdict:
     """The budget lies outside every reading; `reading` is the closest one, `side` where the budget is."""
 

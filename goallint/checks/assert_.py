@@ -7,7 +7,6 @@ Department budget-table fields are in 万元, task amounts and project budgets i
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from dataclasses import field as dc_field
 from decimal import Decimal
 from functools import cache, cached_property
@@ -28,12 +27,13 @@ from goallint.arith.money import format_number
 from goallint.arith.readings import amounts, money_in
 from goallint.checks.support.base import Finding, FormContext, check_messages
 from goallint.model import AnyForm, Cell, DepartmentForm, ProjectForm, Task
+from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 
 WAN = Decimal(10000)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FieldSpec:
     """One name an expression may use: its Chinese label, the form kind, the unit and how to read it."""
 
@@ -131,7 +131,7 @@ def field_value(name: str, form: AnyForm) -> Decimal | list[Decimal] | None:
 PLACEHOLDERS = {"message": ("left", "right", "left_value", "right_value", "difference", "tolerance")}
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Params:
     __pydantic_config__ = STRICT
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Literal
 
 from goallint.checks.support.base import COLUMN_NAMES, Finding, FormContext, check_messages
+from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 
 PLACEHOLDERS = {"message": ("name", "column")}
@@ -15,7 +15,7 @@ FACTS = PLACEHOLDERS["message"]
 """What each finding gives a rule's `group.item`: its message's placeholders."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Params:
     __pydantic_config__ = STRICT
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from dataclasses import field as dc_field
 from decimal import Decimal, InvalidOperation
 from typing import Literal
@@ -25,6 +24,7 @@ from goallint.arith.money import format_money
 from goallint.checks.support.base import Finding, FormContext, check_messages
 from goallint.layout.cells import sub_cell
 from goallint.model import Cell, CostTable, ProjectForm
+from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 from goallint.values import normalize
 
@@ -42,7 +42,7 @@ _MAGNITUDE = {"万": Decimal(10000), "亿": Decimal(100000000), None: Decimal(1)
 PLACEHOLDERS = {"message": ("place", "total", "parts", "sum", "difference")}
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Params:
     __pydantic_config__ = STRICT
 
@@ -59,7 +59,7 @@ class Params:
         check_messages(self, PLACEHOLDERS)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Breakdown:
     """A total and its parts, in 元."""
 

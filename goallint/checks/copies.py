@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Literal
 
 from goallint.checks.period import years
 from goallint.checks.support.base import Finding, FormContext, check_messages
 from goallint.checks.support.fields import FIELD_LABELS, field_cell, is_blank
 from goallint.model import ProjectForm
+from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 
 PLACEHOLDERS = {"message": ("field", "of")}
 """`{field}` the copy's label (年度目标), `{of}` the original's (实施周期总目标)."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Params:
     __pydantic_config__ = STRICT
 

@@ -6,13 +6,13 @@ Deadlines without a year (`12月底前`, `每年春节前`) and years the form d
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Literal
 
 from goallint.checks.support import value_facts as facts
 from goallint.checks.support.base import COLUMN_NAMES, Column, Finding, FormContext, check_messages
 from goallint.checks.support.fields import parse_year
 from goallint.model import cell_text
+from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 from goallint.values.types import Deadline
 
@@ -22,7 +22,7 @@ PLACEHOLDERS = {"message": (*_CELL, "budget_year"), "message_period": (*_CELL, "
 `message`: a 年度 value outside `{budget_year}`; `message_period`: a 实施周期 value outside `{start}`–`{end}`."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Params:
     __pydantic_config__ = STRICT
 

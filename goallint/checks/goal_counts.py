@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from dataclasses import field as dc_field
 from decimal import Decimal
 from typing import Literal
@@ -31,6 +30,7 @@ from goallint.checks.support.base import (
     check_messages,
 )
 from goallint.model import Cell
+from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 from goallint.values import parse_value
 from goallint.values.units import is_money
@@ -52,7 +52,7 @@ PLACEHOLDERS: dict[str, Placeholders] = {"contradicted": {"message": ("goal", "c
 _FREQUENCY = re.compile(r"每[^\d]{0,2}$")
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Params:
     __pydantic_config__ = STRICT
 
@@ -72,7 +72,7 @@ class Params:
         check_messages(self, PLACEHOLDERS[self.report])
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class GoalCount:
     """A count in the goal text: its number, its unit key (名 → 人), as written, and the words around it."""
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from dataclasses import field as dc_field
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
@@ -18,6 +17,7 @@ from goallint.checks.assert_ import cell_number
 from goallint.checks.reconcile import budget_yuan
 from goallint.checks.support.base import FormContext, GroupFinding, Placeholders, check_messages
 from goallint.model import AnyForm, Cell, DepartmentForm, ProjectForm, Span, cell_text, form_name
+from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 
 WAN = Decimal(10000)
@@ -88,7 +88,7 @@ PLACEHOLDERS: dict[str, Placeholders] = {
 }
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Params:
     __pydantic_config__ = STRICT
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Literal
 
 from goallint.checks.support.base import Finding, FormContext
+from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Params:
     __pydantic_config__ = STRICT
 

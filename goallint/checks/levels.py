@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Literal
 
 from goallint.checks.support.base import Finding, FormContext, Placeholders, ResolvedIndicator, check_messages
 from goallint.model import Cell
+from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 
 PLACEHOLDERS: dict[str, Placeholders] = {
@@ -21,7 +21,7 @@ none). `level2`: `message` (a required 二级 has no row), `message_unfilled` (i
 `message_level1_unfilled` (no value at all under the 一级)."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Params:
     __pydantic_config__ = STRICT
 

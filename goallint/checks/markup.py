@@ -8,8 +8,8 @@ fixed value parses to the same typed value, and the fixed text normalises to the
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, fields
 from dataclasses import field as dc_field
+from dataclasses import fields
 from typing import Literal
 
 from goallint.checks.support import markup_text as text
@@ -23,6 +23,7 @@ from goallint.checks.support.base import (
 )
 from goallint.checks.support.fields import FIELD_LABELS
 from goallint.model import Cell, Edit, Fix, Task
+from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 
 Group = Literal["header", "texts", "tasks", "levels", "names", "values"]
@@ -48,7 +49,7 @@ FACTS = ("cell", "found", "fixed", "name", "text")
 the field of a header, goal or task cell: 年度目标) and `{text}` (the cell's text, shortened)."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Params:
     __pydantic_config__ = STRICT
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Literal
 
 from goallint.checks.support.base import (
@@ -17,6 +16,7 @@ from goallint.checks.support.base import (
 )
 from goallint.checks.support.patterns import SafePattern, search
 from goallint.model import cell_text
+from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 
 _FOUND = {"message": ("name", "word")}
@@ -35,7 +35,7 @@ def facts(params: Params) -> tuple[str, ...]:
     return FACTS_BY_TEST[params.test]
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Params:
     __pydantic_config__ = STRICT
 

@@ -7,7 +7,6 @@ per person …), and, on a multi-year project, an annual cumulative count above 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
@@ -15,6 +14,7 @@ from goallint.checks.support import value_facts as facts
 from goallint.checks.support.base import Finding, FormContext, ResolvedIndicator, check_messages
 from goallint.checks.support.fields import parse_year
 from goallint.model import Cell, cell_text
+from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 from goallint.values.types import Bound, Quantity
 
@@ -28,7 +28,7 @@ their units differ, `{period_unit}` / `{annual_unit}` (or `no_unit` when a value
 `message_cumulative` (with `cumulative`): the annual target is above the period's."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Params:
     __pydantic_config__ = STRICT
 

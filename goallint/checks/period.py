@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Literal
 
@@ -11,6 +10,7 @@ from goallint.arith.money import format_number
 from goallint.checks.support.base import Finding, FormContext, Placeholders, check_messages
 from goallint.checks.support.fields import FIELD_LABELS, is_blank, parse_amount, parse_year
 from goallint.model import Cell, ProjectForm
+from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 
 PLACEHOLDERS: dict[str, Placeholders] = {
@@ -25,7 +25,7 @@ outside `{start}`–`{end}`). `open_ended`: `{end}` is a placeholder year. `budg
 (money in 元 as `1,893,200`)."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Params:
     __pydantic_config__ = STRICT
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
@@ -39,6 +39,7 @@ from goallint.checks.support.base import (
     check_messages,
 )
 from goallint.model import AnyForm, Cell, ProjectForm
+from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
 from goallint.values import normalize, parse_value
@@ -58,7 +59,7 @@ Report = Literal["mismatch", "cap", "floor", "flat", "unquantified", "no_cost", 
 COST_LEVEL = Selector(level2=["cost_level"])
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Params:
     __pydantic_config__ = STRICT
 
@@ -80,7 +81,7 @@ class Params:
         check_messages(self, PLACEHOLDERS[self.report], optional=("message_over", "message_goal"))
 
 
-@dataclass
+@record
 class Located:
     """A standard's cell and indicator, kept as the `ref` of `Standard`."""
 
@@ -88,7 +89,7 @@ class Located:
     item: ResolvedIndicator
 
 
-@dataclass
+@record
 class Analysis:
     """What the reconcile rules need of one form, computed once per rule run."""
 

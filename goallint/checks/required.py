@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Literal
 
@@ -17,11 +16,12 @@ from goallint.checks.support.fields import (
     parse_year,
 )
 from goallint.model import cell_text
+from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 from goallint.values.bounds import LIMIT_TEXT, excerpt
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class FieldSpec:
     """One required field; `any_of` lists alternatives (主管部门 or 预算单位), `label` names it in messages."""
 
@@ -48,7 +48,7 @@ several left empty). `money`: `message` (`{value}` is no amount), `message_out_o
 is beyond any budget, `{limit}`)."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Params:
     __pydantic_config__ = STRICT
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 from typing import Literal
 
@@ -24,6 +24,7 @@ from goallint.arith.readings import Amount, Count, Standard, amounts, count_of, 
 from goallint.checks.support.base import Finding, FormContext, ResolvedIndicator, Selector, check_messages
 from goallint.checks.support.fields import parse_amount
 from goallint.model import Cell, DepartmentForm, Task, cell_text
+from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 from goallint.values import parse_value
 from goallint.values.units import PERSON_UNITS, TIME_FACTORS, Unit, is_money
@@ -40,7 +41,7 @@ MIN_CORE = 4
 PLACEHOLDERS = {"message": ("arithmetic", "task", "amount", "difference", "item")}
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Params:
     __pydantic_config__ = STRICT
 
@@ -53,7 +54,7 @@ class Params:
         check_messages(self, PLACEHOLDERS)
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Item:
     """One numbered item of a value cell: its name (the text before `：`) and what follows."""
 

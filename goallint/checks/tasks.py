@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Literal
 
 from goallint.arith.money import format_money
 from goallint.checks.assert_ import cell_number
 from goallint.checks.support.base import Finding, FormContext, check_messages
 from goallint.model import Cell, DepartmentForm, Task, cell_text
+from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 
 LISTS: dict[str, str] = {"tasks": "年度重点工作任务", "other_tasks": "其他需完成的任务"}
@@ -22,7 +22,7 @@ PLACEHOLDERS = {"message": ("list", "row", "task"), "message_no_name": ("list", 
 `message_neither`: it lacks both, `{task}` is the start of what the row says."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Params:
     __pydantic_config__ = STRICT
 

@@ -4,18 +4,18 @@ itself by a page break is not a second indicator."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Literal
 
 from goallint.checks.support.base import Finding, FormContext, ResolvedIndicator, check_messages, name_key
 from goallint.model import cell_text
+from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 
 PLACEHOLDERS = {"message": ("name", "line"), "message_unplaced": ("name",)}
 """`{name}` the 三级 name, `{line}` the line of its first row; `message_unplaced` when that row has no line."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Params:
     __pydantic_config__ = STRICT
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
 from dataclasses import field as dc_field
+from dataclasses import fields
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -26,6 +26,7 @@ from goallint.checks.support.base import (
 from goallint.checks.support.patterns import check_pattern
 from goallint.checks.support.value_when import Subject, When, holds
 from goallint.model import Cell, cell_text
+from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT, before
 from goallint.values import normalize, parse_value
@@ -37,7 +38,7 @@ FACTS = (*PLACEHOLDERS["message"], "note")
 _TRAILING = re.compile(r"[.。，,、；;:：\s]+$")
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Case:
     """Which indicators (beyond the rule's `where`) and which values make a finding, and its message."""
 
@@ -64,7 +65,7 @@ class Case:
                     check_pattern(pattern)
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Params:
     __pydantic_config__ = STRICT
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from goallint.checks.support.fields import FIELD_LABELS
 from goallint.layout import assemble
 from goallint.layout.explain import ROLE_NAMES, Trace, where
 from goallint.model import AnyForm, Cell
+from goallint.plumbing.records import record
 from goallint.readers import read_path
 from goallint.readers.base import Rows
 
@@ -25,7 +25,7 @@ _FIELD_NAMES = {**FIELD_LABELS, "spending_unit": "实施单位（预算单位）
                 "goal_section": "总体目标", "period": "实施周期", "tasks": "重点工作任务", "other_tasks": "其他任务"}
 
 
-@dataclass
+@record
 class Explained:
     path: str
     forms: list[AnyForm]

@@ -3,10 +3,12 @@ makes one before it knows which command's code it needs)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from goallint.plumbing.records import record
 
 
-@dataclass
+@record
 class CheckOptions:
     """Everything `goallint check` was asked, before config is merged in."""
 

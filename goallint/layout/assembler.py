@@ -10,7 +10,7 @@ value beside it (`项目名称 ⇥ …`), in the same cell (`年度资金总额:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 
 from goallint.layout.builder import FormBuilder, empty_at_end, is_form
@@ -26,6 +26,7 @@ from goallint.layout.fields import (
 from goallint.layout.tasks import is_task_label, read_task, task_header
 from goallint.layout.vocab import FormKind, Vocabulary, cell_key, is_blank, key_of, vocabulary
 from goallint.model import AnyForm, Cell
+from goallint.plumbing.records import record
 
 _SPLIT = re.compile(r"[:：]|\s+")
 _WAN_HEADING = re.compile(r"[（(]\s*万\s*元\s*[)）]")
@@ -48,7 +49,7 @@ def stated_unit(raw: str) -> str | None:
     return None
 
 
-@dataclass
+@record
 class Assembler:
     path: str
     vocab: Vocabulary = field(default_factory=vocabulary)

@@ -4,7 +4,7 @@ their text, its indicator table and tasks; `build` makes the model form, and say
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -16,9 +16,10 @@ from goallint.layout.profile import infer_levels, profile_of, repair_levels
 from goallint.layout.tasks import DEFAULT_COLUMNS
 from goallint.layout.vocab import FormKind, Vocabulary, is_blank
 from goallint.model import AnyForm, Cell, DepartmentForm, ProjectForm, Span, Task
+from goallint.plumbing.records import record
 
 
-@dataclass
+@record
 class FormBuilder:
     """The fields of one form as they are found."""
 

@@ -9,10 +9,11 @@ result), `extra` (a column the vocabulary does not know). Which words give which
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from goallint.layout.vocab import Vocabulary, cell_key
 from goallint.model import Cell
+from goallint.plumbing.records import record
 
 SECTION, L1, L2, NAME, PERIOD, ANNUAL, L2B, NAMEB = "section", "l1", "l2", "name", "period", "annual", "l2b", "nameb"
 COMPARATOR, UNIT, WEIGHT, DESCRIPTIVE, ACTUAL, EXTRA = "comparator", "unit", "weight", "descriptive", "actual", "extra"
@@ -53,7 +54,7 @@ def column_role(cell: Cell, vocab: Vocabulary) -> str | None:
     return role
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Layout:
     """Column index → role."""
 

@@ -8,15 +8,16 @@ indicator table).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from goallint.layout.vocab import Vocabulary, cell_key, is_blank
 from goallint.model import Cell, CostRow, CostTable
+from goallint.plumbing.records import record
 
 _EMPTY = Cell("")
 
 
-@dataclass
+@record
 class CostTableBuilder:
     """One cost table as the walk finds it."""
 

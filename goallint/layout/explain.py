@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from goallint.model import Cell, Span
+from goallint.plumbing.records import record
 
 ROLE_NAMES = {
     "title": "表头标题", "year": "预算年度", "label": "栏目名", "value": "栏目内容", "other": "不检查的栏目", "other_value": "不检查的栏目内容",
@@ -19,7 +20,7 @@ ROLE_NAMES = {
 """A role as a reviewer reads it."""
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Note:
     """One cell's role (`role` a key of ROLE_NAMES, `detail` the field or column it went to)."""
 
@@ -28,7 +29,7 @@ class Note:
     detail: str = ""
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Event:
     """Where a form or table starts or ends: the row's first cell and what happened there."""
 
@@ -36,7 +37,7 @@ class Event:
     what: str
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Trace:
     notes: list[Note] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)

@@ -9,7 +9,7 @@ name–gap–values rows) are read in order: labels, then the name, then up to t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
 from goallint.layout.columns import (
     ACTUAL,
@@ -29,6 +29,7 @@ from goallint.layout.columns import (
 )
 from goallint.layout.vocab import Vocabulary, cell_key, is_blank
 from goallint.model import Cell, DerivedCell, Indicator, Span
+from goallint.plumbing.records import record
 from goallint.profiles import plain_label
 
 _SHIFTS = sorted(range(-4, 5), key=abs)
@@ -36,7 +37,7 @@ _BARE_NUMBER = re.compile(r"[+-]?\d[\d,，]*(?:\.\d+)?")
 _MAX_UNIT = 8
 
 
-@dataclass
+@record
 class Reading:
     """One data row read against the layout: the cells found in each role."""
 
@@ -162,7 +163,7 @@ def _plain(cell: Cell | None) -> Cell | None:
     return cell if plain == cell.raw else DerivedCell(plain, cell.span)
 
 
-@dataclass
+@record
 class IndicatorTable:
     """Builds indicators row by row, carrying merged 一级/二级 cells down (a new 一级 resets the 二级)."""
 

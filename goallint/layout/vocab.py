@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 from goallint.model import Cell
+from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES, cached_parse, load_yaml
 from goallint.profiles import label_key, profiles
 
@@ -28,7 +29,7 @@ def is_blank(cell: Cell | None) -> bool:
     return cell is None or not cell.raw.strip()
 
 
-@dataclass
+@record
 class FieldIndex:
     """Labels of one section of labels.yaml: exact keys, and `{year}` patterns that capture a year."""
 
@@ -75,7 +76,7 @@ class FieldIndex:
         return None
 
 
-@dataclass
+@record
 class Vocabulary:
     titles: list[tuple[re.Pattern[str], FormKind]]
     year_line: re.Pattern[str]

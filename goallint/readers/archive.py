@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
+
+from goallint.plumbing.records import record
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 """The compound-file header of a password-protected Office file, or of a legacy .xls/.doc."""
@@ -15,7 +16,7 @@ RATIO_FLOOR = 1024 * 1024
 _MB = 1024 * 1024
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Container:
     """One kind of zip-based document and what to tell a reviewer about it."""
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from goallint.model import AnyForm, Cell
+from goallint.plumbing.records import record
 
 Rows = list[list[Cell]]
 Assembler = Callable[[Rows, str], list[AnyForm]]
@@ -13,7 +14,7 @@ Assembler = Callable[[Rows, str], list[AnyForm]]
 keeps a trace for `convert --explain`)."""
 
 
-@dataclass
+@record
 class ReadResult:
     """What a reader made of one file.
 

@@ -20,11 +20,11 @@ import zipfile
 import zlib
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from goallint.model import AnyForm, Cell, Span
+from goallint.plumbing.records import record
 from goallint.readers.archive import Container, zip_members
 from goallint.readers.base import Assembler, ReadResult, Rows
 
@@ -44,7 +44,7 @@ class WorkbookError(ValueError):
     """The workbook cannot be read; the message is one line for GL002."""
 
 
-@dataclass
+@record
 class SheetRows:
     """One sheet's rows (row 1 first; an empty row is `[]`), each cell located by sheet and ref."""
 

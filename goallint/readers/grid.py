@@ -12,9 +12,10 @@ the whole file, so that the path:line:column of a finding orders the findings of
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from goallint.model import AnyForm, Cell, Span
+from goallint.plumbing.records import record
 from goallint.readers.base import Assembler, ReadResult, Rows
 
 MAX_CELLS = 500_000
@@ -30,7 +31,7 @@ class DocumentError(ValueError):
     """The document cannot be read; the message is one Chinese line for GL002, saying what to do."""
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class RowStream:
     """The rows of one file in reading order, each cell located; `line` counts the rows given so far."""
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ from goallint.model import (
 )
 from goallint.plumbing.input_errors import reason as input_reason
 from goallint.plumbing.outputs import is_own_output_text
+from goallint.plumbing.records import record
 from goallint.plumbing.safe_yaml import (
     MAX_ALIASES,
     MAX_DEPTH,
@@ -73,7 +73,7 @@ PathKey = tuple[str | int, ...]
 _UNION_MEMBERS = {"str", "int", "float"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Pos:
     """Offsets of a node in the decoded text; `cell_*` is the part a fix rewrites (a quoted scalar's inside)."""
 
@@ -83,7 +83,7 @@ class _Pos:
     cell_end: int
 
 
-@dataclass
+@record
 class _Document:
     data: Any
     where: dict[PathKey, _Pos]

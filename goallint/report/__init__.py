@@ -9,9 +9,11 @@ from __future__ import annotations
 import importlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from json import dumps as json_dumps  # not `import json`: the submodule goallint.report.json takes that name
 from typing import TYPE_CHECKING, Any
+
+from goallint.plumbing.records import record
 
 if TYPE_CHECKING:
     from goallint.grade import FormGrade
@@ -36,7 +38,7 @@ FILE_RENDERERS: dict[str, str] = {"xlsx": "goallint.report.xlsx"}
 """Formats that are files, never terminal text: module with `render_bytes(run, options) -> bytes`."""
 
 
-@dataclass
+@record
 class RenderOptions:
     """What a renderer may need besides the run: colour, statistics mode, the forms' grades."""
 

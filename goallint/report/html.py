@@ -12,7 +12,7 @@ import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +29,7 @@ from goallint.model import (
     Task,
     form_name,
 )
+from goallint.plumbing.records import record
 from goallint.report import SEVERITY_LABELS, where
 from goallint.report.forms import ARITHMETIC_CODES, form_facts, used_cells
 
@@ -46,7 +47,7 @@ GRADES = ("优", "良", "中", "差")
 HEADLINE_PREFIXES = ("GL4", "GL5")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RuleDoc:
     """What the page explains about one rule (from its pack's `doc` block)."""
 
@@ -63,7 +64,7 @@ class RuleDoc:
     """The Chinese name shown beside the code (the English `name` stays as the rule's id)."""
 
 
-@dataclass
+@record
 class FileInput:
     """One file of the run: the forms read from it and every diagnostic reported on it."""
 
@@ -84,7 +85,7 @@ def default_grade(diagnostics: Iterable[Diagnostic]) -> str:
 # ---- the view model the template walks -------------------------------------------------------------------
 
 
-@dataclass
+@record
 class FindingView:
     id: str
     code: str
@@ -100,7 +101,7 @@ class FindingView:
     marks are kept under it and written into the baseline file the page downloads."""
 
 
-@dataclass
+@record
 class CellView:
     """A displayed cell; `findings` are those reported at its location."""
 
@@ -128,13 +129,13 @@ class CellView:
         return " ".join(dict.fromkeys(f.id for f in (*self.findings, *self.also)))
 
 
-@dataclass
+@record
 class FieldRow:
     label: str
     cell: CellView
 
 
-@dataclass
+@record
 class RowView:
     """A row of the indicator or task table: its cells and the findings on any of them."""
 
@@ -145,7 +146,7 @@ class RowView:
         return [f for cell in self.cells for f in cell.findings]
 
 
-@dataclass
+@record
 class TableView:
     title: str
     headers: list[str]
@@ -154,7 +155,7 @@ class TableView:
     """Columns of amounts (right-aligned)."""
 
 
-@dataclass
+@record
 class FormView:
     id: str
     number: int
@@ -189,7 +190,7 @@ class FormView:
         return [f for f in self.findings if f.code.startswith(HEADLINE_PREFIXES) and f not in self.form_findings]
 
 
-@dataclass
+@record
 class FileView:
     path: str
     form_count: int
@@ -390,7 +391,7 @@ def _owner(form_starts: list[tuple[int, int, str]], diag: Diagnostic) -> int | N
     return before[-1] if before else named[0][1]
 
 
-@dataclass
+@record
 class ReportView:
     version: str
     files: list[FileView]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from decimal import Decimal
 from typing import Any, Literal
+
+from goallint.plumbing.records import record
 
 Comparator = Literal["=", ">=", "<=", ">", "<"]
 
@@ -15,7 +17,7 @@ def canonical_decimal(number: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class _Value:
     kind: str
 
@@ -50,7 +52,7 @@ def _field_names(cls: type[_Value]) -> tuple[str, ...]:
     return names
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class Quantity(_Value):
     """An exact target: `100%`, `3500元/月/人`, `23名党建组织员` (op `=`)."""
 
@@ -62,7 +64,7 @@ class Quantity(_Value):
     approx: bool = False
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class Bound(_Value):
     """A one-sided target: `≥95%`, `不少于2场`, `5000元以内`."""
 
@@ -75,7 +77,7 @@ class Bound(_Value):
     approx: bool = False
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class Range(_Value):
     """`90%~95%`, `14-24℃`, `±3%以内` (low −3, high 3)."""
 
@@ -87,7 +89,7 @@ class Range(_Value):
     """Set only when the two ends were written with different units (`1万元-5000人`)."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class Deadline(_Value):
     """`12月底前`, `2024年12月31日`, `每年春节前`, `全年`."""
 
@@ -100,7 +102,7 @@ class Deadline(_Value):
     """A named moment instead of a date: 春节前, 全年, 年底."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class Compound(_Value):
     """Several values in one cell, split on `，；、` and ①②③: each item keeps its own label."""
 
@@ -108,7 +110,7 @@ class Compound(_Value):
     items: list[Value]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class Qualitative(_Value):
     """Free words such as `逐年提高`, `满意`; `vague` marks the words the vocabulary calls vague."""
 
@@ -117,7 +119,7 @@ class Qualitative(_Value):
     text: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class Placeholder(_Value):
     """No real target: `无`, `**`, `≥**%`, `XX`, `待定`, `/`, `—`."""
 
@@ -125,7 +127,7 @@ class Placeholder(_Value):
     text: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class Text(_Value):
     """Anything else: a sentence or a paragraph, kept verbatim."""
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from decimal import Decimal
+
+from goallint.plumbing.records import record
 
 PERSON_UNITS: frozenset[str] = frozenset({"人", "名"})
 """Units that count persons (`人次` counts visits, not persons)."""
@@ -22,7 +23,7 @@ _SPLIT = re.compile(r"[/·•]")
 _GROUPED = re.compile(r"/[(（]([^()（）]*)[)）]")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Unit:
     """A base unit with denominators in written order: `元/月/人` → Unit('元', ('月', '人'))."""
 

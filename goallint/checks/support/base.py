@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields
 from functools import cached_property
 from typing import Any, Literal, Protocol
 
 from goallint.checks.support.patterns import search
 from goallint.model import AnyForm, Cell, Fix, Indicator, cell_text
+from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
 from goallint.profiles import Profile, label_key
@@ -24,7 +25,7 @@ Column = Literal["period", "annual"]
 FormKind = Literal["project", "department"]
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Selector:
     """Where a rule applies: form kinds, canonical levels of the profile, a pattern on the 三级 name."""
 
@@ -59,7 +60,7 @@ ANYWHERE = Selector()
 """The selector of a rule without `where`: every form kind, level, name and column."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     """One problem a check found. `cell` None means the form as a whole (reported at the form's start)."""
 
@@ -77,7 +78,7 @@ class Finding:
     its `FACTS` gives them, so that a rule's `group.item` can name this cell in a form's grouped finding."""
 
 
-@dataclass
+@record
 class ResolvedIndicator:
     """An indicator with its levels resolved through the profile."""
 
@@ -110,7 +111,7 @@ class ResolvedIndicator:
         return [(column, cell) for wanted in columns for column, cell in self.filled_values if column == wanted]
 
 
-@dataclass
+@record
 class FormContext:
     """One form, its profile, and the helpers checks share. Built once per form by the engine."""
 
@@ -251,7 +252,7 @@ class CheckKind(Protocol):
     def run(self, params: Any, ctx: FormContext) -> Iterable[Finding]: ...
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class GroupFinding:
     """A finding of a group rule, already placed: the form summary it belongs to and the cell's location."""
 

@@ -17,11 +17,12 @@ keeps its own message. The check kind computes the facts (its `FACTS`) and never
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Literal, TypeVar
 
 from goallint.checks.support.base import Finding, check_template
 from goallint.model import Cell, Fix
+from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 
 T = TypeVar("T")
@@ -30,7 +31,7 @@ GROUP_PLACEHOLDERS = ("count", "items")
 """What `group.message` is filled with: `{count}` the items named (each said once), `{items}` the items joined."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class Grouping:
     """A rule's `group:` option: how its findings in one form are reported as one."""
 

@@ -7,13 +7,14 @@ Keys ending in `_vocabulary` name word lists of the packs (`FormContext.vocabula
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from dataclasses import field as dc_field
 from decimal import Decimal
 from functools import cached_property
 
 from goallint.checks.support import value_facts as facts
 from goallint.checks.support.value_facts import Numeric
+from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 from goallint.values.bounds import out_of_range
 from goallint.values.types import Bound, Comparator, Qualitative, Quantity, Range, Value
@@ -21,7 +22,7 @@ from goallint.values.types import Bound, Comparator, Qualitative, Quantity, Rang
 UNIT_CLASSES = ("percent", "money", "time", "count", "none")
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class LeafTest:
     """Holds when ONE numeric item (quantity, bound or range) of the value satisfies every key."""
 
@@ -39,7 +40,7 @@ class LeafTest:
     """The target asks for a number outside [low, high] (`>100%`, `120%`, `-5%`; `≥100%` is inside)."""
 
 
-@dataclass(kw_only=True)
+@record(kw_only=True)
 class When:
     """A predicate on one value cell; see the module docstring."""
 
@@ -79,7 +80,7 @@ class When:
             yield from sub.vocabulary_names()
 
 
-@dataclass
+@record
 class Subject:
     """What a predicate looks at: the typed value, the normalised text and the pack vocabularies."""
 

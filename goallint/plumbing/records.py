@@ -1,0 +1,114 @@
+"""`record`: a standard dataclass that costs less to create.
+
+`dataclasses.dataclass` writes each method it adds as source text and compiles it when the class is created:
+`__init__`, `__repr__`, `__eq__`, and for a frozen class `__hash__`, `__setattr__` and `__delattr__`.
+goallint has about a hundred such classes and a cold run imports nearly all of them, so compiling their
+methods was a large part of what every one-form run paid before reading anything. `record` takes the same
+arguments as `dataclass` and makes the same class, but has `dataclass` compile only the methods that must
+be as fast as written code (`__init__`, and a frozen class's guards); `__repr__`, `__eq__` and `__hash__`
+are made here as closures over the field names, which creates them without compiling anything.
+
+They behave as `dataclass`'s own: the fields compared, hashed and shown are those it would use (`compare=`,
+`hash=`, `repr=` of `field`), in order, compared as tuples of the same class only; a class that writes one of
+these methods itself keeps it; an unfrozen class that compares is unhashable; a repr that reaches itself
+shows `...`. `dataclasses.fields`, `replace`, `asdict`, pickling and pydantic see a standard dataclass.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Callable
+from operator import attrgetter
+from reprlib import recursive_repr
+from typing import Any, TypeVar, overload
+
+if sys.version_info >= (3, 11):
+    from typing import dataclass_transform
+else:  # pragma: no cover
+    from typing_extensions import dataclass_transform
+
+T = TypeVar("T")
+
+
+def _tuple_of(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """What `dataclass`'s methods compare and hash: the tuple of these attributes (a tuple even of one)."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    if names:
+        one = attrgetter(names[0])
+        return lambda obj: (one(obj),)
+    return lambda obj: ()
+
+
+def _add_methods(cls: type, names: dict[str, tuple[str, ...]], declared: dict[str, Any], repr: bool, eq: bool,
+                 frozen: bool) -> None:
+    qualname = cls.__qualname__
+    if repr and "__repr__" not in declared:
+        shown = names["repr"]
+
+        @recursive_repr()
+        def __repr__(self: Any) -> str:
+            fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in shown)
+            return f"{self.__class__.__qualname__}({fields})"
+
+        __repr__.__qualname__ = f"{qualname}.__repr__"
+        cls.__repr__ = __repr__  # type: ignore[assignment]
+    if not eq:
+        return
+    if "__eq__" not in declared:
+        compared = _tuple_of(names["compare"])
+
+        def __eq__(self: Any, other: Any) -> Any:
+            if other.__class__ is self.__class__:
+                return compared(self) == compared(other)
+            return NotImplemented
+
+        __eq__.__qualname__ = f"{qualname}.__eq__"
+        cls.__eq__ = __eq__  # type: ignore[assignment]
+    own_hash = declared.get("__hash__", dataclasses.MISSING)
+    if own_hash is dataclasses.MISSING or (own_hash is None and "__eq__" in declared):  # none written
+        if frozen:
+            hashed = _tuple_of(names["hash"])
+
+            def __hash__(self: Any) -> int:
+                return hash(hashed(self))
+
+            __hash__.__qualname__ = f"{qualname}.__hash__"
+            cls.__hash__ = __hash__  # type: ignore[assignment]
+        else:
+            cls.__hash__ = None  # type: ignore[assignment]
+
+
+def _record(cls: type[T], repr: bool, eq: bool, frozen: bool, **options: Any) -> type[T]:
+    declared = dict(cls.__dict__)
+    made = dataclasses.dataclass(cls, repr=False, eq=False, frozen=frozen, **options)
+    fields = dataclasses.fields(made)  # type: ignore[arg-type]  # a dataclass by now
+    names = {"repr": tuple(f.name for f in fields if f.repr),
+             "compare": tuple(f.name for f in fields if f.compare),
+             "hash": tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash))}
+    _add_methods(made, names, declared, repr, eq, frozen)
+    params = made.__dataclass_params__  # type: ignore[attr-defined]
+    params.repr, params.eq = repr, eq  # what `dataclass` would have recorded
+    return made
+
+
+@overload
+def record(cls: type[T], /) -> type[T]: ...
+
+
+@overload
+def record(*, init: bool = True, repr: bool = True, eq: bool = True, frozen: bool = False, kw_only: bool = False,
+           slots: bool = False, match_args: bool = True) -> Callable[[type[T]], type[T]]: ...
+
+
+@dataclass_transform(field_specifiers=(dataclasses.field, dataclasses.Field))
+def record(cls: type[T] | None = None, /, *, init: bool = True, repr: bool = True, eq: bool = True,
+           frozen: bool = False, kw_only: bool = False, slots: bool = False,
+           match_args: bool = True) -> type[T] | Callable[[type[T]], type[T]]:
+    """`dataclasses.dataclass` with these arguments (see the module docstring)."""
+
+    def wrap(cls: type[T]) -> type[T]:
+        return _record(cls, repr, eq, frozen, init=init, kw_only=kw_only, slots=slots, match_args=match_args)
+
+    return wrap if cls is None else wrap(cls)

@@ -13,19 +13,20 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from goallint.plumbing.lazy_regex import on_use
 from goallint.plumbing.records import record
 
 _NUMBER = r"\d[\d,，]*(?:\.\d+)?"
 _UNITS = ("平方米|平米|立方米|公里|千米|人次|课时|小时|㎡|㎥|m2|米|亩|人|名|次|个|座|株|棵|辆|台|套|件|户|村|所|处|场|期|份|本|"
           "间|吨|张|块|只|头|批|项|家|年|月|天|日")
-_MONEY = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<mag>万|亿)?元(?:\s*[/／]\s*(?P<per>(?:{_UNITS})(?:\s*[./·／]\s*(?:{_UNITS}))?))?")
-_QUANTITY = re.compile(rf"(?<![\d./／])(?P<num>{_NUMBER})\s*(?P<unit>{_UNITS})(?![元%％\d])")
-_RESULT = re.compile(rf"[^,，;；()（）=＝]{{0,40}}[=＝]\s*(?P<num>{_NUMBER})\s*(?P<mag>万|亿)?元")
-_TOTAL = re.compile(rf"(?:共计|合计|总计|总共|共需|总额|总金额|合计金额)[为是:：]?\s*(?P<num>{_NUMBER})\s*(?P<mag>万|亿)?元")
-_AMONG = re.compile(rf"(?P<num>{_NUMBER})\s*(?P<mag>万|亿)?元[，,]?\s*其中[:：]?(?P<parts>[^。\n]+)")
-_CLAUSE = re.compile(r"[;；。\n]")
-_INEXACT = re.compile(r"[≤≥<>≈]|约|左右|以上|以下|不超过|不低于|不少于|至少|最多|以内")
-_EACH = re.compile(rf"每({_UNITS})[^\d]{{0,2}}$")
+_MONEY = on_use(rf"(?P<num>{_NUMBER})\s*(?P<mag>万|亿)?元(?:\s*[/／]\s*(?P<per>(?:{_UNITS})(?:\s*[./·／]\s*(?:{_UNITS}))?))?")
+_QUANTITY = on_use(rf"(?<![\d./／])(?P<num>{_NUMBER})\s*(?P<unit>{_UNITS})(?![元%％\d])")
+_RESULT = on_use(rf"[^,，;；()（）=＝]{{0,40}}[=＝]\s*(?P<num>{_NUMBER})\s*(?P<mag>万|亿)?元")
+_TOTAL = on_use(rf"(?:共计|合计|总计|总共|共需|总额|总金额|合计金额)[为是:：]?\s*(?P<num>{_NUMBER})\s*(?P<mag>万|亿)?元")
+_AMONG = on_use(rf"(?P<num>{_NUMBER})\s*(?P<mag>万|亿)?元[，,]?\s*其中[:：]?(?P<parts>[^。\n]+)")
+_CLAUSE = on_use(r"[;；。\n]")
+_INEXACT = on_use(r"[≤≥<>≈]|约|左右|以上|以下|不超过|不低于|不少于|至少|最多|以内")
+_EACH = on_use(rf"每({_UNITS})[^\d]{{0,2}}$")
 _NOT_QUANTITY = frozenset({"年", "月", "天", "日"})
 """Units that date a clause (`从2020年1月起`) rather than count what is bought."""
 _MAGNITUDE = {"万": Decimal(10000), "亿": Decimal(100000000), None: Decimal(1)}

@@ -24,6 +24,7 @@ from goallint.arith.money import format_money
 from goallint.checks.support.base import Finding, FormContext, check_messages
 from goallint.layout.cells import sub_cell
 from goallint.model import Cell, CostTable, ProjectForm
+from goallint.plumbing.lazy_regex import on_use
 from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 from goallint.values import normalize
@@ -32,10 +33,10 @@ Where = Literal["budget", "values", "cost_tables", "overview"]
 
 _AMOUNT = r"(\d[\d,]*(?:\.\d+)?)\s*(?:(亿|万)元?|元)"
 _TOTAL = re.compile(r"^[^\d（(]{0,12}?(\d[\d,]*(?:\.\d+)?)\s*(亿|万)?\s*元?\s*(?:[（(](?P<bracket>.+)[)）]|[，,；;。]?\s*其中[:：]?(?P<among>.+))\s*$")
-_PART = re.compile(_AMOUNT)
-_INEXACT = re.compile(r"[≤≥<>约≈]|左右|以上|以下|不超过|不低于|不少于|至少|最多")
-_BARE = re.compile(r"^[\d,]+(?:\.\d+)?$")
-_PLAIN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(亿|万)?\s*元?\s*$")
+_PART = on_use(_AMOUNT)
+_INEXACT = on_use(r"[≤≥<>约≈]|左右|以上|以下|不超过|不低于|不少于|至少|最多")
+_BARE = on_use(r"^[\d,]+(?:\.\d+)?$")
+_PLAIN = on_use(r"^\s*(\d+(?:\.\d+)?)\s*(亿|万)?\s*元?\s*$")
 _MAGNITUDE = {"万": Decimal(10000), "亿": Decimal(100000000), None: Decimal(1), "": Decimal(1)}
 
 

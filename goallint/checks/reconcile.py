@@ -6,7 +6,6 @@ the budget lies outside the product in every reading. `report` picks which outco
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import field, replace
 from decimal import Decimal
@@ -39,6 +38,7 @@ from goallint.checks.support.base import (
     check_messages,
 )
 from goallint.model import AnyForm, Cell, ProjectForm
+from goallint.plumbing.lazy_regex import on_use
 from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
@@ -151,7 +151,7 @@ def _standards(ctx: FormContext, column: Column) -> list[Standard]:
     return out
 
 
-PER_EVENT = re.compile(r"每(次|场|期|人|户)")
+PER_EVENT = on_use(r"每(次|场|期|人|户)")
 """A money amount labelled `每次宣传活动费用≤6000元` (or an indicator named so) is a per-unit standard."""
 
 

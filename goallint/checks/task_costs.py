@@ -24,16 +24,17 @@ from goallint.arith.readings import Amount, Count, Standard, amounts, count_of, 
 from goallint.checks.support.base import Finding, FormContext, ResolvedIndicator, Selector, check_messages
 from goallint.checks.support.fields import parse_amount
 from goallint.model import Cell, DepartmentForm, Task, cell_text
+from goallint.plumbing.lazy_regex import on_use
 from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 from goallint.values import parse_value
 from goallint.values.units import PERSON_UNITS, TIME_FACTORS, Unit, is_money
 
 QUANTITY_LEVEL = Selector(level2=["quantity_level"])
-_ITEM = re.compile(r"[①②③④⑤⑥⑦⑧⑨⑩]")
-_LABEL = re.compile(r"^\s*([^：:]{2,40})[：:](.*)$", re.S)
-_CLAUSE = re.compile(r"[，,；;。]")
-_GENERIC = re.compile(r"村[（(]社区[）)]|[（(][^）)]*[）)]|[\s、，,：:；;。“”\"'（）()]|人数|标准|数量")
+_ITEM = on_use(r"[①②③④⑤⑥⑦⑧⑨⑩]")
+_LABEL = on_use(r"^\s*([^：:]{2,40})[：:](.*)$", re.S)
+_CLAUSE = on_use(r"[，,；;。]")
+_GENERIC = on_use(r"村[（(]社区[）)]|[（(][^）)]*[）)]|[\s、，,：:；;。“”\"'（）()]|人数|标准|数量")
 MIN_CORE = 4
 """An item's name must keep at least this many characters once generic words are dropped, to be matched."""
 

@@ -13,6 +13,7 @@ from dataclasses import field
 
 from goallint.layout.vocab import Vocabulary, cell_key
 from goallint.model import Cell
+from goallint.plumbing.lazy_regex import on_use
 from goallint.plumbing.records import record
 
 SECTION, L1, L2, NAME, PERIOD, ANNUAL, L2B, NAMEB = "section", "l1", "l2", "name", "period", "annual", "l2b", "nameb"
@@ -25,7 +26,7 @@ VALUE = "value"
 _ROLE_OF = {"section": SECTION, "level1": L1, "level2": L2, "name": NAME, "period_value": PERIOD,
             "annual_value": ANNUAL, "value": VALUE, "comparator": COMPARATOR, "unit": UNIT, "weight": WEIGHT,
             "descriptive": DESCRIPTIVE, "actual": ACTUAL}
-_SQUEEZE = re.compile(r"<[^>]{0,80}>|[#*`$\\?？\s]")
+_SQUEEZE = on_use(r"<[^>]{0,80}>|[#*`$\\?？\s]")
 _VALUE_WORDS = re.compile(r"(?:指标|目标|实现|计划)值")
 _QUALIFIER_ONLY = re.compile(r"(?:\d{4}年)?(?:本年度|当年度|年度|当年|本年|中期|长期|实施期|实施周期)")
 _REPEATABLE = (DESCRIPTIVE, WEIGHT, ACTUAL, EXTRA)

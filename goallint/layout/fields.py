@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from goallint.layout.cells import sub_cell
 from goallint.layout.vocab import FormKind, is_blank
 from goallint.model import Cell
+from goallint.plumbing.lazy_regex import on_use
 
 GOALS = ("period_goal", "annual_goal")
 _CODE = re.compile(r"^\s*(?:[\[【［]\s*[0-9A-Za-z]{2,}\s*[\]】］]|\d{2,}\s*[-－—_]+)\s*")
@@ -16,8 +17,8 @@ _CODE = re.compile(r"^\s*(?:[\[【［]\s*[0-9A-Za-z]{2,}\s*[\]】］]|\d{2,}\s*[
 _SPLIT_DECIMAL = re.compile(r"(\d[\d,]*\.\d+) (\d{1,4})")
 """`968.191 8`: a number whose decimals an extraction broke with a space."""
 _OWN_UNIT = re.compile(r"\d\s*(?:万|元|亿)")
-_NUMBER = re.compile(r"^\s*(\d[\d,]*(?:\.\d+)?)\s*$")
-_WAN_MENTION = re.compile(r"(\d[\d,]{0,20}(?:\.\d{1,8})?)\s*万")
+_NUMBER = on_use(r"^\s*(\d[\d,]*(?:\.\d+)?)\s*$")
+_WAN_MENTION = on_use(r"(\d[\d,]{0,20}(?:\.\d{1,8})?)\s*万")
 _PROJECT_MONEY = ("budget", "period_budget")
 _DEPARTMENT_MONEY = ("budget", "basic", "project", "special", "other_development", "appropriation", "other_income",
                      "city_level", "transfer")

@@ -8,7 +8,6 @@ name–gap–values rows) are read in order: labels, then the name, then up to t
 
 from __future__ import annotations
 
-import re
 from dataclasses import field, replace
 
 from goallint.layout.columns import (
@@ -29,11 +28,12 @@ from goallint.layout.columns import (
 )
 from goallint.layout.vocab import Vocabulary, cell_key, is_blank
 from goallint.model import Cell, DerivedCell, Indicator, Span
+from goallint.plumbing.lazy_regex import on_use
 from goallint.plumbing.records import record
 from goallint.profiles import plain_label
 
 _SHIFTS = sorted(range(-4, 5), key=abs)
-_BARE_NUMBER = re.compile(r"[+-]?\d[\d,，]*(?:\.\d+)?")
+_BARE_NUMBER = on_use(r"[+-]?\d[\d,，]*(?:\.\d+)?")
 _MAX_UNIT = 8
 
 

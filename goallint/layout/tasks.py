@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from goallint.layout.cells import sub_cell
 from goallint.layout.vocab import Vocabulary, cell_key, is_blank
 from goallint.model import Cell, Task
+from goallint.plumbing.lazy_regex import on_use
 
 DEFAULT_COLUMNS = {1: "name", 2: "content", 3: "amount", 4: "expected"}
-_PACKED = re.compile(r"^(?P<name>.+?)\s*--\s*(?P<content>.*?)\s*(?:[-－]\s*(?P<amount>\d[\d,]*(?:\.\d+)?))?\s*$")
+_PACKED = on_use(r"^(?P<name>.+?)\s*--\s*(?P<content>.*?)\s*(?:[-－]\s*(?P<amount>\d[\d,]*(?:\.\d+)?))?\s*$")
 
 
 def task_header(row: list[Cell], vocab: Vocabulary) -> dict[int, str] | None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from goallint.layout import assemble as assemble_forms
 from goallint.layout.cells import located_cell
 from goallint.model import Cell
+from goallint.plumbing.lazy_regex import on_use
 from goallint.plumbing.outputs import is_own_output_text
 from goallint.readers.base import Assembler, ReadResult
 from goallint.readers.encoding import DecodeError, decode
@@ -55,7 +54,7 @@ def _fields(text: str) -> int:
     return text.count("\t") + sum(text.count(mark) for mark in LINE_BREAKS)
 
 
-_SPACED_COLUMNS = re.compile(r"\S(?: {2,}|\u3000+)\S")
+_SPACED_COLUMNS = on_use(r"\S(?: {2,}|\u3000+)\S")
 """Two cells of a row separated by a run of spaces (or full-width spaces) instead of a tab."""
 
 

@@ -12,6 +12,7 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError
 
 from goallint.lexing import PLUGINS
+from goallint.plumbing.lazy_regex import on_use
 from goallint.plumbing.resources import cached_parse, grammar_path, load_yaml, parser_cache
 from goallint.values.types import (
     Bound,
@@ -37,8 +38,8 @@ _SUFFIX_OPS = {"及以上": ">=", "或以上": ">=", "以上": ">=", "及以下"
                "以内": "<=", "之内": "<=", "内": "<="}
 _PARTS: dict[str, str] = {"底": "end", "末": "end", "下旬": "end", "初": "start", "上旬": "start", "中旬": "mid"}
 _EVENT_DATES: dict[str, tuple[int, str]] = {"年底": (12, "end"), "年末": (12, "end")}
-_EACH = re.compile(r"^(.*?)每([^每]{1,6})$")
-_SPLIT_ITEMS = re.compile(r"\s*(?:[，,；;、。]\s*)?(?:[①-⑳]|\([1-9]\)|（[1-9]）)\s*|\s*[，,；;、。]\s*")
+_EACH = on_use(r"^(.*?)每([^每]{1,6})$")
+_SPLIT_ITEMS = on_use(r"\s*(?:[，,；;、。]\s*)?(?:[①-⑳]|\([1-9]\)|（[1-9]）)\s*|\s*[，,；;、。]\s*")
 
 
 class Vocabulary(NamedTuple):
@@ -257,7 +258,7 @@ def _fallback(text: str) -> Value:
     return _unparsed(text)
 
 
-_NOT_WORDS = re.compile(r"[\d/%‰≥≤<>=~±·*$\\]")
+_NOT_WORDS = on_use(r"[\d/%‰≥≤<>=~±·*$\\]")
 
 
 def _unparsed(text: str) -> Value:
@@ -266,7 +267,7 @@ def _unparsed(text: str) -> Value:
     return words_value(text)
 
 
-_ENUMERATOR = re.compile(r"(?:^|(?<=[。；;，,\s“]))(1[0-9]|20|[1-9])[、.](?=[^\d\s.%])")
+_ENUMERATOR = on_use(r"(?:^|(?<=[。；;，,\s“]))(1[0-9]|20|[1-9])[、.](?=[^\d\s.%])")
 
 
 def _circle(match: re.Match[str]) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from goallint.plumbing.lazy_regex import on_use
+
 # --- invisible characters ----------------------------------------------------------------------------------
 
 INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
@@ -31,13 +33,13 @@ _LATEX_SYMBOLS = {
     "geqslant": "≥", "leqslant": "≤", "geq": "≥", "leq": "≤", "ge": "≥", "le": "≤",
     "gt": ">", "lt": "<", "pm": "±", "sim": "~", "times": "×", "cdot": "·", "approx": "≈",
 }
-_LATEX_COMMAND = re.compile(
+_LATEX_COMMAND = on_use(
     r"\$?\s*\\(" + "|".join(sorted(_LATEX_SYMBOLS, key=len, reverse=True)) + r")(?![A-Za-z])\s*\$?\s*"
 )
-_LATEX_PERCENT = re.compile(r"\s*\\%\s*\$?")
-_LATEX_TEXT = re.compile(r"\\(?:text|mathrm|mathbf|rm)\s*\{([^{}]*)\}")
-_LATEX_SPACING = re.compile(r"\\[,;!: ]")
-_MATH_DOLLARS = re.compile(r"\$([^$]*)\$")
+_LATEX_PERCENT = on_use(r"\s*\\%\s*\$?")
+_LATEX_TEXT = on_use(r"\\(?:text|mathrm|mathbf|rm)\s*\{([^{}]*)\}")
+_LATEX_SPACING = on_use(r"\\[,;!: ]")
+_MATH_DOLLARS = on_use(r"\$([^$]*)\$")
 
 
 def strip_ocr_markup(text: str) -> str:
@@ -58,9 +60,9 @@ def strip_ocr_markup(text: str) -> str:
 
 # --- HTML ------------------------------------------------------------------------------------------------
 
-_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_HTML_TAG = on_use(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _HTML_ENTITIES = {"&nbsp;": " ", "&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&#39;": "'"}
-_HTML_ENTITY = re.compile("|".join(map(re.escape, _HTML_ENTITIES)))
+_HTML_ENTITY = on_use("|".join(map(re.escape, _HTML_ENTITIES)))
 
 
 def strip_html(text: str) -> str:
@@ -73,7 +75,7 @@ def strip_html(text: str) -> str:
 
 # --- look-alike symbols ----------------------------------------------------------------------------------
 
-_SYMBOL_PAIRS = re.compile(r"(?:>|＞)\s*(?:=|＝)|≥\s*(?:=|＝)|(?:<|＜)\s*(?:=|＝)|≤\s*(?:=|＝)")
+_SYMBOL_PAIRS = on_use(r"(?:>|＞)\s*(?:=|＝)|≥\s*(?:=|＝)|(?:<|＜)\s*(?:=|＝)|≤\s*(?:=|＝)")
 _SYMBOL_CHARS = str.maketrans(
     {
         "≧": "≥", "⩾": "≥", "≦": "≤", "⩽": "≤", "＞": ">", "＜": "<", "＝": "=", "％": "%", "﹪": "%",
@@ -85,7 +87,7 @@ _SYMBOL_CHARS = str.maketrans(
         **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
     }
 )
-_GUILLEMET_GEQ = re.compile(r"》(?=\s*[\d*])")
+_GUILLEMET_GEQ = on_use(r"》(?=\s*[\d*])")
 
 
 def standardize_symbols(text: str) -> str:
@@ -126,7 +128,7 @@ def collapse_spaces(text: str) -> str:
 
 # --- thousands separators -------------------------------------------------------------------------------
 
-_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")
+_THOUSANDS = on_use(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")
 
 
 def strip_thousands(text: str) -> str:

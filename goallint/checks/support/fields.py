@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from goallint.arith.readings import amounts, money_in
 from goallint.model import AnyForm, Cell
+from goallint.plumbing.lazy_regex import on_use
 from goallint.values import parse_value
 from goallint.values.bounds import out_of_range
 
@@ -21,7 +22,7 @@ FIELD_LABELS: dict[str, str] = {
     "transfer": "拟用于对下转移支付资金", "overall_goal": "总体绩效目标", "overview": "项目概况",
 }
 
-_MONEY = re.compile(r"^(?:人民币)?\s*([+-]?\d[\d,，]*(?:\.\d+)?)\s*(万元|万|元)?$")
+_MONEY = on_use(r"^(?:人民币)?\s*([+-]?\d[\d,，]*(?:\.\d+)?)\s*(万元|万|元)?$")
 _YEAR = re.compile(r"^\s*(\d{1,9})\s*年?(?:度)?\s*$")
 """A year of more digits is no year (a 4,301-digit one is beyond what `int()` converts)."""
 

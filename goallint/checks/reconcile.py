@@ -249,7 +249,16 @@ def _has_money(ctx: FormContext) -> bool:
 
 
 def _unquantified(ctx: FormContext) -> tuple[ResolvedIndicator, Cell] | None:
-    """The first worded cost standard, when the profile's cost level has values but none in money."""
+    """The first worded cost standard, when the profile's cost level has values but none in money (asked by
+    two rules of every form: worked out once per form)."""
+    memo = ctx.memo.get("reconcile-unquantified", ctx)
+    if memo is ctx:
+        memo = ctx.memo["reconcile-unquantified"] = _first_worded(ctx)
+    found: tuple[ResolvedIndicator, Cell] | None = memo
+    return found
+
+
+def _first_worded(ctx: FormContext) -> tuple[ResolvedIndicator, Cell] | None:
     filled = [(item, cell) for item in ctx.indicators(COST_LEVEL) for _column, cell in item.value_cells()]
     if not filled or any(is_money(a.unit) for _item, cell in filled for a in cell_amounts(cell)):
         return None

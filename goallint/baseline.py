@@ -179,24 +179,24 @@ def _fail(where: str, node: yaml.Node | None, message: str) -> BaselineError:
 
 def _entries(root: yaml.Node | None, where: str) -> Counter[Key]:
     if not isinstance(root, yaml.MappingNode):
-        raise _fail(where, root, "expected a mapping with `goallint-baseline` and `entries` "
-                                 "(write one with --write-baseline)")
+        raise _fail(where, root, "应是含 `goallint-baseline` 和 `entries` 的映射"
+                                 "（用 --write-baseline 生成）")
     found: dict[str, yaml.Node] = {}
     for key_node, value_node in root.value:
         name = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
         if name not in TOP_KEYS:
-            raise _fail(where, key_node, f"unknown key {name!r} (expected {', '.join(TOP_KEYS)})")
+            raise _fail(where, key_node, f"未知的键 {name!r}（应为 {'、'.join(TOP_KEYS)}）")
         found[name] = value_node
     version = found.get("goallint-baseline")
     if version is not None and not (isinstance(version, yaml.ScalarNode) and version.value == str(VERSION)):
-        raise _fail(where, version, f"goallint-baseline: unsupported version (this goallint reads {VERSION})")
+        raise _fail(where, version, f"goallint-baseline: 不支持的版本（本版 goallint 读取版本 {VERSION}）")
     entries = found.get("entries")
     if entries is None:
-        raise _fail(where, root, "missing key `entries`")
+        raise _fail(where, root, "缺少键 `entries`")
     if _is_null(entries):
         return Counter()
     if not isinstance(entries, yaml.SequenceNode):
-        raise _fail(where, entries, "entries: expected a list")
+        raise _fail(where, entries, "entries: 应为列表")
     counts: Counter[Key] = Counter()
     for index, node in enumerate(entries.value):
         key, count = _entry(node, f"entries[{index}]", where)
@@ -210,27 +210,27 @@ def _is_null(node: yaml.Node) -> bool:
 
 def _entry(node: yaml.Node, name: str, where: str) -> tuple[Key, int]:
     if not isinstance(node, yaml.MappingNode):
-        raise _fail(where, node, f"{name}: expected a mapping ({', '.join(ENTRY_KEYS)})")
+        raise _fail(where, node, f"{name}: 应为映射（{'、'.join(ENTRY_KEYS)}）")
     values: dict[str, str] = {}
     count = 1
     for key_node, value_node in node.value:
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
         if key not in ENTRY_KEYS:
-            raise _fail(where, key_node, f"{name}: unknown key {key!r} (expected {', '.join(ENTRY_KEYS)})")
+            raise _fail(where, key_node, f"{name}: 未知的键 {key!r}（应为 {'、'.join(ENTRY_KEYS)}）")
         if not isinstance(value_node, yaml.ScalarNode):
-            raise _fail(where, value_node, f"{name}.{key}: expected a single value")
+            raise _fail(where, value_node, f"{name}.{key}: 应为单个值")
         if key in ("review", "note"):
             continue
         if key == "count":
             if value_node.tag != "tag:yaml.org,2002:int" or not value_node.value.isdigit() \
                     or len(value_node.value) > 9 or int(value_node.value) < 1:  # 5,000 digits: beyond int()
-                raise _fail(where, value_node, f"{name}.count: expected a whole number from 1 to 999999999")
+                raise _fail(where, value_node, f"{name}.count: 应为 1 到 999999999 的整数")
             count = int(value_node.value)
         else:
             values[key] = "" if _is_null(value_node) else value_node.value
     for required in ("path", "code"):
         if not values.get(required):
-            raise _fail(where, node, f"{name}: missing key `{required}`")
+            raise _fail(where, node, f"{name}: 缺少键 `{required}`")
     return (values["path"], values.get("form", ""), values.get("field", ""), values["code"],
             values.get("text", "")), count
 

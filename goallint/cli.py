@@ -12,7 +12,7 @@ from goallint import __version__
 from goallint.commands.options import CheckOptions
 
 # goallint's models validate rule packs and forms, nothing a pydantic plugin (tracing, metrics) is for; the
-# plugin lookup reads every installed distribution's entry points on the first model (~15 ms of a cold run).
+# plugin lookup reads every installed distribution's entry points on the first model, a cost a cold run feels.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 FORMATS = ("full", "concise", "json", "sarif", "github", "html", "xlsx")

@@ -11,6 +11,7 @@ from pydantic import ConfigDict, Field, ValidationError
 
 from goallint.model import Model, Severity, build
 from goallint.plumbing import safe_yaml
+from goallint.plumbing.input_errors import place, reason
 from goallint.plumbing.named_files import read_named_text
 
 CONFIG_NAMES = ("goallint.yaml", ".goallint.yaml")
@@ -90,14 +91,13 @@ def parse_config(data: Any, path: str) -> Config:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: 配置应是键到值的映射（the configuration must be a mapping of keys）")
+        raise ConfigError(f"{path}: 配置应是键到值的映射")
     try:
         config = Config.model_validate(_normalise(data))
     except ValidationError as exc:
         error = exc.errors()[0]
-        key = ".".join(str(part) for part in error["loc"])
-        message = "未知的键" if error["type"] == "extra_forbidden" else error["msg"]
-        raise ConfigError(f"{path}: {key}: {message}") from None
+        key = place(error["loc"])
+        raise ConfigError(f"{path}: {key}: {reason(error)}") from None
     config.path = path
     return config
 

@@ -81,3 +81,24 @@ def grade_forms(run: RunReport, config: GradeConfig | None = None,
             "warnings" if "warning" in severities else "clean"
         entry.grade = labels[outcome]
     return list(grades.values())
+
+
+def grade_of(diagnostics: Iterable[Diagnostic], config: GradeConfig | None = None) -> str:
+    """The grade of one form from its findings alone, as `grade_forms` grades it."""
+    from goallint.config import GradeConfig
+    from goallint.model import build
+
+    config = config or build(GradeConfig)
+    labels: dict[str, str] = dict(DEFAULT_LABELS)
+    labels.update({str(key): value for key, value in config.labels.items()})
+    outcome = "clean"
+    for d in diagnostics:
+        if _blocking(d.code, config.cosmetic):
+            continue
+        if d.severity == "error":
+            if _blocking(d.code, config.blocking):
+                return labels["blocking"]
+            outcome = "errors"
+        elif d.severity == "warning" and outcome == "clean":
+            outcome = "warnings"
+    return labels[outcome]

@@ -15,6 +15,7 @@ from goallint.checks.support.base import Selector
 from goallint.checks.support.patterns import check_pattern
 from goallint.model import Model, Severity
 from goallint.plumbing import safe_yaml
+from goallint.plumbing.input_errors import place, reason
 from goallint.plumbing.named_files import read_named, read_named_text
 from goallint.plumbing.resources import cached_parse, rules_dir
 from goallint.plumbing.snapshot import kept
@@ -88,34 +89,26 @@ class Pack(Model):
 
 
 def _where(loc: Iterable[Any]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+    return place(list(loc))
 
 
 def _first_error(exc: ValidationError, prefix: Sequence[Any] = ()) -> str:
     error = exc.errors()[0]
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if error["type"] == "extra_forbidden":
-        message = "unknown key"
-    elif error["type"] == "missing":
-        message = "missing required key"
-    return f"{_where([*prefix, *error['loc']])}: {message}"
+    return f"{_where([*prefix, *error['loc']])}: {reason(error)}"
 
 
 def _validate_rule(raw: Any, index: int, vocabularies: dict[str, list[str]], pack: str) -> Rule:
     base: list[Any] = ["rules", index]
     if not isinstance(raw, dict):
-        raise PackError(f"{_where(base)}: a rule must be a mapping")
+        raise PackError(f"{_where(base)}: 每条规则应是映射（code、name、severity、check …）")
     check = raw.get("check")
     if not isinstance(check, dict):
-        raise PackError(f"{_where([*base, 'check'])}: missing required key" if check is None
-                        else f"{_where([*base, 'check'])}: must be a mapping with a `kind`")
+        raise PackError(f"{_where([*base, 'check'])}: 缺少这一项" if check is None
+                        else f"{_where([*base, 'check'])}: 应为带 `kind` 的映射")
     kind = check.get("kind")
     if not isinstance(kind, str) or kind not in KINDS:  # a list or mapping here is not hashable
         known = ", ".join(sorted(KINDS))
-        raise PackError(f"{_where([*base, 'check', 'kind'])}: unknown check kind {kind!r} (known: {known})")
+        raise PackError(f"{_where([*base, 'check', 'kind'])}: 未知的检查类型 {kind!r}（可用：{known}）")
     try:
         params = KINDS[kind].Params.model_validate(check)
     except ValidationError as exc:
@@ -124,7 +117,7 @@ def _validate_rule(raw: Any, index: int, vocabularies: dict[str, list[str]], pac
         if field_name == "vocabulary" or field_name.endswith("_vocabulary"):
             for name in [value] if isinstance(value, str) else (value or []):
                 if name not in vocabularies:
-                    raise PackError(f"{_where([*base, 'check', field_name])}: unknown vocabulary {name!r}")
+                    raise PackError(f"{_where([*base, 'check', field_name])}: 未知的词表 {name!r}")
     try:
         rule = Rule.model_validate({**raw, "check": params, "pack": pack})
     except ValidationError as exc:
@@ -142,7 +135,7 @@ def _validate_rule(raw: Any, index: int, vocabularies: dict[str, list[str]], pac
 def parse_pack(data: Any, shared_vocabularies: dict[str, list[str]] | None = None, path: str = "") -> Pack:
     """Validate one pack's parsed YAML. Raises `PackError` without the file prefix."""
     if not isinstance(data, dict):
-        raise PackError("a rule pack must be a mapping with `pack` and `rules`")
+        raise PackError("规则包应是含 `pack` 和 `rules` 的映射")
     try:
         head = _PackHead.model_validate(data)
     except ValidationError as exc:
@@ -168,10 +161,10 @@ def _read_yaml(path: Path) -> Any:
         # safe constructors, bounded, no duplicates; kept between runs by a hash of the text
         return cached_parse(read_named_text(path), safe_yaml.load)
     except OSError as exc:
-        raise PackError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        raise PackError(f"{path}: 无法读取：{exc.strerror or exc}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise PackError(f"{path}: not valid YAML: {first}") from None
+        raise PackError(f"{path}: 不是有效的 YAML：{first}") from None
 
 
 def load_packs(extra: Sequence[Path] = ()) -> list[Pack]:
@@ -205,7 +198,7 @@ def _load_packs(files: list[Path]) -> list[Pack]:
                 for key in (rule.code, rule.name):
                     if key in seen:
                         raise PackError(f"rules[{index}].{'code' if key == rule.code else 'name'}: "
-                                        f"duplicate {key!r} (also in {seen[key]})")
+                                        f"{key!r} 重复（{seen[key]} 中已有）")
                     seen[key] = str(path)
         except PackError as exc:
             raise PackError(f"{path}: {exc}") from None

@@ -11,6 +11,7 @@ import yaml
 from pydantic import ConfigDict, Field, ValidationError, field_validator
 
 from goallint.model import Model
+from goallint.plumbing.input_errors import place, reason
 from goallint.plumbing.resources import CACHE_ENTRIES, load_yaml, rules_dir
 
 _MARKUP = re.compile(r"<[^>]{0,80}>|[#*`$\\?？]|\s+")
@@ -142,8 +143,7 @@ def load_profile_file(path: Path) -> Profile:
         raise ProfileError(f"{path}: {exc}") from exc
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise ProfileError(f"{path}: {where}: {first['msg']}") from exc
+        raise ProfileError(f"{path}: {place(first['loc'])}: {reason(first)}") from exc
 
 
 @cache

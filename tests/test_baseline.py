@@ -162,14 +162,14 @@ def test_config_key_is_relative_to_the_config_file(tmp_path: Path, monkeypatch: 
 @pytest.mark.parametrize(("text", "where"), [
     (None, ": 找不到基线文件"),
     ("entries: [\n", ":2: 不是有效的 YAML"),
-    ("- a\n", ":1: expected a mapping"),
-    ("entries: {}\n", ":1: entries: expected a list"),
-    ("goallint-baseline: 1\nentries:\n- {path: a.txt, code: GL401}\n- {path: a.txt}\n", ":4: entries[1]: missing key `code`"),
-    ("entries:\n- {path: a.txt, code: GL401, line: 3}\n", ":2: entries[0]: unknown key 'line'"),
-    ("entries:\n- {path: a.txt, code: GL401, count: 0}\n", ":2: entries[0].count: expected a whole number"),
-    ("entries:\n- {path: a.txt, code: [GL401]}\n", ":2: entries[0].code: expected a single value"),
-    ("goallint-baseline: 7\nentries: []\n", ":1: goallint-baseline: unsupported version"),
-    ("baseline: []\n", ":1: unknown key 'baseline'"),
+    ("- a\n", ":1: 应是含 `goallint-baseline`"),
+    ("entries: {}\n", ":1: entries: 应为列表"),
+    ("goallint-baseline: 1\nentries:\n- {path: a.txt, code: GL401}\n- {path: a.txt}\n", ":4: entries[1]: 缺少键 `code`"),
+    ("entries:\n- {path: a.txt, code: GL401, line: 3}\n", ":2: entries[0]: 未知的键 'line'"),
+    ("entries:\n- {path: a.txt, code: GL401, count: 0}\n", ":2: entries[0].count: 应为 1 到 999999999 的整数"),
+    ("entries:\n- {path: a.txt, code: [GL401]}\n", ":2: entries[0].code: 应为单个值"),
+    ("goallint-baseline: 7\nentries: []\n", ":1: goallint-baseline: 不支持的版本"),
+    ("baseline: []\n", ":1: 未知的键 'baseline'"),
 ])
 def test_a_bad_baseline_is_one_line_naming_file_and_place(tmp_path: Path, text: str | None, where: str) -> None:
     form = write_form(tmp_path / "form.yaml")

@@ -114,8 +114,8 @@ def test_output_file_is_written_atomically(tmp_path: Path) -> None:
     ("content", "name", "reason"),
     [
         (None, "missing.yaml", "无法打开文件"),
-        (b"forms: []\n", "empty.yaml", "no forms"),
-        (b"kind: project\nname: [\n", "broken.yaml", "line 3"),
+        (b"forms: []\n", "empty.yaml", "没有表单"),
+        (b"kind: project\nname: [\n", "broken.yaml", "第 3 行"),
         (b"not a workbook", "broken.xlsx", "GL002"),
     ],
 )

@@ -172,17 +172,17 @@ GOOD_RULE: dict[str, Any] = {"code": "GL970", "name": "extra-rule", "severity": 
 
 
 @pytest.mark.parametrize(("change", "where"), [
-    ({"check": {"kind": "requird"}}, "rules[1].check.kind: unknown check kind 'requird'"),
+    ({"check": {"kind": "requird"}}, "rules[1].check.kind: 未知的检查类型 'requird'"),
     ({"severity": None}, "rules[1].severity"),
-    ({"where": {"name": "(a+)+"}}, "rules[1].where.name: regular expression '(a+)+' nests quantifiers"),
-    ({"where": {"name": "a("}}, "rules[1].where.name: bad regular expression"),
-    ({"code": "GL970"}, "rules[1].code: duplicate 'GL970'"),
-    ({"code": "GL101"}, "rules[1].code: duplicate 'GL101'"),
-    ({"colour": "red"}, "rules[1].colour: unknown key"),
+    ({"where": {"name": "(a+)+"}}, "rules[1].where.name: 正则表达式 '(a+)+' 嵌套了量词"),
+    ({"where": {"name": "a("}}, "rules[1].where.name: 正则表达式"),
+    ({"code": "GL970"}, "rules[1].code: 'GL970' 重复"),
+    ({"code": "GL101"}, "rules[1].code: 'GL101' 重复"),
+    ({"colour": "red"}, "rules[1].colour: 未知的键"),
     ({"check": {"kind": "names", "test": "generic", "vocabulary": "nope", "message": "{name}"}},
-     "rules[1].check.vocabulary: unknown vocabulary"),
+     "rules[1].check.vocabulary: 未知的词表"),
     ({"check": {"kind": "period", "test": "sideways", "message": "{end}"}}, "rules[1].check.test"),
-    ({"doc": {"summary": "s"}}, "rules[1].doc.why: missing required key"),
+    ({"doc": {"summary": "s"}}, "rules[1].doc.why: 缺少这一项"),
 ])
 def test_bad_pack_is_one_line_naming_file_and_key(tmp_path: Path, change: dict[str, Any], where: str) -> None:
     second = {**GOOD_RULE, "code": "GL971", "name": "extra-rule-two", **change}
@@ -217,7 +217,7 @@ def test_pattern_check_accepts_or_rejects_with_one_line(pattern: str) -> None:
 
 @pytest.mark.parametrize("pattern", ["(a+)+", "(a*)*b", "(?:x+y?)*", "((ab)+c)+"])
 def test_nested_quantifiers_are_rejected(pattern: str) -> None:
-    with pytest.raises(ValueError, match="nests quantifiers"):
+    with pytest.raises(ValueError, match="嵌套了量词"):
         check_pattern(pattern)
 
 

@@ -130,8 +130,8 @@ def _pack(check: dict[str, Any]) -> Any:
     [
         ({"expr": "expenditure.basic = income.nothing"}, "rules[0].check: expr: unknown field 'income.nothing'"),
         ({"expr": "expenditure.basic ="}, "rules[0].check: expr: syntax error at column"),
-        ({"expr": "budget = 1", "message": "{oops}"}, "message: bad placeholder"),
-        ({"expr": "budget = 1", "at": "nowhere"}, "at: unknown field 'nowhere'"),
+        ({"expr": "budget = 1", "message": "{oops}"}, "message: 占位符"),
+        ({"expr": "budget = 1", "at": "nowhere"}, "at: 未知的字段 'nowhere'"),
     ],
 )
 def test_pack_loader_reports_a_bad_expression_with_its_key(check: dict[str, Any], error: str) -> None:

@@ -58,21 +58,21 @@ def _pack(rule: dict[str, Any]) -> str:
 
 # -- unknown kinds, keys, codes; wrong types -------------------------------------------------------------------
 @pytest.mark.parametrize(("change", "key"), [
-    ({"severity": 3}, "rules[0].severity: Input should be 'error', 'warning' or 'info'"),
-    ({"enabled": "perhaps"}, "rules[0].enabled: Input should be a valid boolean"),
-    ({"where": ["project"]}, "rules[0].where: Input should be a valid dictionary"),
-    ({"where": {"forms": ["budget"]}}, "rules[0].where.forms[0]: Input should be 'project' or 'department'"),
-    ({"check": "unique"}, "rules[0].check: must be a mapping with a `kind`"),
-    ({"check": {"kind": ["unique"]}}, "rules[0].check.kind: unknown check kind ['unique']"),
-    ({"check": {"kind": "__import__"}}, "rules[0].check.kind: unknown check kind '__import__'"),
-    ({"code": "GL97"}, "rules[0].code: String should match pattern"),
-    ({"suppressed_by": ["GLXXX"]}, "rules[0].suppressed_by[0]: String should match pattern"),
-    ({"doc": "none"}, "rules[0].doc: Input should be a valid dictionary"),
-    ({"check": {"kind": "breakdown", "message": "{foo}"}}, "rules[0].check: message: bad placeholder 'foo'"),
+    ({"severity": 3}, "rules[0].severity: 应为 'error'、'warning' 或 'info' 之一"),
+    ({"enabled": "perhaps"}, "rules[0].enabled: 应为 true 或 false"),
+    ({"where": ["project"]}, "rules[0].where: 应为映射（键: 值）"),
+    ({"where": {"forms": ["budget"]}}, "rules[0].where.forms[0]: 应为 'project' 或 'department' 之一"),
+    ({"check": "unique"}, "rules[0].check: 应为带 `kind` 的映射"),
+    ({"check": {"kind": ["unique"]}}, "rules[0].check.kind: 未知的检查类型 ['unique']"),
+    ({"check": {"kind": "__import__"}}, "rules[0].check.kind: 未知的检查类型 '__import__'"),
+    ({"code": "GL97"}, "rules[0].code: 不符合格式"),
+    ({"suppressed_by": ["GLXXX"]}, "rules[0].suppressed_by[0]: 不符合格式"),
+    ({"doc": "none"}, "rules[0].doc: 应为映射（键: 值）"),
+    ({"check": {"kind": "breakdown", "message": "{foo}"}}, "rules[0].check: message: 占位符 'foo' 不存在"),
     ({"check": {"kind": "reconcile", "report": "flat", "message": "m", "message_over": "{budget"}},
-     "rules[0].check: message_over: bad placeholder"),
-    ({"check": {"kind": "goal_counts", "message": "{0}"}}, "rules[0].check: message: bad placeholder"),
-    ({"check": {"kind": "task_costs", "message": "{amount:d}"}}, "rules[0].check: message: bad placeholder"),
+     "rules[0].check: message_over: 占位符"),
+    ({"check": {"kind": "goal_counts", "message": "{0}"}}, "rules[0].check: message: 占位符"),
+    ({"check": {"kind": "task_costs", "message": "{amount:d}"}}, "rules[0].check: message: 占位符"),
 ])
 def test_wrong_types_in_a_pack(tmp_path: Path, change: dict[str, Any], key: str) -> None:
     assert_refused(check_with_pack(tmp_path, _pack({**RULE, **change})), "pack.yaml: ", key)
@@ -123,7 +123,7 @@ def test_every_bundled_message_refuses_an_unknown_placeholder(pack: str, rule: d
     assert _load(rule) == ""
     for path in _templates(rule["check"]):
         error = _load({**rule, "check": _changed(rule["check"], path, "说明{nosuch}")})
-        assert "bad placeholder 'nosuch'" in error and path[-1] in error, (path, error)
+        assert "占位符 'nosuch' 不存在" in error and path[-1] in error, (path, error)
         assert "\n" not in error
 
 
@@ -137,27 +137,27 @@ def test_every_bundled_message_is_needed(pack: str, rule: dict[str, Any]) -> Non
         if path[-1] in OPTIONAL or unused:  # a name for cells the rule does not look at is not needed
             assert error == "", (path, error)
         else:
-            assert error and "missing" in error and (path[-1] in error or path[0] in error), (path, error)
+            assert error and "缺少" in error and (path[-1] in error or path[0] in error), (path, error)
 
 
 @pytest.mark.parametrize(("check", "expected"), [
-    ({"kind": "blank", "message": "{name}的{colum}为空"}, "rules[0].check: message: bad placeholder 'colum'"),
+    ({"kind": "blank", "message": "{name}的{colum}为空"}, "rules[0].check: message: 占位符 'colum' 不存在"),
     ({"kind": "levels", "test": "level1", "message": "缺少{level2}", "message_no_indicators": "无"},
-     "rules[0].check: message: bad placeholder 'level2'"),  # `level1` fills only {level1}
+     "rules[0].check: message: 占位符 'level2' 不存在"),  # `level1` fills only {level1}
     ({"kind": "period", "test": "open_ended", "message": "{end}", "message_order": "{start}"},
-     "rules[0].check: message_order: not used by this check"),
-    ({"kind": "period", "test": "invalid", "message": "{field}"}, "rules[0].check: message_order: missing"),
+     "rules[0].check: message_order: 这种检查不用这一项"),
+    ({"kind": "period", "test": "invalid", "message": "{field}"}, "rules[0].check: message_order: 缺少这一项"),
     ({"kind": "reconcile", "report": "no_cost", "message": "预算 {budget}"},
-     "rules[0].check: message: bad placeholder 'budget'"),  # no budget is judged without a cost standard
+     "rules[0].check: message: 占位符 'budget' 不存在"),  # no budget is judged without a cost standard
     ({"kind": "markup", "defect": "space", "message": "{cell}", "fix_message": "{fixed}"},
-     "rules[0].check: cell_names.levels: missing"),
+     "rules[0].check: cell_names.levels: 缺少这一项"),
     ({"kind": "markup", "defect": "masked", "cells": ["names"], "message": "{cell}", "cell_names": {"names": "{nom}"}},
-     "rules[0].check: cell_names.names: bad placeholder 'nom'"),
+     "rules[0].check: cell_names.names: 占位符 'nom' 不存在"),
     ({"kind": "tasks", "message": "{list}{task}", "message_no_name": "{list}{task}", "message_neither": "{task}"},
-     "rules[0].check: message_no_name: bad placeholder 'task'"),  # a row without a name has its amount
-    ({"kind": "group", "test": "task_vs_project", "message": "{line}"}, "rules[0].check: message: bad placeholder 'line'"),
-    ({"kind": "pair", "message_units": "{name}"}, "rules[0].check: message_cumulative: missing"),
-    ({"kind": "unique", "message": "{name}"}, "rules[0].check.message_unplaced: missing required key"),
+     "rules[0].check: message_no_name: 占位符 'task' 不存在"),  # a row without a name has its amount
+    ({"kind": "group", "test": "task_vs_project", "message": "{line}"}, "rules[0].check: message: 占位符 'line' 不存在"),
+    ({"kind": "pair", "message_units": "{name}"}, "rules[0].check: message_cumulative: 缺少这一项"),
+    ({"kind": "unique", "message": "{name}"}, "rules[0].check.message_unplaced: 缺少这一项"),
 ])
 def test_a_pack_with_a_bad_template_is_refused_through_the_command(tmp_path: Path, check: dict[str, Any],
                                                                    expected: str) -> None:
@@ -166,15 +166,15 @@ def test_a_pack_with_a_bad_template_is_refused_through_the_command(tmp_path: Pat
 
 @pytest.mark.parametrize(("config", "key"), [
     ("select: {GL101: true}\n", "select"),
-    ("fail-on: 3\n", "fail-on: Input should be"),
-    ("severity: {GL101: fatal}\n", "severity.GL101: Input should be"),
+    ("fail-on: 3\n", "fail-on: 应为"),
+    ("severity: {GL101: fatal}\n", "severity.GL101: 应为"),
     ("severity: {GL999: error}\n", "severity: 未知的规则编号"),
-    ("per-file-ignores: [GL101]\n", "per-file-ignores: Input should be a valid dictionary"),
-    ("rules: {pack: yaml}\n", "rules: Input should be a valid list"),  # a single path is a list of one
-    ("exclude: 5\n", "exclude: Input should be a valid list"),
+    ("per-file-ignores: [GL101]\n", "per-file-ignores: 应为映射（键: 值）"),
+    ("rules: {pack: yaml}\n", "rules: 应为列表"),  # a single path is a list of one
+    ("exclude: 5\n", "exclude: 应为列表"),
     ("colour: red\n", "colour: 未知的键"),
     ("ignore: [GL9999]\n", "ignore: 未知的规则编号、名称或前缀 'GL9999'"),
-    ("- select\n", "the configuration must be a mapping"),
+    ("- select\n", "配置应是键到值的映射"),
 ])
 def test_wrong_types_in_a_config(tmp_path: Path, config: str, key: str) -> None:
     assert_refused(check_with_config(tmp_path, config), "goallint.yaml", key)
@@ -182,20 +182,20 @@ def test_wrong_types_in_a_config(tmp_path: Path, config: str, key: str) -> None:
 
 # -- regular expressions ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("pattern", "reason"), [
-    ("(a+)+$", "nests quantifiers"),
-    ("(a|a)*$", "nests quantifiers"),
-    ("(a|ab)*c", "nests quantifiers"),
-    ("(.*){1,40}x", "nests quantifiers"),
-    ("(a?){30}a{30}", "nests quantifiers"),
-    ("(x+x+)+y", "nests quantifiers"),
-    ("a*a*a*a*a*b", "too many ways to match"),
-    ("a?" * 20 + "a" * 20, "too many ways to match"),
-    (".*.*.*=", "too many ways to match"),
-    ("a" * 301, "longer than 300 characters"),
-    ("(?P<x>a)(?P=y)", "bad regular expression"),
-    ("(z)?(?:(?(1)b|a*))*c", "is not allowed"),  # a conditional group: passed the count and hung the run
-    ("(a)\\1*b", "is not allowed"),
-    ("(?>a|ab)+c", "is not allowed"),
+    ("(a+)+$", "嵌套了量词"),
+    ("(a|a)*$", "嵌套了量词"),
+    ("(a|ab)*c", "嵌套了量词"),
+    ("(.*){1,40}x", "嵌套了量词"),
+    ("(a?){30}a{30}", "嵌套了量词"),
+    ("(x+x+)+y", "嵌套了量词"),
+    ("a*a*a*a*a*b", "的匹配方式过多"),
+    ("a?" * 20 + "a" * 20, "的匹配方式过多"),
+    (".*.*.*=", "的匹配方式过多"),
+    ("a" * 301, "超过 300 个字符"),
+    ("(?P<x>a)(?P=y)", "有误"),
+    ("(z)?(?:(?(1)b|a*))*c", "不允许"),  # a conditional group: passed the count and hung the run
+    ("(a)\\1*b", "不允许"),
+    ("(?>a|ab)+c", "不允许"),
 ])
 def test_catastrophic_regexes_are_refused_at_load(tmp_path: Path, pattern: str, reason: str) -> None:
     for key, where in (("name", {"name": pattern}), ("name_not", {"name_not": pattern})):
@@ -261,23 +261,23 @@ LAUGHS = "a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n" + "".join(
 
 
 @pytest.mark.parametrize(("text", "reason"), [
-    (LAUGHS + "pack: x\nrules: *i\n", "nodes once aliases are expanded"),
+    (LAUGHS + "pack: x\nrules: *i\n", "个节点"),
     ("pack: !!python/object/apply:os.system ['touch pwned']\nrules: []\n", "python/object/apply:os.system"),
     ("pack: !!python/name:os.system\nrules: []\n", "python/name:os.system"),
     ("pack: !include /etc/passwd\nrules: []\n", "could not determine a constructor for the tag '!include'"),
-    ("pack: x\npack: y\nrules: []\n", "line 2: duplicate key 'pack'"),
-    ("pack: x\nrules: " + "[" * 200 + "]" * 200 + "\n", "nested deeper than 64 levels"),
-    ("pack: x\nrules: [\n", "not valid YAML: line"),
+    ("pack: x\npack: y\nrules: []\n", "第 2 行：YAML 语法错误（键 'pack' 重复）"),
+    ("pack: x\nrules: " + "[" * 200 + "]" * 200 + "\n", "嵌套超过 64 层"),
+    ("pack: x\nrules: [\n", "不是有效的 YAML：第"),
 ])
 def test_hostile_pack_yaml(tmp_path: Path, text: str, reason: str) -> None:
-    assert_refused(check_with_pack(tmp_path, text), "pack.yaml: not valid YAML", reason)
+    assert_refused(check_with_pack(tmp_path, text), "pack.yaml: 不是有效的 YAML", reason)
     assert not (tmp_path / "pwned").exists() and not Path("pwned").exists()
 
 
 @pytest.mark.parametrize(("text", "reason"), [
-    (LAUGHS + "exclude: *i\n", "nodes once aliases are expanded"),
+    (LAUGHS + "exclude: *i\n", "个节点"),
     ("select: !!python/object/apply:os.system ['touch pwned']\n", "python/object/apply:os.system"),
-    ("select: [GL101]\nselect: [GL102]\n", "line 2: duplicate key 'select'"),
+    ("select: [GL101]\nselect: [GL102]\n", "第 2 行：YAML 语法错误（键 'select' 重复）"),
 ])
 def test_hostile_config_yaml(tmp_path: Path, text: str, reason: str) -> None:
     assert_refused(check_with_config(tmp_path, text), "goallint.yaml: 不是有效的 YAML", reason)
@@ -312,7 +312,7 @@ def test_the_bundled_packs_still_load_and_lint() -> None:
 @pytest.mark.parametrize(("toml", "reason"), [
     ("[tool.goallint]\nselect = " + "[" * 100_000 + "]" * 100_000 + "\n", "无法读取：嵌套过深"),
     ('[tool.goallint]\nselect = ["GL101"]\nselect = ["GL102"]\n', "无法读取：Cannot overwrite a value"),
-    ("[tool.goallint]\nfail-on = 3\n", "fail-on: Input should be"),
+    ("[tool.goallint]\nfail-on = 3\n", "fail-on: 应为"),
 ])
 def test_hostile_pyproject_toml(tmp_path: Path, toml: str, reason: str) -> None:
     (tmp_path / "pyproject.toml").write_text(toml, encoding="utf-8")

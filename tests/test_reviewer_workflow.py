@@ -225,7 +225,7 @@ def test_gl406_points_at_the_cost_level_row_and_broken_yaml_at_its_line(tmp_path
     broken = tmp_path / "broken.yaml"
     broken.write_text("forms:\n  - kind: project\n    name: [\n      budget: 3\n", encoding="utf-8")
     [finding] = json.loads(check("--format", "json", str(broken))[1])["diagnostics"]
-    assert finding["code"] == "GL002" and finding["line"] == 5 and "line 5" in finding["message"]
+    assert finding["code"] == "GL002" and finding["line"] == 5 and "第 5 行" in finding["message"]
 
 
 def test_the_readme_shows_the_text_layout_example_as_it_is_and_it_lints_clean() -> None:

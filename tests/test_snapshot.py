@@ -126,7 +126,7 @@ def test_a_pack_that_fails_is_never_kept(snapshots: Path, tmp_path: Path) -> Non
         with pytest.raises(PackError, match=r"bureau\.yaml: rules\[0\]\.severity"):
             load_packs([pack])
     assert list(snapshots.glob("packs-*.snapshot")) == []
-    with pytest.raises(PackError, match="cannot read"):
+    with pytest.raises(PackError, match="无法读取"):
         load_packs([tmp_path / "missing.yaml"])
 
 

@@ -150,17 +150,17 @@ def test_top_level_list_and_several_documents() -> None:
         ("", "GL001"),
         ("hello\n", "GL001"),
         ("forms: []\n", "GL001"),
-        ("forms:\n  - kind: projekt\n", "GL002 line 2: forms[0].kind"),
-        ("forms:\n  - name: a\n", "GL002 line 2: forms[0].kind: kind missing"),
-        ("forms:\n  - kind: project\n    anual_goal: x\n", "GL002 line 3: forms[0].anual_goal: unknown key"),
-        ("kind: project\nbudget_year: 2025年\n", "GL002 line 2: budget_year"),
-        ("kind: project\nbudget_unit: 千元\n", "GL002 line 2: budget_unit"),
-        ("kind: project\nindicators:\n  - {name: [1, 2]}\n", "GL002 line 3: indicators[0].name: expected a text value"),
-        ("kind: project\nname: a\nname: b\n", "GL002 line 3: duplicate key 'name'"),
-        ("kind: project\nname: [a\n", "GL002 line 3"),
-        ("forms: 3\n", "GL002 line 1: forms: `forms` must be a list"),
-        ("forms: []\nversion: 1\n", "GL002 line 2: version: unknown top-level key"),
-        ("base: &b {kind: project}\nforms:\n  - <<: *b\n", "GL002 line 3: merge keys"),
+        ("forms:\n  - kind: projekt\n", "GL002 第 2 行：forms[0].kind"),
+        ("forms:\n  - name: a\n", "GL002 第 2 行：forms[0].kind: 缺少 kind"),
+        ("forms:\n  - kind: project\n    anual_goal: x\n", "GL002 第 3 行：forms[0].anual_goal: 未知的键"),
+        ("kind: project\nbudget_year: 2025年\n", "GL002 第 2 行：budget_year"),
+        ("kind: project\nbudget_unit: 千元\n", "GL002 第 2 行：budget_unit"),
+        ("kind: project\nindicators:\n  - {name: [1, 2]}\n", "GL002 第 3 行：indicators[0].name: 应为文字或数字"),
+        ("kind: project\nname: a\nname: b\n", "GL002 第 3 行：键 'name' 重复"),
+        ("kind: project\nname: [a\n", "GL002 第 3 行"),
+        ("forms: 3\n", "GL002 第 1 行：forms: `forms` 应是表单的列表"),
+        ("forms: []\nversion: 1\n", "GL002 第 2 行：version: 未知的顶层键"),
+        ("base: &b {kind: project}\nforms:\n  - <<: *b\n", "GL002 第 3 行：不支持合并键"),
     ],
 )
 def test_bad_documents_give_one_line_problems(text: str, expected: str) -> None:
@@ -177,7 +177,7 @@ def test_python_tags_are_refused() -> None:
         "kind: project\nname: !custom x\n",
     ):
         forms, problem = read_text(text)
-        assert forms == [] and problem is not None and problem.startswith("GL002") and "tag" in problem
+        assert forms == [] and problem is not None and problem.startswith("GL002") and "标签" in problem
 
 
 def test_billion_laughs_is_refused_quickly() -> None:
@@ -187,13 +187,13 @@ def test_billion_laughs_is_refused_quickly() -> None:
     started = time.perf_counter()
     forms, problem = read_text("\n".join(lines) + "\n")
     assert time.perf_counter() - started < 2
-    assert forms == [] and problem is not None and problem.startswith("GL002") and "alias" in problem
+    assert forms == [] and problem is not None and problem.startswith("GL002") and "别名" in problem
 
 
 def test_many_aliases_are_refused() -> None:
     text = "x: &x a\nl: [" + ", ".join(["*x"] * 1000) + "]\n"
     forms, problem = read_text(text)
-    assert problem is not None and problem.startswith("GL002") and "aliases" in problem
+    assert problem is not None and problem.startswith("GL002") and "别名" in problem
 
 
 @pytest.mark.parametrize("name", ["deep.yaml", "deep.json"])
@@ -236,12 +236,12 @@ def test_json_huge_numbers_are_text() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ('{"kind": "project", "name": NaN}', "GL002 line 1: expected a JSON value"),
-        ('{"kind": "project", "kind": "project"}', "GL002 line 1: duplicate key 'kind'"),
-        ('{"kind": "project",\n "name": "a\\q"}', "GL002 line 2: bad string escape"),
-        ('{"kind": "project"} x', "GL002 line 1: extra data"),
-        ('{"kind": "project", }', "GL002 line 1: expected a string key"),
-        ('{"kind": "project"', "GL002 line 1: expected ',' or '}'"),
+        ('{"kind": "project", "name": NaN}', "GL002 第 1 行：这里应是一个 JSON 值"),
+        ('{"kind": "project", "kind": "project"}', "GL002 第 1 行：键 'kind' 重复"),
+        ('{"kind": "project",\n "name": "a\\q"}', "GL002 第 2 行：字符串转义有误"),
+        ('{"kind": "project"} x', "GL002 第 1 行：JSON 值之后还有多余内容"),
+        ('{"kind": "project", }', "GL002 第 1 行：这里应是字符串键"),
+        ('{"kind": "project"', "GL002 第 1 行：这里应是 ',' 或 '}'"),
         ("[]", "GL001"),
     ],
 )
@@ -310,7 +310,7 @@ def test_examples_in_the_docs_read() -> None:
 def test_profile_is_checked() -> None:
     assert only_project("kind: project\nprofile: dg2019\n").profile == "dg2019"
     forms, problem = read_text("kind: project\nname: a\nprofile: dg2030\n")
-    assert forms == [] and problem is not None and problem.startswith("GL002 line 3: profile: unknown profile 'dg2030'")
+    assert forms == [] and problem is not None and problem.startswith("GL002 第 3 行：profile: 未知的 profile 'dg2030'")
 
 
 def test_pure_python_parser_gives_the_same_forms_and_limits(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -325,4 +325,4 @@ def test_pure_python_parser_gives_the_same_forms_and_limits(monkeypatch: pytest.
     test_billion_laughs_is_refused_quickly()
     test_python_tags_are_refused()
     forms, problem = read_text("[" * 10_000)
-    assert problem is not None and "nested deeper" in problem
+    assert problem is not None and "嵌套超过" in problem

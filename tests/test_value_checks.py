@@ -157,9 +157,9 @@ def test_params_reject_unsafe_patterns_and_unknown_keys() -> None:
         value.Params.model_validate({"when": {}, "message": "x", "where_any": [{"name": "(a+)+$"}]})
     with pytest.raises(ValidationError):
         value.Params.model_validate({"when": {"kindz": ["text"]}, "message": "x"})
-    with pytest.raises(ValidationError, match="message: bad placeholder 'nmae'"):
+    with pytest.raises(ValidationError, match="message: 占位符 'nmae' 不存在"):
         value.Params.model_validate({"when": {}, "message": "指标“{nmae}”"})
-    with pytest.raises(ValidationError, match="message: bad placeholder"):
+    with pytest.raises(ValidationError, match="message: 占位符"):
         value.Params.model_validate({"when": {}, "message": "指标“{name”"})
 
 

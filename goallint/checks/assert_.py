@@ -150,7 +150,7 @@ class Params(Model):
     """The field whose cell a finding is reported at (default: the first field of the expression)."""
     _compiled: Compiled | None = PrivateAttr(default=None)
     """The expression as compiled when the pack was validated: kept with the packs' snapshot, so a run over
-    unchanged packs neither loads the expression grammar nor parses (~2% of a one-form run)."""
+    unchanged packs neither loads the expression grammar nor parses."""
 
     @model_validator(mode="after")
     def _compiles(self) -> Params:
@@ -159,7 +159,7 @@ class Params(Model):
         except ExprError as exc:
             raise ValueError(f"expr: {exc}") from None
         if self.at is not None and self.at not in FIELDS:
-            raise ValueError(f"at: unknown field {self.at!r}")
+            raise ValueError(f"at: 未知的字段 {self.at!r}")
         check_messages(self, PLACEHOLDERS)
         return self
 

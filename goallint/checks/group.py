@@ -40,7 +40,7 @@ _FOLD = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "：": ":
 
 class ProjectSummary(NamedTuple):
     """What the group rules keep of a project form: one is kept for every project form of a run, so it holds
-    only what they compare (findings point at the department form) and is a tuple, not a dict (~4× smaller)."""
+    only what they compare (findings point at the department form) and is a tuple, not a dict: a run keeps one per project form."""
 
     department: str
     year: int | None

@@ -64,7 +64,7 @@ class Params(Model):
                        optional=("message_values",))
         for group in ("levels", "names", "values"):
             if group in self.cells and group not in self.cell_names:
-                raise ValueError(f"cell_names.{group}: missing (placeholders: name, text)")
+                raise ValueError(f"cell_names.{group}: 缺少这一项（占位符：name, text）")
             check_template(self.cell_names.get(group), ("name", "text"), f"cell_names.{group}")
         return self
 

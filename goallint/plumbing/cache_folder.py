@@ -137,7 +137,7 @@ def code_stamp(folder: Path) -> str:
 
 def prune_folder(folder: Path, keep: int = MAX_ENTRIES, every: float = PRUNE_EVERY) -> None:
     """Remove the least recently used reports beyond `keep` (and the oldest code hashes and snapshots beyond
-    theirs), at most once per `every` seconds (listing a full folder takes ~50 ms, more than a one-form run
+    theirs), at most once per `every` seconds (listing a full folder costs more than a one-form run
     should pay each time)."""
     import time
 

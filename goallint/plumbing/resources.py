@@ -12,8 +12,8 @@ _HERE = Path(__file__).resolve().parent.parent  # goallint/, not goallint/plumbi
 
 CACHE_ENTRIES = 8192
 """The bound of every per-text cache of a process (values, labels, rule answers; a full cache is emptied, or
-drops its least recently used entry). Caches are what a worker's memory grows with: in a 30,000-form `-j 2` run each worker held about
-110 MB at 16,384 entries per cache and 78 MB at 8,192, with no measurable change in time."""
+drops its least recently used entry). Caches are what a worker's memory grows with; beyond this size they
+hold more without making a long run faster."""
 
 
 def package_dir() -> Path:
@@ -107,8 +107,8 @@ def cached_parse(text: str, parse: Callable[[str], Any]) -> Any:
 
 
 def load_yaml(text: str) -> Any:
-    """`yaml.safe_load` through libyaml when PyYAML was built with it (the pure-Python scanner took ~40 ms of
-    a one-form run for labels.yaml and the profiles); the same safe constructors either way."""
+    """`yaml.safe_load` through libyaml when PyYAML was built with it (the pure-Python scanner is slow enough on
+    labels.yaml and the profiles to show in a one-form run); the same safe constructors either way."""
     import yaml
 
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 (a safe loader)

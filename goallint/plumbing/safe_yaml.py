@@ -52,14 +52,14 @@ class _BoundedComposer(Composer):
         if self.check_event(yaml.AliasEvent):  # type: ignore[attr-defined]
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
-                raise _SourceError(self._here(), f"more than {MAX_ALIASES} aliases")
+                raise _SourceError(self._here(), f"超过 {MAX_ALIASES} 个别名")
         self._depth += 1
         self._composed += 1  # counted while composing: 20 MB of `[a,a,…]` would compose 10,000,000 nodes (~4 GB)
         try:
             if self._composed > MAX_NODES:
-                raise _SourceError(self._here(), f"more than {MAX_NODES} nodes")
+                raise _SourceError(self._here(), f"超过 {MAX_NODES} 个节点")
             if self._depth > MAX_DEPTH:
-                raise _SourceError(self._here(), f"nested deeper than {MAX_DEPTH} levels")
+                raise _SourceError(self._here(), f"嵌套超过 {MAX_DEPTH} 层")
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -105,7 +105,7 @@ def _check_expansion(root: yaml.Node, loader: Any) -> None:
             children = [child for pair in node.value for child in pair]
         total = 1 + sum(size(child) for child in children)
         if total > MAX_NODES:
-            raise _SourceError(node.start_mark.index, f"more than {MAX_NODES} nodes once aliases are expanded")
+            raise _SourceError(node.start_mark.index, f"别名展开后超过 {MAX_NODES} 个节点")
         sizes[id(node)] = total
         return total
 
@@ -127,7 +127,7 @@ class _Constructing(SafeConstructor):
         for key_node, _value in node.value:
             if isinstance(key_node, yaml.ScalarNode):
                 if key_node.value in seen:
-                    raise ConstructorError(None, None, f"duplicate key {key_node.value!r}", key_node.start_mark)
+                    raise ConstructorError(None, None, f"键 {key_node.value!r} 重复", key_node.start_mark)
                 seen.add(key_node.value)
         return super().construct_mapping(node, deep=deep)
 
@@ -158,12 +158,13 @@ def load(text: str) -> Any:
         return loader.get_single_data()
     except _SourceError as exc:
         line = text.count("\n", 0, exc.offset) + 1 if exc.offset is not None else None
-        raise SafeYamlError(f"line {line}: {exc.reason}" if line else exc.reason) from None
+        raise SafeYamlError(f"第 {line} 行：{exc.reason}" if line else exc.reason) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        reason = " ".join(part for part in (exc.context, exc.problem) if part) or type(exc).__name__
-        raise SafeYamlError(f"line {mark.line + 1}: {reason}" if mark is not None else reason) from None
+        said = " ".join(part for part in (exc.context, exc.problem) if part) or type(exc).__name__
+        reason = f"YAML 语法错误（{said}）"
+        raise SafeYamlError(f"第 {mark.line + 1} 行：{reason}" if mark is not None else reason) from None
     except RecursionError:
-        raise SafeYamlError("nested too deeply") from None
+        raise SafeYamlError("嵌套过深") from None
     finally:
         loader.dispose()

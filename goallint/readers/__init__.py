@@ -45,8 +45,8 @@ def unsupported(suffix: str) -> str | None:
 
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-"""Larger inputs are refused (GL002) before they are read: forms are kilobytes, and reading costs about
-3 s and 75 MB per MB of forms (docs/robustness.md)."""
+"""Larger inputs are refused (GL002) before they are read: forms are kilobytes, and reading a form file
+costs seconds and tens of MB per MB (docs/robustness.md)."""
 
 
 def _too_large(size: int) -> str:
@@ -77,7 +77,7 @@ def read_bytes(data: bytes, path: str, assemble: Assembler | None = None) -> Rea
 
         return read_text(data, path, assemble)
     except Exception as exc:  # a reader bug must not stop the run; the file is reported instead
-        return ReadResult(path=path, problem=("GL002", f"internal reader error: {type(exc).__name__}: {exc}"))
+        return ReadResult(path=path, problem=("GL002", f"读取时出现内部错误（internal reader error）：{type(exc).__name__}: {exc}"))
 
 
 def _read_document(suffix: str, data: bytes, path: str, assemble: Assembler | None) -> ReadResult:

@@ -27,8 +27,7 @@ _installed = [False]
 
 MAX_PAGE_OBJECTS = 50_000
 """Characters and path segments drawn on one page, counted as pdfminer draws them: pdfplumber keeps about
-2 KB and 20 µs for each (a million characters on one page took 24 s and 2 GB); a dense form page has a few
-thousand."""
+2 KB and 20 µs for each; a dense form page has a few thousand."""
 
 _drawn = [0]
 

@@ -21,6 +21,7 @@ from yaml.composer import Composer
 from yaml.resolver import Resolver
 
 from goallint.model import AnyForm, Cell, DepartmentForm, Indicator, ProjectForm, Span, Task, build
+from goallint.plumbing.input_errors import reason as input_reason
 from goallint.plumbing.outputs import is_own_output_text
 from goallint.plumbing.safe_yaml import (
     MAX_ALIASES,
@@ -49,7 +50,7 @@ MAX_BYTES = 20 * 1024 * 1024
 MAX_FORMS = 5_000
 MAX_INDICATORS = 50_000
 """Forms and indicators (with tasks) in one file, counted before any is built: a form costs about 8 KB
-built and linted (300,000 bare forms in a 5.7 MB JSON took 2.47 GB); real files hold a handful."""
+built and linted, and a few MB of bare forms would be gigabytes; real files hold a handful."""
 
 _ALLOWED_TAGS = {
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
@@ -103,9 +104,9 @@ class _YamlWalker:
     def walk(self, node: yaml.Node, path: PathKey, where: dict[PathKey, _Pos]) -> Any:
         self.visited += 1
         if self.visited > MAX_NODES:
-            raise _SourceError(node.start_mark.index, f"more than {MAX_NODES} nodes (alias expansion?)")
+            raise _SourceError(node.start_mark.index, f"超过 {MAX_NODES} 个节点（别名展开过多？）")
         if node.tag not in _ALLOWED_TAGS:
-            raise _SourceError(node.start_mark.index, f"tag {node.tag!r} is not allowed")
+            raise _SourceError(node.start_mark.index, f"不允许使用标签 {node.tag!r}")
         where[path] = self._position(node)
         if isinstance(node, yaml.ScalarNode):
             if node.tag == _NULL_TAG and not node.style:  # plain (libyaml: "", PyYAML: None)
@@ -120,15 +121,15 @@ class _YamlWalker:
         for key_node, value_node in node.value:
             key = self._key(key_node)
             if key in mapping:
-                raise _SourceError(key_node.start_mark.index, f"duplicate key {key!r}")
+                raise _SourceError(key_node.start_mark.index, f"键 {key!r} 重复")
             mapping[key] = self.walk(value_node, (*path, key), where)
         return mapping
 
     def _key(self, node: yaml.Node) -> str:
         if node.tag == "tag:yaml.org,2002:merge":
-            raise _SourceError(node.start_mark.index, "merge keys (<<) are not supported")
+            raise _SourceError(node.start_mark.index, "不支持合并键（<<）")
         if not isinstance(node, yaml.ScalarNode) or node.tag not in _ALLOWED_TAGS:
-            raise _SourceError(node.start_mark.index, "a mapping key must be plain text")
+            raise _SourceError(node.start_mark.index, "键应是普通文字")
         _refuse_surrogate(str(node.value), node.start_mark.index)
         return str(node.value)
 
@@ -165,12 +166,13 @@ def _yaml_documents(text: str) -> list[_Document]:
             documents.append(_Document(walker.walk(node, (), where), where))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        reason = " ".join(part for part in (exc.context, exc.problem) if part) or "invalid YAML"
+        said = " ".join(part for part in (exc.context, exc.problem) if part)
+        reason = f"YAML 语法错误（{said}）" if said else "YAML 语法错误"
         raise _SourceError(mark.index if mark is not None else None, reason) from None
     except yaml.reader.ReaderError as exc:
-        raise _SourceError(exc.position, f"character #x{exc.character:04x} is not allowed in YAML") from None
+        raise _SourceError(exc.position, f"YAML 中不允许字符 #x{exc.character:04x}") from None
     except yaml.YAMLError as exc:
-        raise _SourceError(None, " ".join(str(exc).split())) from None
+        raise _SourceError(None, f"YAML 语法错误（{' '.join(str(exc).split())}）") from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -198,7 +200,7 @@ class _JsonScanner:
         data, offset = self._value(offset, (), 0)
         offset = self._skip(offset)
         if offset != len(self.text):
-            raise _SourceError(offset, "extra data after the JSON value")
+            raise _SourceError(offset, "JSON 值之后还有多余内容")
         return _Document(data, self.where)
 
     def _skip(self, offset: int) -> int:
@@ -208,9 +210,9 @@ class _JsonScanner:
     def _value(self, offset: int, path: PathKey, depth: int) -> tuple[Any, int]:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise _SourceError(offset, f"more than {MAX_NODES} values")
+            raise _SourceError(offset, f"超过 {MAX_NODES} 个值")
         if depth >= MAX_DEPTH:
-            raise _SourceError(offset, f"nested deeper than {MAX_DEPTH} levels")
+            raise _SourceError(offset, f"嵌套超过 {MAX_DEPTH} 层")
         char = self.text[offset : offset + 1]
         if char == "{":
             return self._container(offset, path, depth, "}")
@@ -227,17 +229,17 @@ class _JsonScanner:
                 end = offset + len(word)
                 self.where[path] = _Pos(offset, end, offset, end)
                 return value, end
-        raise _SourceError(offset, "expected a JSON value" if char else "unexpected end of the JSON text")
+        raise _SourceError(offset, "这里应是一个 JSON 值" if char else "JSON 文本意外结束")
 
     def _string(self, offset: int, path: PathKey | None) -> tuple[str, int]:
         match = _JSON_STRING.match(self.text, offset)
         if not match:
-            raise _SourceError(offset, "unterminated string or control character in a string")
+            raise _SourceError(offset, "字符串没有结束，或含控制字符")
         token = match.group()
         try:
             value = json.loads(token)
         except ValueError as exc:
-            raise _SourceError(offset, f"bad string escape ({exc.args[0].split(':')[0]})") from None
+            raise _SourceError(offset, f"字符串转义有误（{exc.args[0].split(':')[0]}）") from None
         inside = token[1:-1] == value
         if not inside:  # only an escape (`\\ud800`) can make a lone surrogate
             _refuse_surrogate(value, offset)
@@ -256,13 +258,13 @@ class _JsonScanner:
         while True:
             if isinstance(items, dict):
                 if not self.text.startswith('"', offset):
-                    raise _SourceError(offset, "expected a string key")
+                    raise _SourceError(offset, "这里应是字符串键")
                 key, after = self._string(offset, None)
                 if key in items:
-                    raise _SourceError(offset, f"duplicate key {key!r}")
+                    raise _SourceError(offset, f"键 {key!r} 重复")
                 offset = self._skip(after)
                 if not self.text.startswith(":", offset):
-                    raise _SourceError(offset, "expected ':' after a key")
+                    raise _SourceError(offset, "键之后应是 ':'")
                 items[key], offset = self._value(self._skip(offset + 1), (*path, key), depth + 1)
             else:
                 value, offset = self._value(offset, (*path, len(items)), depth + 1)
@@ -272,7 +274,7 @@ class _JsonScanner:
                 self.where[path] = _Pos(start, offset + 1, start, offset + 1)
                 return items, offset + 1
             if not self.text.startswith(",", offset):
-                raise _SourceError(offset, f"expected ',' or '{close}'")
+                raise _SourceError(offset, f"这里应是 ',' 或 '{close}'")
             offset = self._skip(offset + 1)
 
 
@@ -328,12 +330,12 @@ class _Builder:
         if "forms" in data:
             unknown = sorted(set(data) - {"forms"})
             if unknown:
-                raise self.fail((unknown[0],), "unknown top-level key (expected only `forms`)")
+                raise self.fail((unknown[0],), "未知的顶层键（顶层只应有 `forms`）")
             forms = data["forms"]
             if forms is None:
                 return []
             if not isinstance(forms, list):
-                raise self.fail(("forms",), "`forms` must be a list of forms")
+                raise self.fail(("forms",), "`forms` 应是表单的列表")
             return [(("forms", i), entry) for i, entry in enumerate(forms)]
         if "kind" in data:
             return [((), data)]
@@ -341,11 +343,11 @@ class _Builder:
 
     def form(self, prefix: PathKey, entry: Any) -> AnyForm:
         if not isinstance(entry, dict):
-            raise self.fail(prefix, "a form must be a mapping of fields")
+            raise self.fail(prefix, "每张表单应是字段的映射（键: 值）")
         kind = entry.get("kind")
         if kind not in ("project", "department"):
-            shown = "missing" if kind is None else f"{kind!r} is not"
-            raise self.fail((*prefix, "kind"), f"kind {shown} `project` or `department`")
+            shown = "缺少 kind" if kind is None else f"kind {kind!r} 不对"
+            raise self.fail((*prefix, "kind"), f"{shown}：应为 `project`（项目表）或 `department`（部门整体表）")
         model = form_model(kind)
         try:
             validated = model.model_validate(entry)
@@ -357,18 +359,14 @@ class _Builder:
         errors = exc.errors()
         first = errors[0]
         loc: PathKey = (*prefix, *first["loc"])
-        if first["type"] == "extra_forbidden":
-            reason = "unknown key"
-        elif first["type"] == "missing":
-            reason = "missing"
-        elif loc and loc[-1] in _UNION_MEMBERS:  # a cell given a mapping or a list: one error per member
+        if loc and loc[-1] in _UNION_MEMBERS:  # a cell given a mapping or a list: one error per member
             while loc and loc[-1] in _UNION_MEMBERS:
                 loc = loc[:-1]
-            reason = "expected a text value (a string or a number), not a mapping or a list"
+            reason = "应为文字或数字，不是映射或列表"
         else:
-            reason = first["msg"]
+            reason = input_reason(first)
         places = {tuple(part for part in error["loc"] if part not in _UNION_MEMBERS) for error in errors}
-        more = f" (and {len(places) - 1} more problems)" if len(places) > 1 else ""
+        more = f"（另有 {len(places) - 1} 处问题）" if len(places) > 1 else ""
         return self.fail(loc, reason + more)
 
     def cell(self, path: PathKey, raw: Any) -> Cell | None:
@@ -386,7 +384,7 @@ class _Builder:
             fields[key] = getattr(validated, key)
         if fields["profile"] is not None and fields["profile"] not in profiles():
             known = ", ".join(sorted(profiles()))
-            raise self.fail((*prefix, "profile"), f"unknown profile {fields['profile']!r} (known: {known})")
+            raise self.fail((*prefix, "profile"), f"未知的 profile {fields['profile']!r}（可用：{known}）")
         pos = self.where.get(prefix)
         form_span = self.lines.span(pos.start, pos.end) if pos is not None else None
         indicators = self._indicators((*prefix, "indicators"), entry.get("indicators") or [])
@@ -440,7 +438,7 @@ def _parse(text: str, is_json: bool) -> list[_Document]:
 def read(data: bytes, path: str) -> ReadResult:
     """Read a YAML (`.yaml`/`.yml`) or JSON (`.json`) form file. Never raises."""
     if len(data) > MAX_BYTES:
-        return ReadResult(path=path, problem=("GL002", f"file larger than {MAX_BYTES // (1024 * 1024)} MB"))
+        return ReadResult(path=path, problem=("GL002", f"文件超过 {MAX_BYTES // (1024 * 1024)} MB"))
     try:
         text, encoding = decode(data)
     except DecodeError as exc:
@@ -463,16 +461,16 @@ def read(data: bytes, path: str) -> ReadResult:
             result.forms.extend(builder.form(prefix, entry) for prefix, entry in forms)
     except _SourceError as exc:
         line = lines.locate(exc.offset)[0] if exc.offset is not None else None
-        where = f"line {line}: " if line is not None else ""
+        where = f"第 {line} 行：" if line is not None else ""
         result.forms = []
         result.problem = ("GL002", f"{where}{exc.reason}")
         result.problem_line = line or 1  # the finding sits on the line, not at 1:1
         return result
     except RecursionError:
-        result.problem = ("GL002", "nested too deeply")
+        result.problem = ("GL002", "嵌套过深")
         return result
     if not result.forms:
-        result.problem = ("GL001", "no forms: expected a `forms` list or a form mapping with `kind`")
+        result.problem = ("GL001", "没有表单：应有 `forms` 列表，或一张带 `kind` 的表单")
     return result
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from goallint import __version__
+from goallint.grade import grade_of
 from goallint.model import (
     SEVERITY_RANK,
     AnyForm,
@@ -43,8 +44,6 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 SEVERITIES = ("error", "warning", "info")
 GRADES = ("优", "良", "中", "差")
 HEADLINE_PREFIXES = ("GL4", "GL5")
-BLOCKING_CODES = frozenset({"GL001", "GL101", "GL102", "GL201"})
-COSMETIC_PREFIX = "GL9"
 
 
 @dataclass(frozen=True)
@@ -78,21 +77,8 @@ class FileInput:
 
 
 def default_grade(diagnostics: Iterable[Diagnostic]) -> str:
-    """rules.md "Review grade" with the default mapping (a run's grades come from `goallint.grade`).
-
-    差 a blocking error, 中 any error, 良 warnings only, 优 none; GL9xx findings do not count.
-    """
-    grade = "优"
-    for diag in diagnostics:
-        if diag.code.startswith(COSMETIC_PREFIX):  # shown, but text hygiene does not lower the grade
-            continue
-        if diag.severity == "error":
-            if diag.code in BLOCKING_CODES or diag.code.startswith(("GL4", "GL5")):
-                return "差"
-            grade = "中"
-        elif diag.severity == "warning" and grade == "优":
-            grade = "良"
-    return grade
+    """The grade with the default mapping, where a page is made without a run's grades."""
+    return grade_of(diagnostics)
 
 
 # ---- the view model the template walks -------------------------------------------------------------------

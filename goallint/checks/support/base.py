@@ -212,7 +212,7 @@ def check_template(template: str | None, fields: Sequence[str], key: str = "mess
     try:
         template.format(**dict.fromkeys(fields, ""))
     except (KeyError, IndexError, ValueError) as exc:
-        raise ValueError(f"{key}: bad placeholder {exc} (known: {', '.join(fields)})") from None
+        raise ValueError(f"{key}: 占位符 {exc} 不存在（可用：{', '.join(fields)}）") from None
 
 
 def check_messages(params: Any, placeholders: Placeholders, optional: Sequence[str] = ()) -> None:
@@ -222,10 +222,10 @@ def check_messages(params: Any, placeholders: Placeholders, optional: Sequence[s
     fills it in."""
     for key, value in params:
         if key.startswith("message") and key not in placeholders and value is not None:
-            raise ValueError(f"{key}: not used by this check (it uses {', '.join(placeholders)})")
+            raise ValueError(f"{key}: 这种检查不用这一项（它用 {', '.join(placeholders)}）")
     for key, fields in placeholders.items():
         if getattr(params, key) is None and key not in optional:
-            raise ValueError(f"{key}: missing (placeholders: {', '.join(fields) or 'none'})")
+            raise ValueError(f"{key}: 缺少这一项（占位符：{', '.join(fields) or '无'}）")
         check_template(getattr(params, key), fields, key)
 
 

@@ -115,25 +115,23 @@ def _choices(items: Any) -> int:
 def check_pattern(pattern: str) -> str:
     """Return `pattern` if it is a safe regular expression; raise ValueError (one line) otherwise."""
     if len(pattern) > MAX_PATTERN_LENGTH:
-        raise ValueError(f"regular expression longer than {MAX_PATTERN_LENGTH} characters")
+        raise ValueError(f"正则表达式超过 {MAX_PATTERN_LENGTH} 个字符")
     try:
         re.compile(pattern)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             parsed = sre_parse.parse(pattern)
     except (re.error, RecursionError, OverflowError) as exc:
-        raise ValueError(f"bad regular expression {pattern!r}: {exc}") from None
+        raise ValueError(f"正则表达式 {pattern!r} 有误：{exc}") from None
     try:
         _refuse_unbounded(parsed.data)
         ways = _choices(parsed.data)
     except _Nested:
-        raise ValueError(f"regular expression {pattern!r} nests quantifiers (catastrophic backtracking)") from None
+        raise ValueError(f"正则表达式 {pattern!r} 嵌套了量词（会灾难性回溯）") from None
     except _Unbounded as exc:
-        raise ValueError(f"regular expression {pattern!r}: {exc} (a back-reference, conditional or atomic group) "
-                         "is not allowed: its matching time cannot be bounded") from None
+        raise ValueError(f"正则表达式 {pattern!r}：不允许 {exc}（反向引用、条件或原子组），其匹配时间无法限定") from None
     if ways > MAX_BACKTRACK:
-        raise ValueError(f"regular expression {pattern!r} has too many ways to match (more than {MAX_BACKTRACK}: "
-                         "too many repeats or optional parts in a row)")
+        raise ValueError(f"正则表达式 {pattern!r} 的匹配方式过多（超过 {MAX_BACKTRACK} 种：连续的重复或可选部分太多）")
     return pattern
 
 

@@ -208,7 +208,8 @@ class Engine:
                     if summary is not None:
                         report.summaries.setdefault(rule.code, []).append(summary)
                     continue
-                found.extend((rule, severity, finding) for finding in module.run(rule.check, ctx))
+                for finding in module.run(rule.check, ctx):  # one generator per rule and form, not two
+                    found.append((rule, severity, finding))
             except Exception as exc:  # a rule bug must not stop the run: say which rule, form and file
                 reason = f"{type(exc).__name__}: {str(exc)[:200]}"
                 report.errors.append(f"{path}: {form_name(form)}: 规则内部错误 internal error in {rule.code} "

@@ -178,16 +178,16 @@ def _counts(ctx: FormContext, column: Column) -> list[Count]:
     return out
 
 
-_last: list[tuple[AnyForm, Selector, Analysis]] = []
+_last: list[tuple[AnyForm, object, Analysis]] = []
 """The last form analysed: the reconcile rules run one after another on the same form."""
 
 
 def analyse(ctx: FormContext) -> Analysis:
     """The analysis of the form for the current selector (computed once for consecutive rules)."""
-    if _last and _last[0][0] is ctx.form and _last[0][1] == ctx.where:
+    if _last and _last[0][0] is ctx.form and _last[0][1] == ctx.where.picking:  # what `selected` depends on
         return _last[0][2]
     analysis = _analyse(ctx)
-    _last[:] = [(ctx.form, ctx.where, analysis)]
+    _last[:] = [(ctx.form, ctx.where.picking, analysis)]
     return analysis
 
 

@@ -102,24 +102,12 @@ keyed by it exist (a few hundred at most: the predicates of the loaded packs).""
 class _Judged:
     """A value cell's subject and the answers of the predicates asked about it so far (by `When` id)."""
 
-    __slots__ = ("vocabularies", "subject", "answers", "firsts")
+    __slots__ = ("vocabularies", "subject", "answers")
 
     def __init__(self, vocabularies: dict[str, list[str]], subject: Subject) -> None:
         self.vocabularies = vocabularies
         self.subject = subject
         self.answers: dict[int, bool] = {}
-        self.firsts: dict[int, tuple[tuple[Case, ...], Case | None]] = {}
-
-    def first(self, cases: tuple[Case, ...]) -> Case | None:
-        """The first of `cases` that holds for this value, by the tuple's identity: `_cases` hands out one
-        tuple per rule and kind of indicator, so a value seen again under it is answered by one look-up."""
-        key = id(cases)
-        known = self.firsts.get(key)
-        if known is not None and known[0] is cases:
-            return known[1]
-        found = next((case for case in cases if self.holds(case.when)), None)
-        self.firsts[key] = (cases, found)  # the tuple kept: its id is not reused while this is here
-        return found
 
     def holds(self, when: When) -> bool:
         key = id(when)
@@ -212,6 +200,7 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
             continue
         for column, cell, judged in cells:
             if column in columns:
-                case = judged.first(cases)
-                if case is not None:
-                    yield Finding(message_for(case, item, column, cell), cell, item.field)
+                for case in cases:
+                    if judged.holds(case.when):
+                        yield Finding(message_for(case, item, column, cell), cell, item.field)
+                        break

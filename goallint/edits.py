@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from goallint.model import Cell, Diagnostic, Edit
+from goallint.model import Cell, Diagnostic, Edit, Fix, build
 from goallint.readers import TEXT_SUFFIXES, UNREWRITTEN_SUFFIXES, ReadResult
 
 _YAML_PLAIN_FIRST = set("-?:,[]{}#&*!|>'\"%@`")
@@ -185,6 +185,11 @@ def drop_unfit_fixes(result: ReadResult, diagnostics: Sequence[Diagnostic]) -> N
     for d in diagnostics:
         if d.fix is None:
             continue
-        if codec is None or result.text is None or any(
-                unfit(e, result.text, raws, suffix, codec) is not None for e in d.fix.edits):
+        if codec is None or result.text is None:
             d.fix = None
+            continue
+        # each edit rewrites a cell of its own (a row's two columns, a form's grouped cells): the cells that can
+        # be rewritten keep their edits
+        edits = [e for e in d.fix.edits if unfit(e, result.text, raws, suffix, codec) is None]
+        if len(edits) != len(d.fix.edits):
+            d.fix = build(Fix, applicability=d.fix.applicability, message=d.fix.message, edits=edits) if edits else None

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from goallint.checks import KINDS
 from goallint.checks.support.base import Finding, FormContext, GroupFinding
 from goallint.checks.support.columns import merge_columns
+from goallint.checks.support.grouping import group_findings
 from goallint.layout.profile import detect_profile
 from goallint.model import (
     DIAGNOSTIC_FIELDS,
@@ -227,8 +228,28 @@ class Engine:
         merged = merge_columns([((rule, severity), finding) for rule, severity, finding in found], form,
                                lambda pair: pair[0].code)
         found = [(rule, severity, finding) for (rule, severity), finding in merged]
-        return apply_precedence([self._diagnostic(rule, sev, finding, form, path) for rule, sev, finding in found],
-                                {rule.code: rule for rule, _, _ in found})
+        diagnostics = [self._diagnostic(rule, sev, finding, form, path) for rule, sev, finding in found]
+        reported = apply_precedence(diagnostics, {rule.code: rule for rule, _, _ in found})
+        if any(rule.group is not None for rule, _, _ in found):
+            reported = self._grouped(found, diagnostics, reported, form, path)
+        return reported
+
+    def _grouped(self, found: list[tuple[Rule, str, Finding]], diagnostics: list[Diagnostic],
+                 kept: list[Diagnostic], form: AnyForm, path: str) -> list[Diagnostic]:
+        """The findings precedence kept, those of each rule with `group:` made one per form (a rule's finding
+        suppressed on a cell is not named by its group)."""
+        survivors = {id(d) for d in kept}
+        shown = {id(finding): d for (_, _, finding), d in zip(found, diagnostics, strict=True)
+                 if id(d) in survivors}
+        entries = [((rule, severity), finding) for rule, severity, finding in found if id(finding) in shown]
+        out = []
+        for (rule, severity), finding in group_findings(entries, lambda pair: pair[0].group, lambda pair: pair[0].code):
+            diagnostic = shown.get(id(finding))
+            if diagnostic is None:  # a group: a baseline matches it by the texts of every cell it names
+                diagnostic = self._diagnostic(rule, severity, finding, form, path)
+                diagnostic.cell_text = "、".join(cell.text for cell in (finding.cell, *finding.related) if cell)
+            out.append(diagnostic)
+        return out
 
     def _crash_findings(self, crashed: list[tuple[str, str]]) -> list[tuple[Rule, str, Finding]]:
         rule = next((r for r in self.rules if r.code == INTERNAL_ERROR), None)
@@ -261,6 +282,7 @@ class Engine:
         span = finding.cell.span if finding.cell is not None and finding.cell.span is not None else form.span
         span = span or Span(line=1, column=1, end_line=1, end_column=1)
         where = f"{span.sheet}!{span.ref}" if span.sheet and span.ref else ""
+        fields = finding.related_fields
         # every field is already valid (codes, names and severities from validated packs, profiles and options;
         # positions from the reader), so the diagnostic is built without pydantic's validation
         return trusted(Diagnostic, {
@@ -268,7 +290,8 @@ class Engine:
             "line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column,
             "form": form_name(form), "field": f"{where} {finding.field}".strip() if where else finding.field,
             "fix": finding.fix, "sheet": span.sheet, "cell_text": finding.cell.text if finding.cell is not None else "",
-            "related": [_location(cell, finding.field) for cell in finding.related if cell.span is not None],
+            "related": [_location(cell, fields[index] if index < len(fields) else finding.field)
+                        for index, cell in enumerate(finding.related) if cell.span is not None],
         }, DIAGNOSTIC_FIELDS)
 
     # -- the whole run ------------------------------------------------------------------------------------

@@ -185,6 +185,25 @@ def cell_text(cell: Cell | None) -> str:
     return cell.text if cell is not None else ""
 
 
+class CostRow(NamedTuple):
+    """One row of a cost build-up table (项目预算成本构成, 资金使用计划): the item and its amount in each of the
+    table's amount columns (None where the row leaves a column out)."""
+
+    item: Cell
+    amounts: tuple[Cell | None, ...]
+
+
+class CostTable(NamedTuple):
+    """A cost build-up table: its amount columns' headings, its item rows and its 合计 row (None when not
+    printed), with the unit of a bare amount (`元` or `万元`, from a heading or the table's unit note)."""
+
+    title: Cell | None
+    columns: tuple[Cell, ...]
+    rows: tuple[CostRow, ...]
+    total: CostRow | None
+    unit: str = "元"
+
+
 class Indicator(Model):
     """One row of the indicator table (绩效指标): three levels and the two value columns.
 
@@ -248,6 +267,8 @@ class ProjectForm(_FormBase):
     period_goal: OptCell = None  # 实施周期总目标 / 中期目标
     annual_goal: OptCell = None  # 年度目标
     approval: OptCell = None  # 批复意见
+    overview: OptCell = None  # 项目概况 / 项目内容 / 立项依据: free text, read for itemised costs
+    cost_tables: list[InstanceOf[CostTable]] = Field(default_factory=list)  # 项目预算成本构成 / 资金使用计划
 
 
 class DepartmentForm(_FormBase):

@@ -12,6 +12,7 @@ from pydantic import ConfigDict, Field, ValidationError
 
 from goallint.checks import KINDS
 from goallint.checks.support.base import Selector
+from goallint.checks.support.grouping import Grouping
 from goallint.checks.support.patterns import check_pattern
 from goallint.model import Model, Severity
 from goallint.plumbing import safe_yaml
@@ -56,6 +57,8 @@ class Rule(Model):
     check: Any
     """The validated `Params` of the check kind (`check.kind` names the module in `goallint.checks.KINDS`)."""
     suppressed_by: list[Annotated[str, Field(pattern=CODE_PATTERN)]] = Field(default_factory=list)
+    group: Grouping | None = None
+    """Its findings in one form reported as one finding naming every cell (`checks/support/grouping.py`)."""
     doc: RuleDoc
     pack: str = ""
     """The pack the rule was loaded from (set by the loader)."""
@@ -122,6 +125,16 @@ def _validate_rule(raw: Any, index: int, vocabularies: dict[str, list[str]], pac
         rule = Rule.model_validate({**raw, "check": params, "pack": pack})
     except ValidationError as exc:
         raise PackError(_first_error(exc, base)) from None
+    if rule.group is not None:
+        module = KINDS[kind]  # a kind's facts: its `FACTS`, or `facts(params)` where they depend on its test
+        facts = module.facts(params) if hasattr(module, "facts") else getattr(module, "FACTS", None)
+        if facts is None:
+            raise PackError(f"{_where([*base, 'group'])}: 检查类型 {kind!r} 不提供各条结果的要素，"
+                            "不能合并为一条")
+        try:
+            rule.group.check(facts)
+        except ValueError as exc:
+            raise PackError(f"{_where([*base, 'group'])}.{exc}") from None
     for key in ("name", "name_not"):
         pattern = getattr(rule.where, key)
         if pattern is not None:

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import ConfigDict, Field, RootModel, field_validator
 
-from goallint.model import AnyForm, Cell, DepartmentForm, Indicator, Model, Task
+from goallint.model import AnyForm, Cell, CostTable, DepartmentForm, Indicator, Model, ProjectForm, Task
 
 CellText = Annotated[
     str | int | float | None,
@@ -58,6 +58,17 @@ class TaskIn(_Strict):
     expected: CellText = Field(default=None, description="期望达到的目标（概述）")
 
 
+class CostTableIn(_Strict):
+    """A cost build-up table (项目预算成本构成, 资金使用计划): amount columns, then rows of an item and its amounts."""
+
+    title: CellText = Field(default=None, description="The table's title (项目预算成本构成 …).")
+    unit: MoneyUnit = Field(default="元", description="Unit of a bare amount.")
+    columns: list[CellText] = Field(default_factory=list, description="The amount columns' headings (金额, 财政资金 …).")
+    rows: list[list[CellText]] = Field(
+        default_factory=list,
+        description="Each row: the item, then its amount in each column; a row whose item is 合计/总计/小计 is the total.")
+
+
 _CELL_TYPE = str | int | float | None
 _TITLE = "The form's title line (项目绩效目标表, 批复表 …)."
 _PROFILE = "Taxonomy profile: dg2025, legacy or dg2019; detected when absent."
@@ -89,6 +100,8 @@ class ProjectFormIn(_FormIn):
     period_goal: CellText = Field(default=None, description="实施周期总目标 / 中期目标")
     annual_goal: CellText = Field(default=None, description="年度目标")
     approval: CellText = Field(default=None, description="批复意见")
+    overview: CellText = Field(default=None, description="项目概况 / 项目内容 / 立项依据 (free text)")
+    cost_tables: list[CostTableIn] = Field(default_factory=list, description="项目预算成本构成 / 资金使用计划")
     profile: str | None = Field(default=None, description=_PROFILE)
     indicators: list[IndicatorIn] = Field(default_factory=list, description="绩效指标, top to bottom.")
 
@@ -203,11 +216,20 @@ def _task_entry(task: Task) -> dict[str, Any]:
     return {key: raw for key in TASK_KEYS if (raw := _cell_raw(getattr(task, key))) is not None}
 
 
+def _cost_entry(table: CostTable) -> dict[str, Any]:
+    rows = [*table.rows, *([table.total] if table.total is not None else [])]
+    entry: dict[str, Any] = {"title": _cell_raw(table.title)} if table.title is not None else {}
+    entry["unit"] = table.unit
+    entry["columns"] = [cell.raw for cell in table.columns]
+    entry["rows"] = [[row.item.raw, *(_cell_raw(cell) for cell in row.amounts)] for row in rows]
+    return entry
+
+
 def form_entry(form: AnyForm) -> dict[str, Any]:
     """One internal form as a plain mapping in the canonical key order of the structured format."""
     entry: dict[str, Any] = {"kind": form.kind}
     for key, info in form_model(form.kind).model_fields.items():
-        if key in ("kind", "ignore", "indicators", "tasks", "other_tasks"):
+        if key in ("kind", "ignore", "indicators", "tasks", "other_tasks", "cost_tables"):
             continue
         value = getattr(form, key)
         if isinstance(value, Cell):
@@ -222,6 +244,8 @@ def form_entry(form: AnyForm) -> dict[str, Any]:
             tasks = getattr(form, key)
             if tasks:
                 entry[key] = [_task_entry(task) for task in tasks]
+    if isinstance(form, ProjectForm) and form.cost_tables:
+        entry["cost_tables"] = [_cost_entry(table) for table in form.cost_tables]
     if form.indicators:
         previous: list[Indicator | None] = [None, *form.indicators[:-1]]
         entry["indicators"] = [_indicator_entry(ind, prev) for ind, prev in zip(form.indicators, previous, strict=True)]
@@ -234,6 +258,7 @@ def to_document(forms: list[AnyForm]) -> dict[str, Any]:
 
 
 __all__ = [
+    "CostTableIn",
     "DepartmentFormIn",
     "DocumentIn",
     "FormIn",

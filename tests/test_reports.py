@@ -46,7 +46,7 @@ def output(fmt: str, **options: bool) -> str:
 def test_concise_snapshot() -> None:
     assert output("concise") == """\
 forms/demo.yaml:9:19: GL102 [错误] 【迎春座谈会】年度目标为空
-forms/demo.yaml:11:44: GL208 [警告] 【迎春座谈会】三级指标名称只是类别词，没有说明衡量什么：“数量”
+forms/demo.yaml:11:44: GL208 [警告] 【迎春座谈会】三级指标名称“数量”只是类别词，没有说明衡量什么
 forms/demo.yaml:11:56: GL207 [错误] 【迎春座谈会】年度指标值“数量”只是指标名称的重复，没有给出目标
 forms/demo.yaml:12:30: GL206 [警告] 【迎春座谈会】满意度指标“群众满意度”放在了“产出指标”下，应归入满意度指标
 共 4 个问题：2 个错误，2 个警告，0 个提示（1 个文件，1 张表）。
@@ -56,7 +56,7 @@ forms/demo.yaml:12:30: GL206 [警告] 【迎春座谈会】满意度指标“群
 def test_github_snapshot() -> None:
     assert output("github") == """\
 ::error file=forms/demo.yaml,line=9,col=19,endLine=9,endColumn=19,title=GL102 [错误]::【迎春座谈会】年度目标为空
-::warning file=forms/demo.yaml,line=11,col=44,endLine=11,endColumn=46,title=GL208 [警告]::【迎春座谈会】三级指标名称只是类别词，没有说明衡量什么：“数量”
+::warning file=forms/demo.yaml,line=11,col=44,endLine=11,endColumn=46,title=GL208 [警告]::【迎春座谈会】三级指标名称“数量”只是类别词，没有说明衡量什么
 ::error file=forms/demo.yaml,line=11,col=56,endLine=11,endColumn=58,title=GL207 [错误]::【迎春座谈会】年度指标值“数量”只是指标名称的重复，没有给出目标
 ::warning file=forms/demo.yaml,line=12,col=30,endLine=12,endColumn=35,title=GL206 [警告]::【迎春座谈会】满意度指标“群众满意度”放在了“产出指标”下，应归入满意度指标
 """
@@ -69,7 +69,7 @@ forms/demo.yaml
   9:19  GL102 [错误] 年度目标为空
      9 │     annual_goal: ""
        │                   ^
-  11:44  GL208 [警告] 三级指标名称只是类别词，没有说明衡量什么：“数量”
+  11:44  GL208 [警告] 三级指标名称“数量”只是类别词，没有说明衡量什么
     11 │       - {level1: 产出指标, level2: 数量指标, name: 数量, annual: 数量}
        │                                                    ^^^^
   11:56  GL207 [错误] 年度指标值“数量”只是指标名称的重复，没有给出目标

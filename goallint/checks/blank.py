@@ -12,6 +12,8 @@ from goallint.model import Model
 
 PLACEHOLDERS = {"message": ("name", "column")}
 """`{name}` the 三级 name, `{column}` 实施周期 / 年度 (the empty cell's column)."""
+FACTS = PLACEHOLDERS["message"]
+"""What each finding gives a rule's `group.item`: its message's placeholders."""
 
 
 class Params(Model):
@@ -36,5 +38,5 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
         for column in columns:
             cell = getattr(item.indicator, f"{column}_value")
             if cell is None or cell.is_empty:
-                yield Finding(template.format(name=item.name, column=COLUMN_NAMES[column]),
-                              cell or item.indicator.name, item.field)
+                facts = {"name": item.name, "column": COLUMN_NAMES[column]}
+                yield Finding(template.format_map(facts), cell or item.indicator.name, item.field, facts=facts)

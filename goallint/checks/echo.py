@@ -12,6 +12,8 @@ from goallint.model import Model, cell_text
 
 PLACEHOLDERS = {"message": ("name", "column", "value")}
 """`{name}` the 三级 name, `{column}` 实施周期 / 年度, `{value}` the cell's text."""
+FACTS = PLACEHOLDERS["message"]
+"""What each finding gives a rule's `group.item`: its message's placeholders."""
 
 
 class Params(Model):
@@ -31,5 +33,5 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
         names = {name_key(item.name), name_key(cell_text(item.indicator.level2))} - {""}
         for column, cell in item.value_cells(ctx.where.columns):
             if name_key(cell.text) in names:
-                message = params.message.format(name=item.name, column=COLUMN_NAMES[column], value=cell.text)
-                yield Finding(message, cell, item.field)
+                facts = {"name": item.name, "column": COLUMN_NAMES[column], "value": cell.text}
+                yield Finding(params.message.format_map(facts), cell, item.field, facts=facts)

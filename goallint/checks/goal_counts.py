@@ -5,6 +5,11 @@ For each counting unit (名≡人, 期, 场, 次 …) the largest count the goal
 that lists `增加2名 … 增加1名 … 该3名` means 3); a quantity indicator in the same unit, about the same
 subject (its name shares two characters with the words around the count), whose target cannot hold that count
 (`人员聘用数 2人`, `≥100期/年`) contradicts the goal. Counts after 第 (`第22次党委会`) are ordinals, not sizes.
+
+`report: unmeasured` computes the other fact: the goal's counts in a unit that no indicator of the form
+measures at all (no value, in any column, counts in that unit), so nothing in the table says whether the
+size the goal promises was reached. A count after 每 (`每年1次`) is a frequency, and one after 人口/常住/户籍 (`户籍人口76户174人`)
+describes the area: neither is a size the project delivers, and both are left out.
 """
 
 from __future__ import annotations
@@ -17,33 +22,54 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from goallint.arith.readings import Count, count_of, unit_key
-from goallint.checks.support.base import Finding, FormContext, ResolvedIndicator, Selector, check_messages
+from goallint.arith.readings import Count, amounts, count_of, unit_key
+from goallint.checks.support.base import (
+    Finding,
+    FormContext,
+    Placeholders,
+    ResolvedIndicator,
+    Selector,
+    check_messages,
+)
 from goallint.model import Cell, Model, build
 from goallint.values import parse_value
+from goallint.values.units import is_money
 
 QUANTITY_LEVEL = build(Selector, level2=["quantity_level"])
+ANY_LEVEL = build(Selector)
+COST_LEVEL = build(Selector, level2=["cost_level"])
+_POPULATION = re.compile(r"人口|常住|户籍")
+_BARE_UNIT = re.compile(r"^[≥≤<>=]*\s*万?(人次|人|名|期|场次|场|次|户|个)$")
 GoalField = Literal["annual_goal", "period_goal"]
 _COUNT = re.compile(r"(?<![第\d.])(\d{1,6})\s*(名|人次|人|期|场次|场|次|户|个村|个社区)(?![\d年月日号%％])")
 _CONTEXT = 8
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-PLACEHOLDERS = {"message": ("goal", "count", "name", "value")}
+PLACEHOLDERS: dict[str, Placeholders] = {"contradicted": {"message": ("goal", "count", "name", "value")},
+                "unmeasured": {"message": ("goal", "counts")}}
+"""Per report, the message's placeholders."""
+_FREQUENCY = re.compile(r"每[^\d]{0,2}$")
 
 
 class Params(Model):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["goal_counts"] = "goal_counts"
+    report: Literal["contradicted", "unmeasured"] = "contradicted"
+    """`contradicted`: a quantity indicator of the same unit and subject cannot hold the goal's count;
+    `unmeasured`: no indicator counts in the unit of the goal's count."""
+    skip_denominators: bool = True
+    """`unmeasured`: leave out a unit that a cost standard divides by (`≤400元/人`): the budget arithmetic
+    already asks for that quantity indicator, and uses the goal's count meanwhile."""
     goals: list[GoalField] = Field(default_factory=lambda: list[GoalField](["annual_goal", "period_goal"]))
     message: str
-    """Chinese, with `{goal}` (the goal's label), `{count}` (as written, `3名`), `{name}` (the indicator),
-    `{value}` (its target)."""
+    """Chinese. `contradicted`: `{goal}` (the goal's label), `{count}` (as written, `3名`), `{name}` (the
+    indicator), `{value}` (its target); `unmeasured`: `{goal}` and `{counts}` (the counts as written, joined)."""
 
     @model_validator(mode="after")
     def _known_placeholders(self) -> Params:
-        check_messages(self, PLACEHOLDERS)
+        check_messages(self, PLACEHOLDERS[self.report])
         return self
 
 
@@ -55,6 +81,8 @@ class GoalCount:
     unit: str
     text: str
     around: str
+    before: str = ""
+    """The words just before the number (`每年` in `每年1次`, `户籍人口76户` before `174人`)."""
 
 
 def goal_counts(text: str) -> list[GoalCount]:
@@ -63,7 +91,8 @@ def goal_counts(text: str) -> list[GoalCount]:
     for found in _COUNT.finditer(text):
         around = text[max(0, found.start() - _CONTEXT):found.end() + _CONTEXT]
         unit = unit_key(found.group(2).removeprefix("个"))
-        out.append(GoalCount(Decimal(found.group(1)), unit, found.group(0), around))
+        before = text[max(0, found.start() - 12):found.start()]
+        out.append(GoalCount(Decimal(found.group(1)), unit, found.group(0), around, before))
     return out
 
 
@@ -89,29 +118,83 @@ def _targets(ctx: FormContext) -> Iterator[tuple[ResolvedIndicator, Cell, Count]
                 yield item, cell, count
 
 
-def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
-    targets = list(_targets(ctx))
-    if not targets:
-        return
+def _goal_cells(params: Params, ctx: FormContext) -> Iterator[tuple[str, Cell, list[GoalCount]]]:
+    """The goal whose counts speak for the form: the annual goal's, or the period goal's when the annual goal
+    has none (label, cell, its counts); nothing when no goal has a count."""
     for goal in params.goals:
         cell = getattr(ctx.form, goal, None)
         if not isinstance(cell, Cell) or cell.is_empty:
             continue
         counts = goal_counts(cell.text)
-        if not counts:
-            continue  # the annual goal speaks for the year; the period goal only when the annual one has no count
-        largest: dict[str, GoalCount] = {}
-        for count in counts:
-            if count.unit not in largest or count.number > largest[count.unit].number:
-                largest[count.unit] = count
-        for count in largest.values():
+        if counts:
+            yield ("年度目标" if goal == "annual_goal" else "实施周期总目标"), cell, counts
+            return
+
+
+def _largest(counts: list[GoalCount]) -> list[GoalCount]:
+    """The largest count per unit (a goal that lists `增加2名 … 增加1名 … 该3名` means 3), in text order."""
+    largest: dict[str, GoalCount] = {}
+    for count in counts:
+        if count.unit not in largest or count.number > largest[count.unit].number:
+            largest[count.unit] = count
+    return list(largest.values())
+
+
+def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
+    if params.report == "unmeasured":
+        yield from _unmeasured(params, ctx)
+        return
+    targets = list(_targets(ctx))
+    if not targets:
+        return
+    for label, _cell, counts in _goal_cells(params, ctx):
+        for count in _largest(counts):
             same = [(item, value, target) for item, value, target in targets
                     if target.base == count.unit and _about(item, count)]
             if not same or any(target.amount.interval.side(count.number, Decimal(0)) == "inside"
                                for _item, _value, target in same):
                 continue
             item, value, _target = same[0]
-            label = "年度目标" if goal == "annual_goal" else "实施周期总目标"
             yield Finding(params.message.format(goal=label, count=count.text, name=item.name, value=value.text),
                           value, item.field)
-        return
+
+
+def _measured_units(ctx: FormContext) -> set[str]:
+    """Every unit some indicator value of the form counts in (any level, either column). A value that is only
+    its unit (`万人`, the number left blank) names what it measures: the blank is reported on its own."""
+    units: set[str] = set()
+    for item in ctx.indicators(ANY_LEVEL):
+        for _column, cell in item.value_cells():
+            units.update(count.base for count in count_of(parse_value(cell.raw), item.name))
+            bare = _BARE_UNIT.match(cell.text.strip())
+            if bare is not None:
+                units.add(unit_key(bare.group(1)))
+    return units
+
+
+def _denominators(ctx: FormContext) -> set[str]:
+    """Every unit a cost standard of the form divides by (`≤400元/人` → 人)."""
+    units: set[str] = set()
+    for item in ctx.indicators(COST_LEVEL):
+        for _column, cell in item.value_cells():
+            for amount in amounts(parse_value(cell.raw)):
+                if is_money(amount.unit):
+                    units.update(unit_key(part) for part in amount.unit.per)
+    return units
+
+
+def _unmeasured(params: Params, ctx: FormContext) -> Iterator[Finding]:
+    if not ctx.form.indicators:
+        return  # no indicator table at all is reported on its own
+    for label, cell, counts in _goal_cells(params, ctx):
+        sizes = [count for count in counts if not _FREQUENCY.search(count.before)
+                 and not _POPULATION.search(count.before)]
+        if not sizes:
+            return
+        measured = _measured_units(ctx)
+        if params.skip_denominators:
+            measured |= _denominators(ctx)
+        unmeasured = [count for count in _largest(sizes) if count.unit not in measured]
+        if unmeasured:
+            shown = "、".join(f"“{count.text}”" for count in unmeasured)
+            yield Finding(params.message.format(goal=label, counts=shown), cell, label)

@@ -42,6 +42,9 @@ PLACEHOLDERS = {"message": ("cell", "found", "fixed"), "message_values": ("cell"
 was found (the marks, tags or characters), `{fixed}` the cell as it should read. `message_values` (optional)
 is said of indicator values instead of `message`; `fix_message` names a safe fix (every defect but `masked`).
 `cell_names` has a template per group of indicator cells, with `{name}` (the 三级 name) and `{text}`."""
+FACTS = ("cell", "found", "fixed", "name", "text")
+"""What each finding gives a rule's `group.item`: the message's placeholders, and `{name}` (the 三级 name, or
+the field of a header, goal or task cell: 年度目标) and `{text}` (the cell's text, shortened)."""
 
 
 class Params(Model):
@@ -197,4 +200,6 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
         template = params.message_values if group == "values" and params.message_values else params.message
         fixed = facts.fixed
         fix = _fix(cell, fixed, str(params.fix_message).format(fixed=text.clip(fixed))) if fixed is not None else None
-        yield Finding(template.format(cell=named, found=facts.found, fixed=facts.shown), cell, label, fix)
+        said = {"cell": named, "found": facts.found, "fixed": facts.shown,
+                "name": where if isinstance(where, str) else where.name, "text": text.clip(cell.raw.strip())}
+        yield Finding(template.format_map(said), cell, label, fix, facts=said)

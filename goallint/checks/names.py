@@ -19,15 +19,20 @@ from goallint.checks.support.base import (
 from goallint.checks.support.patterns import SafePattern, search
 from goallint.model import Model, cell_text
 
-_FOUND = {"message": ("name", "word", "names", "count")}
+_FOUND = {"message": ("name", "word")}
 PLACEHOLDERS: dict[str, Placeholders] = {
     "generic": _FOUND, "listed": _FOUND,
     "misplaced": {"message": ("name", "level"), "message_level2": ("level1", "level2")},
 }
 """Per test, the messages and their placeholders. `generic`/`listed`: `{name}` the 三级 name, `{word}` the
-vocabulary word found; with `per_form`, `{names}` lists the names found (“甲”、“乙”) and `{count}` counts them.
-`misplaced`: `message` (a satisfaction `{name}` under the `{level}` printed above it), `message_level2` (the
-printed 二级 `{level2}` belongs to another 一级 than the printed `{level1}`)."""
+vocabulary word found. `misplaced`: `message` (a satisfaction `{name}` under the `{level}` printed above it),
+`message_level2` (the printed 二级 `{level2}` belongs to another 一级 than the printed `{level1}`)."""
+FACTS_BY_TEST = {"generic": ("name", "word"), "listed": ("name", "word"), "misplaced": ("name", "level", "level1", "level2")}
+
+
+def facts(params: Params) -> tuple[str, ...]:
+    """What each finding of a rule gives its `group.item`: the placeholders of its test's messages."""
+    return FACTS_BY_TEST[params.test]
 
 
 class Params(Model):
@@ -42,8 +47,6 @@ class Params(Model):
     message: str
     message_level2: str | None = None
     exempt: SafePattern | None = None
-    per_form: bool = False
-    """One finding per form at the first name found, naming every other (`{names}`: the names, `{count}`)."""
 
     @model_validator(mode="after")
     def _templates(self) -> Params:
@@ -54,12 +57,12 @@ class Params(Model):
 def _misplaced(params: Params, ctx: FormContext, item: ResolvedIndicator, words: list[str]) -> Iterator[Finding]:
     level1_label = cell_text(item.indicator.level1)
     level2_label = cell_text(item.indicator.level2)
+    said = {"name": item.name, "level": level1_label or level2_label, "level1": level1_label, "level2": level2_label}
     own = ctx.profile.level1_key(level1_label) if level1_label else item.level1
     if level2_label and own is not None:
         found = ctx.profile.level2_key(level2_label, own)
         if found is not None and found[0] != own:
-            yield Finding(str(params.message_level2).format(level1=level1_label, level2=level2_label),
-                          item.indicator.level2, item.field)
+            yield Finding(str(params.message_level2).format_map(said), item.indicator.level2, item.field, facts=said)
             return
     name = name_key(item.name)
     if _label_lost(params, ctx, item):
@@ -67,8 +70,7 @@ def _misplaced(params: Params, ctx: FormContext, item: ResolvedIndicator, words:
     if item.level1 != params.satisfaction_level and item.level1 is not None:
         word = next((w for w in words if name.endswith(w)), None)
         if word is not None:
-            yield Finding(params.message.format(name=item.name, level=level1_label or level2_label),
-                          item.indicator.name, item.field)
+            yield Finding(params.message.format_map(said), item.indicator.name, item.field, facts=said)
 
 
 def _label_lost(params: Params, ctx: FormContext, item: ResolvedIndicator) -> bool:
@@ -90,18 +92,9 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
         for item in _named(params, ctx):
             yield from _misplaced(params, ctx, item, ctx.vocabulary(params.vocabulary))
         return
-    hits = list(_hits(params, ctx))
-    if not params.per_form:
-        for item, word in hits:
-            message = params.message.format(name=item.name, word=word, names=f"“{item.name}”", count=1)
-            yield Finding(message, item.indicator.name, item.field)
-        return
-    if hits:
-        first = hits[0][0]
-        names = "、".join(dict.fromkeys(f"“{item.name}”" for item, _ in hits))
-        message = params.message.format(name=first.name, word=hits[0][1], names=names, count=len(hits))
-        yield Finding(message, first.indicator.name, first.field,
-                      related=tuple(item.indicator.name for item, _ in hits[1:] if item.indicator.name is not None))
+    for item, word in _hits(params, ctx):
+        said = {"name": item.name, "word": word}
+        yield Finding(params.message.format_map(said), item.indicator.name, item.field, facts=said)
 
 
 def _named(params: Params, ctx: FormContext) -> Iterator[ResolvedIndicator]:

@@ -31,6 +31,8 @@ from goallint.values import normalize, parse_value
 from goallint.values.bounds import excerpt
 
 PLACEHOLDERS = {"message": ("name", "value", "column", "level2")}
+FACTS = (*PLACEHOLDERS["message"], "note")
+"""What each finding gives a rule's `group.item`: its message's placeholders and its case's `note`."""
 _TRAILING = re.compile(r"[.。，,、；;:：\s]+$")
 
 
@@ -48,6 +50,9 @@ class Case(Model):
     when: When
     message: str
     """Chinese, with `{name}` (三级 name), `{value}` (the cell's text), `{column}` (实施周期/年度), `{level2}`."""
+    note: str = ""
+    """A few words on what this case found (`只设上限`), for a rule whose cases say different things: the
+    `{note}` a grouped finding's item can name (`group.item`)."""
 
     @model_validator(mode="after")
     def _safe_patterns(self) -> Case:
@@ -165,14 +170,15 @@ def _applies(case: Case, ctx: FormContext, item: ResolvedIndicator, name: str) -
                 and _name_hits(name, ctx.vocabulary(case.name_not_vocabulary), "anywhere"))
 
 
-def message_for(case: Case, item: ResolvedIndicator, column: Column, cell: Cell) -> str:
-    fields = {
+def facts_of(case: Case, item: ResolvedIndicator, column: Column, cell: Cell) -> dict[str, str]:
+    """What a finding of `case` on a value cell is said from (`FACTS`)."""
+    return {
+        "note": case.note,
         "name": item.name or cell_text(item.indicator.level2),
         "value": excerpt(cell.text, 200),  # a million-digit value is not echoed whole
         "column": COLUMN_NAMES[column],
         "level2": cell_text(item.indicator.level2),
     }
-    return case.message.format_map(fields)
 
 
 ValueCells = tuple[tuple[Column, Cell, _Judged], ...]
@@ -202,5 +208,6 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
             if column in columns:
                 for case in cases:
                     if judged.holds(case.when):
-                        yield Finding(message_for(case, item, column, cell), cell, item.field)
+                        facts = facts_of(case, item, column, cell)
+                        yield Finding(case.message.format_map(facts), cell, item.field, facts=facts)
                         break

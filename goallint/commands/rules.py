@@ -79,6 +79,8 @@ def explain(rule: Rule) -> str:
         parts.append(f"依据：{doc.basis}")
     if rule.suppressed_by:
         parts.append(f"同一单元格上由 {', '.join(rule.suppressed_by)} 优先报告")
+    if rule.group is not None:
+        parts.append(f"一张表中的多处合并为一条：{rule.group.message}")
     return "\n".join(parts) + "\n"
 
 

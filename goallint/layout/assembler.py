@@ -16,6 +16,7 @@ from decimal import Decimal
 from goallint.layout.builder import FormBuilder, empty_at_end, is_form
 from goallint.layout.cells import sub_cell
 from goallint.layout.columns import Layout, column_role, header_layout
+from goallint.layout.costs import CostTableBuilder
 from goallint.layout.explain import Trace
 from goallint.layout.fields import (
     GOALS,
@@ -153,6 +154,8 @@ class Assembler:
                     for role, cell, detail in used:
                         trace.note(cell, role, detail)
                 return
+        if builder.kind == "project" and self._cost_row(builder, row, filled, first_key):
+            return
         if first_key == SECTION_KEY and not builder.pending_goals and len(filled) > 1 and builder.section == "header":
             builder.section = "indicators"
             if trace is not None:
@@ -219,7 +222,7 @@ class Assembler:
 
     def _ends_table(self, builder: FormBuilder, filled: list[tuple[int, Cell]], first_key: str) -> bool:
         """An approval, signature or note row, or a header label before the 三级 column: the table is over."""
-        if self.vocab.is_footer(first_key):
+        if self.vocab.is_footer(first_key) or first_key in self.vocab.cost_titles:
             return True
         table = builder.table
         name_column = table.layout.name_column if table is not None else None
@@ -227,6 +230,50 @@ class Assembler:
             return False  # a row starting at the name is an indicator whatever its name
         return self.vocab.is_label(builder.kind, first_key) and not self.vocab.is_level1(first_key) \
             and not self.vocab.is_level2(first_key) and first_key != SECTION_KEY
+
+    def _cost_row(self, builder: FormBuilder, row: list[Cell], filled: list[tuple[int, Cell]], first_key: str) -> bool:
+        """A row of a cost build-up table (its title, header, items, 合计); False when the row is not one (a
+        label row after the table, which it ends)."""
+        vocab = self.vocab
+        trace = self.trace
+        if first_key in vocab.cost_titles:
+            title = filled[0][1]
+            note = vocab.unit_note.search(_squeeze(title.raw))
+            table = CostTableBuilder(title, stated_unit(title.raw) or (note.group(1) if note else None)
+                                     or builder.unit_note or "元")
+            builder.cost_tables.append(table)
+            builder.section = "costs"
+            if trace is not None:
+                trace.note(title, "cost_title")
+            rest = [cell if index > filled[0][0] else Cell("") for index, cell in enumerate(row)]
+            self._cost_header(table, rest)
+            return True
+        if builder.section != "costs":
+            return False
+        table = builder.cost_tables[-1]
+        if table.item_column is None and self._cost_header(table, row):
+            return True
+        if vocab.title_kind(first_key) is not None or (
+                vocab.is_label("project", first_key) and first_key not in vocab.subtotals):
+            builder.section = "header"
+            return False
+        for cell, role in table.add(row, filled, vocab):
+            if trace is not None:
+                trace.note(cell, role)
+        if table.total is not None:
+            builder.section = "header"
+        return True
+
+    def _cost_header(self, table: CostTableBuilder, row: list[Cell]) -> bool:
+        used = table.header(row, self.vocab)
+        if used is None:
+            return False
+        for cell, role in used:
+            if role == "amount" and stated_unit(cell.raw) is not None:
+                table.unit = stated_unit(cell.raw) or table.unit
+            if self.trace is not None:
+                self.trace.note(cell, "cost_header", "成本项目" if role == "item" else "金额栏")
+        return True
 
     def _starter(self, key: str) -> FormKind | None:
         match = self.vocab.field("project", key)
@@ -285,8 +332,8 @@ class Assembler:
                 continue
             head = raw[: separator.start()]
             match = self.vocab.field(builder.kind, key_of(head)) if head.strip() else None
-            if match is None:
-                continue
+            if match is None or match[0] == "overview":
+                continue  # `项目概况:…` inside a cell is part of a description (107's goal text), not a field
             rest = raw[separator.end():]
             if not rest.strip():
                 return None

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from goallint.layout.cells import sub_cell
+from goallint.layout.costs import CostTableBuilder
 from goallint.layout.fields import GOALS, amount_unit, fix_number_spaces, money_fields
 from goallint.layout.indicators import IndicatorTable
 from goallint.layout.profile import detect_profile, infer_levels, repair_levels
@@ -53,6 +54,8 @@ class FormBuilder:
     """A list table's field columns whose heading states a unit (`预算金额（万元）`)."""
     tasks: list[Task] = field(default_factory=list)
     other_tasks: list[Task] = field(default_factory=list)
+    cost_tables: list[CostTableBuilder] = field(default_factory=list)
+    """A project's cost build-up tables (项目预算成本构成), as found."""
 
     def note_span(self, cell: Cell) -> None:
         if self.span is None:
@@ -103,7 +106,8 @@ class FormBuilder:
             form = build(DepartmentForm, **common, **fields, **units, tasks=self.tasks,
                          other_tasks=self.other_tasks, task_amount_unit=self.task_amount_unit)
         else:
-            form = build(ProjectForm, **common, **fields, **units)
+            tables = [table.build() for table in self.cost_tables if table.rows]
+            form = build(ProjectForm, **common, **fields, **units, cost_tables=tables)
         form.unread = _fragment(fields, indicators, self.tasks, self.kind) or _unrecognised(
             fields, indicators, self.levels_seen)
         two_sided = self.table is not None and self.table.two_sided

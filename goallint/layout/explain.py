@@ -12,7 +12,8 @@ ROLE_NAMES = {
     "l1": "一级指标", "l2": "二级指标", "name": "三级指标", "period": "实施期指标值", "annual": "年度指标值",
     "l2b": "二级指标（年度）", "nameb": "三级指标（年度）", "comparator": "指标值符号", "unit": "计量单位",
     "actual": "上年实际值", "weight": "权重/分值", "descriptive": "说明栏（不是指标值）", "extra": "未识别的栏目",
-    "task": "任务", "task_header": "任务表表头", "footer": "表尾（审核、签章、注）",
+    "task": "任务", "task_header": "任务表表头", "cost_title": "成本构成表标题", "cost_header": "成本构成表表头",
+    "cost_item": "成本构成项目", "cost_amount": "成本构成金额", "cost_total": "成本构成合计", "footer": "表尾（审核、签章、注）",
     "ignored": "未使用",
 }
 """A role as a reviewer reads it."""

@@ -95,6 +95,10 @@ class Vocabulary:
     notes: tuple[str, ...]
     level1: frozenset[str]
     level2: frozenset[str]
+    cost_titles: frozenset[str] = frozenset()
+    cost_items: frozenset[str] = frozenset()
+    cost_amount: re.Pattern[str] = re.compile("$^")
+    cost_not_amount: re.Pattern[str] = re.compile("$^")
     _footers: dict[str, bool] = field(default_factory=dict, repr=False)
     _classes: dict[tuple[str, str], tuple[str, str, int | None]] = field(default_factory=dict, repr=False)
 
@@ -209,4 +213,8 @@ def vocabulary() -> Vocabulary:
         notes=tuple(data["notes"]),
         level1=frozenset(level1),
         level2=frozenset(level2),
+        cost_titles=frozenset(_keys(data["cost_table"]["titles"])),
+        cost_items=frozenset(_keys(data["cost_table"]["item"])),
+        cost_amount=re.compile(data["cost_table"]["amount"]),
+        cost_not_amount=re.compile(data["cost_table"]["not_amount"]),
     )

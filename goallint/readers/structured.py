@@ -20,7 +20,19 @@ from pydantic import BaseModel, ValidationError
 from yaml.composer import Composer
 from yaml.resolver import Resolver
 
-from goallint.model import AnyForm, Cell, DepartmentForm, Indicator, ProjectForm, Span, Task, build
+from goallint.layout.vocab import key_of, vocabulary
+from goallint.model import (
+    AnyForm,
+    Cell,
+    CostRow,
+    CostTable,
+    DepartmentForm,
+    Indicator,
+    ProjectForm,
+    Span,
+    Task,
+    build,
+)
 from goallint.plumbing.input_errors import reason as input_reason
 from goallint.plumbing.outputs import is_own_output_text
 from goallint.plumbing.safe_yaml import (
@@ -40,6 +52,7 @@ from goallint.structured_format import (
     CARRY_DOWN_KEYS,
     INDICATOR_KEYS,
     TASK_KEYS,
+    CostTableIn,
     DepartmentFormIn,
     ProjectFormIn,
     form_cell_keys,
@@ -391,7 +404,8 @@ class _Builder:
         common = {"path": self.path, "span": form_span, "indicators": indicators, **fields}
         if isinstance(validated, ProjectFormIn):
             units = {"budget_unit": validated.budget_unit, "period_budget_unit": validated.period_budget_unit}
-            return build(ProjectForm, **common, **units)
+            tables = self._cost_tables((*prefix, "cost_tables"), validated.cost_tables)
+            return build(ProjectForm, **common, **units, cost_tables=tables)
         assert isinstance(validated, DepartmentFormIn)
         tasks = {key: self._tasks((*prefix, key), entry.get(key) or []) for key in ("tasks", "other_tasks")}
         return build(DepartmentForm, **common, **tasks, budget_unit=validated.budget_unit,
@@ -411,6 +425,26 @@ class _Builder:
             ignore = entry.get("goallint-ignore") or []
             indicators.append(build(Indicator, **cells, ignore=[ignore] if isinstance(ignore, str) else list(ignore)))
         return indicators
+
+    def _cost_tables(self, prefix: PathKey, tables: list[CostTableIn]) -> list[CostTable]:
+        """Each cost table: the row whose item is a subtotal label (合计, 总计, 小计) is its total."""
+        out = []
+        for i, table in enumerate(tables):
+            columns = tuple(self.cell((*prefix, i, "columns", j), raw) or Cell("") for j, raw in enumerate(table.columns))
+            rows: list[CostRow] = []
+            total: CostRow | None = None
+            for j, raw_row in enumerate(table.rows):
+                cells = [self.cell((*prefix, i, "rows", j, k), raw) for k, raw in enumerate(raw_row)]
+                if not cells or cells[0] is None:
+                    continue
+                row = CostRow(cells[0], tuple(cells[1:]))
+                if key_of(cells[0].raw) in vocabulary().subtotals:
+                    total = row
+                else:
+                    rows.append(row)
+            out.append(CostTable(self.cell((*prefix, i, "title"), table.title), columns, tuple(rows), total,
+                                 table.unit))
+        return out
 
     def _tasks(self, prefix: PathKey, entries: list[dict[str, Any]]) -> list[Task]:
         return [

@@ -90,6 +90,22 @@ def cell_ref(d: Diagnostic) -> str:
     return d.field[len(d.sheet) + 1:].partition(" ")[0]
 
 
+def related_places(d: Diagnostic, skip_line: int | None = None) -> list[str]:
+    """The other cells a finding names (`related`), each as its own is named: `E12` in a workbook
+    (`其他表!E12` on another sheet), else `line:column`; those on `skip_line` (shown under it) left out."""
+    out: list[str] = []
+    for other in d.related:
+        if skip_line is not None and other.line == skip_line == other.end_line:
+            continue
+        head, bang, rest = other.field.partition("!")
+        if bang and " " not in head:
+            ref = rest.partition(" ")[0]
+            out.append(ref if head == d.sheet else f"{head}!{ref}")
+        else:
+            out.append(f"{other.line}:{other.column}")
+    return list(dict.fromkeys(out))
+
+
 def where(d: Diagnostic) -> str:
     """`location` of a diagnostic."""
     return location(d.path, d.line, d.column, d.sheet, cell_ref(d))

@@ -6,7 +6,14 @@ import unicodedata
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from goallint.report import SEVERITY_LABELS, RenderOptions, cell_ref, statistics_text, summary_line
+from goallint.report import (
+    SEVERITY_LABELS,
+    RenderOptions,
+    cell_ref,
+    related_places,
+    statistics_text,
+    summary_line,
+)
 
 if TYPE_CHECKING:
     from goallint.grade import FormGrade
@@ -61,6 +68,9 @@ def _finding(d: Diagnostic, lines: dict[int, str]) -> list[list[Segment]]:
         shown, marks = _marked(source, sorted(spans))
         out.append([(f"{d.line:>6} │ ", "dim"), (shown, "")])
         out.append([(" " * 6 + " │ ", "dim"), (marks, STYLES[d.severity])])
+    elsewhere = related_places(d, skip_line=d.line if source is not None else None)
+    if elsewhere:  # the other cells a grouped finding names: where they are, on one line (its message names them)
+        out.append([("      ", ""), ("另见 " + "、".join(elsewhere), "dim")])
     return out
 
 

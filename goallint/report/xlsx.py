@@ -11,7 +11,7 @@ from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
 from goallint.model import form_name
-from goallint.report import SEVERITY_LABELS, RenderOptions, cell_ref
+from goallint.report import SEVERITY_LABELS, RenderOptions, cell_ref, related_places
 from goallint.report.forms import ARITHMETIC_CODES, FormFacts, arithmetic, form_facts
 
 if TYPE_CHECKING:
@@ -28,7 +28,9 @@ KINDS = {"project": "项目", "department": "部门整体"}
 
 def _location(d: Diagnostic) -> str:
     ref = cell_ref(d)
-    return f"{d.sheet}!{ref}" if ref else f"第 {d.line} 行第 {d.column} 列"
+    own = f"{d.sheet}!{ref}" if ref else f"第 {d.line} 行第 {d.column} 列"
+    others = related_places(d)  # the other cells of the same defect (the row's other column, a form's group)
+    return f"{own}，另见 {'、'.join(others)}" if others else own
 
 
 def _indicator(d: Diagnostic) -> str:

@@ -76,6 +76,12 @@ class Finding:
     fix: Fix | None = None
     related: tuple[Cell, ...] = ()
     """Other cells with the same defect, named by this one finding (the other column, other generic names)."""
+    related_fields: tuple[str, ...] = ()
+    """The field of each cell in `related`, where it is not this finding's own (a form's findings grouped into
+    one name other indicators); a cell past its end is in this finding's field."""
+    facts: Mapping[str, Any] | None = None
+    """What the message was written from, by placeholder (`{name}`, `{value}` …): a kind that lists them in
+    its `FACTS` gives them, so that a rule's `group.item` can name this cell in a form's grouped finding."""
 
 
 @dataclass

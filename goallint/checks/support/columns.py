@@ -34,7 +34,10 @@ def _joined(kept: Finding, other: Finding) -> Finding:
     if fix is not None and other.fix is not None and fix.applicability == other.fix.applicability:
         fix = build(Fix, applicability=fix.applicability, message=fix.message, edits=[*fix.edits, *other.fix.edits])
     related = (*kept.related, *((other.cell,) if other.cell is not None else ()), *other.related)
-    return replace(kept, message=message, fix=fix, related=related)
+    facts = kept.facts
+    if facts is not None and "column" in facts:  # a grouped item names the row's columns as the message does
+        facts = {**facts, "column": BOTH.removesuffix("指标值")}
+    return replace(kept, message=message, fix=fix, related=related, facts=facts)
 
 
 def merge_columns(found: Sequence[tuple[T, Finding]], form: AnyForm, code_of: Callable[[T], str],

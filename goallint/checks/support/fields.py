@@ -18,7 +18,7 @@ FIELD_LABELS: dict[str, str] = {
     "staff_count": "财政供养人员数", "subunit_count": "下属二级单位数", "basic": "基本支出",
     "project": "项目支出", "special": "财政专项资金", "other_development": "其他事业发展性支出",
     "appropriation": "财政拨款", "other_income": "其他资金", "city_level": "市本级使用资金",
-    "transfer": "拟用于对下转移支付资金", "overall_goal": "总体绩效目标",
+    "transfer": "拟用于对下转移支付资金", "overall_goal": "总体绩效目标", "overview": "项目概况",
 }
 
 _MONEY = re.compile(r"^(?:人民币)?\s*([+-]?\d[\d,，]*(?:\.\d+)?)\s*(万元|万|元)?$")

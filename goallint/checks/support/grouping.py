@@ -1,0 +1,117 @@
+"""One finding per form: a rule with `group:` in its pack reports its findings in one form once, naming each cell.
+
+Where a reviewer writes one comment per form (“三处指标值含公式标记：……”), a rule says so in its pack:
+
+    group:
+      by: form
+      message: "{count} 处指标值含 OCR/LaTeX 公式标记：{items}"
+      item: "“{name}”{text}"
+
+Two or more findings of the rule in one form (after the two columns of a row are merged) become one finding at
+the first cell: `message` with `{count}` (the items named) and `{items}` (each finding's facts through `item`,
+repeated items said once), every other cell in `related` with its own field, and the fixes of the same
+applicability joined into one fix with every edit, so that `--fix` still rewrites each cell. A single finding
+keeps its own message. The check kind computes the facts (its `FACTS`) and never knows it is grouped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any, Literal, TypeVar
+
+from pydantic import ConfigDict
+
+from goallint.checks.support.base import Finding, check_template
+from goallint.model import Cell, Fix, Model, build
+
+T = TypeVar("T")
+
+GROUP_PLACEHOLDERS = ("count", "items")
+"""What `group.message` is filled with: `{count}` the items named (each said once), `{items}` the items joined."""
+
+
+class Grouping(Model):
+    """A rule's `group:` option: how its findings in one form are reported as one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    by: Literal["form"] = "form"
+    message: str
+    """The grouped finding's message, with `{count}` and `{items}` (it must name the items)."""
+    item: str
+    """How each finding is named in `{items}`, from the facts its check kind gives (the kind's `FACTS`)."""
+    separator: str = "、"
+
+    def check(self, facts: Sequence[str]) -> None:
+        """Raise ValueError (naming the key) for a template with an unknown placeholder, or a message that
+        does not list the items (a grouped finding must name every cell)."""
+        check_template(self.message, GROUP_PLACEHOLDERS, "message")
+        if "{items}" not in self.message:
+            raise ValueError("message: 应含 {items}（合并后的一条要列出每一处）")
+        check_template(self.item, facts, "item")
+
+
+def group_findings(found: Sequence[tuple[T, Finding]], grouping_of: Callable[[T], Grouping | None],
+                   code_of: Callable[[T], str]) -> list[tuple[T, Finding]]:
+    """`found` (rule, finding) pairs of one form, with the findings of each grouped rule made one (at the
+    place of its first); the others as they were, in their order."""
+    members: dict[str, list[int]] = {}
+    for index, (rule, _) in enumerate(found):
+        if grouping_of(rule) is not None:
+            members.setdefault(code_of(rule), []).append(index)
+    if not any(len(indexes) > 1 for indexes in members.values()):
+        return list(found)
+    out: list[tuple[T, Finding]] = []
+    for index, entry in enumerate(found):
+        rule = entry[0]
+        indexes = members.get(code_of(rule)) if grouping_of(rule) is not None else None
+        if indexes is None or len(indexes) == 1:
+            out.append(entry)
+        elif index == indexes[0]:
+            grouping = grouping_of(rule)
+            assert grouping is not None
+            out.append((rule, grouped(grouping, [found[i][1] for i in indexes])))
+    return out
+
+
+def grouped(grouping: Grouping, findings: Sequence[Finding]) -> Finding:
+    """One finding for `findings` (two or more, in form order), at the first one's cell."""
+    first = findings[0]
+    items = dict.fromkeys(grouping.item.format_map(_Facts(finding.facts or {})) for finding in findings)
+    places = [place for finding in findings for place in _places(finding)]
+    if first.cell is not None:
+        places = places[1:]  # the finding's own place
+    message = grouping.message.format(count=len(items), items=grouping.separator.join(items))
+    return replace(first, message=message, related=tuple(cell for cell, _ in places),
+                   related_fields=tuple(field for _, field in places),
+                   fix=_joined_fix([finding.fix for finding in findings]))
+
+
+class _Facts(dict[str, Any]):
+    """A finding's facts for `item`: a fact its kind did not give reads as empty (the pack loader checks
+    that `item` uses only the kind's `FACTS`, so this is only a guard)."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _places(finding: Finding) -> list[tuple[Cell, str]]:
+    """The cells a finding names, each with its field (its own cell first)."""
+    own = finding.related_fields
+    cells = [(finding.cell, finding.field)] if finding.cell is not None else []
+    return cells + [(cell, own[index] if index < len(own) else finding.field)
+                    for index, cell in enumerate(finding.related)]
+
+
+def _joined_fix(fixes: Sequence[Fix | None]) -> Fix | None:
+    """The fixes of the first fix's applicability as one, with every edit (each rewrites its own cell)."""
+    present = [fix for fix in fixes if fix is not None]
+    if not present:
+        return None
+    kind = present[0].applicability
+    same = [fix for fix in present if fix.applicability == kind]
+    if len(same) == 1:
+        return same[0]
+    message = "；".join(dict.fromkeys(fix.message for fix in same))
+    return build(Fix, applicability=kind, message=message, edits=[edit for fix in same for edit in fix.edits])

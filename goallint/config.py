@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import ConfigDict, Field, ValidationError
 
-from goallint.model import Model, Severity, build
+from goallint.model import Severity
 from goallint.plumbing import safe_yaml
 from goallint.plumbing.input_errors import place, reason
 from goallint.plumbing.named_files import read_named_text
+from goallint.plumbing.validation import STRICT, validate
 
 CONFIG_NAMES = ("goallint.yaml", ".goallint.yaml")
 
@@ -25,36 +26,39 @@ def _codes(value: Any) -> Any:
     return [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
 
-class GradeConfig(Model):
+@dataclass(kw_only=True)
+class GradeConfig:
     """How findings map to the review grade 优/良/中/差 (see `goallint.grade`)."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__ = STRICT
 
-    blocking: list[str] = Field(default_factory=lambda: ["GL001", "GL002", "GL101", "GL102", "GL201", "GL4", "GL5"])
+    blocking: list[str] = field(default_factory=lambda: ["GL001", "GL002", "GL101", "GL102", "GL201", "GL4", "GL5"])
     """Codes or prefixes whose error makes a form 差."""
-    cosmetic: list[str] = Field(default_factory=lambda: ["GL9"])
+    cosmetic: list[str] = field(default_factory=lambda: ["GL9"])
     """Codes or prefixes shown in the report that do not lower the grade (GL9xx: text left by extraction)."""
-    labels: dict[Literal["clean", "warnings", "errors", "blocking"], str] = Field(default_factory=dict)
+    labels: dict[Literal["clean", "warnings", "errors", "blocking"], str] = field(default_factory=dict)
 
 
-class Config(Model):
-    """The keys of a config file (kebab-case in the file)."""
+@dataclass(kw_only=True)
+class Config:
+    """The keys of a config file (kebab-case in the file). Validated only when a file is read: a run without
+    one (`--isolated`, or none found) uses the defaults as they are."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    __pydantic_config__ = {**STRICT, "validate_by_name": True, "validate_by_alias": True}
 
     select: list[str] | None = None
-    extend_select: list[str] = Field(default_factory=list, alias="extend-select")
-    ignore: list[str] = Field(default_factory=list)
-    severity: dict[str, Severity] = Field(default_factory=dict)
-    fail_on: Literal["error", "warning", "info", "never"] | None = Field(default=None, alias="fail-on")
+    extend_select: list[str] = field(default_factory=list, metadata={"alias": "extend-select"})
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, Severity] = field(default_factory=dict)
+    fail_on: Literal["error", "warning", "info", "never"] | None = field(default=None, metadata={"alias": "fail-on"})
     profile: str | None = None
-    rules: list[str] = Field(default_factory=list)
-    per_file_ignores: dict[str, list[str]] = Field(default_factory=dict, alias="per-file-ignores")
-    exclude: list[str] = Field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict, metadata={"alias": "per-file-ignores"})
+    exclude: list[str] = field(default_factory=list)
     baseline: str | None = None
-    grade: GradeConfig = Field(default_factory=GradeConfig)
+    grade: GradeConfig = field(default_factory=GradeConfig)
 
-    path: str = Field(default="", exclude=True)
+    path: str = ""
     """The file it came from ('' for none)."""
 
     def rule_paths(self) -> list[Path]:
@@ -92,8 +96,10 @@ def parse_config(data: Any, path: str) -> Config:
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: 配置应是键到值的映射")
+    from pydantic import ValidationError
+
     try:
-        config = Config.model_validate(_normalise(data))
+        config = validate(Config, _normalise(data))
     except ValidationError as exc:
         error = exc.errors()[0]
         key = place(error["loc"])
@@ -146,11 +152,11 @@ def discover(start: Path | None = None) -> Path | None:
 def load_config(explicit: str | None = None, isolated: bool = False) -> Config:
     """`--config FILE`, else the discovered file, else defaults; `--isolated` ignores every file."""
     if isolated:
-        return build(Config)
+        return Config()
     if explicit is not None:
         path = Path(explicit)
         if not path.exists():
             raise ConfigError(f"{explicit}: 找不到配置文件")
         return load_config_file(path)
     found = discover()
-    return load_config_file(found) if found is not None else build(Config)
+    return load_config_file(found) if found is not None else Config()

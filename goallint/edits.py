@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel
-
-from goallint.model import Cell, Diagnostic, Edit, Fix, build
+from goallint.model import AnyForm, Cell, Diagnostic, Edit, Fix
 from goallint.readers import TEXT_SUFFIXES, UNREWRITTEN_SUFFIXES, ReadResult
 
 _YAML_PLAIN_FIRST = set("-?:,[]{}#&*!|>'\"%@`")
@@ -29,20 +29,31 @@ class FixRefused(Exception):
 # -------------------------------------------------------------------------------------------- cells
 
 
-def iter_cells(forms: Iterable[BaseModel]) -> Iterator[Cell]:
+def iter_cells(forms: Iterable[AnyForm]) -> Iterator[Cell]:
     """Every cell of the forms, in field order (indicators and tasks included; carried-down cells repeat)."""
-    for model in forms:
-        yield from _cells_of(model)
+    for form in forms:
+        yield from _cells_of(form)
 
 
-def _cells_of(model: BaseModel) -> Iterator[Cell]:
-    for value in model.__dict__.values():  # the fields, in field order
+def _cells_of(record: Any) -> Iterator[Cell]:
+    for name in _field_names(type(record)):
+        value = getattr(record, name)
         if isinstance(value, Cell):
             yield value
         elif isinstance(value, list):
             for item in value:
-                if isinstance(item, BaseModel):
+                if is_dataclass(item):
                     yield from _cells_of(item)
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(item.name for item in fields(cls))
+    return names
 
 
 def _raws_at(result: ReadResult, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
@@ -168,8 +179,8 @@ def unfit(edit: Edit, text: str, raws: dict[tuple[int, int], str], suffix: str, 
     return None
 
 
-def drop_unfit_fixes(result: ReadResult, diagnostics: Sequence[Diagnostic]) -> None:
-    """Set `fix` to None on findings whose fix `--fix` would refuse (a JSON string with escapes, a YAML block
+def drop_unfit_fixes(result: ReadResult, diagnostics: list[Diagnostic]) -> None:
+    """Replace by a finding without its fix (in place in `diagnostics`) every finding whose fix `--fix` would refuse (a JSON string with escapes, a YAML block
     scalar, a merged text cell, a file whose encoding does not round-trip …): a fix in a report is one that
     can be applied as it stands."""
     suffix = Path(result.path).suffix.lower()
@@ -182,14 +193,15 @@ def drop_unfit_fixes(result: ReadResult, diagnostics: Sequence[Diagnostic]) -> N
     wanted = {(e.start, e.end) for d in diagnostics if d.fix is not None for e in d.fix.edits
               if e.start is not None and e.end is not None}
     raws = _raws_at(result, wanted) if codec is not None and wanted else {}
-    for d in diagnostics:
+    for index, d in enumerate(diagnostics):
         if d.fix is None:
             continue
         if codec is None or result.text is None:
-            d.fix = None
+            diagnostics[index] = replace(d, fix=None)
             continue
         # each edit rewrites a cell of its own (a row's two columns, a form's grouped cells): the cells that can
         # be rewritten keep their edits
         edits = [e for e in d.fix.edits if unfit(e, result.text, raws, suffix, codec) is None]
         if len(edits) != len(d.fix.edits):
-            d.fix = build(Fix, applicability=d.fix.applicability, message=d.fix.message, edits=edits) if edits else None
+            fix = Fix(applicability=d.fix.applicability, message=d.fix.message, edits=edits) if edits else None
+            diagnostics[index] = replace(d, fix=fix)

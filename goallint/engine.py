@@ -10,29 +10,16 @@ import fnmatch
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
-
-from pydantic import BaseModel
 
 from goallint.checks import KINDS
 from goallint.checks.support.base import Finding, FormContext, GroupFinding
 from goallint.checks.support.columns import merge_columns
 from goallint.checks.support.grouping import group_findings
 from goallint.layout.profile import detect_profile
-from goallint.model import (
-    DIAGNOSTIC_FIELDS,
-    SEVERITY_RANK,
-    AnyForm,
-    Cell,
-    Diagnostic,
-    Location,
-    Span,
-    build,
-    form_name,
-    trusted,
-)
+from goallint.model import SEVERITY_RANK, AnyForm, Cell, Diagnostic, Location, Span, form_name
 from goallint.packs import Rule
 from goallint.profiles import Profile, get_profile, profiles
 from goallint.readers import ReadResult, load_path, read_bytes
@@ -128,6 +115,8 @@ class Engine:
             if form.unread is not None:
                 report.diagnostics.extend(self._unread(form, result.path, ignored, by_code))
                 continue
+            if not form.path:
+                form = replace(form, path=result.path)
             report.diagnostics.extend(self._lint_form(form, result.path, ignored, report))
         if any(d.fix is not None for d in report.diagnostics):  # report only fixes `--fix` can apply
             from goallint.edits import drop_unfit_fixes
@@ -149,9 +138,9 @@ class Engine:
             return []
         span = form.span
         line, column = (span.line, span.column) if span is not None else (1, 1)
-        return [build(Diagnostic, code="GL001", name=rule.name, severity=self.severity.get("GL001", rule.severity),
-                      message=form.unread, path=path, line=line, column=column, end_line=line, end_column=column,
-                      form=form_name(form), sheet=span.sheet if span is not None else None)]
+        return [Diagnostic(code="GL001", name=rule.name, severity=self.severity.get("GL001", rule.severity),
+                           message=form.unread, path=path, line=line, column=column, end_line=line,
+                           end_column=column, form=form_name(form), sheet=span.sheet if span is not None else None)]
 
     def _plan(self) -> list[tuple[Rule, str, bool, frozenset[str]]]:
         """The active rules with what `_lint_form` asks of each on every form: (rule, its check kind, whether
@@ -186,7 +175,6 @@ class Engine:
 
     def _lint_form(self, form: AnyForm, path: str, ignored: set[str], report: FileReport) -> list[Diagnostic]:
         profile = self._profile(form)
-        form.path = form.path or path
         ctx = FormContext(form=form, profile=profile, vocabularies=self.vocabularies)
         in_form = expand_waivers(form.ignore, self.rules) - ignored
         waived = ignored | in_form
@@ -246,8 +234,8 @@ class Engine:
         for (rule, severity), finding in group_findings(entries, lambda pair: pair[0].group, lambda pair: pair[0].code):
             diagnostic = shown.get(id(finding))
             if diagnostic is None:  # a group: a baseline matches it by the texts of every cell it names
-                diagnostic = self._diagnostic(rule, severity, finding, form, path)
-                diagnostic.cell_text = "、".join(cell.text for cell in (finding.cell, *finding.related) if cell)
+                diagnostic = replace(self._diagnostic(rule, severity, finding, form, path), cell_text="、".join(
+                    cell.text for cell in (finding.cell, *finding.related) if cell))
             out.append(diagnostic)
         return out
 
@@ -283,16 +271,13 @@ class Engine:
         span = span or Span(line=1, column=1, end_line=1, end_column=1)
         where = f"{span.sheet}!{span.ref}" if span.sheet and span.ref else ""
         fields = finding.related_fields
-        # every field is already valid (codes, names and severities from validated packs, profiles and options;
-        # positions from the reader), so the diagnostic is built without pydantic's validation
-        return trusted(Diagnostic, {
-            "code": rule.code, "name": rule.name, "severity": severity, "message": finding.message, "path": path,
-            "line": span.line, "column": span.column, "end_line": span.end_line, "end_column": span.end_column,
-            "form": form_name(form), "field": f"{where} {finding.field}".strip() if where else finding.field,
-            "fix": finding.fix, "sheet": span.sheet, "cell_text": finding.cell.text if finding.cell is not None else "",
-            "related": [_location(cell, fields[index] if index < len(fields) else finding.field)
-                        for index, cell in enumerate(finding.related) if cell.span is not None],
-        }, DIAGNOSTIC_FIELDS)
+        return Diagnostic(
+            code=rule.code, name=rule.name, severity=severity, message=finding.message, path=path,
+            line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column,
+            form=form_name(form), field=f"{where} {finding.field}".strip() if where else finding.field,
+            fix=finding.fix, sheet=span.sheet, cell_text=finding.cell.text if finding.cell is not None else "",
+            related=[_location(cell, fields[index] if index < len(fields) else finding.field)
+                     for index, cell in enumerate(finding.related) if cell.span is not None])
 
     # -- the whole run ------------------------------------------------------------------------------------
     def run(self, inputs: Sequence[Input], jobs: int = 1,
@@ -310,8 +295,6 @@ class Engine:
             if spooled is not None:
                 spooled.add(report.path, report.diagnostics)
                 report.diagnostics = []
-            else:
-                _compact(report)  # kept in memory for the whole run
             _share_strings(report)
             reports.append(report)
         forms = [info for report in reports for info in report.forms]
@@ -360,9 +343,9 @@ class Engine:
             for g in findings:
                 if rule.code in waivers.get((g.path, g.form), set()) | self._file_ignores(g.path):
                     continue
-                out.append(build(Diagnostic, code=rule.code, name=rule.name, severity=severity,
-                                 message=g.message, path=g.path, line=g.line, column=g.column,
-                                 end_line=g.end_line, end_column=g.end_column, form=g.form, field=g.field))
+                out.append(Diagnostic(code=rule.code, name=rule.name, severity=severity,
+                                      message=g.message, path=g.path, line=g.line, column=g.column,
+                                      end_line=g.end_line, end_column=g.end_column, form=g.form, field=g.field))
         return out
 
 
@@ -374,11 +357,8 @@ def _location(cell: Cell, field: str) -> Location:
     span = cell.span
     assert span is not None
     where = f"{span.sheet}!{span.ref} " if span.sheet and span.ref else ""
-    return trusted(Location, {"line": span.line, "column": span.column, "end_line": span.end_line,
-                              "end_column": span.end_column, "field": f"{where}{field}".strip()}, LOCATION_FIELDS)
-
-
-LOCATION_FIELDS = set(Location.model_fields)
+    return Location(line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column,
+                    field=f"{where}{field}".strip())
 
 
 _LEADS = {"GL001": "未读出表单", "GL002": "文件无法读取", "GL003": "修复未写入"}
@@ -423,11 +403,6 @@ def worst(diagnostics: Iterable[Diagnostic]) -> int:
     return max((SEVERITY_RANK[d.severity] for d in diagnostics), default=0)
 
 
-_SHARED_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
-"""One fields-set per shape (a set of field names), shared by diagnostics, fixes and edits of that shape."""
-_REPEATED = ("path", "form", "field", "code", "name", "severity", "cell_text")
-
-
 def _share_strings(report: FileReport) -> None:
     """What a run keeps of every form (its record, its group summaries) with its strings interned: a report
     from a worker arrives with its own copies of the path, kinds, profiles and departments that every other
@@ -445,30 +420,6 @@ def _share_strings(report: FileReport) -> None:
                     known = shared[id(summary)] = type(summary)(
                         *(intern(value) if type(value) is str else value for value in summary))
                 items[index] = known
-
-
-def _compact(report: FileReport) -> FileReport:
-    """Lighten the diagnostics a long run keeps (10,000 forms: ~100,000 of them): the strings that repeat across
-    forms are interned, and diagnostics set from the same fields share one `__pydantic_fields_set__` (a
-    728-byte set each, more than half of an object's own size). Nothing reads `model_fields_set` or dumps
-    with `exclude_unset`; assigning a field that is already set leaves the shared set as it is."""
-    for diagnostic in report.diagnostics:
-        values = diagnostic.__dict__
-        for key in _REPEATED:
-            value = values.get(key)
-            if type(value) is str:
-                values[key] = sys.intern(value)
-        _share_fields_set(diagnostic)
-        if diagnostic.fix is not None:  # a fix and its edits: ~1.9 kB, half of it their fields-sets
-            _share_fields_set(diagnostic.fix)
-            for edit in diagnostic.fix.edits:
-                _share_fields_set(edit)
-    return report
-
-
-def _share_fields_set(model: BaseModel) -> None:
-    shape = frozenset(model.__pydantic_fields_set__)
-    object.__setattr__(model, "__pydantic_fields_set__", _SHARED_FIELDS_SETS.setdefault(shape, set(shape)))
 
 
 _WORKER: Engine | None = None

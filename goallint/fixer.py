@@ -19,7 +19,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -152,7 +152,7 @@ def _choose(diagnostics: Sequence[Diagnostic], unsafe: bool, refused: set[FixKey
             continue
         spans = [(e.start or 0, e.end or 0) for e in fix.edits]
         if all(taken.get(span) == e.content for span, e in zip(spans, fix.edits, strict=True)):
-            chosen.append((d, fix.model_copy(update={"edits": []})))
+            chosen.append((d, replace(fix, edits=[])))
             continue
         if any(s == ts or (s < te and ts < e) for s, e in spans for ts, te in taken):
             continue

@@ -46,9 +46,8 @@ def grade_forms(run: RunReport, config: GradeConfig | None = None,
     gets one line with an empty `form`, graded like a form.
     """
     from goallint.config import GradeConfig
-    from goallint.model import build
 
-    config = config or build(GradeConfig)
+    config = config or GradeConfig()
     labels: dict[str, str] = dict(DEFAULT_LABELS)
     labels.update({str(key): value for key, value in config.labels.items()})
     grades: dict[tuple[str, str], FormGrade] = {}
@@ -86,9 +85,8 @@ def grade_forms(run: RunReport, config: GradeConfig | None = None,
 def grade_of(diagnostics: Iterable[Diagnostic], config: GradeConfig | None = None) -> str:
     """The grade of one form from its findings alone, as `grade_forms` grades it."""
     from goallint.config import GradeConfig
-    from goallint.model import build
 
-    config = config or build(GradeConfig)
+    config = config or GradeConfig()
     labels: dict[str, str] = dict(DEFAULT_LABELS)
     labels.update({str(key): value for key, value in config.labels.items()})
     outcome = "clean"

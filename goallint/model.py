@@ -1,16 +1,19 @@
 """The form model: cells with exact locations, indicators, project and department forms, diagnostics and fixes.
 
-Readers build these; rules read them; reports print them. Nothing here parses or checks.
+Readers build these; rules read them; reports print them. Nothing here parses or checks. These are plain
+classes (frozen dataclasses with slots, or named tuples), built with their constructors: what people write
+(structured forms, rule packs, config) is validated at the boundary (`structured_format`, `packs`, `config`)
+and arrives here already checked, so a run over text forms never needs a validation library.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
-from functools import cache, partial
-from operator import itemgetter
-from typing import Annotated, Any, Literal, NamedTuple, TypeVar
-
-from pydantic import BaseModel, ConfigDict, Field, InstanceOf
+from dataclasses import dataclass, fields
+from dataclasses import field as dc_field
+from operator import attrgetter
+from typing import Any, ClassVar, Literal, NamedTuple
 
 
 def _unset(raw: str) -> Any:
@@ -28,101 +31,6 @@ def read_cells_with(text: Callable[[str], str], value: Callable[[str], Any]) -> 
     _cell_text, _cell_value = text, value
 
 
-class Model(BaseModel):
-    """The base of goallint's models. Their validation schemas are built on first validation, not when the
-    class is made (`defer_build`): a one-form run validates nothing (readers and the value grammar `build`
-    what they made themselves, findings are `trusted`, rule packs and profiles come validated from
-    `snapshot`), and building the ~45 schemas at import was a tenth of that run. Input that is not ours (a
-    pack, a config, a YAML form) is still validated, and the schema is built then."""
-
-    model_config = ConfigDict(defer_build=True)
-
-
-ModelT = TypeVar("ModelT", bound=BaseModel)
-_new = object.__new__
-_set = object.__setattr__
-
-
-def trusted(cls: type[ModelT], values: dict[str, Any], fields_set: set[str]) -> ModelT:
-    """An instance from values known to be valid: what `model_construct` does, without its per-field loop
-    (a long run reads back every finding from its spool).
-
-    `values` must hold every field. Instances built this way may share one fields-set (pydantic only adds to
-    it on assignment, and nothing here dumps with `exclude_unset`): no 216–728-byte set per object."""
-    instance = _new(cls)
-    _set(instance, "__dict__", values)
-    _set(instance, "__pydantic_fields_set__", fields_set)
-    _set(instance, "__pydantic_extra__", None)
-    _set(instance, "__pydantic_private__", None)
-    return instance
-
-
-def build(cls: type[ModelT], **values: Any) -> ModelT:
-    """An instance of `cls` from values goallint made itself (a reader's cells, the grammar's numbers, a
-    check's edits), by field name, the others at their defaults: `cls(**values)` without validation, so that
-    the class's schema is never built on a run that validates nothing (see `Model`). The values must already
-    be of the fields' types; a nested model's default is built the same way."""
-    spec = _SPECS.get(cls) or _spec(cls)
-    defaults, factories, required, names = spec
-    if not required <= values.keys() <= names:
-        missing = sorted(required - values.keys())
-        raise TypeError(f"{cls.__name__}: missing {missing}" if missing
-                        else f"{cls.__name__}: unknown {sorted(values.keys() - names)}")
-    data = defaults.copy()
-    data.update(values)
-    for name, factory in factories:
-        if name not in values:
-            data[name] = factory()
-    return trusted(cls, data, set(values))
-
-
-_Spec = tuple[dict[str, Any], tuple[tuple[str, Callable[[], Any]], ...], frozenset[str], frozenset[str]]
-_SPECS: dict[type, _Spec] = {}
-
-
-def _spec(cls: type[BaseModel]) -> _Spec:
-    """(every field at its plain default, in field order; the fields made afresh for each instance, with what
-    makes them; the required fields; every field)."""
-    defaults: dict[str, Any] = {}
-    factories: list[tuple[str, Callable[[], Any]]] = []
-    required: set[str] = set()
-    for name, info in cls.model_fields.items():
-        defaults[name] = None if info.is_required() or info.default_factory is not None else info.default
-        factory: Any = info.default_factory
-        if factory is not None:
-            if isinstance(factory, type) and issubclass(factory, BaseModel):
-                factory = partial(build, factory)
-            factories.append((name, factory))
-        elif info.is_required():
-            required.add(name)
-        elif isinstance(info.default, (list, dict, set)):  # pydantic gives each instance its own copy
-            factories.append((name, info.default.copy))
-    spec = _SPECS[cls] = (defaults, tuple(factories), frozenset(required), frozenset(defaults))
-    return spec
-
-
-def dump(model: BaseModel) -> dict[str, Any]:
-    """`model.model_dump(mode="json")` for models of plain fields (str, int, bool, None, nested models and
-    lists of them; `exclude=True` fields left out), without building pydantic's serializer: a `--format json`
-    run otherwise builds the schemas of `Diagnostic`, `Fix` and `Edit` (~15 ms of a one-form run)."""
-    return {name: _dumped(getattr(model, name)) for name in _kept_fields(type(model))}
-
-
-def _dumped(item: Any) -> Any:
-    if isinstance(item, BaseModel):
-        return dump(item)
-    if isinstance(item, list):
-        return [_dumped(sub) for sub in item]
-    if item is None or type(item) in (str, int, bool):
-        return item
-    raise TypeError(f"dump: {type(item).__name__} is not a plain field value")
-
-
-@cache
-def _kept_fields(cls: type[BaseModel]) -> tuple[str, ...]:
-    return tuple(name for name, info in cls.model_fields.items() if not info.exclude)
-
-
 class Span(NamedTuple):
     """Where a cell's text stands in its source.
 
@@ -131,8 +39,8 @@ class Span(NamedTuple):
     `start`/`end` are character offsets into the decoded source text (text and structured readers), so that
     a fix can rewrite exactly that span. Excel cells carry `sheet` and `ref` (`B12`) instead of offsets.
 
-    A named tuple, as `Cell`: the readers make one per field of every line (~150 per form), and a tuple is
-    built in a third of the time of a pydantic model, holds a quarter of its memory, and is immutable.
+    A named tuple, as `Cell`: the readers make one per field of every line, and a tuple is the cheapest
+    immutable record to build and to keep.
     """
 
     line: int
@@ -175,9 +83,8 @@ class DerivedCell(Cell):
     __slots__ = ()
 
 
-OptCell = InstanceOf[Cell] | None
-"""A model field holding a cell: checked to be one and kept as it is (never rebuilt from its fields)."""
-OptSpan = InstanceOf[Span] | None
+OptCell = Cell | None
+OptSpan = Span | None
 
 
 def cell_text(cell: Cell | None) -> str:
@@ -204,7 +111,8 @@ class CostTable(NamedTuple):
     unit: str = "元"
 
 
-class Indicator(Model):
+@dataclass(frozen=True, slots=True, kw_only=True)  # immutable, no `__dict__`, built by keyword
+class Indicator:
     """One row of the indicator table (绩效指标): three levels and the two value columns.
 
     `period_value` is the 实施周期 (or 中期) column, `annual_value` the 年度 column. Levels hold the labels as
@@ -216,12 +124,12 @@ class Indicator(Model):
     name: OptCell = None
     period_value: OptCell = None
     annual_value: OptCell = None
-    ignore: list[str] = Field(default_factory=list, alias="goallint-ignore")
+    ignore: list[str] = dc_field(default_factory=list)
+    """The rule codes or names waived on this row (`goallint-ignore`)."""
 
-    model_config = ConfigDict(populate_by_name=True)
 
-
-class Task(Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Task:
     """A 年度重点工作任务 row (or 其他需完成的任务): name, content, amount in 元, expected result."""
 
     name: OptCell = None
@@ -230,8 +138,9 @@ class Task(Model):
     expected: OptCell = None
 
 
-class _FormBase(Model):
-    model_config = ConfigDict(populate_by_name=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _FormBase:
+    """What both kinds of form hold: where they were read, their title, year, profile and indicators."""
 
     path: str = ""
     """The file the form was read from, as given on the command line."""
@@ -241,13 +150,14 @@ class _FormBase(Model):
     budget_year: int | None = None
     profile: str | None = None
     """Detected taxonomy profile: `dg2025`, `legacy` or `dg2019` (see rules/profiles)."""
-    indicators: list[Indicator] = Field(default_factory=list)
-    ignore: list[str] = Field(default_factory=list, alias="goallint-ignore")
-    unread: str | None = Field(default=None, exclude=True)
+    indicators: list[Indicator] = dc_field(default_factory=list)
+    ignore: list[str] = dc_field(default_factory=list)
+    unread: str | None = None
     """Why the form cannot be checked as a whole (only its header survived, or its layout was not
     recognised): the engine reports that once (GL001) instead of a cascade of missing fields."""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ProjectForm(_FormBase):
     """项目绩效目标表 / 批复表."""
 
@@ -268,9 +178,10 @@ class ProjectForm(_FormBase):
     annual_goal: OptCell = None  # 年度目标
     approval: OptCell = None  # 批复意见
     overview: OptCell = None  # 项目概况 / 项目内容 / 立项依据: free text, read for itemised costs
-    cost_tables: list[InstanceOf[CostTable]] = Field(default_factory=list)  # 项目预算成本构成 / 资金使用计划
+    cost_tables: list[CostTable] = dc_field(default_factory=list)  # 项目预算成本构成 / 资金使用计划
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DepartmentForm(_FormBase):
     """部门整体预算绩效目标申报表. Money in the budget table is in 万元; task amounts in 元."""
 
@@ -291,13 +202,12 @@ class DepartmentForm(_FormBase):
     transfer: OptCell = None  # 拟用于对下转移支付资金
     overall_goal: OptCell = None  # 总体绩效目标
     annual_goal: OptCell = None  # 年度总体目标 / 年度绩效总目标
-    tasks: list[Task] = Field(default_factory=list)  # 年度重点工作任务
-    other_tasks: list[Task] = Field(default_factory=list)  # 其他需完成的任务
+    tasks: list[Task] = dc_field(default_factory=list)  # 年度重点工作任务
+    other_tasks: list[Task] = dc_field(default_factory=list)  # 其他需完成的任务
     task_amount_unit: Literal["元", "万元"] = "元"
     """The unit of a bare task amount (`预算金额(万元)` in the task table's heading)."""
 
 
-Form = Annotated[ProjectForm | DepartmentForm, Field(discriminator="kind")]
 AnyForm = ProjectForm | DepartmentForm
 
 
@@ -306,29 +216,40 @@ def form_name(form: AnyForm) -> str:
     return form.name.text if form.name is not None else ""
 
 
-class Edit(Model):
-    """Replace the source between (line, column) and (end_line, end_column) with `content`."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Edit:
+    """Replace the source between (line, column) and (end_line, end_column) with `content`. `start`/`end`
+    (character offsets, where the reader knows them) are not part of the JSON contract."""
 
     line: int
     column: int
     end_line: int
     end_column: int
     content: str
-    start: int | None = Field(default=None, exclude=True)
-    end: int | None = Field(default=None, exclude=True)
+    start: int | None = None
+    end: int | None = None
+
+    hidden: ClassVar[frozenset[str]] = frozenset({"start", "end"})
 
 
-class Fix(Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Fix:
+    """A fix a finding offers: its edits, applied together, and whether `--fix` applies it without
+    `--unsafe-fixes`."""
+
     applicability: Literal["safe", "unsafe"] = "safe"
     message: str
     edits: list[Edit]
+
+    hidden: ClassVar[frozenset[str]] = frozenset()
 
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_RANK: dict[str, int] = {"info": 1, "warning": 2, "error": 3}
 
 
-class Location(Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Location:
     """Another cell a finding names (`Diagnostic.related`): the same defect in the other column of its row."""
 
     line: int
@@ -337,13 +258,17 @@ class Location(Model):
     end_column: int
     field: str = ""
 
+    hidden: ClassVar[frozenset[str]] = frozenset()
 
-class Diagnostic(Model):
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Diagnostic:
     """One finding, in the shape of cli.md's JSON contract."""
 
     code: str
     name: str
-    severity: Severity
+    severity: str
+    """A `Severity`."""
     message: str
     path: str
     line: int = 1
@@ -353,21 +278,27 @@ class Diagnostic(Model):
     form: str = ""
     field: str = ""
     fix: Fix | None = None
-    sheet: str | None = Field(default=None, exclude=True)
-    cell_text: str = Field(default="", exclude=True)
+    sheet: str | None = None
+    cell_text: str = ""
     """The normalised text of the cell the finding is on (for baselines; not in the JSON contract)."""
-    related: list[Location] = Field(default_factory=list)
+    related: list[Location] = dc_field(default_factory=list)
     """The other cells that carry the same defect, reported once (an addition to cli.md's contract)."""
 
+    hidden: ClassVar[frozenset[str]] = frozenset({"sheet", "cell_text"})
 
-DIAGNOSTIC_FIELDS = set(Diagnostic.model_fields)
-"""The one fields-set shared by every diagnostic built with `trusted` (the engine's, the spool's)."""
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled as a row of its fields (the spool, the result cache and `-j` workers pass many), read back
+        # with its repeated strings interned: a long run keeps ~100,000 findings naming a few paths and rules
+        return (rebuild, (_ROW(self),))
 
 
 # -- a diagnostic as a plain tuple ----------------------------------------------------------------------------
 FIELDS = ("code", "name", "severity", "message", "path", "line", "column", "end_line", "end_column", "form",
           "field", "fix", "sheet", "cell_text", "related")
 """A diagnostic as a tuple (what the spool and the result cache pickle), in this order (every field)."""
+_ROW = attrgetter(*FIELDS)
+_INTERNED = (0, 1, 2, 4, 9, 10, 13)
+"""The fields of a row that repeat across findings (code, name, severity, path, form, field, cell text)."""
 
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str, int, int, str]:
@@ -375,16 +306,44 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, str, int, int, str]:
     return (d.path, d.line, d.column, d.code, d.end_line, d.end_column, d.message)
 
 
-_ROW = itemgetter(*FIELDS)
-
-
 def rows_of(diagnostics: Sequence[Diagnostic]) -> list[tuple[Any, ...]]:
-    """Diagnostics as tuples of their fields (what the spool and the result cache pickle). On the main
-    process of a long run: one `itemgetter` call per diagnostic, a third of the time of a generator."""
+    """Diagnostics as tuples of their fields (what the spool and the result cache pickle)."""
     row = _ROW
-    return [row(d.__dict__) for d in diagnostics]
+    return [row(d) for d in diagnostics]
 
 
 def rebuild(values: tuple[Any, ...]) -> Diagnostic:
-    """A diagnostic from its `rows_of` tuple, without validation."""
-    return trusted(Diagnostic, dict(zip(FIELDS, values, strict=True)), DIAGNOSTIC_FIELDS)
+    """A diagnostic from its `rows_of` tuple, its repeated strings interned."""
+    row = list(values)
+    intern = sys.intern
+    for index in _INTERNED:
+        item = row[index]
+        if type(item) is str:
+            row[index] = intern(item)
+    return Diagnostic(**dict(zip(FIELDS, row, strict=True)))
+
+
+def dump(record: Diagnostic | Fix | Edit | Location) -> dict[str, Any]:
+    """A finding (or its fix, edit, related cell) as the JSON contract's mapping: its fields in order, nested
+    records as mappings, the fields the contract does not carry (`hidden`) left out."""
+    return {name: _dumped(getattr(record, name)) for name in _shown_fields(type(record))}
+
+
+def _dumped(item: Any) -> Any:
+    if isinstance(item, (Diagnostic, Fix, Edit, Location)):
+        return dump(item)
+    if isinstance(item, list):
+        return [_dumped(sub) for sub in item]
+    if item is None or type(item) in (str, int, bool):
+        return item
+    raise TypeError(f"dump: {type(item).__name__} is not a plain field value")
+
+
+_SHOWN: dict[type, tuple[str, ...]] = {}
+
+
+def _shown_fields(cls: type[Diagnostic | Fix | Edit | Location]) -> tuple[str, ...]:
+    shown = _SHOWN.get(cls)
+    if shown is None:
+        shown = _SHOWN[cls] = tuple(item.name for item in fields(cls) if item.name not in cls.hidden)
+    return shown

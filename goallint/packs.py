@@ -1,25 +1,32 @@
-"""Rule packs (`rules/*.yaml`): load and validate them into `Rule`s; a bad pack is a one-line `PackError`."""
+"""Rule packs (`rules/*.yaml`): load and validate them into `Rule`s; a bad pack is a one-line `PackError`.
+
+Rules, their selectors and their checks' `Params` are plain dataclasses, validated once when a pack is loaded
+(`plumbing/validation.py`) and kept validated between runs (`plumbing/snapshot.py`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 import yaml
-from pydantic import ConfigDict, Field, ValidationError
 
 from goallint.checks import KINDS
-from goallint.checks.support.base import Selector
+from goallint.checks.support.base import Selector, fields_of
 from goallint.checks.support.grouping import Grouping
 from goallint.checks.support.patterns import check_pattern
-from goallint.model import Model, Severity
+from goallint.model import Severity
 from goallint.plumbing import safe_yaml
 from goallint.plumbing.input_errors import place, reason
 from goallint.plumbing.named_files import read_named, read_named_text
 from goallint.plumbing.resources import cached_parse, rules_dir
 from goallint.plumbing.snapshot import kept
+from goallint.plumbing.validation import OPEN, STRICT, Constrained, validate
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 CODE_PATTERN = r"^GL\d{3}$"
 NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
@@ -29,10 +36,11 @@ class PackError(ValueError):
     """A rule pack that cannot be used. The message is one line: `file: key.path: what is wrong`."""
 
 
-class RuleDoc(Model):
+@dataclass(kw_only=True)
+class RuleDoc:
     """What `goallint rule CODE` prints: summary, why, a failing and a passing example, fix safety, basis."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__ = STRICT
 
     summary: str
     why: str
@@ -44,19 +52,20 @@ class RuleDoc(Model):
     """The rule's Chinese name, as the reports show it beside its code (the English `name` stays its id)."""
 
 
-class Rule(Model):
+@dataclass(kw_only=True)
+class Rule:
     """One rule instance: metadata, where it applies, and a check of one registered kind."""
 
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    __pydantic_config__ = STRICT
 
-    code: str = Field(pattern=CODE_PATTERN)
-    name: str = Field(pattern=NAME_PATTERN)
+    code: str = field(metadata={"pattern": CODE_PATTERN})
+    name: str = field(metadata={"pattern": NAME_PATTERN})
     severity: Severity
     enabled: bool = True
-    where: Selector = Field(default_factory=Selector)
+    where: Selector = field(default_factory=Selector)
     check: Any
     """The validated `Params` of the check kind (`check.kind` names the module in `goallint.checks.KINDS`)."""
-    suppressed_by: list[Annotated[str, Field(pattern=CODE_PATTERN)]] = Field(default_factory=list)
+    suppressed_by: list[Annotated[str, Constrained(pattern=CODE_PATTERN)]] = field(default_factory=list)
     group: Grouping | None = None
     """Its findings in one form reported as one finding naming every cell (`checks/support/grouping.py`)."""
     doc: RuleDoc
@@ -72,18 +81,20 @@ class Rule(Model):
         return self.doc.fix
 
 
-class _PackHead(Model):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(kw_only=True)
+class _PackHead:
+    __pydantic_config__ = STRICT
 
     pack: str
-    vocabularies: dict[str, list[str]] = Field(default_factory=dict)
-    rules: list[dict[str, Any]] = Field(default_factory=list)
+    vocabularies: dict[str, list[str]] = field(default_factory=dict)
+    rules: list[dict[str, Any]] = field(default_factory=list)
 
 
-class Pack(Model):
+@dataclass(kw_only=True)
+class Pack:
     """A loaded pack: its name, vocabularies, rules and the file it came from."""
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    __pydantic_config__ = OPEN
 
     pack: str
     path: str
@@ -112,17 +123,19 @@ def _validate_rule(raw: Any, index: int, vocabularies: dict[str, list[str]], pac
     if not isinstance(kind, str) or kind not in KINDS:  # a list or mapping here is not hashable
         known = ", ".join(sorted(KINDS))
         raise PackError(f"{_where([*base, 'check', 'kind'])}: 未知的检查类型 {kind!r}（可用：{known}）")
+    from pydantic import ValidationError
+
     try:
-        params = KINDS[kind].Params.model_validate(check)
+        params = validate(KINDS[kind].Params, check)
     except ValidationError as exc:
         raise PackError(_first_error(exc, [*base, "check"])) from None
-    for field_name, value in params:
+    for field_name, value in fields_of(params):
         if field_name == "vocabulary" or field_name.endswith("_vocabulary"):
             for name in [value] if isinstance(value, str) else (value or []):
                 if name not in vocabularies:
                     raise PackError(f"{_where([*base, 'check', field_name])}: 未知的词表 {name!r}")
     try:
-        rule = Rule.model_validate({**raw, "check": params, "pack": pack})
+        rule = validate(Rule, {**raw, "check": params, "pack": pack})
     except ValidationError as exc:
         raise PackError(_first_error(exc, base)) from None
     if rule.group is not None:
@@ -147,10 +160,12 @@ def _validate_rule(raw: Any, index: int, vocabularies: dict[str, list[str]], pac
 
 def parse_pack(data: Any, shared_vocabularies: dict[str, list[str]] | None = None, path: str = "") -> Pack:
     """Validate one pack's parsed YAML. Raises `PackError` without the file prefix."""
+    from pydantic import ValidationError
+
     if not isinstance(data, dict):
         raise PackError("规则包应是含 `pack` 和 `rules` 的映射")
     try:
-        head = _PackHead.model_validate(data)
+        head = validate(_PackHead, data)
     except ValidationError as exc:
         raise PackError(_first_error(exc)) from None
     vocabularies = shared_vocabularies if shared_vocabularies is not None else head.vocabularies
@@ -229,18 +244,20 @@ def bundled_packs() -> tuple[Pack, ...]:
 
 def rule_pack_schema() -> dict[str, Any]:
     """The JSON Schema of a rule pack (`goallint schema --rules`), with `check` as a union on `kind`."""
+    from dataclasses import make_dataclass
+
+    from pydantic import BaseModel, ConfigDict, Field
+
     params = tuple(module.Params for module in KINDS.values())
     check_type: Any = Annotated[Union[params], Field(discriminator="kind")] if len(params) > 1 else params[0]  # noqa: UP007
+    rule_schema = make_dataclass("RuleSchema", [("check", check_type)], bases=(Rule,), kw_only=True)
 
-    class RuleSchema(Rule):
-        check: check_type
-
-    class PackSchema(Model):
+    class PackSchema(BaseModel):
         model_config = ConfigDict(extra="forbid", title="goallint rule pack")
 
         pack: str
         vocabularies: dict[str, list[str]] = Field(default_factory=dict)
-        rules: list[RuleSchema]
+        rules: list[rule_schema]  # type: ignore[valid-type]
 
     schema = PackSchema.model_json_schema()
     rule_props = schema.get("$defs", {}).get("RuleSchema", {}).get("properties", {})

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
-from pydantic import ConfigDict, Field, ValidationError, field_validator
 
-from goallint.model import Model
 from goallint.plumbing.input_errors import place, reason
 from goallint.plumbing.resources import CACHE_ENTRIES, load_yaml, rules_dir
+from goallint.plumbing.validation import OPEN, STRICT, Prepared, validate
 
 _MARKUP = re.compile(r"<[^>]{0,80}>|[#*`$\\?？]|\s+")
 """Markup, spaces, and the `?` runs a mirror left between spaced-out characters (`绩?????效`)."""
@@ -53,9 +53,12 @@ def label_key(text: str) -> str:
     return key
 
 
-class Level(Model):
+@dataclass(kw_only=True)
+class Level:
+    __pydantic_config__ = OPEN
+
     label: str
-    aliases: list[str] = Field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
     required: bool = False
 
     def keys(self) -> list[str]:
@@ -65,18 +68,26 @@ class Level(Model):
 RuleSwitch = Literal["off", "on", "error", "warning", "info"]
 
 
-class Detect(Model):
+def _yaml_off(value: object) -> object:
+    """YAML 1.1 reads a bare `off` as False and `on` as True."""
+    if isinstance(value, dict):
+        return {k: ("off" if v is False else "on" if v is True else v) for k, v in value.items()}
+    return value
+
+
+@dataclass(kw_only=True)
+class Detect:
     """When a form's indicator table is of this profile's template: any of the tests holds. Profiles are
     tried in `order` (lowest first); the one marked `default` takes a form no other claims."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__ = STRICT
 
     order: int = 100
     two_sided: bool = False
     """A two-sided 中期/年度 table."""
-    level1: list[str] = Field(default_factory=list)
+    level1: list[str] = field(default_factory=list)
     """一级 labels printed on the form (any of)."""
-    level2: list[str] = Field(default_factory=list)
+    level2: list[str] = field(default_factory=list)
     """二级 labels printed on the form (any of)."""
     empty: bool = False
     """A form without indicators."""
@@ -88,26 +99,21 @@ class Detect(Model):
             any(label_key(label) in level2 for label in self.level2)
 
 
-class Profile(Model):
+@dataclass(kw_only=True)
+class Profile:
     """One template's taxonomy. Level keys (`cost`, `output`, `quantity` …) are what rules select on."""
+
+    __pydantic_config__ = OPEN
 
     name: str
     title: str = ""
-    detect: Detect = Field(default_factory=Detect)
+    detect: Detect = field(default_factory=Detect)
     """How the reader recognises a form of this template from its own labels."""
     level1: dict[str, Level]
     level2: dict[str, dict[str, Level]]
-    cost_levels: list[tuple[str, str]] = Field(default_factory=list)
-    quantity_levels: list[tuple[str, str]] = Field(default_factory=list)
-    rules: dict[str, RuleSwitch] = Field(default_factory=dict)
-
-    @field_validator("rules", mode="before")
-    @classmethod
-    def _yaml_off(cls, value: object) -> object:
-        # YAML 1.1 reads a bare `off` as False and `on` as True.
-        if isinstance(value, dict):
-            return {k: ("off" if v is False else "on" if v is True else v) for k, v in value.items()}
-        return value
+    cost_levels: list[tuple[str, str]] = field(default_factory=list)
+    quantity_levels: list[tuple[str, str]] = field(default_factory=list)
+    rules: Annotated[dict[str, RuleSwitch], Prepared(_yaml_off)] = field(default_factory=dict)
 
     def level1_key(self, label: str) -> str | None:
         """The canonical 一级 key of a label as written (`成本指标` → `cost`), or None."""
@@ -136,9 +142,11 @@ class ProfileError(ValueError):
 
 
 def load_profile_file(path: Path) -> Profile:
+    from pydantic import ValidationError
+
     try:
         data = load_yaml(path.read_text(encoding="utf-8"))
-        return Profile.model_validate(data)
+        return validate(Profile, data)
     except (OSError, yaml.YAMLError) as exc:
         raise ProfileError(f"{path}: {exc}") from exc
     except ValidationError as exc:

@@ -1,17 +1,18 @@
 """The structured (YAML/JSON) form format as pydantic input models: what a person writes by hand.
 
 These models are the input schema (`goallint schema` prints their JSON Schema); cells are plain scalars here.
-The reader (`goallint/readers/structured.py`) validates against them and builds the internal model
+The reader (`goallint/readers/structured.py`) validates against them and builds the plain internal model
 (`goallint/model.py`, whose cells carry spans); `to_document` goes the other way for `goallint convert`.
+Only the structured reader, `goallint schema` and `goallint convert` import this module (and pydantic).
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import ConfigDict, Field, RootModel, field_validator
+from pydantic import BaseModel, ConfigDict, Field, RootModel, field_validator
 
-from goallint.model import AnyForm, Cell, CostTable, DepartmentForm, Indicator, Model, ProjectForm, Task
+from goallint.model import AnyForm, Cell, CostTable, DepartmentForm, Indicator, ProjectForm, Task
 
 CellText = Annotated[
     str | int | float | None,
@@ -25,8 +26,9 @@ def _as_list(value: object) -> object:
     return [value] if isinstance(value, str) else value
 
 
-class _Strict(Model):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+class _Strict(BaseModel):
+    # schemas built on first use, not at import: a YAML run validates each form against its kind's model only
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class _Waivable(_Strict):
@@ -148,7 +150,7 @@ RootT = TypeVar("RootT")
 
 
 class _DeferredRoot(RootModel[RootT], Generic[RootT]):
-    """`RootModel` with its schema deferred, as every `Model`'s: a parametrised `RootModel[...]` is built as
+    """`RootModel` with its schema deferred, as the input models': a parametrised `RootModel[...]` is built as
     soon as it is made, and this one's (every input model inlined) took ~25 ms of each YAML run's imports."""
 
     model_config = ConfigDict(defer_build=True)

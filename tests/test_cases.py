@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ def test_rule_case(rule: str, case: dict[str, Any], tmp_path: Path) -> None:
     engine = make_engine(select=[rule, "GL001", "GL002"], profile=case.get("profile"))
     report = engine.run([Input(str(path), path)])
     assert not report.errors, report.errors
-    found = [d.model_dump() for d in report.diagnostics]
+    found = [asdict(d) for d in report.diagnostics]
     problems = [d for d in found if d["code"] in ("GL001", "GL002") and d["code"] != rule]
     assert not problems, f"the case form could not be read: {problems}"
     mine = [d for d in found if d["code"] == rule]

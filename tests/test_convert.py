@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from dataclasses import fields
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,11 @@ from goallint.structured_format import form_schema
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ROOT / "examples" / "structured" / "党建组织员工资补贴.yaml"
 SEEDS = sorted((ROOT / "examples").glob("*.txt"))
+@cache
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(item.name for item in fields(cls))
+
+
 _SKIP_FIELDS = {"path", "span", "indicators", "tasks", "other_tasks"}
 
 
@@ -32,13 +39,13 @@ def _raw(value: Any) -> Any:
 
 def form_texts(form: AnyForm) -> dict[str, Any]:
     """A form's field texts and tables, without spans: what must survive a conversion."""
-    texts = {key: _raw(getattr(form, key)) for key in type(form).model_fields if key not in _SKIP_FIELDS}
+    texts = {key: _raw(getattr(form, key)) for key in _names(type(form)) if key not in _SKIP_FIELDS}
     texts["indicators"] = [
-        {key: _raw(getattr(ind, key)) for key in Indicator.model_fields} for ind in form.indicators
+        {key: _raw(getattr(ind, key)) for key in _names(Indicator)} for ind in form.indicators
     ]
     if isinstance(form, DepartmentForm):
         for key in ("tasks", "other_tasks"):
-            texts[key] = [{field: _raw(getattr(task, field)) for field in Task.model_fields} for task in getattr(form, key)]
+            texts[key] = [{field: _raw(getattr(task, field)) for field in _names(Task)} for task in getattr(form, key)]
     return texts
 
 
@@ -156,6 +163,19 @@ def test_schema_validates_the_format() -> None:
     for bad in ({"forms": [{"kind": "projekt"}]}, {"kind": "project", "anual_goal": "x"},
                 {"kind": "project", "indicators": [{"name": ["a"]}]}, {"forms": [], "version": 1}):
         assert list(validator.iter_errors(bad)), bad
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.mark.parametrize(("args", "golden"), [([], "schema-forms.json"), (["--rules"], "schema-rules.json")])
+def test_schema_is_what_it_was_when_the_model_was_pydantic(args: list[str], golden: str) -> None:
+    """`goallint schema` (pinned when the run-time model became plain dataclasses, validated at the boundary):
+    the same bytes. After an intended change of the format, write the command's output over the golden file
+    and review the diff."""
+    result = CliRunner().invoke(main, ["schema", *args])
+    assert result.exit_code == 0, result.output
+    assert result.output == (GOLDEN / golden).read_text(encoding="utf-8")
 
 
 def test_schema_rules_is_json_or_a_clear_error() -> None:

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import stat
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -413,7 +414,7 @@ def test_unsafe_fixes_need_the_option(tmp_path: Path, monkeypatch: pytest.Monkey
 
     def unsafe(*args: Any) -> Any:
         fix = real(*args)
-        return fix.model_copy(update={"applicability": "unsafe"}) if fix is not None else None
+        return replace(fix, applicability="unsafe") if fix is not None else None
 
     monkeypatch.setattr(markup, "_fix", unsafe)
     path = tmp_path / "form.txt"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,7 @@ def run_of(form: dict[str, Any] = FORM, select: tuple[str, ...] = ("GL303", "GL9
            ) -> RunReport:
     engine = make_engine(select=list(select))
     if ungrouped:  # the same rules without `group:`, to compare with
-        engine.rules = [rule.model_copy(update={"group": None}) for rule in engine.rules]
+        engine.rules = [replace(rule, group=None) for rule in engine.rules]
     engine.keep_lines = engine.keep_forms = True
     return engine.run([Input("forms/talent.yaml", data=document(form).encode("utf-8"))])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def keys() -> set[str]:
-    return {field.alias or name for name, field in Config.model_fields.items() if name != "path"}
+    return {item.metadata.get("alias", item.name) for item in fields(Config) if item.name != "path"}
 
 
 def test_init_writes_a_config_that_loads_and_check_uses(folder: Path) -> None:
@@ -37,7 +38,7 @@ def test_init_writes_a_config_that_loads_and_check_uses(folder: Path) -> None:
     text = (folder / "goallint.yaml").read_text(encoding="utf-8")
     config = load_config()
     assert config.path == str(folder / "goallint.yaml") and config.fail_on == "error"
-    assert config.model_dump(exclude={"path"}) == Config(fail_on="error").model_dump(exclude={"path"})
+    assert replace(config, path="") == Config(fail_on="error")
     for key in keys():  # every key is there, set or as a commented example, with a comment above it
         line = re.search(rf"^(?:# )?{key}: ", text, re.MULTILINE)
         assert line is not None, key

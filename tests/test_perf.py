@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 PARSE = ("from goallint.values import parse_value; from goallint.arith.expr import compile_expr; "
          "print([parse_value(v).to_contract() for v in ('≥95%', '3500元/月/人', '12月底前', '约2.5万元')]); "
@@ -62,25 +64,25 @@ def test_parallel_runs_over_a_generated_corpus_match_the_serial_run(tmp_path: Pa
     assert '"forms": 60' in outputs["1", "json"]
 
 
-def test_compacted_diagnostics_dump_the_same_and_share_their_fields_set() -> None:
-    from goallint.engine import _compact, make_engine
+def test_diagnostics_pickle_as_rows_and_come_back_equal_with_their_repeated_strings_shared() -> None:
+    """What a worker, the spool and the result cache pass: a finding read back is equal to the one written
+    (its fix and related cells too), and the strings every finding repeats (path, rule, form) are one object."""
+    import dataclasses
+    import pickle
+
+    from goallint.engine import make_engine
     from goallint.readers import read_path
-    from goallint.results import FileReport
 
     engine = make_engine()
     path = sorted((ROOT / "examples").glob("000_*.txt"))[0]
-    plain = engine.lint_result(read_path(path, str(path)))
-    dumps = [d.model_dump() for d in plain.diagnostics]
-    fields_sets = [set(d.model_fields_set) for d in plain.diagnostics]
-    compact = _compact(FileReport(plain.path, diagnostics=plain.diagnostics))
-    assert [d.model_dump() for d in compact.diagnostics] == dumps and len(dumps) > 10
-    assert len({id(d.__pydantic_fields_set__) for d in compact.diagnostics}) <= 3
-    fixes = [d.fix for d in compact.diagnostics if d.fix is not None]
-    assert fixes and len({id(f.__pydantic_fields_set__) for f in fixes}) <= 2
-    assert len({id(e.__pydantic_fields_set__) for f in fixes for e in f.edits}) <= 2
-    first = compact.diagnostics[0]
-    first.message = first.message + "!"  # assigning a set field leaves every diagnostic's fields set as it was
-    assert [set(d.model_fields_set) for d in compact.diagnostics] == fields_sets
+    found = engine.lint_result(read_path(path, str(path))).diagnostics
+    assert len(found) > 10 and any(d.fix is not None for d in found) and any(d.related for d in found)
+    back = pickle.loads(pickle.dumps(found))
+    assert back == found and [dataclasses.asdict(d) for d in back] == [dataclasses.asdict(d) for d in found]
+    again = pickle.loads(pickle.dumps(found))  # another worker's copy: the same interned strings
+    assert all(a.path is b.path and a.code is b.code and a.form is b.form for a, b in zip(back, again, strict=True))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        back[0].message = "changed"  # type: ignore[misc]
 
 
 def test_a_text_form_check_loads_no_reader_report_or_tool_it_does_not_use(tmp_path: Path) -> None:
@@ -96,6 +98,40 @@ def test_a_text_form_check_loads_no_reader_report_or_tool_it_does_not_use(tmp_pa
     out = subprocess.run([sys.executable, "-c", code, str(form)], capture_output=True, text=True, env=env,
                          cwd=ROOT).stdout.strip().splitlines()[-1]
     assert out == "['goallint.readers.base', 'goallint.readers.encoding', 'goallint.readers.text']"
+
+
+_VALIDATION = ("import sys; from goallint.cli import main\n"
+               "try:\n    main(['check', '--isolated', '--no-progress', '--format', sys.argv[2], sys.argv[1]])\n"
+               "except SystemExit:\n    pass\n"
+               "print('pydantic' in sys.modules, 'pydantic_core' in sys.modules)")
+
+
+@pytest.mark.parametrize("fmt", ["concise", "json", "full"])
+def test_a_text_form_check_does_not_import_pydantic_once_the_packs_are_kept(tmp_path: Path, fmt: str) -> None:
+    """The forms, findings and rules of a run are plain classes: pydantic validates packs and profiles when
+    they are new (the first run), and a later run reads them from their snapshot without importing it."""
+    form = ROOT / "examples" / "001_8dd0aec2d39c09c7.txt"
+    env = {**os.environ, "GOALLINT_CACHE_DIR": str(tmp_path)}
+
+    def imported() -> str:
+        done = subprocess.run([sys.executable, "-c", _VALIDATION, str(form), fmt], capture_output=True, text=True,
+                              env=env, cwd=ROOT)
+        return done.stdout.strip().splitlines()[-1]
+
+    assert imported() == "True True"  # the packs and profiles are validated, then kept
+    assert imported() == "False False"
+
+
+def test_a_yaml_form_check_imports_pydantic_only_to_validate_the_form(tmp_path: Path) -> None:
+    form = ROOT / "examples" / "structured" / "党建组织员工资补贴.yaml"
+    env = {**os.environ, "GOALLINT_CACHE_DIR": str(tmp_path)}
+    code = _VALIDATION.replace("print(", "from goallint.structured_format import ProjectFormIn\nprint(") \
+        .replace("'pydantic' in sys.modules, 'pydantic_core' in sys.modules",
+                 "'pydantic' in sys.modules, ProjectFormIn.__pydantic_complete__")
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", code, str(form), "concise"], capture_output=True, text=True,
+                             env=env, cwd=ROOT).stdout.strip().splitlines()[-1]
+        assert out == "True True"  # imported for the form's input model, whose schema validated it
 
 
 def test_parsed_yaml_is_kept_between_runs_by_its_text(tmp_path: Path, monkeypatch: Any) -> None:

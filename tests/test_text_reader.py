@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Iterator
+from dataclasses import fields, is_dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,6 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel
 
 from goallint.layout.cells import located_cell
 from goallint.layout.vocab import vocabulary
@@ -66,9 +66,9 @@ def cells_of(value: object) -> Iterator[Cell]:
     """Every cell inside a form (fields, indicators, tasks)."""
     if isinstance(value, Cell):
         yield value
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from cells_of(getattr(value, name))
+    elif is_dataclass(value):
+        for item in fields(value):
+            yield from cells_of(getattr(value, item.name))
     elif isinstance(value, list):
         for item in value:
             yield from cells_of(item)
@@ -364,8 +364,8 @@ def test_problems(data: bytes, code: str | None) -> None:
 
 def _plain(value: object) -> object:
     """A form as nested dicts and lists (models by their fields, cells and spans by theirs)."""
-    if isinstance(value, BaseModel):
-        return {name: _plain(getattr(value, name)) for name in type(value).model_fields}
+    if is_dataclass(value) and not isinstance(value, type):
+        return {item.name: _plain(getattr(value, item.name)) for item in fields(value)}
     if isinstance(value, tuple) and hasattr(value, "_asdict"):
         return {key: _plain(item) for key, item in value._asdict().items()}
     if isinstance(value, list):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -14,11 +15,12 @@ from pydantic import ValidationError
 
 from goallint.checks import deadline, markup, pair, value
 from goallint.checks.support import value_facts as facts
-from goallint.checks.support.base import Finding, FormContext, Selector
+from goallint.checks.support.base import Finding, FormContext, Selector, fields_of
 from goallint.checks.support.value_when import LeafTest, Subject, When, holds, leaf_holds
 from goallint.engine import Input, make_engine
 from goallint.model import AnyForm, Cell, DepartmentForm, Indicator, ProjectForm, Span
 from goallint.packs import PackError, bundled_packs, parse_pack
+from goallint.plumbing.validation import validate
 from goallint.profiles import get_profile
 from goallint.values import parse_value
 from goallint.values.types import Bound, Quantity, Range
@@ -50,7 +52,7 @@ def carried(rows: tuple[Indicator, ...]) -> list[Indicator]:
         if out:
             level1 = indicator.level1 or out[-1].level1
             level2 = indicator.level2 or (out[-1].level2 if indicator.level1 is None else None)
-            indicator = indicator.model_copy(update={"level1": level1, "level2": level2})
+            indicator = replace(indicator, level1=level1, level2=level2)
         out.append(indicator)
     return out
 
@@ -73,7 +75,7 @@ def bundled_wording(check: dict[str, Any]) -> dict[str, Any]:
             same = rule.check.kind == check["kind"] and all(
                 getattr(rule.check, key) == check[key] for key in ("test", "defect") if key in check)
             if same:
-                given = rule.check.model_dump(exclude_none=True)
+                given = {key: value for key, value in fields_of(rule.check) if value is not None}
                 return {key: text for key, text in given.items() if key.startswith(WORDING)}
     raise AssertionError(f"no bundled rule of kind {check['kind']}")
 
@@ -83,8 +85,8 @@ def run(module: ModuleType, check: dict[str, Any], form: AnyForm, where: Selecto
     ctx = FormContext(form=form, profile=get_profile(profile), where=where or Selector(),
                       vocabularies=VOCABULARIES)
     if module is not value and not any(key.startswith(WORDING) for key in check):
-        check = {**bundled_wording({"kind": module.Params.model_fields["kind"].default, **check}), **check}
-    return list(module.run(module.Params.model_validate(check), ctx))
+        check = {**bundled_wording({"kind": next(f.default for f in fields(module.Params) if f.name == "kind"), **check}), **check}
+    return list(module.run(validate(module.Params, check), ctx))
 
 
 def run_rule(code: str, form: AnyForm, profile: str = "dg2025") -> list[Finding]:
@@ -136,14 +138,14 @@ def test_leaf_keys_must_hold_on_the_same_item() -> None:
 
 
 def test_any_and_not_combine() -> None:
-    when = When.model_validate({"any": [{"kinds": ["placeholder"]}, {"vague": True}],
+    when = validate(When, {"any": [{"kinds": ["placeholder"]}, {"vague": True}],
                                 "not": {"units_all": ["percent"]}})
     for raw, expected in (("无", True), ("逐年提高", True), ("满意", False), ("≥95%", False)):
         assert holds(when, Subject(parse_value(raw), raw, lambda name: [])) is expected, raw
 
 
 def test_params_single_case_sugar_and_vocabulary_collection() -> None:
-    params = value.Params.model_validate({
+    params = validate(value.Params, {
         "kind": "value", "name_vocabulary": "positive_rates",
         "when": {"any": [{"words_vocabulary": "vague_words"}, {"not": {"text_vocabulary": "placeholder_values"}}]},
         "message": "{name}",
@@ -154,13 +156,13 @@ def test_params_single_case_sugar_and_vocabulary_collection() -> None:
 
 def test_params_reject_unsafe_patterns_and_unknown_keys() -> None:
     with pytest.raises(ValidationError):
-        value.Params.model_validate({"when": {}, "message": "x", "where_any": [{"name": "(a+)+$"}]})
+        validate(value.Params, {"when": {}, "message": "x", "where_any": [{"name": "(a+)+$"}]})
     with pytest.raises(ValidationError):
-        value.Params.model_validate({"when": {"kindz": ["text"]}, "message": "x"})
+        validate(value.Params, {"when": {"kindz": ["text"]}, "message": "x"})
     with pytest.raises(ValidationError, match="message: 占位符 'nmae' 不存在"):
-        value.Params.model_validate({"when": {}, "message": "指标“{nmae}”"})
+        validate(value.Params, {"when": {}, "message": "指标“{nmae}”"})
     with pytest.raises(ValidationError, match="message: 占位符"):
-        value.Params.model_validate({"when": {}, "message": "指标“{name”"})
+        validate(value.Params, {"when": {}, "message": "指标“{name”"})
 
 
 def test_pack_loader_rejects_an_unknown_nested_vocabulary() -> None:

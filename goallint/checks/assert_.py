@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 from typing import Literal
-
-from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 
 from goallint.arith.expr import (
     Compiled,
@@ -28,7 +27,8 @@ from goallint.arith.expr import (
 from goallint.arith.money import format_number
 from goallint.arith.readings import amounts, money_in
 from goallint.checks.support.base import Finding, FormContext, check_messages
-from goallint.model import AnyForm, Cell, DepartmentForm, Model, ProjectForm, Task
+from goallint.model import AnyForm, Cell, DepartmentForm, ProjectForm, Task
+from goallint.plumbing.validation import STRICT
 
 WAN = Decimal(10000)
 
@@ -131,8 +131,9 @@ def field_value(name: str, form: AnyForm) -> Decimal | list[Decimal] | None:
 PLACEHOLDERS = {"message": ("left", "right", "left_value", "right_value", "difference", "tolerance")}
 
 
-class Params(Model):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(kw_only=True)
+class Params:
+    __pydantic_config__ = STRICT
 
     kind: Literal["assert"] = "assert"
     expr: str
@@ -140,7 +141,7 @@ class Params(Model):
     message: str
     """Chinese, with `{left}`/`{right}` (each term's label and value), `{left_value}`, `{right_value}`,
     `{difference}` (|left − right|), `{tolerance}`."""
-    tolerance: Decimal = Field(default=Decimal(0), ge=0)
+    tolerance: Decimal = dc_field(default=Decimal(0), metadata={"ge": 0})
     """Allowed difference (an inline `≈[x]` wins)."""
     per_term: bool = False
     """Multiply the tolerance by the number of field terms (rounding of each shown value adds up)."""
@@ -148,20 +149,22 @@ class Params(Model):
     """An empty field: skip the form, or count it as 0 (the form is still skipped when a side is all empty)."""
     at: str | None = None
     """The field whose cell a finding is reported at (default: the first field of the expression)."""
-    _compiled: Compiled | None = PrivateAttr(default=None)
-    """The expression as compiled when the pack was validated: kept with the packs' snapshot, so a run over
-    unchanged packs neither loads the expression grammar nor parses."""
 
-    @model_validator(mode="after")
-    def _compiles(self) -> Params:
+    @cached_property
+    def compiled(self) -> Compiled:
+        """The expression as compiled when the pack was validated: pickled with the packs' snapshot (it is in
+        the instance's `__dict__`), so a run over unchanged packs neither loads the expression grammar nor
+        parses."""
+        return compiled(self.expr)
+
+    def __post_init__(self) -> None:
         try:
-            self._compiled = compiled(self.expr)
+            self.compiled  # noqa: B018 - compiled now: a bad expression is a pack error
         except ExprError as exc:
             raise ValueError(f"expr: {exc}") from None
         if self.at is not None and self.at not in FIELDS:
             raise ValueError(f"at: 未知的字段 {self.at!r}")
         check_messages(self, PLACEHOLDERS)
-        return self
 
 
 @cache
@@ -184,7 +187,7 @@ def _cell_at(name: str, form: AnyForm) -> Cell | None:
 
 
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
-    expression = params._compiled or compiled(params.expr)
+    expression = params.compiled
     form = ctx.form
     if any(FIELDS[name].form != form.kind for name in expression.fields):
         return

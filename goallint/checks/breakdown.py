@@ -15,17 +15,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import Decimal, InvalidOperation
 from typing import Literal
-
-from pydantic import ConfigDict, Field, model_validator
 
 from goallint.arith.interval import tolerance_for
 from goallint.arith.itemised import itemised_costs
 from goallint.arith.money import format_money
 from goallint.checks.support.base import Finding, FormContext, check_messages
 from goallint.layout.cells import sub_cell
-from goallint.model import Cell, CostTable, Model, ProjectForm
+from goallint.model import Cell, CostTable, ProjectForm
+from goallint.plumbing.validation import STRICT
 from goallint.values import normalize
 
 Where = Literal["budget", "values", "cost_tables", "overview"]
@@ -42,11 +42,12 @@ _MAGNITUDE = {"万": Decimal(10000), "亿": Decimal(100000000), None: Decimal(1)
 PLACEHOLDERS = {"message": ("place", "total", "parts", "sum", "difference")}
 
 
-class Params(Model):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(kw_only=True)
+class Params:
+    __pydantic_config__ = STRICT
 
     kind: Literal["breakdown"] = "breakdown"
-    where: list[Where] = Field(default_factory=lambda: list[Where](["budget", "values", "cost_tables", "overview"]))
+    where: list[Where] = dc_field(default_factory=lambda: list[Where](["budget", "values", "cost_tables", "overview"]))
     """The project's 预算金额 cell, every indicator value cell, each amount column of its cost build-up tables,
     and its overview text (项目概况 / 项目内容 / 立项依据)."""
     min_parts: int = 2
@@ -54,10 +55,8 @@ class Params(Model):
     """Chinese, with `{place}` (where the total stands, `成本构成表“金额”栏合计`; empty for a cell's own
     amount), `{total}`, `{parts}` (each part as written, joined), `{sum}`, `{difference}`."""
 
-    @model_validator(mode="after")
-    def _known_placeholders(self) -> Params:
+    def __post_init__(self) -> None:
         check_messages(self, PLACEHOLDERS)
-        return self
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Literal
-
-from pydantic import ConfigDict, model_validator
 
 from goallint.checks.period import years
 from goallint.checks.support.base import Finding, FormContext, check_messages
 from goallint.checks.support.fields import FIELD_LABELS, field_cell, is_blank
-from goallint.model import Model, ProjectForm
+from goallint.model import ProjectForm
+from goallint.plumbing.validation import STRICT
 
 PLACEHOLDERS = {"message": ("field", "of")}
 """`{field}` the copy's label (年度目标), `{of}` the original's (实施周期总目标)."""
 
 
-class Params(Model):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(kw_only=True)
+class Params:
+    __pydantic_config__ = STRICT
 
     kind: Literal["copies"] = "copies"
     field: str
@@ -25,10 +26,8 @@ class Params(Model):
     multi_year_only: bool = True
     message: str
 
-    @model_validator(mode="after")
-    def _templates(self) -> Params:
+    def __post_init__(self) -> None:
         check_messages(self, PLACEHOLDERS)
-        return self
 
 
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:

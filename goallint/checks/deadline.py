@@ -6,14 +6,14 @@ Deadlines without a year (`12月底前`, `每年春节前`) and years the form d
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Literal
-
-from pydantic import ConfigDict, model_validator
 
 from goallint.checks.support import value_facts as facts
 from goallint.checks.support.base import COLUMN_NAMES, Column, Finding, FormContext, check_messages
 from goallint.checks.support.fields import parse_year
-from goallint.model import Model, cell_text
+from goallint.model import cell_text
+from goallint.plumbing.validation import STRICT
 from goallint.values.types import Deadline
 
 _CELL = ("name", "column", "value", "year")
@@ -22,17 +22,16 @@ PLACEHOLDERS = {"message": (*_CELL, "budget_year"), "message_period": (*_CELL, "
 `message`: a 年度 value outside `{budget_year}`; `message_period`: a 实施周期 value outside `{start}`–`{end}`."""
 
 
-class Params(Model):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(kw_only=True)
+class Params:
+    __pydantic_config__ = STRICT
 
     kind: Literal["deadline"] = "deadline"
     message: str
     message_period: str
 
-    @model_validator(mode="after")
-    def _templates(self) -> Params:
+    def __post_init__(self) -> None:
         check_messages(self, PLACEHOLDERS)
-        return self
 
 
 def _period(ctx: FormContext) -> tuple[int, int] | None:

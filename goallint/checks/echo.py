@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import ConfigDict, model_validator
-
 from goallint.checks.support.base import COLUMN_NAMES, Finding, FormContext, check_messages, name_key
-from goallint.model import Model, cell_text
+from goallint.model import cell_text
+from goallint.plumbing.validation import STRICT
 
 PLACEHOLDERS = {"message": ("name", "column", "value")}
 """`{name}` the 三级 name, `{column}` 实施周期 / 年度, `{value}` the cell's text."""
@@ -16,16 +16,15 @@ FACTS = PLACEHOLDERS["message"]
 """What each finding gives a rule's `group.item`: its message's placeholders."""
 
 
-class Params(Model):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(kw_only=True)
+class Params:
+    __pydantic_config__ = STRICT
 
     kind: Literal["echo"] = "echo"
     message: str
 
-    @model_validator(mode="after")
-    def _templates(self) -> Params:
+    def __post_init__(self) -> None:
         check_messages(self, PLACEHOLDERS)
-        return self
 
 
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:

@@ -17,10 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import Decimal
 from typing import Literal
-
-from pydantic import ConfigDict, Field, model_validator
 
 from goallint.arith.readings import Count, amounts, count_of, unit_key
 from goallint.checks.support.base import (
@@ -31,13 +30,14 @@ from goallint.checks.support.base import (
     Selector,
     check_messages,
 )
-from goallint.model import Cell, Model, build
+from goallint.model import Cell
+from goallint.plumbing.validation import STRICT
 from goallint.values import parse_value
 from goallint.values.units import is_money
 
-QUANTITY_LEVEL = build(Selector, level2=["quantity_level"])
-ANY_LEVEL = build(Selector)
-COST_LEVEL = build(Selector, level2=["cost_level"])
+QUANTITY_LEVEL = Selector(level2=["quantity_level"])
+ANY_LEVEL = Selector()
+COST_LEVEL = Selector(level2=["cost_level"])
 _POPULATION = re.compile(r"人口|常住|户籍")
 _BARE_UNIT = re.compile(r"^[≥≤<>=]*\s*万?(人次|人|名|期|场次|场|次|户|个)$")
 GoalField = Literal["annual_goal", "period_goal"]
@@ -52,8 +52,9 @@ PLACEHOLDERS: dict[str, Placeholders] = {"contradicted": {"message": ("goal", "c
 _FREQUENCY = re.compile(r"每[^\d]{0,2}$")
 
 
-class Params(Model):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(kw_only=True)
+class Params:
+    __pydantic_config__ = STRICT
 
     kind: Literal["goal_counts"] = "goal_counts"
     report: Literal["contradicted", "unmeasured"] = "contradicted"
@@ -62,15 +63,13 @@ class Params(Model):
     skip_denominators: bool = True
     """`unmeasured`: leave out a unit that a cost standard divides by (`≤400元/人`): the budget arithmetic
     already asks for that quantity indicator, and uses the goal's count meanwhile."""
-    goals: list[GoalField] = Field(default_factory=lambda: list[GoalField](["annual_goal", "period_goal"]))
+    goals: list[GoalField] = dc_field(default_factory=lambda: list[GoalField](["annual_goal", "period_goal"]))
     message: str
     """Chinese. `contradicted`: `{goal}` (the goal's label), `{count}` (as written, `3名`), `{name}` (the
     indicator), `{value}` (its target); `unmeasured`: `{goal}` and `{counts}` (the counts as written, joined)."""
 
-    @model_validator(mode="after")
-    def _known_placeholders(self) -> Params:
+    def __post_init__(self) -> None:
         check_messages(self, PLACEHOLDERS[self.report])
-        return self
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,26 +8,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
-
-from pydantic import ConfigDict, Field, model_validator
 
 from goallint.arith.money import format_money, format_wan
 from goallint.checks.assert_ import cell_number
 from goallint.checks.reconcile import budget_yuan
 from goallint.checks.support.base import FormContext, GroupFinding, Placeholders, check_messages
-from goallint.model import (
-    AnyForm,
-    Cell,
-    DepartmentForm,
-    Model,
-    ProjectForm,
-    Span,
-    build,
-    cell_text,
-    form_name,
-)
+from goallint.model import AnyForm, Cell, DepartmentForm, ProjectForm, Span, cell_text, form_name
+from goallint.plumbing.validation import STRICT
 
 WAN = Decimal(10000)
 TASK_TOLERANCE = Decimal(1)
@@ -97,12 +88,13 @@ PLACEHOLDERS: dict[str, Placeholders] = {
 }
 
 
-class Params(Model):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(kw_only=True)
+class Params:
+    __pydantic_config__ = STRICT
 
     kind: Literal["group"] = "group"
     test: Literal["projects_vs_department", "task_vs_project"]
-    lines: dict[LineKey, list[str]] = Field(default_factory=_default_lines)
+    lines: dict[LineKey, list[str]] = dc_field(default_factory=_default_lines)
     """Department line → the 项目类型 (prefixes) whose project budgets it must equal."""
     tolerance: Decimal = Decimal(50)
     """元 allowed per department line (a line shown to 0.01万元 can be off by 0.005万元 = 50元)."""
@@ -110,10 +102,8 @@ class Params(Model):
     """Chinese. projects_vs_department: `{line}`, `{types}`, `{projects}`, `{department}`, `{difference}`,
     `{count}`; task_vs_project: `{task}`, `{amount}`, `{budget}`, `{difference}`."""
 
-    @model_validator(mode="after")
-    def _templates(self) -> Params:
+    def __post_init__(self) -> None:
         check_messages(self, PLACEHOLDERS[self.test])
-        return self
 
 
 def normalize_name(text: str) -> str:
@@ -180,8 +170,8 @@ def _distinct(projects: list[ProjectSummary]) -> list[ProjectSummary]:
 
 def _finding(dept: DepartmentSummary, loc: Loc, message: str, field: str) -> GroupFinding:
     line, column, end_line, end_column = loc
-    return build(GroupFinding, path=dept.path, form=dept.form, message=message, field=field, line=line,
-                 column=column, end_line=end_line, end_column=end_column)
+    return GroupFinding(path=dept.path, form=dept.form, message=message, field=field, line=line,
+                        column=column, end_line=end_line, end_column=end_column)
 
 
 def _matches(project_type: str, prefixes: list[str]) -> bool:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import ConfigDict
-
 from goallint.checks.support.base import Finding, FormContext
-from goallint.model import Model
+from goallint.plumbing.validation import STRICT
 
 
-class Params(Model):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(kw_only=True)
+class Params:
+    __pydantic_config__ = STRICT
 
     kind: Literal["input"] = "input"
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import ConfigDict, model_validator
-
 from goallint.checks.support.base import Finding, FormContext, Placeholders, ResolvedIndicator, check_messages
-from goallint.model import Cell, Model
+from goallint.model import Cell
+from goallint.plumbing.validation import STRICT
 
 PLACEHOLDERS: dict[str, Placeholders] = {
     "level1": {"message": ("level1",), "message_no_indicators": ()},
@@ -21,8 +21,9 @@ none). `level2`: `message` (a required 二级 has no row), `message_unfilled` (i
 `message_level1_unfilled` (no value at all under the 一级)."""
 
 
-class Params(Model):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(kw_only=True)
+class Params:
+    __pydantic_config__ = STRICT
 
     kind: Literal["levels"] = "levels"
     test: Literal["level1", "level2"]
@@ -31,10 +32,8 @@ class Params(Model):
     message_unfilled: str | None = None
     message_level1_unfilled: str | None = None
 
-    @model_validator(mode="after")
-    def _templates(self) -> Params:
+    def __post_init__(self) -> None:
         check_messages(self, PLACEHOLDERS[self.test])
-        return self
 
 
 def _filled(item: ResolvedIndicator, ctx: FormContext) -> bool:

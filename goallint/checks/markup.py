@@ -8,9 +8,9 @@ fixed value parses to the same typed value, and the fixed text normalises to the
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields
+from dataclasses import field as dc_field
 from typing import Literal
-
-from pydantic import ConfigDict, Field, model_validator
 
 from goallint.checks.support import markup_text as text
 from goallint.checks.support.base import (
@@ -22,7 +22,8 @@ from goallint.checks.support.base import (
     check_template,
 )
 from goallint.checks.support.fields import FIELD_LABELS
-from goallint.model import Cell, Edit, Fix, Model, Task, build
+from goallint.model import Cell, Edit, Fix, Task
+from goallint.plumbing.validation import STRICT
 
 Group = Literal["header", "texts", "tasks", "levels", "names", "values"]
 Defect = Literal["ocr", "html", "masked", "punctuation", "symbol", "space", "invisible"]
@@ -47,21 +48,21 @@ FACTS = ("cell", "found", "fixed", "name", "text")
 the field of a header, goal or task cell: 年度目标) and `{text}` (the cell's text, shortened)."""
 
 
-class Params(Model):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(kw_only=True)
+class Params:
+    __pydantic_config__ = STRICT
 
     kind: Literal["markup"] = "markup"
     defect: Defect
-    cells: list[Group] = Field(default_factory=lambda: list[Group](["header", "texts", "tasks", "levels",
-                                                                     "names", "values"]))
+    cells: list[Group] = dc_field(default_factory=lambda: list[Group](["header", "texts", "tasks", "levels",
+                                                                        "names", "values"]))
     """Which cells to look at: header fields, goal/approval texts, task cells, level labels, 三级 names, values."""
     message: str
     message_values: str | None = None
     fix_message: str | None = None
-    cell_names: dict[NamedGroup, str] = Field(default_factory=dict)
+    cell_names: dict[NamedGroup, str] = dc_field(default_factory=dict)
 
-    @model_validator(mode="after")
-    def _templates(self) -> Params:
+    def __post_init__(self) -> None:
         fixes = self.defect != "masked"  # a masked name has no fixed text to offer
         check_messages(self, {key: names for key, names in PLACEHOLDERS.items() if fixes or key != "fix_message"},
                        optional=("message_values",))
@@ -69,7 +70,6 @@ class Params(Model):
             if group in self.cells and group not in self.cell_names:
                 raise ValueError(f"cell_names.{group}: 缺少这一项（占位符：name, text）")
             check_template(self.cell_names.get(group), ("name", "text"), f"cell_names.{group}")
-        return self
 
 
 Place = tuple[Group, Cell, "str | ResolvedIndicator"]
@@ -125,7 +125,7 @@ def _fields(form: object) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     kind = type(form)
     known = _FIELDS.get(kind)
     if known is None:
-        names = getattr(kind, "model_fields", {})
+        names = {item.name for item in fields(kind)}  # type: ignore[arg-type]
         known = _FIELDS[kind] = (tuple(n for n in HEADER_FIELDS if n in names),
                                  tuple(n for n in TEXT_FIELDS if n in names), "tasks" in names)
     return known
@@ -175,9 +175,9 @@ def _fix(cell: Cell, fixed: str, message: str) -> Fix | None:
     span = cell.span
     if span is None or span.start is None or span.end is None:
         return None  # Excel cells and cells without a source position are not rewritten
-    edit = build(Edit, line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column,
-                 content=fixed, start=span.start, end=span.end)
-    return build(Fix, applicability="safe", message=message, edits=[edit])
+    edit = Edit(line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column,
+                content=fixed, start=span.start, end=span.end)
+    return Fix(applicability="safe", message=message, edits=[edit])
 
 
 DETECTORS: dict[str, Callable[[Group, Cell], text.Found]] = {

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Literal
-
-from pydantic import ConfigDict, model_validator
 
 from goallint.checks.support.base import (
     Finding,
@@ -17,7 +16,8 @@ from goallint.checks.support.base import (
     name_key,
 )
 from goallint.checks.support.patterns import SafePattern, search
-from goallint.model import Model, cell_text
+from goallint.model import cell_text
+from goallint.plumbing.validation import STRICT
 
 _FOUND = {"message": ("name", "word")}
 PLACEHOLDERS: dict[str, Placeholders] = {
@@ -35,8 +35,9 @@ def facts(params: Params) -> tuple[str, ...]:
     return FACTS_BY_TEST[params.test]
 
 
-class Params(Model):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(kw_only=True)
+class Params:
+    __pydantic_config__ = STRICT
 
     kind: Literal["names"] = "names"
     test: Literal["generic", "listed", "misplaced"]
@@ -48,10 +49,8 @@ class Params(Model):
     message_level2: str | None = None
     exempt: SafePattern | None = None
 
-    @model_validator(mode="after")
-    def _templates(self) -> Params:
+    def __post_init__(self) -> None:
         check_messages(self, PLACEHOLDERS[self.test])
-        return self
 
 
 def _misplaced(params: Params, ctx: FormContext, item: ResolvedIndicator, words: list[str]) -> Iterator[Finding]:

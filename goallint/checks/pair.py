@@ -7,15 +7,15 @@ per person …), and, on a multi-year project, an annual cumulative count above 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
-
-from pydantic import ConfigDict, model_validator
 
 from goallint.checks.support import value_facts as facts
 from goallint.checks.support.base import Finding, FormContext, ResolvedIndicator, check_messages
 from goallint.checks.support.fields import parse_year
-from goallint.model import Cell, Model, cell_text
+from goallint.model import Cell, cell_text
+from goallint.plumbing.validation import STRICT
 from goallint.values.types import Bound, Quantity
 
 PERSONS = frozenset({"人", "名"})
@@ -28,8 +28,9 @@ their units differ, `{period_unit}` / `{annual_unit}` (or `no_unit` when a value
 `message_cumulative` (with `cumulative`): the annual target is above the period's."""
 
 
-class Params(Model):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(kw_only=True)
+class Params:
+    __pydantic_config__ = STRICT
 
     kind: Literal["pair"] = "pair"
     units: bool = True
@@ -41,11 +42,9 @@ class Params(Model):
     no_unit: str = ""
     """How `{period_unit}` / `{annual_unit}` name a value without a unit."""
 
-    @model_validator(mode="after")
-    def _templates(self) -> Params:
+    def __post_init__(self) -> None:
         off = [key for key in PLACEHOLDERS if not getattr(self, key.removeprefix("message_"))]
         check_messages(self, PLACEHOLDERS, optional=off)  # a test turned off needs no message
-        return self
 
 
 def incompatible(period: str, annual: str) -> bool:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Literal
-
-from pydantic import ConfigDict, Field, model_validator
 
 from goallint.arith.money import format_number
 from goallint.checks.support.base import Finding, FormContext, Placeholders, check_messages
 from goallint.checks.support.fields import FIELD_LABELS, is_blank, parse_amount, parse_year
-from goallint.model import Cell, Model, ProjectForm
+from goallint.model import Cell, ProjectForm
+from goallint.plumbing.validation import STRICT
 
 PLACEHOLDERS: dict[str, Placeholders] = {
     "invalid": {"message": ("field", "value"), "message_order": ("start", "end"),
@@ -24,22 +25,21 @@ outside `{start}`–`{end}`). `open_ended`: `{end}` is a placeholder year. `budg
 (money in 元 as `1,893,200`)."""
 
 
-class Params(Model):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(kw_only=True)
+class Params:
+    __pydantic_config__ = STRICT
 
     kind: Literal["period"] = "period"
     test: Literal["invalid", "open_ended", "budget"]
     min_year: int = 1990
     max_year: int = 2100
-    open_years: list[int] = Field(default_factory=lambda: [2099, 9999])
+    open_years: list[int] = dc_field(default_factory=lambda: [2099, 9999])
     message: str
     message_order: str | None = None
     message_outside: str | None = None
 
-    @model_validator(mode="after")
-    def _templates(self) -> Params:
+    def __post_init__(self) -> None:
         check_messages(self, PLACEHOLDERS[self.test])
-        return self
 
 
 def years(form: ProjectForm) -> tuple[int | None, int | None]:

@@ -13,8 +13,6 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import ConfigDict, model_validator
-
 from goallint.arith.money import format_money
 from goallint.arith.readings import (
     Amount,
@@ -40,8 +38,9 @@ from goallint.checks.support.base import (
     Selector,
     check_messages,
 )
-from goallint.model import AnyForm, Cell, Model, ProjectForm, build
+from goallint.model import AnyForm, Cell, ProjectForm
 from goallint.plumbing.resources import CACHE_ENTRIES
+from goallint.plumbing.validation import STRICT
 from goallint.values import normalize, parse_value
 from goallint.values.types import Qualitative, Text
 from goallint.values.units import Unit, is_money
@@ -56,11 +55,12 @@ PLACEHOLDERS: dict[str, Placeholders] = {
 }
 """Per report, the messages and their placeholders (`message_over` and `message_goal` are optional)."""
 Report = Literal["mismatch", "cap", "floor", "flat", "unquantified", "no_cost", "unresolved"]
-COST_LEVEL = build(Selector, level2=["cost_level"])
+COST_LEVEL = Selector(level2=["cost_level"])
 
 
-class Params(Model):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(kw_only=True)
+class Params:
+    __pydantic_config__ = STRICT
 
     kind: Literal["reconcile"] = "reconcile"
     report: Report
@@ -76,10 +76,8 @@ class Params(Model):
     message_goal: str | None = None
     """`unresolved`: the message when the goal text's count filled the denominator for the arithmetic."""
 
-    @model_validator(mode="after")
-    def _known_placeholders(self) -> Params:
+    def __post_init__(self) -> None:
         check_messages(self, PLACEHOLDERS[self.report], optional=("message_over", "message_goal"))
-        return self
 
 
 @dataclass

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Literal
-
-from pydantic import ConfigDict, Field, model_validator
 
 from goallint.checks.support.base import Finding, FormContext, Placeholders, check_messages
 from goallint.checks.support.fields import (
@@ -16,16 +16,18 @@ from goallint.checks.support.fields import (
     parse_amount,
     parse_year,
 )
-from goallint.model import Model, cell_text
+from goallint.model import cell_text
+from goallint.plumbing.validation import STRICT
 from goallint.values.bounds import LIMIT_TEXT, excerpt
 
 
-class FieldSpec(Model):
+@dataclass(kw_only=True)
+class FieldSpec:
     """One required field; `any_of` lists alternatives (主管部门 or 预算单位), `label` names it in messages."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__ = STRICT
 
-    any_of: list[str] = Field(min_length=1)
+    any_of: list[str] = dc_field(metadata={"min_length": 1})
     label: str
     each_printed: bool = False
     """Report a field printed on the form and left empty even when another of `any_of` is filled (a form with
@@ -46,12 +48,13 @@ several left empty). `money`: `message` (`{value}` is no amount), `message_out_o
 is beyond any budget, `{limit}`)."""
 
 
-class Params(Model):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(kw_only=True)
+class Params:
+    __pydantic_config__ = STRICT
 
     kind: Literal["required"] = "required"
-    project: list[FieldSpec] = Field(default_factory=list)
-    department: list[FieldSpec] = Field(default_factory=list)
+    project: list[FieldSpec] = dc_field(default_factory=list)
+    department: list[FieldSpec] = dc_field(default_factory=list)
     test: Literal["present", "money"] = "present"
     """`present`: the field has text; `money`: a non-empty field reads as an amount of money."""
     message: str
@@ -59,13 +62,11 @@ class Params(Model):
     message_blank_printed: str | None = None
     message_out_of_range: str | None = None
 
-    @model_validator(mode="after")
-    def _templates(self) -> Params:
+    def __post_init__(self) -> None:
         wanted = dict(PLACEHOLDERS[self.test])
         if not any(spec.each_printed for spec in (*self.project, *self.department)):
             wanted.pop("message_blank_printed", None)
         check_messages(self, wanted)
-        return self
 
 
 def _multi_year(ctx: FormContext) -> bool:

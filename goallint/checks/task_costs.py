@@ -18,18 +18,17 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import ConfigDict, model_validator
-
 from goallint.arith.interval import tolerance_for
 from goallint.arith.money import format_money
 from goallint.arith.readings import Amount, Count, Standard, amounts, count_of, readings, resolve
 from goallint.checks.support.base import Finding, FormContext, ResolvedIndicator, Selector, check_messages
 from goallint.checks.support.fields import parse_amount
-from goallint.model import Cell, DepartmentForm, Model, Task, build, cell_text
+from goallint.model import Cell, DepartmentForm, Task, cell_text
+from goallint.plumbing.validation import STRICT
 from goallint.values import parse_value
 from goallint.values.units import PERSON_UNITS, TIME_FACTORS, Unit, is_money
 
-QUANTITY_LEVEL = build(Selector, level2=["quantity_level"])
+QUANTITY_LEVEL = Selector(level2=["quantity_level"])
 _ITEM = re.compile(r"[①②③④⑤⑥⑦⑧⑨⑩]")
 _LABEL = re.compile(r"^\s*([^：:]{2,40})[：:](.*)$", re.S)
 _CLAUSE = re.compile(r"[，,；;。]")
@@ -41,18 +40,17 @@ MIN_CORE = 4
 PLACEHOLDERS = {"message": ("arithmetic", "task", "amount", "difference", "item")}
 
 
-class Params(Model):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(kw_only=True)
+class Params:
+    __pydantic_config__ = STRICT
 
     kind: Literal["task_costs"] = "task_costs"
     message: str
     """Chinese, with `{arithmetic}` (the standard × quantity), `{task}`, `{amount}` (the task's money),
     `{difference}`, `{item}` (the cost item's name)."""
 
-    @model_validator(mode="after")
-    def _known_placeholders(self) -> Params:
+    def __post_init__(self) -> None:
         check_messages(self, PLACEHOLDERS)
-        return self
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Literal
-
-from pydantic import ConfigDict, model_validator
 
 from goallint.arith.money import format_money
 from goallint.checks.assert_ import cell_number
 from goallint.checks.support.base import Finding, FormContext, check_messages
-from goallint.model import Cell, DepartmentForm, Model, Task, cell_text
+from goallint.model import Cell, DepartmentForm, Task, cell_text
+from goallint.plumbing.validation import STRICT
 
 LISTS: dict[str, str] = {"tasks": "年度重点工作任务", "other_tasks": "其他需完成的任务"}
 
@@ -22,19 +22,18 @@ PLACEHOLDERS = {"message": ("list", "row", "task"), "message_no_name": ("list", 
 `message_neither`: it lacks both, `{task}` is the start of what the row says."""
 
 
-class Params(Model):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(kw_only=True)
+class Params:
+    __pydantic_config__ = STRICT
 
     kind: Literal["tasks"] = "tasks"
-    lists: list[Literal["tasks", "other_tasks"]] = ["tasks", "other_tasks"]
+    lists: tuple[Literal["tasks", "other_tasks"], ...] = ("tasks", "other_tasks")
     message: str
     message_no_name: str
     message_neither: str
 
-    @model_validator(mode="after")
-    def _templates(self) -> Params:
+    def __post_init__(self) -> None:
         check_messages(self, PLACEHOLDERS)
-        return self
 
 
 def _filled(cell: Cell | None) -> bool:

@@ -4,28 +4,27 @@ itself by a page break is not a second indicator."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import ConfigDict, model_validator
-
 from goallint.checks.support.base import Finding, FormContext, ResolvedIndicator, check_messages, name_key
-from goallint.model import Model, cell_text
+from goallint.model import cell_text
+from goallint.plumbing.validation import STRICT
 
 PLACEHOLDERS = {"message": ("name", "line"), "message_unplaced": ("name",)}
 """`{name}` the 三级 name, `{line}` the line of its first row; `message_unplaced` when that row has no line."""
 
 
-class Params(Model):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(kw_only=True)
+class Params:
+    __pydantic_config__ = STRICT
 
     kind: Literal["unique"] = "unique"
     message: str
     message_unplaced: str
 
-    @model_validator(mode="after")
-    def _templates(self) -> Params:
+    def __post_init__(self) -> None:
         check_messages(self, PLACEHOLDERS)
-        return self
 
 
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:

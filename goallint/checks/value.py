@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from dataclasses import field as dc_field
 from functools import lru_cache
 from typing import Any, Literal
-
-from pydantic import ConfigDict, Field, model_validator
 
 from goallint.checks.support.base import (
     COLUMN_NAMES,
@@ -25,8 +25,9 @@ from goallint.checks.support.base import (
 )
 from goallint.checks.support.patterns import check_pattern
 from goallint.checks.support.value_when import Subject, When, holds
-from goallint.model import Cell, Model, cell_text
+from goallint.model import Cell, cell_text
 from goallint.plumbing.resources import CACHE_ENTRIES
+from goallint.plumbing.validation import STRICT, before
 from goallint.values import normalize, parse_value
 from goallint.values.bounds import excerpt
 
@@ -36,10 +37,11 @@ FACTS = (*PLACEHOLDERS["message"], "note")
 _TRAILING = re.compile(r"[.。，,、；;:：\s]+$")
 
 
-class Case(Model):
+@dataclass(kw_only=True)
+class Case:
     """Which indicators (beyond the rule's `where`) and which values make a finding, and its message."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__ = STRICT
 
     where_any: list[Selector] | None = None
     """The indicator must match one of these selectors (levels are canonical keys, `name` a regex)."""
@@ -54,40 +56,40 @@ class Case(Model):
     """A few words on what this case found (`只设上限`), for a rule whose cases say different things: the
     `{note}` a grouped finding's item can name (`group.item`)."""
 
-    @model_validator(mode="after")
-    def _safe_patterns(self) -> Case:
+    def __post_init__(self) -> None:
         check_messages(self, PLACEHOLDERS)
         for selector in self.where_any or []:
             for pattern in (selector.name, selector.name_not):
                 if pattern:
                     check_pattern(pattern)
-        return self
 
 
-class Params(Model):
-    model_config = ConfigDict(extra="forbid")
+@dataclass(kw_only=True)
+class Params:
+    __pydantic_config__ = STRICT
 
     kind: Literal["value"] = "value"
-    cases: list[Case] = Field(min_length=1)
-    used_vocabulary: list[str] = Field(default_factory=list)
+    cases: list[Case] = dc_field(metadata={"min_length": 1})
+    used_vocabulary: list[str] = dc_field(default_factory=list)
     """Filled from the cases: every vocabulary they name (so that the pack loader checks them)."""
 
-    @model_validator(mode="before")
     @classmethod
-    def _single_case(cls, data: Any) -> Any:
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        return before(cls._single_case, handler, source)
+
+    @staticmethod
+    def _single_case(data: Any) -> Any:
         """`when`/`message` (and name keys) at the top stand for a single case."""
         if isinstance(data, dict) and "cases" not in data and "when" in data:
-            keys = set(Case.model_fields)
+            keys = {item.name for item in fields(Case)}
             case = {k: v for k, v in data.items() if k in keys}
             return {**{k: v for k, v in data.items() if k not in keys}, "cases": [case]}
         return data
 
-    @model_validator(mode="after")
-    def _collect_vocabularies(self) -> Params:
+    def __post_init__(self) -> None:
         names = {n for case in self.cases for n in (case.name_vocabulary, case.name_not_vocabulary) if n}
         names.update(n for case in self.cases for n in case.when.vocabulary_names())
         self.used_vocabulary = sorted(names)
-        return self
 
 
 def _name_hits(key: str, words: list[str], at: str) -> bool:

@@ -6,16 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from goallint.layout.cells import sub_cell
 from goallint.layout.costs import CostTableBuilder
 from goallint.layout.fields import GOALS, amount_unit, fix_number_spaces, money_fields
 from goallint.layout.indicators import IndicatorTable
-from goallint.layout.profile import detect_profile, infer_levels, repair_levels
+from goallint.layout.profile import infer_levels, profile_of, repair_levels
 from goallint.layout.tasks import DEFAULT_COLUMNS
 from goallint.layout.vocab import FormKind, Vocabulary, is_blank
-from goallint.model import AnyForm, Cell, DepartmentForm, ProjectForm, Span, Task, build
+from goallint.model import AnyForm, Cell, DepartmentForm, ProjectForm, Span, Task
 
 
 @dataclass
@@ -47,7 +47,7 @@ class FormBuilder:
     section: str = "header"
     """Where the walk is: `header`, `tasks`, `other_tasks`, `indicators` or `footer`."""
     task_columns: dict[int, str] = field(default_factory=lambda: dict(DEFAULT_COLUMNS))
-    task_amount_unit: str = "元"
+    task_amount_unit: Literal["元", "万元"] = "元"
     list_units: dict[str, str] = field(default_factory=dict)
     levels_seen: list[str] = field(default_factory=list)
     """一级 labels met outside an indicator table (a table whose header row was not recognised)."""
@@ -85,7 +85,7 @@ class FormBuilder:
         if self.table is not None:
             self.table.finish()
         indicators = self.table.indicators if self.table is not None else []
-        fields = dict(self.fields)
+        fields: dict[str, Any] = dict(self.fields)
         for name, label in self.goal_labels.items():
             fields.setdefault(name, empty_at_end(label))
         if is_blank(fields.get("budget")) and self.fallback_budget is not None:
@@ -94,28 +94,26 @@ class FormBuilder:
             if name in fields:
                 fields[name] = fix_number_spaces(fields[name])
         money = ("budget", "period_budget") if self.kind == "project" else ("budget",)
-        units = {f"{name}_unit": amount_unit(fields[name], self.units.get(name), self.block_unit, self.unit_note,
-                                             mentions, name if self.kind == "project" else "department_budget")
-                 for name in money if name in fields}
-        common = {"path": self.path, "span": self.span, "title": self.title, "budget_year": self.budget_year,
-                  "indicators": indicators}
-        form: AnyForm
-        if self.kind == "department":
-            if "name" in fields and "department" not in fields:
-                fields["department"] = fields["name"]
-            form = build(DepartmentForm, **common, **fields, **units, tasks=self.tasks,
-                         other_tasks=self.other_tasks, task_amount_unit=self.task_amount_unit)
-        else:
-            tables = [table.build() for table in self.cost_tables if table.rows]
-            form = build(ProjectForm, **common, **fields, **units, cost_tables=tables)
-        form.unread = _fragment(fields, indicators, self.tasks, self.kind) or _unrecognised(
+        units: dict[str, Any] = {
+            f"{name}_unit": amount_unit(fields[name], self.units.get(name), self.block_unit, self.unit_note, mentions,
+                                        name if self.kind == "project" else "department_budget")
+            for name in money if name in fields}
+        if self.kind == "department" and "name" in fields and "department" not in fields:
+            fields["department"] = fields["name"]
+        unread = _fragment(fields, indicators, self.tasks, self.kind) or _unrecognised(
             fields, indicators, self.levels_seen)
         two_sided = self.table is not None and self.table.two_sided
-        form.profile = detect_profile(form, two_sided)
+        profile = profile_of(indicators, two_sided)
         if self.table is not None:
-            repair_levels(form, self.table.own_level1)
-            infer_levels(form)
-        return form
+            indicators = infer_levels(repair_levels(indicators, profile, self.table.own_level1), profile)
+        common: dict[str, Any] = {"path": self.path, "span": self.span, "title": self.title,
+                                  "budget_year": self.budget_year, "indicators": indicators, "unread": unread,
+                                  "profile": profile}
+        if self.kind == "department":
+            return DepartmentForm(**common, **fields, **units, tasks=self.tasks, other_tasks=self.other_tasks,
+                                  task_amount_unit=self.task_amount_unit)
+        tables = [table.build() for table in self.cost_tables if table.rows]
+        return ProjectForm(**common, **fields, **units, cost_tables=tables)
 
 
 def empty_at_end(label: Cell) -> Cell:

@@ -9,7 +9,7 @@ name–gap–values rows) are read in order: labels, then the name, then up to t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from goallint.layout.columns import (
     ACTUAL,
@@ -28,7 +28,7 @@ from goallint.layout.columns import (
     refine,
 )
 from goallint.layout.vocab import Vocabulary, cell_key, is_blank
-from goallint.model import Cell, DerivedCell, Indicator, Span, build
+from goallint.model import Cell, DerivedCell, Indicator, Span
 from goallint.profiles import plain_label
 
 _SHIFTS = sorted(range(-4, 5), key=abs)
@@ -221,7 +221,7 @@ class IndicatorTable:
             self._level1, self._level2 = level1, None
         if not is_blank(level2):
             self._level2 = level2
-        self.indicators.append(build(Indicator,
+        self.indicators.append(Indicator(
             level1=self._level1,
             level2=self._level2,
             name=None if is_blank(name) else name,
@@ -239,6 +239,5 @@ class IndicatorTable:
             return
         if any(not is_blank(ind.annual_value) or not is_blank(ind.period_value) for ind in self.indicators):
             return
-        for indicator, cell in zip(self.indicators, self.actual, strict=True):
-            if not is_blank(cell):
-                indicator.annual_value = cell
+        self.indicators = [replace(indicator, annual_value=cell) if not is_blank(cell) else indicator
+                           for indicator, cell in zip(self.indicators, self.actual, strict=True)]

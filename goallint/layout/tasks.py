@@ -6,7 +6,7 @@ import re
 
 from goallint.layout.cells import sub_cell
 from goallint.layout.vocab import Vocabulary, cell_key, is_blank
-from goallint.model import Cell, Task, build
+from goallint.model import Cell, Task
 
 DEFAULT_COLUMNS = {1: "name", 2: "content", 3: "amount", 4: "expected"}
 _PACKED = re.compile(r"^(?P<name>.+?)\s*--\s*(?P<content>.*?)\s*(?:[-－]\s*(?P<amount>\d[\d,]*(?:\.\d+)?))?\s*$")
@@ -31,7 +31,7 @@ def _unpack(cell: Cell) -> Task | None:
     for group in ("name", "content", "amount"):
         if found.group(group):
             parts[group] = sub_cell(cell, found.start(group), found.end(group))
-    return build(Task, **parts)
+    return Task(**parts)
 
 
 def read_task(cells: list[tuple[int, Cell]], columns: dict[int, str]) -> Task | None:
@@ -55,7 +55,7 @@ def read_task(cells: list[tuple[int, Cell]], columns: dict[int, str]) -> Task | 
     if not fields:  # shifted: take the cells in order
         for name, (_, cell) in zip(("name", "content", "amount", "expected"), filled, strict=False):
             fields[name] = cell
-    return build(Task, **fields)
+    return Task(**fields)
 
 
 def is_task_label(key: str, vocab: Vocabulary) -> str | None:

@@ -15,7 +15,10 @@ from typing import Any
 
 _PLAIN = {
     "missing": "缺少这一项",
+    "missing_argument": "缺少这一项",  # a dataclass's required field
+    "missing_keyword_argument": "缺少这一项",
     "extra_forbidden": "未知的键",
+    "unexpected_keyword_argument": "未知的键",  # a key a dataclass does not have
     "string_type": "应为文字",
     "int_type": "应为整数",
     "int_parsing": "应为整数",

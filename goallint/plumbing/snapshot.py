@@ -1,9 +1,9 @@
 """Rule packs and profiles kept validated between runs, so that a run over unchanged packs validates none.
 
-Validating the bundled packs and profiles builds the schemas of ~30 pydantic models (the check kinds'
-`Params`, `Rule`, `Pack`, `Selector`, `When`, `Profile`), about a tenth of a one-form run; read back from a
-pickle they cost ~3 M instructions. A snapshot is kept under a hash of everything its content depends on:
-goallint's code and data, Python's and the libraries' versions (`cache_folder.code_stamp`) and the caller's
+Validating the bundled packs and profiles imports pydantic and builds the validators of ~40 dataclasses (the
+check kinds' `Params`, `Rule`, `Pack`, `Selector`, `When`, `Profile`); what it makes is plain dataclasses,
+so read back from a pickle they need no pydantic at all. A snapshot is kept under a hash of everything its
+content depends on: goallint's code and data, Python's and the libraries' versions (`cache_folder.code_stamp`) and the caller's
 own parts (for the packs: each pack file's path and bytes). It lives beside the result cache, in the private
 `<cache folder>/results/`, is written atomically, and is used only when whole, keyed right and of the
 expected type; anything else is made again (and rewritten). What `make` raises (a broken pack) is never kept.

@@ -7,8 +7,8 @@ temporary folder (or once it is full) the batches stay in memory instead: nothin
 spool reads one path's batches at a time and yields its diagnostics merged with the group rules' findings
 for that path, sorted by the run's key: the same sequence, in the same order, as sorting all in memory.
 
-A diagnostic is stored as a tuple of its fields (pickling a tuple costs a fraction of a pydantic model) and
-rebuilt without validation when read back; fixes keep their models.
+A diagnostic is stored as a tuple of its fields and rebuilt with its constructor when read back; fixes keep
+their classes.
 """
 
 from __future__ import annotations

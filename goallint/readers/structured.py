@@ -31,7 +31,6 @@ from goallint.model import (
     ProjectForm,
     Span,
     Task,
-    build,
 )
 from goallint.plumbing.input_errors import reason as input_reason
 from goallint.plumbing.outputs import is_own_output_text
@@ -322,8 +321,8 @@ def _dotted(path: PathKey) -> str:
 
 
 class _Builder:
-    """Validates one document's forms and builds internal forms with spans (with `model.build`: what the
-    internal forms hold is the validated input's cells, so validating them again would only build schemas)."""
+    """Validates one document's forms against the input models (`structured_format`) and builds the plain
+    internal forms, whose cells carry spans."""
 
     def __init__(self, document: _Document, lines: _Lines, path: str) -> None:
         self.where = document.where
@@ -403,13 +402,14 @@ class _Builder:
         indicators = self._indicators((*prefix, "indicators"), entry.get("indicators") or [])
         common = {"path": self.path, "span": form_span, "indicators": indicators, **fields}
         if isinstance(validated, ProjectFormIn):
-            units = {"budget_unit": validated.budget_unit, "period_budget_unit": validated.period_budget_unit}
+            units: dict[str, Any] = {"budget_unit": validated.budget_unit,
+                                     "period_budget_unit": validated.period_budget_unit}
             tables = self._cost_tables((*prefix, "cost_tables"), validated.cost_tables)
-            return build(ProjectForm, **common, **units, cost_tables=tables)
+            return ProjectForm(**common, **units, cost_tables=tables)
         assert isinstance(validated, DepartmentFormIn)
-        tasks = {key: self._tasks((*prefix, key), entry.get(key) or []) for key in ("tasks", "other_tasks")}
-        return build(DepartmentForm, **common, **tasks, budget_unit=validated.budget_unit,
-                     task_amount_unit=validated.task_amount_unit)
+        tasks: dict[str, Any] = {key: self._tasks((*prefix, key), entry.get(key) or []) for key in ("tasks", "other_tasks")}
+        return DepartmentForm(**common, **tasks, budget_unit=validated.budget_unit,
+                              task_amount_unit=validated.task_amount_unit)
 
     def _indicators(self, prefix: PathKey, entries: list[dict[str, Any]]) -> list[Indicator]:
         indicators: list[Indicator] = []
@@ -423,7 +423,7 @@ class _Builder:
                     cells[field] = self.cell((*prefix, i, key), entry.get(key))
             previous = {key: cells[key] for key in CARRY_DOWN_KEYS}
             ignore = entry.get("goallint-ignore") or []
-            indicators.append(build(Indicator, **cells, ignore=[ignore] if isinstance(ignore, str) else list(ignore)))
+            indicators.append(Indicator(**cells, ignore=[ignore] if isinstance(ignore, str) else list(ignore)))
         return indicators
 
     def _cost_tables(self, prefix: PathKey, tables: list[CostTableIn]) -> list[CostTable]:
@@ -448,7 +448,7 @@ class _Builder:
 
     def _tasks(self, prefix: PathKey, entries: list[dict[str, Any]]) -> list[Task]:
         return [
-            build(Task, **{key: self.cell((*prefix, i, key), entry.get(key)) for key in TASK_KEYS})
+            Task(**{key: self.cell((*prefix, i, key), entry.get(key)) for key in TASK_KEYS})
             for i, entry in enumerate(entries)
         ]
 

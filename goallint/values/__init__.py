@@ -35,14 +35,13 @@ def normalize(raw: str) -> Normalized:
 @lru_cache(maxsize=CACHE_ENTRIES)
 def parse_value(raw: str) -> Value:
     """Parse a raw value cell into a typed value; never raises (unparseable cells are `text`)."""
-    from goallint.model import build
     from goallint.values.grammar import parse_normalized
     from goallint.values.types import Text
 
     try:
         return parse_normalized(normalize(raw).text)
     except Exception:  # noqa: BLE001 - the contract: parse_value never raises
-        return build(Text, text=raw)
+        return Text(text=raw)
 
 
 @lru_cache(maxsize=CACHE_ENTRIES)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any, NamedTuple
@@ -11,8 +12,7 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError
 
 from goallint.lexing import PLUGINS
-from goallint.model import build
-from goallint.plumbing.resources import grammar_path, load_yaml, parser_cache
+from goallint.plumbing.resources import cached_parse, grammar_path, load_yaml, parser_cache
 from goallint.values.types import (
     Bound,
     Compound,
@@ -53,7 +53,7 @@ class Vocabulary(NamedTuple):
 @cache
 def vocabulary() -> Vocabulary:
     """Load grammar/vocabulary.yaml once."""
-    data = load_yaml(grammar_path("vocabulary.yaml").read_text(encoding="utf-8")) or {}
+    data = cached_parse(grammar_path("vocabulary.yaml").read_text(encoding="utf-8"), load_yaml) or {}  # kept as JSON
     vague = tuple(sorted({str(word) for word in data.get("vague", [])}, key=len, reverse=True))
     return Vocabulary(vague, frozenset(str(word) for word in data.get("known", [])),
                       int(data.get("max_qualitative_chars", 16)), int(data.get("max_qualitative_list_chars", 12)))
@@ -69,8 +69,8 @@ def words_value(text: str) -> Value:
     vocab = vocabulary()
     vague = is_vague(text)
     if vague or text in vocab.known or len(text) <= vocab.max_chars:
-        return build(Qualitative, text=text, vague=vague)
-    return build(Text, text=text)
+        return Qualitative(text=text, vague=vague)
+    return Text(text=text)
 
 
 class _Amount(NamedTuple):
@@ -115,34 +115,34 @@ class ValueTransformer(Transformer[Token, Any]):
         if amount.unit == "年" and amount.noun is None:
             year = _year_or_none(amount.value)
             if year is not None:
-                return build(Deadline, year=year)
-        return build(Quantity, value=amount.value, unit=amount.unit, noun=amount.noun)
+                return Deadline(year=year)
+        return Quantity(value=amount.value, unit=amount.unit, noun=amount.noun)
 
     def bound_pre(self, children: list[Any]) -> Value:
         token, amount = children[0], children[1]
         op = _OPS.get(str(token)) or _WORD_OPS[str(token)]
         if op == "=":
-            return build(Quantity, value=amount.value, unit=amount.unit, noun=amount.noun)
-        return build(Bound, op=op, value=amount.value, unit=amount.unit, noun=amount.noun)
+            return Quantity(value=amount.value, unit=amount.unit, noun=amount.noun)
+        return Bound(op=op, value=amount.value, unit=amount.unit, noun=amount.noun)
 
     def bound_post(self, children: list[Any]) -> Value:
         amount, token = children
-        return build(Bound, op=_SUFFIX_OPS[str(token)], value=amount.value, unit=amount.unit, noun=amount.noun)
+        return Bound(op=_SUFFIX_OPS[str(token)], value=amount.value, unit=amount.unit, noun=amount.noun)
 
     def approx(self, children: list[Any]) -> Value:
         value = next(child for child in children if not isinstance(child, Token))
-        return value.model_copy(update={"approx": True}) if isinstance(value, (Quantity, Bound)) else value
+        return replace(value, approx=True) if isinstance(value, (Quantity, Bound)) else value
 
     # --- ranges ---
     def range(self, children: list[Any]) -> Value:
         low, high = children[0], children[2]
         unit = high.unit or low.unit
         low_unit = low.unit if low.unit and low.unit != unit else None
-        return build(Range, low=low.value, high=high.value, unit=unit, low_unit=low_unit)
+        return Range(low=low.value, high=high.value, unit=unit, low_unit=low_unit)
 
     def plus_minus(self, children: list[Any]) -> Value:
         amount = children[1]
-        return build(Range, low=-amount.value, high=amount.value, unit=amount.unit)
+        return Range(low=-amount.value, high=amount.value, unit=amount.unit)
 
     # --- deadlines ---
     def day(self, children: list[Any]) -> int | str:
@@ -169,24 +169,24 @@ class ValueTransformer(Transformer[Token, Any]):
 
     def deadline(self, children: list[Any]) -> Value:
         parts = next(child for child in children if isinstance(child, dict))
-        return build(Deadline, **parts)
+        return Deadline(**parts)
 
     def event(self, children: list[Any]) -> Value:
         tokens = [child for child in children if isinstance(child, Token)]
         name = next(token for token in tokens if token.type == "EVENT")
         text = "".join(str(token) for token in tokens if token.type != "WORDS")
         month, day = _EVENT_DATES.get(str(name), (None, None))
-        return build(Deadline, event=text, month=month, day=day)
+        return Deadline(event=text, month=month, day=day)
 
     # --- placeholders, words, labels ---
     def placeholder(self, children: list[Any]) -> Value:
-        return build(Placeholder, text="".join(str(child) for child in children))
+        return Placeholder(text="".join(str(child) for child in children))
 
     def words_item(self, children: list[Token]) -> Value:
         words = [str(child).strip() for child in children if child.type == "WORDS"]
         if len(words) == 2:
             value = words_value(words[1])
-            return value.model_copy(update={"label": words[0]})
+            return replace(value, label=words[0])
         return words_value(words[0])
 
     def label(self, children: list[Token]) -> list[str]:
@@ -199,13 +199,13 @@ class ValueTransformer(Transformer[Token, Any]):
         if match and isinstance(value, (Quantity, Bound)) and value.unit:
             # `补助：每村（社区）10万元/年` → 100000 元/年/村（社区）, labelled 补助
             parts = [*parts[:-1], match.group(1)] if match.group(1) else parts[:-1]
-            value = value.model_copy(update={"unit": f"{value.unit}/{match.group(2)}"})
+            value = replace(value, unit=f"{value.unit}/{match.group(2)}")
         label = "：".join(part for part in parts if part)
-        return value.model_copy(update={"label": label}) if label else value
+        return replace(value, label=label) if label else value
 
     def start(self, children: list[Any]) -> Value:
         items = [child for child in children if not isinstance(child, Token)]
-        return items[0] if len(items) == 1 else build(Compound, items=items)
+        return items[0] if len(items) == 1 else Compound(items=items)
 
 
 @cache
@@ -239,20 +239,20 @@ def _merge_words(text: str, items: list[Value]) -> Value:
     else text (a sentence)."""
     vocab = vocabulary()
     if len(text) <= vocab.max_list_chars and all(isinstance(item, Qualitative) for item in items):
-        return build(Qualitative, text=text, vague=any(isinstance(item, Qualitative) and item.vague for item in items))
+        return Qualitative(text=text, vague=any(isinstance(item, Qualitative) and item.vague for item in items))
     if all(isinstance(item, Qualitative) and (item.vague or item.text in vocab.known) for item in items):
-        return build(Qualitative, text=text, vague=any(isinstance(item, Qualitative) and item.vague for item in items))
-    return build(Text, text=text)
+        return Qualitative(text=text, vague=any(isinstance(item, Qualitative) and item.vague for item in items))
+    return Text(text=text)
 
 
 def _fallback(text: str) -> Value:
     if not text:
-        return build(Placeholder, text="")
+        return Placeholder(text="")
     pieces = [piece for piece in _SPLIT_ITEMS.split(text) if piece]
     if len(pieces) > 1:
         items = [_parse_grammar(piece) or _unparsed(piece) for piece in pieces]
         if any(map(_structured, items)):
-            return build(Compound, items=items)
+            return Compound(items=items)
         return _merge_words(text, items)
     return _unparsed(text)
 
@@ -262,7 +262,7 @@ _NOT_WORDS = re.compile(r"[\d/%‰≥≤<>=~±·*$\\]")
 
 def _unparsed(text: str) -> Value:
     if _NOT_WORDS.search(text):
-        return build(Text, text=text)
+        return Text(text=text)
     return words_value(text)
 
 
@@ -304,8 +304,8 @@ def _simple(text: str) -> Value | None:
         tail = tail.replace("·", "/")
     op = _OPS[sign] if sign else "="
     if op == "=":
-        return build(Quantity, value=Decimal(number), unit=tail)
-    return build(Bound, op=op, value=Decimal(number), unit=tail)
+        return Quantity(value=Decimal(number), unit=tail)
+    return Bound(op=op, value=Decimal(number), unit=tail)
 
 
 _SCIENTIFIC = re.compile(r"(?<![0-9A-Za-z.])\d+(?:\.\d+)?[eE][+-]?\d+(?![0-9A-Za-z.])")
@@ -316,7 +316,7 @@ def parse_normalized(text: str) -> Value:
     """Parse an already normalised value; never raises. List markers `1、` `2、` read as ① ②."""
     try:
         if _SCIENTIFIC.search(text):  # `1e-999999元` is no range from 1 to 999999: a number no form writes
-            return build(Text, text=text)
+            return Text(text=text)
         simple = _simple(text)
         if simple is not None:
             return simple
@@ -327,4 +327,4 @@ def parse_normalized(text: str) -> Value:
             return _merge_words(text, value.items)
         return value
     except Exception:  # noqa: BLE001 - the contract: parse_value never raises
-        return build(Text, text=text)
+        return Text(text=text)

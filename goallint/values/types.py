@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
 from decimal import Decimal
-from typing import Annotated, Any, Literal
-
-from pydantic import ConfigDict, Field
-
-from goallint.model import Model
+from typing import Any, Literal
 
 Comparator = Literal["=", ">=", "<=", ">", "<"]
 
@@ -18,9 +15,8 @@ def canonical_decimal(number: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-class _Value(Model):
-    model_config = ConfigDict(frozen=True)
-
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Value:
     kind: str
 
     label: str | None = None
@@ -29,7 +25,8 @@ class _Value(Model):
     def to_contract(self) -> dict[str, Any]:
         """The JSON contract of values.md: keys that do not apply are omitted, decimals as strings."""
         out: dict[str, Any] = {"kind": self.kind}
-        for key, item in self:
+        for key in _field_names(type(self)):
+            item = getattr(self, key)
             if key == "kind":
                 continue
             if item is None or item is False:
@@ -43,6 +40,17 @@ class _Value(Model):
         return out
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type[_Value]) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(item.name for item in fields(cls))
+    return names
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Quantity(_Value):
     """An exact target: `100%`, `3500元/月/人`, `23名党建组织员` (op `=`)."""
 
@@ -54,17 +62,20 @@ class Quantity(_Value):
     approx: bool = False
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Bound(_Value):
     """A one-sided target: `≥95%`, `不少于2场`, `5000元以内`."""
 
     kind: Literal["bound"] = "bound"
-    op: Literal[">=", "<=", ">", "<"]
+    op: str
+    """`>=`, `<=`, `>` or `<`."""
     value: Decimal
     unit: str = ""
     noun: str | None = None
     approx: bool = False
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Range(_Value):
     """`90%~95%`, `14-24℃`, `±3%以内` (low −3, high 3)."""
 
@@ -76,17 +87,20 @@ class Range(_Value):
     """Set only when the two ends were written with different units (`1万元-5000人`)."""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Deadline(_Value):
     """`12月底前`, `2024年12月31日`, `每年春节前`, `全年`."""
 
     kind: Literal["deadline"] = "deadline"
     year: int | None = None
     month: int | None = None
-    day: int | Literal["end", "start", "mid"] | None = None
+    day: int | str | None = None
+    """The day of the month, or `end`, `start`, `mid`."""
     event: str | None = None
     """A named moment instead of a date: 春节前, 全年, 年底."""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Compound(_Value):
     """Several values in one cell, split on `，；、` and ①②③: each item keeps its own label."""
 
@@ -94,6 +108,7 @@ class Compound(_Value):
     items: list[Value]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Qualitative(_Value):
     """Free words such as `逐年提高`, `满意`; `vague` marks the words the vocabulary calls vague."""
 
@@ -102,6 +117,7 @@ class Qualitative(_Value):
     text: str = ""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Placeholder(_Value):
     """No real target: `无`, `**`, `≥**%`, `XX`, `待定`, `/`, `—`."""
 
@@ -109,6 +125,7 @@ class Placeholder(_Value):
     text: str = ""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Text(_Value):
     """Anything else: a sentence or a paragraph, kept verbatim."""
 
@@ -116,10 +133,7 @@ class Text(_Value):
     text: str = ""
 
 
-Value = Annotated[
-    Quantity | Bound | Range | Deadline | Compound | Qualitative | Placeholder | Text,
-    Field(discriminator="kind"),
-]
+Value = Quantity | Bound | Range | Deadline | Compound | Qualitative | Placeholder | Text
 """Every typed value; `kind` tells them apart."""
 
 

@@ -1,6 +1,6 @@
 """What every check kind sees and returns: the form context, selectors over indicators, and findings.
 
-A check kind is one module in `goallint/checks/` with a pydantic `Params` model (its `kind` literal is the
+A check kind is one module in `goallint/checks/` with a `Params` dataclass (its `kind` literal is the
 name used in rule packs) and a `run(params, ctx)` generator of `Finding`s. Group kinds (rules that look at
 all forms of a department across a run) also define `summarize(params, ctx)` and `run_group(params, summaries)`;
 a form's summary is made once per kind and shared by the kind's rules, so it must not depend on `params`.
@@ -10,27 +10,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from goallint.checks.support.patterns import search
-from goallint.model import AnyForm, Cell, Fix, Indicator, Model, build, cell_text
+from goallint.model import AnyForm, Cell, Fix, Indicator, cell_text
 from goallint.plumbing.resources import CACHE_ENTRIES
+from goallint.plumbing.validation import STRICT
 from goallint.profiles import Profile, label_key
 
 Column = Literal["period", "annual"]
 FormKind = Literal["project", "department"]
 
 
-class Selector(Model):
+@dataclass(kw_only=True)
+class Selector:
     """Where a rule applies: form kinds, canonical levels of the profile, a pattern on the 三级 name."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__ = STRICT
 
-    forms: list[FormKind] = Field(default_factory=lambda: list[FormKind](["project", "department"]))
+    forms: list[FormKind] = field(default_factory=lambda: list[FormKind](["project", "department"]))
     level1: list[str] | None = None
     """Canonical 一级 keys (`cost`, `output`, `benefit`, `satisfaction`); None: any."""
     level2: list[str] | None = None
@@ -39,7 +39,7 @@ class Selector(Model):
     name: str | None = None
     """A regular expression searched in the normalised 三级 name."""
     name_not: str | None = None
-    columns: list[Column] = Field(default_factory=lambda: list[Column](["period", "annual"]))
+    columns: list[Column] = field(default_factory=lambda: list[Column](["period", "annual"]))
 
     @cached_property
     def picks_all(self) -> bool:
@@ -62,7 +62,7 @@ class Selector(Model):
         return re.compile(self.name_not) if self.name_not else None
 
 
-ANYWHERE = build(Selector)
+ANYWHERE = Selector()
 """The selector of a rule without `where`: every form kind, level, name and column."""
 
 
@@ -201,8 +201,8 @@ class FormContext:
 
 _PICKS: dict[tuple[object, ...], tuple[Profile, bool]] = {}
 _PICKS_MAX = 4 * CACHE_ENTRIES
-"""Selector answers remembered across forms, by the selector's conditions and the profile's id (pydantic models
-do not hash). Bounded."""
+"""Selector answers remembered across forms, by the selector's conditions and the profile's id (a mutable
+dataclass does not hash). Bounded."""
 
 
 Placeholders = Mapping[str, Sequence[str]]
@@ -226,13 +226,19 @@ def check_messages(params: Any, placeholders: Placeholders, optional: Sequence[s
     check (and test) reports with to the placeholders it fills: each must be set (unless `optional`) and use
     only those; a `message…` key the check never uses is refused too. The wording is the rule's; the kind
     fills it in."""
-    for key, value in params:
+    for key, value in fields_of(params):
         if key.startswith("message") and key not in placeholders and value is not None:
             raise ValueError(f"{key}: 这种检查不用这一项（它用 {', '.join(placeholders)}）")
-    for key, fields in placeholders.items():
+    for key, names in placeholders.items():
         if getattr(params, key) is None and key not in optional:
-            raise ValueError(f"{key}: 缺少这一项（占位符：{', '.join(fields) or '无'}）")
-        check_template(getattr(params, key), fields, key)
+            raise ValueError(f"{key}: 缺少这一项（占位符：{', '.join(names) or '无'}）")
+        check_template(getattr(params, key), names, key)
+
+
+def fields_of(params: Any) -> Iterator[tuple[str, Any]]:
+    """A dataclass's fields as (name, value) pairs, in their order."""
+    for item in fields(params):
+        yield item.name, getattr(params, item.name)
 
 
 COLUMN_NAMES: dict[str, str] = {"period": "实施周期", "annual": "年度"}
@@ -246,12 +252,14 @@ name_key = label_key
 class CheckKind(Protocol):
     """The shape of a check-kind module."""
 
-    Params: type[BaseModel]
+    Params: type[Any]
+    """A dataclass: what a rule's `check` holds, validated when its pack is loaded."""
 
     def run(self, params: Any, ctx: FormContext) -> Iterable[Finding]: ...
 
 
-class GroupFinding(Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GroupFinding:
     """A finding of a group rule, already placed: the form summary it belongs to and the cell's location."""
 
     path: str

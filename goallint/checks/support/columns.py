@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from goallint.checks.support.base import Finding
-from goallint.model import AnyForm, Fix, build
+from goallint.model import AnyForm, Fix
 
 COLUMN_WORDS = ("实施周期指标值", "年度指标值")
 """How a message names the column of its cell (the `{column}指标值` of the value rules)."""
@@ -32,7 +32,7 @@ def _joined(kept: Finding, other: Finding) -> Finding:
     message = _COLUMN_WORD.sub(BOTH, kept.message)
     fix = kept.fix
     if fix is not None and other.fix is not None and fix.applicability == other.fix.applicability:
-        fix = build(Fix, applicability=fix.applicability, message=fix.message, edits=[*fix.edits, *other.fix.edits])
+        fix = Fix(applicability=fix.applicability, message=fix.message, edits=[*fix.edits, *other.fix.edits])
     related = (*kept.related, *((other.cell,) if other.cell is not None else ()), *other.related)
     facts = kept.facts
     if facts is not None and "column" in facts:  # a grouped item names the row's columns as the message does

@@ -17,13 +17,12 @@ keeps its own message. The check kind computes the facts (its `FACTS`) and never
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, Literal, TypeVar
 
-from pydantic import ConfigDict
-
 from goallint.checks.support.base import Finding, check_template
-from goallint.model import Cell, Fix, Model, build
+from goallint.model import Cell, Fix
+from goallint.plumbing.validation import STRICT
 
 T = TypeVar("T")
 
@@ -31,10 +30,11 @@ GROUP_PLACEHOLDERS = ("count", "items")
 """What `group.message` is filled with: `{count}` the items named (each said once), `{items}` the items joined."""
 
 
-class Grouping(Model):
+@dataclass(kw_only=True)
+class Grouping:
     """A rule's `group:` option: how its findings in one form are reported as one."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__ = STRICT
 
     by: Literal["form"] = "form"
     message: str
@@ -114,4 +114,4 @@ def _joined_fix(fixes: Sequence[Fix | None]) -> Fix | None:
     if len(same) == 1:
         return same[0]
     message = "；".join(dict.fromkeys(fix.message for fix in same))
-    return build(Fix, applicability=kind, message=message, edits=[edit for fix in same for edit in fix.edits])
+    return Fix(applicability=kind, message=message, edits=[edit for fix in same for edit in fix.edits])

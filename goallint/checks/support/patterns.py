@@ -22,7 +22,7 @@ import threading
 import warnings
 from typing import Annotated, Any
 
-from pydantic import AfterValidator
+from goallint.plumbing.validation import Checked
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -182,5 +182,5 @@ def search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
         return None
 
 
-SafePattern = Annotated[str, AfterValidator(check_pattern)]
+SafePattern = Annotated[str, Checked(check_pattern)]
 """Use in a check kind's `Params` for any field that holds a regular expression."""

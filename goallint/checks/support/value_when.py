@@ -9,24 +9,24 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from dataclasses import field as dc_field
 from decimal import Decimal
 from functools import cached_property
 
-from pydantic import ConfigDict, Field
-
 from goallint.checks.support import value_facts as facts
 from goallint.checks.support.value_facts import Numeric
-from goallint.model import Model
+from goallint.plumbing.validation import STRICT
 from goallint.values.bounds import out_of_range
 from goallint.values.types import Bound, Comparator, Qualitative, Quantity, Range, Value
 
 UNIT_CLASSES = ("percent", "money", "time", "count", "none")
 
 
-class LeafTest(Model):
+@dataclass(kw_only=True)
+class LeafTest:
     """Holds when ONE numeric item (quantity, bound or range) of the value satisfies every key."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__ = STRICT
 
     ops: list[Comparator] | None = None
     """The item's comparator (`=` for a quantity; a range has none)."""
@@ -40,10 +40,11 @@ class LeafTest(Model):
     """The target asks for a number outside [low, high] (`>100%`, `120%`, `-5%`; `≥100%` is inside)."""
 
 
-class When(Model):
+@dataclass(kw_only=True)
+class When:
     """A predicate on one value cell; see the module docstring."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    __pydantic_config__ = {**STRICT, "validate_by_name": True}
 
     kinds: list[str] | None = None
     """The value's kind, or for a compound the kind of any item, is one of these."""
@@ -64,8 +65,8 @@ class When(Model):
     """A range whose low end exceeds its high end, or whose ends carry different units."""
     out_of_range: bool | None = None
     """A number beyond any amount a form can mean (10^15 or more, or below 10^-15: `values/bounds.py`)."""
-    any_: list[When] | None = Field(default=None, alias="any")
-    not_: When | None = Field(default=None, alias="not")
+    any_: list[When] | None = dc_field(default=None, metadata={"alias": "any"})
+    not_: When | None = dc_field(default=None, metadata={"alias": "not"})
 
     @cached_property
     def active_checks(self) -> list[Callable[[When, Subject], bool]]:

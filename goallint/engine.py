@@ -62,6 +62,8 @@ class Engine:
     _planned: list[tuple[Rule, str, bool, frozenset[str]]] | None = field(
         default=None, init=False, repr=False, compare=False)
     _settings: str | None = field(default=None, init=False, repr=False, compare=False)
+    _dispatched: dict[tuple[str, str], tuple[Profile, list[tuple[Rule, str, bool, Any, str]]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def active(self) -> list[Rule]:
@@ -150,6 +152,28 @@ class Engine:
                              for rule in self.active]
         return self._planned
 
+    def _dispatch(self, form_kind: str, profile: Profile) -> list[tuple[Rule, str, bool, Any, str]]:
+        """The rules a form of this kind under this profile runs, in plan order: (rule, its check kind, whether
+        it is a group rule, the kind's module, the severity it reports at). What decides it (form kinds, the
+        profile's switches, the engine's severities) is the same for every such form, so it is worked out once
+        per pair: a form then skips the rules that cannot apply to it without asking each."""
+        key = (form_kind, profile.name)
+        known = self._dispatched.get(key)
+        if known is not None and known[0] is profile:
+            return known[1]
+        switches = profile.rules
+        table = []
+        for rule, kind, group, kinds in self._plan():
+            if form_kind not in kinds:
+                continue
+            switch = switches.get(rule.code, "on")
+            if switch == "off" and not group:
+                continue
+            severity = self.severity.get(rule.code) or (rule.severity if switch in ("on", "off") else switch)
+            table.append((rule, kind, group, KINDS[kind], severity))
+        self._dispatched[key] = (profile, table)
+        return table
+
     def _lint_form(self, form: AnyForm, path: str, ignored: set[str], report: FileReport) -> list[Diagnostic]:
         profile = self._profile(form)
         ctx = FormContext(form=form, profile=profile, vocabularies=self.vocabularies)
@@ -159,18 +183,12 @@ class Engine:
         report.forms.append(info)
         found: list[tuple[Rule, str, Finding]] = []
         crashed: list[tuple[str, str]] = []
-        switches = profile.rules
         summaries: dict[str, Any] = {}  # a group kind summarises a form once for all its rules (one object kept)
-        for rule, kind, group, kinds in self._plan():
+        for rule, kind, group, module, severity in self._dispatch(form.kind, profile):
             # a group rule summarises every form; waivers act on its findings; a rule waived in the form runs
             # all the same, so that its findings are counted as waived (per-file-ignores turn a rule off)
-            if form.kind not in kinds or (not group and rule.code in ignored):
+            if ignored and not group and rule.code in ignored:
                 continue
-            module = KINDS[kind]
-            switch = switches.get(rule.code, "on")
-            if switch == "off" and not group:
-                continue
-            severity = self.severity.get(rule.code) or (rule.severity if switch in ("on", "off") else switch)
             ctx.where = rule.where
             try:
                 if group:
@@ -180,7 +198,8 @@ class Engine:
                     if summary is not None:
                         report.summaries.setdefault(rule.code, []).append(summary)
                     continue
-                found.extend((rule, severity, finding) for finding in module.run(rule.check, ctx))
+                for finding in module.run(rule.check, ctx):  # one generator per rule and form, not two
+                    found.append((rule, severity, finding))
             except Exception as exc:  # a rule bug must not stop the run: say which rule, form and file
                 reason = f"{type(exc).__name__}: {str(exc)[:200]}"
                 report.errors.append(f"{path}: {form_name(form)}: 规则内部错误 internal error in {rule.code} "

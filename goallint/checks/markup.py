@@ -188,8 +188,12 @@ DETECTORS: dict[str, Callable[[Group, Cell], text.Found]] = {
 
 
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
-    detect = DETECTORS[params.defect]
+    defect = params.defect
+    detect = DETECTORS[defect]
+    defects_in = text.defects_in
     for group, cell, where in _cells(ctx, params.cells):
+        if defect not in defects_in(cell.raw):
+            continue
         facts = detect(group, cell)
         if facts is None:
             continue

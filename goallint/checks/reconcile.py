@@ -177,16 +177,16 @@ def _counts(ctx: FormContext, column: Column) -> list[Count]:
     return out
 
 
-_last: list[tuple[AnyForm, Selector, Analysis]] = []
+_last: list[tuple[AnyForm, object, Analysis]] = []
 """The last form analysed: the reconcile rules run one after another on the same form."""
 
 
 def analyse(ctx: FormContext) -> Analysis:
     """The analysis of the form for the current selector (computed once for consecutive rules)."""
-    if _last and _last[0][0] is ctx.form and _last[0][1] == ctx.where:
+    if _last and _last[0][0] is ctx.form and _last[0][1] == ctx.where.picking:  # what `selected` depends on
         return _last[0][2]
     analysis = _analyse(ctx)
-    _last[:] = [(ctx.form, ctx.where, analysis)]
+    _last[:] = [(ctx.form, ctx.where.picking, analysis)]
     return analysis
 
 
@@ -248,7 +248,16 @@ def _has_money(ctx: FormContext) -> bool:
 
 
 def _unquantified(ctx: FormContext) -> tuple[ResolvedIndicator, Cell] | None:
-    """The first worded cost standard, when the profile's cost level has values but none in money."""
+    """The first worded cost standard, when the profile's cost level has values but none in money (asked by
+    two rules of every form: worked out once per form)."""
+    memo = ctx.memo.get("reconcile-unquantified", ctx)
+    if memo is ctx:
+        memo = ctx.memo["reconcile-unquantified"] = _first_worded(ctx)
+    found: tuple[ResolvedIndicator, Cell] | None = memo
+    return found
+
+
+def _first_worded(ctx: FormContext) -> tuple[ResolvedIndicator, Cell] | None:
     filled = [(item, cell) for item in ctx.indicators(COST_LEVEL) for _column, cell in item.value_cells()]
     if not filled or any(is_money(a.unit) for _item, cell in filled for a in cell_amounts(cell)):
         return None

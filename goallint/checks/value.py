@@ -184,28 +184,33 @@ def facts_of(case: Case, item: ResolvedIndicator, column: Column, cell: Cell) ->
     }
 
 
-def _value_cells(ctx: FormContext) -> list[tuple[ResolvedIndicator, Column, Cell, _Judged]]:
-    """Every non-empty value cell of the form with its indicator, column and subject: worked out once per
-    form for all value rules (13 bundled ones), each of which then only asks its predicates."""
-    cells: list[tuple[ResolvedIndicator, Column, Cell, _Judged]] | None = ctx.memo.get("value")
+ValueCells = tuple[tuple[Column, Cell, _Judged], ...]
+
+
+def _value_cells(ctx: FormContext) -> list[tuple[ResolvedIndicator, ValueCells]]:
+    """Each indicator with a non-empty value cell, with those cells (column, cell, subject): worked out once per
+    form for all value rules, each of which then only asks its predicates."""
+    cells: list[tuple[ResolvedIndicator, ValueCells]] | None = ctx.memo.get("value")
     if cells is None:
-        cells = ctx.memo["value"] = [(item, column, cell, _judged(cell.raw, ctx))
-                                     for item in ctx.resolved for column, cell in item.value_cells()]
+        cells = ctx.memo["value"] = [
+            (item, tuple((column, cell, _judged(cell.raw, ctx)) for column, cell in filled))
+            for item in ctx.resolved if (filled := item.value_cells())]
     return cells
 
 
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
     columns = ctx.where.columns
     chosen = None if ctx.where.picks_all else {id(item) for item in ctx.selected()}
-    last: ResolvedIndicator | None = None
-    cases: tuple[Case, ...] = ()
-    for item, column, cell, judged in _value_cells(ctx):
-        if column not in columns or (chosen is not None and id(item) not in chosen):
+    for item, cells in _value_cells(ctx):
+        if chosen is not None and id(item) not in chosen:
             continue
-        if item is not last:
-            last, cases = item, _cases(params, ctx, item)
-        for case in cases:
-            if judged.holds(case.when):
-                facts = facts_of(case, item, column, cell)
-                yield Finding(case.message.format_map(facts), cell, item.field, facts=facts)
-                break
+        cases = _cases(params, ctx, item)
+        if not cases:  # most rules look at some kinds of indicator only: the others' cells are not visited
+            continue
+        for column, cell, judged in cells:
+            if column in columns:
+                for case in cases:
+                    if judged.holds(case.when):
+                        facts = facts_of(case, item, column, cell)
+                        yield Finding(case.message.format_map(facts), cell, item.field, facts=facts)
+                        break

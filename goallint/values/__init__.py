@@ -44,7 +44,10 @@ def parse_value(raw: str) -> Value:
         return Text(text=raw)
 
 
+@lru_cache(maxsize=CACHE_ENTRIES)
 def _cell_text(raw: str) -> str:
+    """`Cell.text`: asked of the same cells by many rules of every form, so answered from a cache of its own
+    (one call into C) rather than through `normalize`'s."""
     return normalize(raw).text
 
 

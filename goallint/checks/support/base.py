@@ -48,6 +48,13 @@ class Selector:
         return self.level1 is None and self.level2 is None and not self.name and not self.name_not
 
     @cached_property
+    def picking(self) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None, str | None, str | None]:
+        """What decides which indicators the selector picks: rules with equal conditions (the six cost-level
+        rules) share one answer per form and across forms."""
+        return (None if self.level1 is None else tuple(self.level1),
+                None if self.level2 is None else tuple(self.level2), self.name, self.name_not)
+
+    @cached_property
     def name_pattern(self) -> re.Pattern[str] | None:
         return re.compile(self.name) if self.name else None
 
@@ -91,9 +98,9 @@ class ResolvedIndicator:
     def name(self) -> str:
         return cell_text(self.indicator.name)
 
-    @property
+    @cached_property
     def field(self) -> str:
-        """The indicator's path as written: `成本指标/经济成本指标/支出标准`."""
+        """The indicator's path as written: `成本指标/经济成本指标/支出标准` (named by every finding on it)."""
         parts = (self.indicator.level1, self.indicator.level2, self.indicator.name)
         return "/".join(cell_text(part) for part in parts)
 
@@ -124,8 +131,8 @@ class FormContext:
     """The named word lists of the loaded rule packs (`vague_words`, `placeholders` …)."""
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
     """What a check kind works out once per form and shares between its rules (keyed by the kind)."""
-    _picked: dict[int, tuple[Selector, list[ResolvedIndicator]]] = field(default_factory=dict, repr=False)
-    """Per selector (by id, the selector kept to check it): the indicators it picks in this form."""
+    _picked: dict[tuple[object, ...], list[ResolvedIndicator]] = field(default_factory=dict, repr=False)
+    """Per selector's conditions (`Selector.picking`): the indicators it picks in this form."""
 
     @property
     def resolved(self) -> list[ResolvedIndicator]:
@@ -148,23 +155,23 @@ class FormContext:
         """The indicators a selector picks (form kind is the engine's business, not this)."""
         if where.picks_all:
             return iter(self.resolved)
-        picked = self._picked.get(id(where))
-        if picked is None or picked[0] is not where:
-            picked = self._picked[id(where)] = (where, [item for item in self.resolved if self.picks(where, item)])
-        return iter(picked[1])
+        picked = self._picked.get(where.picking)
+        if picked is None:
+            picked = self._picked[where.picking] = [item for item in self.resolved if self.picks(where, item)]
+        return iter(picked)
 
     def picks(self, where: Selector, item: ResolvedIndicator) -> bool:
         """Whether a selector picks an indicator: a function of the selector, the profile and the indicator's
         resolved levels and name, remembered across forms (the same rows recur form after form)."""
         profile = self.profile
-        key = (id(where), id(profile), item.level1, item.level2, item.name)
+        key = (where.picking, id(profile), item.level1, item.level2, item.name)
         known = _PICKS.get(key)
-        if known is not None and known[0] is where and known[1] is profile:
-            return known[2]
+        if known is not None and known[0] is profile:
+            return known[1]
         if len(_PICKS) >= _PICKS_MAX:
             _PICKS.clear()
         answer = self._picks(where, item)
-        _PICKS[key] = (where, profile, answer)  # both kept alive: their ids are not reused while this is here
+        _PICKS[key] = (profile, answer)  # the profile kept alive: its id is not reused while this is here
         return answer
 
     def _picks(self, where: Selector, item: ResolvedIndicator) -> bool:
@@ -193,10 +200,10 @@ class FormContext:
         return "quantity_level" in wanted and self.profile.is_quantity_level(item.level1, item.level2)
 
 
-_PICKS: dict[tuple[int, int, str | None, str | None, str], tuple[Selector, Profile, bool]] = {}
+_PICKS: dict[tuple[object, ...], tuple[Profile, bool]] = {}
 _PICKS_MAX = 4 * CACHE_ENTRIES
-"""Selector answers remembered across forms, by the ids of the selector and profile (a mutable dataclass does
-not hash). Bounded."""
+"""Selector answers remembered across forms, by the selector's conditions and the profile's id (a mutable
+dataclass does not hash). Bounded."""
 
 
 Placeholders = Mapping[str, Sequence[str]]

@@ -13,8 +13,9 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from goallint.model import Cell
+from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.values import normalize, parse_value
-from goallint.values.normalize import find_invisible, strip_invisible
+from goallint.values.normalize import INVISIBLE, find_invisible, strip_invisible
 
 
 class Facts(NamedTuple):
@@ -127,3 +128,24 @@ def invisible(group: str, cell: Cell) -> Found:
                      for char in found[:4])
     fixed = strip_invisible(cell.raw)
     return Facts(names, clip(fixed), _checked(group, cell.raw, fixed))
+
+
+_SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("ocr", _OCR), ("html", _HTML), ("masked", _MASK), ("punctuation", _TRAILING), ("symbol", _SYMBOL),
+    ("space", _SPACED), ("invisible", INVISIBLE))
+"""Each detector's own pattern: a detector finds nothing in a text where its pattern does not match."""
+_NONE: frozenset[str] = frozenset()
+_DEFECTS: dict[str, frozenset[str]] = {}
+
+
+def defects_in(raw: str) -> frozenset[str]:
+    """The detectors that may find something in a text (their patterns match it), whatever its group: most
+    cells are clean, and every markup rule asks of every cell, so each distinct text is searched once per run
+    and a rule calls its detector only where this names it. Bounded."""
+    found = _DEFECTS.get(raw)
+    if found is None:
+        if len(_DEFECTS) >= CACHE_ENTRIES:
+            _DEFECTS.clear()
+        found = _DEFECTS[raw] = frozenset(name for name, pattern in _SIGNS if pattern.search(raw)) or _NONE
+    return found
+

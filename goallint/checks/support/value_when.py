@@ -6,6 +6,7 @@ Keys ending in `_vocabulary` name word lists of the packs (`FormContext.vocabula
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import field
 from dataclasses import field as dc_field
@@ -131,11 +132,41 @@ def leaf_holds(test: LeafTest, leaf: Numeric) -> bool:
 
 
 def _words_hit(subject: Subject, words: list[str], max_length: int) -> bool:
+    search = _finder(words)
     for leaf in subject.items:
         text = facts.value_text(leaf) or ("" if facts.is_numeric(leaf) else subject.text)
-        if text and len(text) <= max_length and any(word in text for word in words):
+        if text and len(text) <= max_length and search(text) is not None:
             return True
     return False
+
+
+_FINDERS: dict[int, tuple[list[str], Callable[[str], object]]] = {}
+_WORD_SETS: dict[int, tuple[list[str], frozenset[str]]] = {}
+
+
+def _finder(words: list[str]) -> Callable[[str], object]:
+    """`search(text)`: not None when a word of the list occurs in the text (one pass in C, rather than one
+    `in` per word). Made once per word list, by its identity (the packs' lists live for the whole run)."""
+    if not words:  # an absent list is a new `[]` each time: not remembered
+        return _nowhere
+    known = _FINDERS.get(id(words))
+    if known is None or known[0] is not words:
+        known = _FINDERS[id(words)] = (words, re.compile("|".join(map(re.escape, words))).search)
+    return known[1]
+
+
+def _nowhere(text: str) -> None:
+    return None
+
+
+def _word_set(words: list[str]) -> frozenset[str]:
+    """The list as a set, for whole-text look-ups; made once per list, by its identity."""
+    if not words:
+        return frozenset()
+    known = _WORD_SETS.get(id(words))
+    if known is None or known[0] is not words:
+        known = _WORD_SETS[id(words)] = (words, frozenset(words))
+    return known[1]
 
 
 def _out_of_range(leaf: Value) -> bool:
@@ -160,8 +191,8 @@ _CHECKS: dict[str, Callable[[When, Subject], bool]] = {
     "kinds": lambda w, s: any(i.kind in (w.kinds or ()) for i in [s.value, *s.items]),
     "has_number": lambda w, s: facts.has_number(s.value, s.text) == w.has_number,
     "vague": lambda w, s: any(isinstance(i, Qualitative) and i.vague for i in s.items) == w.vague,
-    "text_vocabulary": lambda w, s: s.text in s.vocabulary(w.text_vocabulary or ""),
-    "contains_vocabulary": lambda w, s: any(m in s.text for m in s.vocabulary(w.contains_vocabulary or "")),
+    "text_vocabulary": lambda w, s: s.text in _word_set(s.vocabulary(w.text_vocabulary or "")),
+    "contains_vocabulary": lambda w, s: _finder(s.vocabulary(w.contains_vocabulary or ""))(s.text) is not None,
     "words_vocabulary": lambda w, s: _words_hit(s, s.vocabulary(w.words_vocabulary or ""), w.max_words_length),
     "units_all": _units_all,
     "leaf": lambda w, s: w.leaf is not None and any(leaf_holds(w.leaf, n) for n in s.numeric),

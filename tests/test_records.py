@@ -92,6 +92,7 @@ def test_methods_a_class_writes_itself_are_kept_and_a_repr_that_reaches_itself_s
     class Node:
         children: list[Any]
 
+    assert Node.__doc__ == "Node(...)"  # no docstring: its name, as dataclass writes its signature
     node = Node([])
     node.children.append(node)
     assert repr(node) == "test_methods_a_class_writes_itself_are_kept_and_a_repr_that_reaches_itself_stops" \

@@ -11,7 +11,8 @@ are made here as closures over the field names, which creates them without compi
 They behave as `dataclass`'s own: the fields compared, hashed and shown are those it would use (`compare=`,
 `hash=`, `repr=` of `field`), in order, compared as tuples of the same class only; a class that writes one of
 these methods itself keeps it; an unfrozen class that compares is unhashable; a repr that reaches itself
-shows `...`. `dataclasses.fields`, `replace`, `asdict`, pickling and pydantic see a standard dataclass.
+shows `...`. `dataclasses.fields`, `replace`, `asdict`, pickling and pydantic see a standard dataclass. A
+class without a docstring gets `Name(...)` where `dataclass` writes its signature, `Name(a: int, …)`.
 """
 
 from __future__ import annotations
@@ -82,6 +83,8 @@ def _add_methods(cls: type, names: dict[str, tuple[str, ...]], declared: dict[st
 
 def _record(cls: type[T], repr: bool, eq: bool, frozen: bool, **options: Any) -> type[T]:
     declared = dict(cls.__dict__)
+    if not cls.__doc__:  # `dataclass` would work out the signature for it, which costs more than the rest
+        cls.__doc__ = f"{cls.__name__}(...)"  # like its `Name(a: int, …)`, no JSON-schema description
     made = dataclasses.dataclass(cls, repr=False, eq=False, frozen=frozen, **options)
     fields = dataclasses.fields(made)  # type: ignore[arg-type]  # a dataclass by now
     names = {"repr": tuple(f.name for f in fields if f.repr),

@@ -154,10 +154,12 @@ def own(std: str, name: str, count: str) -> Standard:
     return dataclasses.replace(standard(std), own=tuple(counts((name, count))))
 
 
-def test_a_standard_s_own_count_fills_its_entity_denominator_only() -> None:
+def test_a_standard_s_own_count_fills_its_entity_denominator_and_no_other_standard_s() -> None:
     form = counts(("棚圈面积", "360平方米"))
     mine = resolve(own("490元/平米", "饲料库120平米", "120平米"), form)
-    assert [term.text for term in mine.terms] == ["490元/平米 × 120平方米"]  # not 360, nor 120 + 360
+    assert [term.text for term in mine.terms] == ["490元/平米 × 120平方米", "490元/平米 × 360平方米"]  # no 120 + 360
+    assert [term.text for term in resolve(own("490元/平米", "饲料库120平米", "120平米"), []).terms] == [
+        "490元/平米 × 120平方米"]
     assert [term.text for term in resolve(standard("550元/平方米"), form).terms] == ["550元/平方米 × 360平方米"]
     monthly = resolve(own("3000元/人/月", "聘用3人", "3人"), counts(("服务月数", "3个月")))
     assert {term.text for term in monthly.terms} == {"3000元/人/月 × 3人 × 12月", "3000元/人/月 × 3人 × 3个月"}

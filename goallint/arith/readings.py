@@ -127,8 +127,8 @@ class Standard:
     name: str = ""
     ref: Any = field(default=None, compare=False, hash=False)
     own: tuple[Count, ...] = ()
-    """Counts that belong to this standard alone (its indicator's name, `饲料库120平米` for `490元/平米`): an
-    entity denominator one of them fills is filled by them only, never by the form's other counts."""
+    """Counts that belong to this standard alone (its indicator's name, `饲料库120平米` for `490元/平米`): they
+    fill its entity denominators besides the form's counts (each a reading), and no other standard's."""
 
 
 @dataclass(frozen=True)
@@ -292,7 +292,7 @@ def resolve(standard: Standard, counts: Sequence[Count]) -> Resolution:
     terms: list[Term] = []
     missing: list[str] = []
     for slots in _slots(standard.amount.unit.per, [*standard.own, *counts]):
-        options = [_own_fillers(slot, standard.own) or fillers(slot, counts) for slot in slots]
+        options = [[*_own_fillers(slot, standard.own), *fillers(slot, counts)] for slot in slots]
         empty = ["/" + "·".join(slot) for slot, found in zip(slots, options, strict=True) if not found]
         if empty:
             missing = missing or empty

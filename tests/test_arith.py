@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
@@ -146,3 +147,35 @@ def test_flat_standards() -> None:
     assert resolution.terms and all(term.flat for term in resolution.terms)
     assert verdict_text(92400, "通讯链路费及延保费13.45万元/年") == "below: 13.45万元/年 = 134,500元"
     assert verdict_text(1149600, "95800元/月") is None
+
+
+def own(std: str, name: str, count: str) -> Standard:
+    """A standard whose indicator's name states its own quantity (`饲料库120平米` with `490元/平米`)."""
+    return dataclasses.replace(standard(std), own=tuple(counts((name, count))))
+
+
+def test_a_standard_s_own_count_fills_its_entity_denominator_and_no_other_standard_s() -> None:
+    form = counts(("棚圈面积", "360平方米"))
+    mine = resolve(own("490元/平米", "饲料库120平米", "120平米"), form)
+    assert [term.text for term in mine.terms] == ["490元/平米 × 120平方米", "490元/平米 × 360平方米"]  # no 120 + 360
+    assert [term.text for term in resolve(own("490元/平米", "饲料库120平米", "120平米"), []).terms] == [
+        "490元/平米 × 120平方米"]
+    assert [term.text for term in resolve(standard("550元/平方米"), form).terms] == ["550元/平方米 × 360平方米"]
+    monthly = resolve(own("3000元/人/月", "聘用3人", "3人"), counts(("服务月数", "3个月")))
+    assert {term.text for term in monthly.terms} == {"3000元/人/月 × 3人 × 12月", "3000元/人/月 × 3人 × 3个月"}
+    assert resolve(own("300元/米", "围墙300米", "300米"), []).missing == []
+    assert resolve(own("300元/米", "标准化棚圈360平米", "360平米"), []).missing == ["/米"]
+
+
+def test_line_items_with_their_own_quantity_are_summed_never_read_alone() -> None:
+    items = [own("490元/平米", "饲料库120平米", "120平米"), own("300元/米", "围墙300米", "300米"),
+             own("≥1050元", "防疫室84平米", "84平米"), standard("50000元")]
+    found = readings([resolve(item, []) for item in items])
+    assert found is not None
+    assert [reading.text for reading in found] == [
+        "50000元 = 50,000元", "490元/平米 × 120平方米 + 300元/米 × 300米 + ≥1050元 + 50000元 ≥ 199,850元"]
+    assert judge(D(500000), found) is None
+    verdict = judge(D(150000), found)
+    assert verdict is not None and verdict.side == "below" and verdict.reading.floor
+    alone = readings([resolve(own("≥1050元", "防疫室84平米", "84平米"), [])])
+    assert alone is not None and judge(D(500000), alone) is None  # a single standard is the whole budget

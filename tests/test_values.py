@@ -91,6 +91,11 @@ MORE: list[tuple[str, dict[str, Any]]] = [
     ("》95%", {"kind": "bound", "op": ">=", "value": "95", "unit": "%"}),
     ("<p>≥90%</p>", {"kind": "bound", "op": ">=", "value": "90", "unit": "%"}),
     ("每村（社区）10万元/年", {"kind": "quantity", "value": "100000", "unit": "元/年/村（社区）"}),
+    ("490元/平米", {"kind": "quantity", "value": "490", "unit": "元/平方米"}),
+    ("饲料库120平米", {"kind": "quantity", "label": "饲料库", "value": "120", "unit": "平方米"}),
+    ("≤3000元/㎡", {"kind": "bound", "op": "<=", "value": "3000", "unit": "元/平方米"}),
+    ("每平方10元/年", {"kind": "quantity", "value": "10", "unit": "元/年/平方米"}),
+    ("3平方公里", {"kind": "quantity", "value": "3", "unit": "平方公里"}),
     ("50期电台节目，1场户外见面会", {"kind": "compound", "items": [
         {"kind": "quantity", "value": "50", "unit": "期", "noun": "电台节目"},
         {"kind": "quantity", "value": "1", "unit": "场", "noun": "户外见面会"}]}),

@@ -96,7 +96,7 @@ def test_long_numbers_keep_every_digit(whole: str, magnitude: str, fraction: str
 
 # -- the fast path for the commonest shapes gives exactly what the grammar gives -----------------------------
 
-_PIECES = ["元", "人", "次", "%", "‰", "℃", "个", "个月", "人次", "季度", "平方米", "km", "A", "年", "月", "日", "号",
+_PIECES = ["元", "人", "次", "%", "‰", "℃", "个", "个月", "人次", "季度", "平方米", "平米", "平方", "㎡", "平方公里", "km", "A", "年", "月", "日", "号",
            "万", "百", "以上", "以内", "左右", "前", "底", "元旦", "季度末", "/", "·", "约", "内", "天", "分", "户",
            "元/人/年", "元·月", "（人）", "人/年", "至", "-", "~", "，", "：", "X", "**", "名党员", "无", "止", " ", "5"]
 
@@ -139,3 +139,22 @@ def test_the_fast_path_takes_the_common_seed_values_and_agrees_on_all() -> None:
             taken += 1
             assert fast == _grammar_only(text), raw
     assert taken >= len(raws) // 5  # the fast path is not a dead branch on real values
+
+
+# -- square metres: 平米, 平方 and ㎡ are 平方米 wherever a unit is written ----------------------------------------
+
+_SQUARE_METRES = st.sampled_from(["平方米", "平米", "平方", "㎡"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["", "≥", "≤", "约"]), st.from_regex(r"[1-9]\d{0,5}(\.\d{1,2})?", fullmatch=True),
+       _SQUARE_METRES, st.sampled_from(["", "饲料库", "标准化棚圈"]))
+def test_square_metres_are_one_unit_as_count_and_as_denominator(sign: str, number: str, written: str,
+                                                                 label: str) -> None:
+    count = parse_value(f"{label}{sign}{number}{written}")
+    rate = parse_value(f"{label}{sign}{number}元/{written}")
+    for value, unit in ((count, "平方米"), (rate, "元/平方米")):
+        assert isinstance(value, Quantity | Bound), (value, written)
+        assert value.unit == unit and value.value == Decimal(number) and value.noun is None
+        assert (value.label or "") == label
+    assert parse_value(f"{number}{written}/户").unit == "平方米/户"  # type: ignore[union-attr]

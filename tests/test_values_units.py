@@ -9,9 +9,11 @@ import pytest
 from goallint.values.units import (
     PERSON_UNITS,
     TIME_FACTORS,
+    UNIT_SYNONYMS,
     Unit,
     annualize,
     cancels,
+    canonical_unit,
     entity_named,
     is_money,
     is_person,
@@ -31,6 +33,10 @@ from goallint.values.units import (
         ("%", Unit("%")),
         ("人次", Unit("人次")),
         ("元/年/村（社区）", Unit("元", ("年", "村（社区）"))),
+        ("元/平米", Unit("元", ("平方米",))),
+        ("㎡", Unit("平方米")),
+        ("元/平方·年", Unit("元", ("平方米", "年"))),
+        ("平方公里", Unit("平方公里")),
         ("", Unit("")),
     ],
 )
@@ -90,3 +96,18 @@ def test_time_factors_and_annualize() -> None:
 )
 def test_entity_named(name: str, entity: str, expected: bool) -> None:
     assert entity_named(name, entity) is expected
+
+
+@pytest.mark.parametrize(("text", "canonical"), [
+    ("元/平米", "元/平方米"), ("平方", "平方米"), ("㎡", "平方米"), ("元/㎡/年", "元/平方米/年"),
+    ("平方米", "平方米"), ("平方公里", "平方公里"), ("元/人", "元/人"), ("平", "平"),
+])
+def test_canonical_unit(text: str, canonical: str) -> None:
+    assert canonical_unit(text) == canonical
+
+
+def test_square_metre_synonyms_cancel_each_other() -> None:
+    for written in UNIT_SYNONYMS:
+        assert cancels(f"元/{written}", "平方米") and cancels("元/平方米", written)
+        assert same_dimension(f"元/{written}", "元/平方米")
+        assert multiply(f"元/{written}", "㎡") == Unit("元")

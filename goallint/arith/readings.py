@@ -127,6 +127,9 @@ class Standard:
     amount: Amount
     name: str = ""
     ref: Any = field(default=None, compare=False, hash=False)
+    own: tuple[Count, ...] = ()
+    """Counts that belong to this standard alone (its indicator's name, `饲料库120平米` for `490元/平米`): they
+    fill its entity denominators besides the form's counts (each a reading), and no other standard's."""
 
 
 @record(frozen=True)
@@ -278,12 +281,19 @@ def _slots(per: tuple[str, ...], counts: Sequence[Count]) -> list[list[tuple[str
     return single
 
 
+def _own_fillers(slot: tuple[str, ...], own: Sequence[Count]) -> list[Factor]:
+    """The fillers a standard's own counts give an entity denominator (none for a time one: `/月` stays 12)."""
+    if not own or any(part in TIME_FACTORS or unit_key(part) in TIME_FACTORS for part in slot):
+        return []
+    return fillers(slot, own)
+
+
 def resolve(standard: Standard, counts: Sequence[Count]) -> Resolution:
     """Every term the standard can form with the form's counts (each slot filled every possible way)."""
     terms: list[Term] = []
     missing: list[str] = []
-    for slots in _slots(standard.amount.unit.per, counts):
-        options = [fillers(slot, counts) for slot in slots]
+    for slots in _slots(standard.amount.unit.per, [*standard.own, *counts]):
+        options = [[*_own_fillers(slot, standard.own), *fillers(slot, counts)] for slot in slots]
         empty = ["/" + "·".join(slot) for slot, found in zip(slots, options, strict=True) if not found]
         if empty:
             missing = missing or empty
@@ -301,11 +311,14 @@ def resolve(standard: Standard, counts: Sequence[Count]) -> Resolution:
 
 def readings(resolutions: Sequence[Resolution]) -> list[Reading] | None:
     """Every reading of the budget: each standard alone, and (with several) the sum of all standards.
+    A standard whose indicator names its own quantity (`饲料库120平米`, `防疫室84平米`) is one line of a cost
+    build-up, never the whole budget alone, when there are several.
     None when a standard cannot be resolved or the readings are too many: the form is then not judged."""
     if not resolutions or any(not r.terms for r in resolutions):
         return None
-    out = [Reading((term,)) for r in resolutions for term in r.terms]
-    if len(resolutions) > 1:
+    several = len(resolutions) > 1
+    out = [Reading((term,)) for r in resolutions if not (several and r.standard.own) for term in r.terms]
+    if several:
         combos = 1
         for r in resolutions:
             combos *= len(r.terms)
@@ -339,11 +352,11 @@ def judge(budget: Decimal, candidates: Iterable[Reading], tolerance: Decimal | N
     return best
 
 
-def count_of(value: Value, name: str) -> list[Count]:
+def count_of(value: Value, name: str, text: str = "") -> list[Count]:
     """The counts a (non-cost) indicator value offers: numeric items that are not money nor percentages.
-    Their text is rendered from the value (`23名党建组织员` shows as `23名`)."""
+    Their text is rendered from the value (`23名党建组织员` shows as `23名`), or is `text` as `amounts` shows it."""
     out = []
-    for amount in amounts(value):
+    for amount in amounts(value, text):
         if not amount.unit.base or is_money(amount.unit) or amount.unit.base in ("%", "‰"):
             continue
         out.append(Count(amount, name, amount.noun or amount.label))

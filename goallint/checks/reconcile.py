@@ -43,7 +43,7 @@ from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
 from goallint.values import normalize, parse_value
-from goallint.values.types import Qualitative, Text
+from goallint.values.types import Qualitative, Quantity, Text
 from goallint.values.units import Unit, is_money
 
 _VERDICT = ("arithmetic", "budget", "difference", "standard", "name", "limit")
@@ -147,8 +147,27 @@ def _standards(ctx: FormContext, column: Column) -> list[Standard]:
             continue
         for amount in cell_amounts(cell, shown=True):
             if is_money(amount.unit):
-                out.append(Standard(_per_event(amount, item.name), item.name, Located(cell, item)))
+                out.append(Standard(_per_event(amount, item.name), item.name, Located(cell, item),
+                                    _name_counts(item.name)))
     return out
+
+
+NAMED = "指标名称"
+"""How the arithmetic labels a quantity read from a cost indicator's own name: `120平米（指标名称）`."""
+
+
+@lru_cache(maxsize=CACHE_ENTRIES)
+def _name_counts(name: str) -> tuple[Count, ...]:
+    """The quantity a cost indicator's name states, for its own standard: `饲料库120平米` with `490元/平米` is
+    490 × 120. Only an exact quantity (`约` too): a bound in a name (`50人以上培训班`) says who qualifies, not
+    how many; money and percentages are no count."""
+    if not any(char.isdigit() for char in name):
+        return ()
+    value = parse_value(name)
+    if not isinstance(value, Quantity):
+        return ()
+    return tuple(Count(replace(count.amount, text=f"{count.amount.text}（{NAMED}）"), name, count.noun)
+                 for count in count_of(value, name, normalize(name).text))
 
 
 PER_EVENT = on_use(r"每(次|场|期|人|户)")

@@ -25,7 +25,7 @@ from goallint.values.types import (
     Text,
     Value,
 )
-from goallint.values.units import MAGNITUDES
+from goallint.values.units import MAGNITUDES, canonical_unit
 
 _OPS = {"≥": ">=", "≤": "<=", ">": ">", "<": "<", "=": "="}
 _WORD_OPS = {
@@ -93,7 +93,7 @@ class ValueTransformer(Transformer[Token, Any]):
 
     # --- numbers and units ---
     def unit(self, children: list[Token]) -> str:
-        return "".join(str(child) for child in children).replace("·", "/")
+        return canonical_unit("".join(str(child) for child in children).replace("·", "/"))
 
     def amount(self, children: list[Any]) -> _Amount:
         value = Decimal(children[0])
@@ -200,7 +200,7 @@ class ValueTransformer(Transformer[Token, Any]):
         if match and isinstance(value, (Quantity, Bound)) and value.unit:
             # `补助：每村（社区）10万元/年` → 100000 元/年/村（社区）, labelled 补助
             parts = [*parts[:-1], match.group(1)] if match.group(1) else parts[:-1]
-            value = replace(value, unit=f"{value.unit}/{match.group(2)}")
+            value = replace(value, unit=canonical_unit(f"{value.unit}/{match.group(2)}"))
         label = "：".join(part for part in parts if part)
         return replace(value, label=label) if label else value
 
@@ -302,7 +302,7 @@ def _simple(text: str) -> Value | None:
         token = unit_pattern.match(tail)
         if token is None or token.end() != len(tail) or any(p.match(tail) for p in before):
             return None
-        tail = tail.replace("·", "/")
+        tail = canonical_unit(tail.replace("·", "/"))
     op = _OPS[sign] if sign else "="
     if op == "=":
         return Quantity(value=Decimal(number), unit=tail)

@@ -19,6 +19,11 @@ MAGNITUDES: dict[str, Decimal] = {"百": Decimal(100), "千": Decimal(1000), "�
 TIME_FACTORS: dict[str, Decimal] = {"年": Decimal(1), "月": Decimal(12), "个月": Decimal(12), "季": Decimal(4), "季度": Decimal(4)}
 """How many of each time unit an annual budget covers (only the unambiguous ones: no 周, no 天)."""
 
+UNIT_SYNONYMS: dict[str, str] = {"平米": "平方米", "平方": "平方米", "㎡": "平方米"}
+"""Other ways forms write a unit, each with the unit it is (`饲料库120平米` is 120 平方米, `490元/平米` is
+元/平方米): a value's unit is given in its canonical word, so `/平米` is matched by `120平方米` and the reverse."""
+_SYNONYM_MARKS = frozenset(ch for word in UNIT_SYNONYMS for ch in word[:1])
+
 _SPLIT = re.compile(r"[/·•]")
 _GROUPED = re.compile(r"/[(（]([^()（）]*)[)）]")
 
@@ -39,6 +44,13 @@ class Unit:
         return self.canonical
 
 
+def canonical_unit(text: str) -> str:
+    """A unit string with each part in its canonical word: `元/平米` → `元/平方米`, `㎡` → `平方米`."""
+    if not any(mark in text for mark in _SYNONYM_MARKS):
+        return text
+    return "/".join(UNIT_SYNONYMS.get(part, part) for part in text.split("/"))
+
+
 def _person_key(part: str) -> str:
     return "人" if part in PERSON_UNITS else part
 
@@ -47,7 +59,7 @@ def parse_unit(text: str) -> Unit:
     """Read a unit string: `元/月/人` → ('元', ('月','人')); `元/人·月` → ('元', ('人','月'))."""
     cleaned = _GROUPED.sub(r"/\1", text.strip())
     parts = [part.strip() for part in _SPLIT.split(cleaned)]
-    parts = [part for part in parts if part]
+    parts = [UNIT_SYNONYMS.get(part, part) for part in parts if part]
     if not parts:
         return Unit("")
     if text.strip().startswith("/"):
@@ -137,8 +149,10 @@ __all__ = [
     "MONEY_UNITS",
     "PERSON_UNITS",
     "TIME_FACTORS",
+    "UNIT_SYNONYMS",
     "Unit",
     "annualize",
+    "canonical_unit",
     "cancels",
     "entity_named",
     "is_money",

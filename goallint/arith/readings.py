@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import field
 from decimal import Decimal
+from functools import lru_cache
 from itertools import product
 from typing import Any
 
 from goallint.arith.interval import Interval, Side, tolerance_for
 from goallint.arith.money import UNIT_FACTOR, WAN, format_money, format_number
 from goallint.plumbing.records import record
+from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.values.bounds import out_of_range
 from goallint.values.types import Bound, Compound, Quantity, Range, Value
 from goallint.values.units import PERSON_UNITS, TIME_FACTORS, Unit, entity_named, is_money, parse_unit
@@ -34,6 +36,10 @@ OP_SYMBOLS: dict[str, str] = {"=": "", ">=": "≥", "<=": "≤", ">": ">", "<": 
 _WAN = WAN
 CLOSED_OPS = {"<": "<=", ">": ">="}
 """How budget arithmetic reads a written strict bound: as the cap or floor it is meant to be."""
+
+
+_unit_of = lru_cache(maxsize=CACHE_ENTRIES)(parse_unit)
+"""`parse_unit`, remembered: a form's values are written in a few units (`人`, `元/人/年`), and `Unit` is frozen."""
 
 
 def unit_key(part: str) -> str:
@@ -89,12 +95,12 @@ def amounts(value: Value, text: str = "") -> list[Amount]:
             return []
         shown = text.removeprefix(value.label or "").strip() if text else ""
         shown = shown or render(value.op, value.value, value.unit, value.approx)
-        return [Amount(value.op, value.value, parse_unit(value.unit), shown, value.approx,
+        return [Amount(value.op, value.value, _unit_of(value.unit), shown, value.approx,
                        noun=value.noun or "", label=value.label or "")]
     if isinstance(value, Range) and value.low_unit is None and value.low >= 0 \
             and not out_of_range(value.low) and not out_of_range(value.high):
         shown = text.removeprefix(value.label or "").strip() if text else ""
-        return [Amount("range", value.low, parse_unit(value.unit), shown or f"{value.low}～{value.high}{value.unit}",
+        return [Amount("range", value.low, _unit_of(value.unit), shown or f"{value.low}～{value.high}{value.unit}",
                        high=value.high, label=value.label or "")]
     return []
 
@@ -254,9 +260,7 @@ def fillers(slot: tuple[str, ...], counts: Sequence[Count]) -> list[Factor]:
         return _options([c for c in counts if c.base == "人次" and c.annual])
     denominator = unit_key(slot[0])
     if slot[0] in TIME_FACTORS or denominator in TIME_FACTORS:
-        factor = TIME_FACTORS.get(slot[0], TIME_FACTORS.get(denominator, Decimal(1)))
-        shown = factor != 1
-        default = Factor(f"{format_number(factor)}{denominator}", Interval.point(factor), shown=shown)
+        default = _time_factor(slot[0])
         explicit = [c for c in counts if c.base == denominator and not c.amount.unit.per]
         return [default, *_options(explicit)] if denominator != "年" else [default]
     if denominator in DAY_UNITS:
@@ -268,6 +272,14 @@ def fillers(slot: tuple[str, ...], counts: Sequence[Count]) -> list[Factor]:
     found = [c for c in counts if c.annual and (c.base == denominator
                                                 or (c.base in ENTITY_COUNTERS and c.names(denominator)))]
     return _options(found)
+
+
+@lru_cache(maxsize=64)  # keyed by a time unit of TIME_FACTORS (or an alias of one): a handful
+def _time_factor(part: str) -> Factor:
+    """The factor a time denominator takes by default: `12月` for `/月` (`1年` for `/年`, not shown)."""
+    denominator = unit_key(part)
+    factor = TIME_FACTORS.get(part, TIME_FACTORS.get(denominator, Decimal(1)))
+    return Factor(f"{format_number(factor)}{denominator}", Interval.point(factor), shown=factor != 1)
 
 
 def _slots(per: tuple[str, ...], counts: Sequence[Count]) -> list[list[tuple[str, ...]]]:

@@ -37,7 +37,7 @@ from goallint.checks.support.base import (
     Selector,
     check_messages,
 )
-from goallint.model import AnyForm, Cell, ProjectForm
+from goallint.model import Cell, ProjectForm
 from goallint.plumbing.lazy_regex import on_use
 from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES
@@ -91,7 +91,7 @@ class Located:
 
 @record
 class Analysis:
-    """What the reconcile rules need of one form, computed once per rule run."""
+    """What the reconcile rules need of one form, computed once per form for all of them."""
 
     budget: Decimal | None
     resolutions: dict[Column, list[Resolution]] = field(default_factory=dict)
@@ -100,16 +100,32 @@ class Analysis:
     when the goal text's count fills it for the arithmetic)."""
     verdict: Verdict | None = None
     judged: bool = False
+    report: Report | None = None
+    """The report the verdict belongs to (`outcome`), None without a verdict."""
 
 
-def cell_amounts(cell: Cell, shown: bool = False) -> tuple[Amount, ...]:
-    """`amounts(cell.value, cell.text if shown else "")`, remembered by the cell's raw text (values recur)."""
-    return _amounts_of(cell.raw, shown)
+@record(frozen=True, slots=True)
+class CellMoney:
+    """What budget arithmetic reads of one value cell: its amounts (shown as the cell writes them), whether
+    one is money, and whether one is a money rate per something (`600元/人`)."""
+
+    amounts: tuple[Amount, ...]
+    money: bool
+    rate: bool
+
+
+def cell_amounts(cell: Cell) -> tuple[Amount, ...]:
+    """`amounts(cell.value, cell.text)`, remembered by the cell's raw text (values recur). Only a standard's
+    amount is shown; the other readers of a cell (the budget, `no_cost`) ask its numbers and units."""
+    return cell_money(cell.raw).amounts
 
 
 @lru_cache(maxsize=CACHE_ENTRIES)
-def _amounts_of(raw: str, shown: bool) -> tuple[Amount, ...]:
-    return tuple(amounts(parse_value(raw), normalize(raw).text if shown else ""))
+def cell_money(raw: str) -> CellMoney:
+    """The `CellMoney` of a cell's raw text."""
+    found = tuple(amounts(parse_value(raw), normalize(raw).text))
+    money = [amount for amount in found if is_money(amount.unit)]
+    return CellMoney(found, bool(money), any(amount.unit.per for amount in money))
 
 
 @lru_cache(maxsize=CACHE_ENTRIES)
@@ -120,12 +136,10 @@ def _counts_of(raw: str, name: str) -> tuple[Count, ...]:
 
 def _cell(item: ResolvedIndicator, column: Column) -> Cell | None:
     """The value cell of a column, or the other column's when this one is empty."""
-    ind = item.indicator
-    first, second = (ind.annual_value, ind.period_value) if column == "annual" else (ind.period_value, ind.annual_value)
-    for cell in (first, second):
-        if cell is not None and not cell.is_empty:
-            return cell
-    return None
+    filled = item.filled_values  # the non-empty ones, period then annual
+    if len(filled) == 2:
+        return filled[1][1] if column == "annual" else filled[0][1]
+    return filled[0][1] if filled else None
 
 
 def budget_yuan(form: ProjectForm) -> Decimal | None:
@@ -136,7 +150,13 @@ def budget_yuan(form: ProjectForm) -> Decimal | None:
 
 
 def _columns(ctx: FormContext) -> list[Column]:
-    return ["annual"] if ctx.profile.name == "dg2019" else ["annual", "period"]
+    """The columns whose arithmetic is judged: dg2019 has the annual one only; where every indicator's period
+    value is its annual one (or either is empty), the period column reads the same standards and counts, so
+    its readings would only repeat the annual ones (and `judge` keeps the first of equal readings)."""
+    if ctx.profile.name == "dg2019" or all(len(item.filled_values) < 2 or item.filled_values[0][1].raw
+                                           == item.filled_values[1][1].raw for item in ctx.resolved):
+        return ["annual"]
+    return ["annual", "period"]
 
 
 def _standards(ctx: FormContext, column: Column) -> list[Standard]:
@@ -145,7 +165,10 @@ def _standards(ctx: FormContext, column: Column) -> list[Standard]:
         cell = _cell(item, column)
         if cell is None:
             continue
-        for amount in cell_amounts(cell, shown=True):
+        found = cell_money(cell.raw)
+        if not found.money:
+            continue
+        for amount in found.amounts:
             if is_money(amount.unit):
                 out.append(Standard(_per_event(amount, item.name), item.name, Located(cell, item),
                                     _name_counts(item.name)))
@@ -184,28 +207,23 @@ def _per_event(amount: Amount, name: str) -> Amount:
     return replace(amount, unit=Unit(amount.unit.base, (found.group(1),)), text=f"{amount.text}/{found.group(1)}")
 
 
-def _counts(ctx: FormContext, column: Column) -> list[Count]:
-    cost = {id(item) for item in ctx.selected()}
+def _counts(others: list[ResolvedIndicator], column: Column) -> list[Count]:
+    """The quantities the indicators outside the selection offer in a column (or the other, where it is empty)."""
     out: list[Count] = []
-    for item in ctx.resolved:
-        if id(item) in cost:
-            continue
+    for item in others:
         cell = _cell(item, column)
         if cell is not None:
             out.extend(_counts_of(cell.raw, item.name))
     return out
 
 
-_last: list[tuple[AnyForm, object, Analysis]] = []
-"""The last form analysed: the reconcile rules run one after another on the same form."""
-
-
 def analyse(ctx: FormContext) -> Analysis:
-    """The analysis of the form for the current selector (computed once for consecutive rules)."""
-    if _last and _last[0][0] is ctx.form and _last[0][1] == ctx.where.picking:  # what `selected` depends on
-        return _last[0][2]
-    analysis = _analyse(ctx)
-    _last[:] = [(ctx.form, ctx.where.picking, analysis)]
+    """The analysis of the form for the current selector, worked out once per form for every reconcile rule
+    (five rules of every project form ask it), and again only for a rule that picks other indicators."""
+    memo: dict[object, Analysis] = ctx.memo.setdefault("reconcile", {})
+    analysis = memo.get(ctx.where.picking)  # what `selected` depends on
+    if analysis is None:
+        analysis = memo[ctx.where.picking] = _analyse(ctx)
     return analysis
 
 
@@ -225,9 +243,16 @@ def _analyse(ctx: FormContext) -> Analysis:
     assert isinstance(ctx.form, ProjectForm)
     analysis = Analysis(budget_yuan(ctx.form))
     every: list[Reading] = []
+    others: list[ResolvedIndicator] | None = None
     for column in _columns(ctx):
-        counts = _counts(ctx, column)
-        plain = analysis.from_indicators[column] = [resolve(standard, counts) for standard in _standards(ctx, column)]
+        standards = _standards(ctx, column)
+        counts: list[Count] = []
+        if any(standard.amount.unit.per for standard in standards):  # a flat sum is multiplied by no count
+            if others is None:
+                cost = {id(item) for item in ctx.selected()}
+                others = [item for item in ctx.resolved if id(item) not in cost]
+            counts = _counts(others, column)
+        plain = analysis.from_indicators[column] = [resolve(standard, counts) for standard in standards]
         goal = _goal_counts(ctx.form) if any(r.missing for r in plain) else []
         analysis.resolutions[column] = [resolve(r.standard, [*counts, *goal]) if r.missing and goal else r
                                         for r in plain]
@@ -240,6 +265,7 @@ def _analyse(ctx: FormContext) -> Analysis:
     if analysis.budget is not None and every:
         analysis.judged = True
         analysis.verdict = judge(analysis.budget, every)
+        analysis.report = outcome(analysis.verdict) if analysis.verdict is not None else None
     return analysis
 
 
@@ -261,7 +287,8 @@ def _has_money(ctx: FormContext) -> bool:
     cost = {id(item) for item in ctx.indicators(COST_LEVEL)}
     for item in ctx.resolved:
         for _column, cell in item.value_cells():
-            if any(is_money(amount.unit) and (id(item) in cost or amount.unit.per) for amount in cell_amounts(cell)):
+            found = cell_money(cell.raw)
+            if found.rate or (found.money and id(item) in cost):
                 return True
     return False
 
@@ -278,7 +305,7 @@ def _unquantified(ctx: FormContext) -> tuple[ResolvedIndicator, Cell] | None:
 
 def _first_worded(ctx: FormContext) -> tuple[ResolvedIndicator, Cell] | None:
     filled = [(item, cell) for item in ctx.indicators(COST_LEVEL) for _column, cell in item.value_cells()]
-    if not filled or any(is_money(a.unit) for _item, cell in filled for a in cell_amounts(cell)):
+    if not filled or any(cell_money(cell.raw).money for _item, cell in filled):
         return None
     return next(((item, cell) for item, cell in filled if isinstance(cell.value, Text | Qualitative)), None)
 
@@ -325,7 +352,7 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
                                                     name=where.item.name), where.cell, where.item.field)
         return
     verdict = analysis.verdict
-    if verdict is None or analysis.budget is None or outcome(verdict) != params.report:
+    if verdict is None or analysis.budget is None or analysis.report != params.report:
         return
     located: Located = verdict.reading.terms[0].standard.ref
     total = verdict.reading.total

@@ -15,9 +15,9 @@ def format_number(number: Decimal, places: int = 2) -> str:
         return "∞"
     if not number.is_finite() or number.adjusted() > 30:  # 1e999999 or 10**100000 in a hostile form: no
         return f"{number:.6g}"  # million-digit text (and quantize would overflow the context)
-    if number.as_tuple().exponent == 0:  # a whole number as written (`23`, `4998000`): nothing to round or strip
-        text = f"{number:,}"
-        return "0" if text == "-0" else text
+    text = str(number)
+    if text.isdigit():  # a whole number written without exponent (`23`, `4998000`): nothing to round or strip
+        return text if len(text) <= 3 else f"{number:,}"
     quantum = Decimal(1).scaleb(-places)
     with localcontext(prec=64):
         rounded = number.quantize(quantum, rounding=ROUND_HALF_UP) if places >= 0 else number

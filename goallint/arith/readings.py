@@ -22,7 +22,14 @@ from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.values.bounds import out_of_range
 from goallint.values.types import Bound, Compound, Quantity, Range, Value
-from goallint.values.units import PERSON_UNITS, TIME_FACTORS, Unit, entity_named, is_money, parse_unit
+from goallint.values.units import (
+    MONEY_UNITS,
+    PERSON_UNITS,
+    TIME_FACTORS,
+    Unit,
+    entity_named,
+    parse_unit,
+)
 
 READING_LIMIT = 512
 """More combined readings than this and the form is not judged (conservative, and bounded in time)."""
@@ -364,15 +371,20 @@ def judge(budget: Decimal, candidates: Iterable[Reading], tolerance: Decimal | N
     return best
 
 
+NOT_COUNTED = MONEY_UNITS | {"%", "‰"}
+"""Bases of amounts that count nothing: money (`is_money`) and percentages."""
+
+
 def count_of(value: Value, name: str, text: str = "") -> list[Count]:
     """The counts a (non-cost) indicator value offers: numeric items that are not money nor percentages.
     Their text is rendered from the value (`23名党建组织员` shows as `23名`), or is `text` as `amounts` shows it."""
-    out = []
-    for amount in amounts(value, text):
-        if not amount.unit.base or is_money(amount.unit) or amount.unit.base in ("%", "‰"):
-            continue
-        out.append(Count(amount, name, amount.noun or amount.label))
-    return out
+    return [Count(amount, name, amount.noun or amount.label) for amount in countable(value, text)]
+
+
+def countable(value: Value, text: str = "") -> list[Amount]:
+    """The amounts of `count_of`, before they are given the indicator's name."""
+    return [amount for amount in amounts(value, text)
+            if amount.unit.base and amount.unit.base not in NOT_COUNTED]
 
 
 def money_in(found: Sequence[Amount], unit: str = "元", bare: str | None = None) -> Decimal | None:

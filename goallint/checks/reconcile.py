@@ -22,6 +22,7 @@ from goallint.arith.readings import (
     Verdict,
     amounts,
     count_of,
+    countable,
     judge,
     money_in,
     readings,
@@ -131,7 +132,13 @@ def cell_money(raw: str) -> CellMoney:
 @lru_cache(maxsize=CACHE_ENTRIES)
 def _counts_of(raw: str, name: str) -> tuple[Count, ...]:
     """`count_of` of a cell's value for an indicator, remembered by the raw text and the indicator's name."""
-    return tuple(count_of(parse_value(raw), name))
+    return tuple(Count(amount, name, amount.noun or amount.label) for amount in _countable(raw))
+
+
+@lru_cache(maxsize=CACHE_ENTRIES)
+def _countable(raw: str) -> tuple[Amount, ...]:
+    """`countable` of a cell's value, remembered by the raw text (the same value is written under many names)."""
+    return tuple(countable(parse_value(raw)))
 
 
 def _cell(item: ResolvedIndicator, column: Column) -> Cell | None:

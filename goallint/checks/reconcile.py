@@ -16,7 +16,6 @@ from goallint.arith.money import format_money
 from goallint.arith.readings import (
     Amount,
     Count,
-    Reading,
     Resolution,
     Standard,
     Verdict,
@@ -129,6 +128,16 @@ def cell_money(raw: str) -> CellMoney:
     return CellMoney(found, bool(money), any(amount.unit.per for amount in money))
 
 
+NO_MONEY = CellMoney((), False, False)
+
+
+def money_of(cell: Cell) -> CellMoney:
+    """The `CellMoney` of a cell as far as its money goes: the value grammar reads money only from a `元` in
+    the cell's normalised text (`万元` is folded into 元), so a cell without one holds none and is not parsed
+    here (its other amounts, `NO_MONEY` leaves out)."""
+    return cell_money(cell.raw) if "元" in cell.text else NO_MONEY
+
+
 @lru_cache(maxsize=CACHE_ENTRIES)
 def _counts_of(raw: str, name: str) -> tuple[Count, ...]:
     """`count_of` of a cell's value for an indicator, remembered by the raw text and the indicator's name."""
@@ -172,7 +181,7 @@ def _standards(ctx: FormContext, column: Column) -> list[Standard]:
         cell = _cell(item, column)
         if cell is None:
             continue
-        found = cell_money(cell.raw)
+        found = money_of(cell)
         if not found.money:
             continue
         for amount in found.amounts:
@@ -246,10 +255,12 @@ def _goal_counts(form: ProjectForm) -> list[Count]:
 
 
 def _analyse(ctx: FormContext) -> Analysis:
-    """Resolve every standard in each column and judge the budget against all readings."""
+    """Resolve every standard in each column and judge the budget against all readings of both: a verdict is
+    made only when the budget lies outside every one of them (the closest reported, the annual one on a tie).
+    The period column is read only when the annual one leaves a verdict to make."""
     assert isinstance(ctx.form, ProjectForm)
     analysis = Analysis(budget_yuan(ctx.form))
-    every: list[Reading] = []
+    budget = analysis.budget
     others: list[ResolvedIndicator] | None = None
     for column in _columns(ctx):
         standards = _standards(ctx, column)
@@ -264,15 +275,21 @@ def _analyse(ctx: FormContext) -> Analysis:
         analysis.resolutions[column] = [resolve(r.standard, [*counts, *goal]) if r.missing and goal else r
                                         for r in plain]
         found = readings(analysis.resolutions[column])
-        if found is None:
-            if column == "annual":
-                return analysis
+        if found is None and column == "annual":
+            return analysis
+        if not found:
             continue
-        every.extend(found)
-    if analysis.budget is not None and every:
+        if budget is None:  # nothing to judge: `unresolved` reads the annual resolutions alone
+            return analysis
         analysis.judged = True
-        analysis.verdict = judge(analysis.budget, every)
-        analysis.report = outcome(analysis.verdict) if analysis.verdict is not None else None
+        verdict = judge(budget, found)
+        if verdict is None:  # a reading holds the budget
+            analysis.verdict = None
+            return analysis
+        if analysis.verdict is None or verdict.difference < analysis.verdict.difference:
+            analysis.verdict = verdict
+    if analysis.verdict is not None:
+        analysis.report = outcome(analysis.verdict)
     return analysis
 
 
@@ -294,7 +311,7 @@ def _has_money(ctx: FormContext) -> bool:
     cost = {id(item) for item in ctx.indicators(COST_LEVEL)}
     for item in ctx.resolved:
         for _column, cell in item.value_cells():
-            found = cell_money(cell.raw)
+            found = money_of(cell)
             if found.rate or (found.money and id(item) in cost):
                 return True
     return False
@@ -312,7 +329,7 @@ def _unquantified(ctx: FormContext) -> tuple[ResolvedIndicator, Cell] | None:
 
 def _first_worded(ctx: FormContext) -> tuple[ResolvedIndicator, Cell] | None:
     filled = [(item, cell) for item in ctx.indicators(COST_LEVEL) for _column, cell in item.value_cells()]
-    if not filled or any(cell_money(cell.raw).money for _item, cell in filled):
+    if not filled or any(money_of(cell).money for _item, cell in filled):
         return None
     return next(((item, cell) for item, cell in filled if isinstance(cell.value, Text | Qualitative)), None)
 

@@ -246,6 +246,8 @@ def _count_factor(counts: Sequence[Count]) -> Factor:
 
 def _options(candidates: Sequence[Count]) -> list[Factor]:
     """Each candidate alone, and the sum of the candidates of one unit (when there are several)."""
+    if len(candidates) < 2:  # no sum to add, nothing to tell apart
+        return [_count_factor(candidates)] if candidates else []
     out: list[Factor] = []
     seen: set[tuple[str, Interval]] = set()
     groups: dict[str, list[Count]] = {}
@@ -289,10 +291,10 @@ def _time_factor(part: str) -> Factor:
     return Factor(f"{format_number(factor)}{denominator}", Interval.point(factor), shown=factor != 1)
 
 
-def _slots(per: tuple[str, ...], counts: Sequence[Count]) -> list[list[tuple[str, ...]]]:
+def _slots(per: tuple[str, ...], own: Sequence[Count], counts: Sequence[Count]) -> list[list[tuple[str, ...]]]:
     keys = [unit_key(part) for part in per]
     single: list[list[tuple[str, ...]]] = [[(part,) for part in per]]
-    if PERSON in keys and "次" in keys and any(c.base == "人次" for c in counts):
+    if PERSON in keys and "次" in keys and any(c.base == "人次" for group in (own, counts) for c in group):
         rest = list(per)
         rest.pop(keys.index(PERSON))
         rest.pop([unit_key(p) for p in rest].index("次"))
@@ -311,7 +313,7 @@ def resolve(standard: Standard, counts: Sequence[Count]) -> Resolution:
     """Every term the standard can form with the form's counts (each slot filled every possible way)."""
     terms: list[Term] = []
     missing: list[str] = []
-    for slots in _slots(standard.amount.unit.per, [*standard.own, *counts]):
+    for slots in _slots(standard.amount.unit.per, standard.own, counts):
         options = [[*_own_fillers(slot, standard.own), *fillers(slot, counts)] for slot in slots]
         empty = ["/" + "·".join(slot) for slot, found in zip(slots, options, strict=True) if not found]
         if empty:
@@ -359,16 +361,16 @@ class Verdict:
 def judge(budget: Decimal, candidates: Iterable[Reading], tolerance: Decimal | None = None) -> Verdict | None:
     """None when any reading holds the budget (within max(1元, 0.1%) on closed ends); else the closest."""
     tol = tolerance_for(budget) if tolerance is None else tolerance
-    best: Verdict | None = None
+    best: tuple[Reading, Side, Decimal] | None = None
     for reading in candidates:
         total = reading.total
         side = total.side(budget, tol)
         if side == "inside":
             return None
-        verdict = Verdict(reading, side, total.distance(budget))
-        if best is None or verdict.difference < best.difference:
-            best = verdict
-    return best
+        difference = total.distance(budget)
+        if best is None or difference < best[2]:
+            best = (reading, side, difference)
+    return Verdict(*best) if best is not None else None
 
 
 NOT_COUNTED = MONEY_UNITS | {"%", "‰"}

@@ -215,7 +215,7 @@ PER_EVENT = on_use(r"每(次|场|期|人|户)")
 
 def _per_event(amount: Amount, name: str) -> Amount:
     """The amount with the unit its `每X` label (or indicator name) gives it: `≤6000元` → `≤6000元/次`."""
-    if amount.unit.per:
+    if amount.unit.per or ("每" not in amount.label and "每" not in name):
         return amount
     found = PER_EVENT.search(amount.label) or PER_EVENT.search(name)
     if found is None:
@@ -223,13 +223,25 @@ def _per_event(amount: Amount, name: str) -> Amount:
     return replace(amount, unit=Unit(amount.unit.base, (found.group(1),)), text=f"{amount.text}/{found.group(1)}")
 
 
-def _counts(others: list[ResolvedIndicator], column: Column) -> list[Count]:
-    """The quantities the indicators outside the selection offer in a column (or the other, where it is empty)."""
+def _count_sources(ctx: FormContext) -> list[tuple[str, str, str]]:
+    """Where the form's quantities are read: each indicator outside the selection that has a value, as its
+    name and the raw text of its annual value and of its period one (each column's, or the other's where that
+    one is empty, as `_cell` picks)."""
+    cost = {id(item) for item in ctx.selected()}
+    out = []
+    for item in ctx.resolved:
+        filled = item.filled_values  # the non-empty ones, period then annual
+        if filled and id(item) not in cost:
+            out.append((item.name, filled[-1][1].raw, filled[0][1].raw))
+    return out
+
+
+def _counts(sources: list[tuple[str, str, str]], column: Column) -> list[Count]:
+    """The quantities the indicators outside the selection offer in a column."""
+    at = 1 if column == "annual" else 2
     out: list[Count] = []
-    for item in others:
-        cell = _cell(item, column)
-        if cell is not None:
-            out.extend(_counts_of(cell.raw, item.name))
+    for source in sources:
+        out.extend(_counts_of(source[at], source[0]))
     return out
 
 
@@ -261,15 +273,13 @@ def _analyse(ctx: FormContext) -> Analysis:
     assert isinstance(ctx.form, ProjectForm)
     analysis = Analysis(budget_yuan(ctx.form))
     budget = analysis.budget
-    others: list[ResolvedIndicator] | None = None
+    sources: list[tuple[str, str, str]] | None = None
     for column in _columns(ctx):
         standards = _standards(ctx, column)
         counts: list[Count] = []
         if any(standard.amount.unit.per for standard in standards):  # a flat sum is multiplied by no count
-            if others is None:
-                cost = {id(item) for item in ctx.selected()}
-                others = [item for item in ctx.resolved if id(item) not in cost]
-            counts = _counts(others, column)
+            sources = _count_sources(ctx) if sources is None else sources
+            counts = _counts(sources, column)
         plain = analysis.from_indicators[column] = [resolve(standard, counts) for standard in standards]
         goal = _goal_counts(ctx.form) if any(r.missing for r in plain) else []
         analysis.resolutions[column] = [resolve(r.standard, [*counts, *goal]) if r.missing and goal else r

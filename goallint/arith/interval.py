@@ -37,8 +37,20 @@ class Interval:
 
     # -- construction ---------------------------------------------------------------------------------
     @classmethod
+    def made(cls, lo: Decimal, hi: Decimal, lo_open: bool = False, hi_open: bool = False) -> Interval:
+        """`Interval(lo, hi, lo_open, hi_open)`, made without the frozen class's guarded `__setattr__` per field
+        (every factor, product and total of every reading is one): the same object, the same `__post_init__`."""
+        out = object.__new__(cls)
+        fields = out.__dict__
+        fields["lo"] = lo
+        fields["hi"] = hi
+        fields["lo_open"] = lo_open
+        fields["hi_open"] = hi_open or hi.is_infinite()
+        return out
+
+    @classmethod
     def point(cls, value: Decimal) -> Interval:
-        return cls(value, value)
+        return cls.made(value, value)
 
     @classmethod
     def from_op(cls, op: str, value: Decimal, approx: bool = False) -> Interval:
@@ -46,18 +58,18 @@ class Interval:
         low = value * (1 - APPROX) if approx else value
         high = value * (1 + APPROX) if approx else value
         if op == ">=":
-            return cls(low, INF)
+            return cls.made(low, INF)
         if op == ">":
-            return cls(low, INF, lo_open=not approx)
+            return cls.made(low, INF, not approx)
         if op == "<=":
-            return cls(ZERO, high)
+            return cls.made(ZERO, high)
         if op == "<":
-            return cls(ZERO, high, hi_open=not approx)
-        return cls(low, high)
+            return cls.made(ZERO, high, False, not approx)
+        return cls.made(low, high)
 
     @classmethod
     def between(cls, low: Decimal, high: Decimal) -> Interval:
-        return cls(min(low, high), max(low, high))
+        return cls.made(min(low, high), max(low, high))
 
     # -- shape ----------------------------------------------------------------------------------------
     @property
@@ -78,11 +90,11 @@ class Interval:
             or (other.lo == 0 and not other.lo_open)
         hi_closed = (not self.hi_open and not other.hi_open) or (self.hi == 0 and not self.hi_open) \
             or (other.hi == 0 and not other.hi_open)
-        return Interval(lo, hi, not lo_closed, not hi_closed)
+        return Interval.made(lo, hi, not lo_closed, not hi_closed)
 
     def __add__(self, other: Interval) -> Interval:
-        return Interval(self.lo + other.lo, self.hi + other.hi, self.lo_open or other.lo_open,
-                        self.hi_open or other.hi_open)
+        return Interval.made(self.lo + other.lo, self.hi + other.hi, self.lo_open or other.lo_open,
+                             self.hi_open or other.hi_open)
 
     def scale(self, factor: Decimal) -> Interval:
         return self * Interval.point(factor)

@@ -119,15 +119,16 @@ class Count:
     amount: Amount
     name: str = ""
     noun: str = ""
+    base: str = field(init=False, repr=False, compare=False)
+    """The unit it counts in, as denominators are matched (`名` is `人`)."""
+    annual: bool = field(init=False, repr=False, compare=False)
+    """A plain count, or a count per year (`约500人/年` is 500 in the budget year)."""
 
-    @property
-    def base(self) -> str:
-        return unit_key(self.amount.unit.base)
-
-    @property
-    def annual(self) -> bool:
-        """A plain count, or a count per year (`约500人/年` is 500 in the budget year)."""
-        return self.amount.unit.per in ((), ("年",))
+    def __post_init__(self) -> None:
+        # asked of every count for every denominator of every standard: worked out once
+        unit = self.amount.unit
+        object.__setattr__(self, "base", unit_key(unit.base))
+        object.__setattr__(self, "annual", unit.per in ((), ("年",)))
 
     def names(self, entity: str) -> bool:
         return any(entity_named(words, entity) for words in (self.noun, self.name) if words)
@@ -237,6 +238,9 @@ class Resolution:
 
 
 def _count_factor(counts: Sequence[Count]) -> Factor:
+    if len(counts) == 1:
+        amount = counts[0].amount
+        return Factor(amount.text, amount.interval, amount.cap, amount.floor)
     interval = counts[0].amount.interval
     for count in counts[1:]:
         interval = interval + count.amount.interval
@@ -313,8 +317,10 @@ def resolve(standard: Standard, counts: Sequence[Count]) -> Resolution:
     """Every term the standard can form with the form's counts (each slot filled every possible way)."""
     terms: list[Term] = []
     missing: list[str] = []
-    for slots in _slots(standard.amount.unit.per, standard.own, counts):
-        options = [[*_own_fillers(slot, standard.own), *fillers(slot, counts)] for slot in slots]
+    own = standard.own
+    for slots in _slots(standard.amount.unit.per, own, counts):
+        options = [[*_own_fillers(slot, own), *fillers(slot, counts)] if own else fillers(slot, counts)
+                   for slot in slots]
         empty = ["/" + "·".join(slot) for slot, found in zip(slots, options, strict=True) if not found]
         if empty:
             missing = missing or empty
@@ -326,7 +332,10 @@ def resolve(standard: Standard, counts: Sequence[Count]) -> Resolution:
         if combos > READING_LIMIT:
             continue
         order = sorted(range(len(slots)), key=lambda i: slots[i][0] in TIME_FACTORS)  # counts first, then 12月
-        terms.extend(Term(standard, tuple(choice[i] for i in order), flat) for choice in product(*options))
+        if order == list(range(len(slots))):  # already so (one slot, `/人/年`): a choice is the factors in order
+            terms.extend(Term(standard, choice, flat) for choice in product(*options))
+        else:
+            terms.extend(Term(standard, tuple(choice[i] for i in order), flat) for choice in product(*options))
     return Resolution(standard, terms, [] if terms else missing or ["（读法过多）"])
 
 

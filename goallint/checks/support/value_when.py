@@ -132,15 +132,18 @@ def _outside(leaf: Numeric, low: Decimal, high: Decimal) -> bool:
     if isinstance(leaf, Range):
         symmetric = leaf.low == -leaf.high
         return leaf.high > high or (leaf.low < low and not symmetric)
-    number = leaf.value
-    demands = {
-        "=": number < low or number > high,
-        ">=": number > high,
-        ">": number >= high,
-        "<=": number < low,
-        "<": number <= low,
-    }
-    return demands[leaf.op]
+    number, op = leaf.value, leaf.op
+    if op == "=":
+        return number < low or number > high
+    if op == ">=":
+        return number > high
+    if op == ">":
+        return number >= high
+    if op == "<=":
+        return number < low
+    if op == "<":
+        return number <= low
+    raise KeyError(op)
 
 
 def leaf_holds(test: LeafTest, leaf: Numeric) -> bool:
@@ -247,7 +250,14 @@ def _compile(w: When) -> Callable[[Subject], bool]:
                                                                           for n in s.numeric))
     if w.leaf is not None:
         leaf_test = w.leaf.predicate
-        tests.append(lambda s: any(leaf_test(n) for n in s.numeric))
+
+        def any_leaf(s: Subject) -> bool:
+            for leaf in s.numeric:
+                if leaf_test(leaf):
+                    return True
+            return False
+
+        tests.append(any_leaf)
     if w.invalid_range is not None:
         invalid = w.invalid_range
         tests.append(lambda s: s.invalid_range == invalid)
@@ -264,7 +274,17 @@ def _compile(w: When) -> Callable[[Subject], bool]:
         return _always
     if len(tests) == 1:
         return tests[0]
-    return lambda s: all(test(s) for test in tests)
+    if len(tests) == 2:
+        first, second = tests
+        return lambda s: first(s) and second(s)
+
+    def every(s: Subject) -> bool:
+        for test in tests:
+            if not test(s):
+                return False
+        return True
+
+    return every
 
 
 def _always(subject: Subject) -> bool:

@@ -30,6 +30,7 @@ from goallint.selection import UsageError, expand_waivers, resolve
 
 if TYPE_CHECKING:
     from goallint.config import Config
+    from goallint.plumbing.spool import Batch
 
 
 @record
@@ -287,14 +288,17 @@ class Engine:
 
         With `spool`, each file's diagnostics go to a temporary file as its report arrives, so that memory does
         not grow with the corpus; the reports keep their forms and summaries, not their diagnostics."""
-        from goallint.model import rebuild, rows_of, sort_key
+        from goallint.model import restore, rows_of, sort_key
         from goallint.plumbing.spool import Spool
 
         reports: list[FileReport] = []
-        spooled = Spool(rows_of, rebuild, sort_key) if spool else None
-        for report in self._map(inputs, jobs, progress):
+        spooled = Spool(rows_of, restore, sort_key) if spool else None
+        for report, batch in self._map(inputs, jobs, progress, packed=spool):
             if spooled is not None:
-                spooled.add(report.path, report.diagnostics)
+                if batch is not None:
+                    spooled.add_batch(report.path, batch)
+                else:
+                    spooled.add(report.path, report.diagnostics)
                 report.diagnostics = []
             _share_strings(report)
             reports.append(report)
@@ -309,18 +313,20 @@ class Engine:
         diagnostics.sort(key=sort_key)
         return RunReport(reports, diagnostics, forms, errors, self.active)
 
-    def _map(self, inputs: Sequence[Input], jobs: int,
-             progress: Callable[[int], None] | None) -> Iterator[FileReport]:
+    def _map(self, inputs: Sequence[Input], jobs: int, progress: Callable[[int], None] | None,
+             packed: bool = False) -> Iterator[tuple[FileReport, Batch | None]]:
+        """Each input's report in input order; with `packed`, a worker sends a report's diagnostics as a spool
+        `Batch` (the report's own list left empty) for the main process to write as they are."""
         if jobs <= 1 or len(inputs) <= 1:
             for item in inputs:
-                yield self.lint(item)
+                yield self.lint(item), None
                 if progress:
                     progress(1)
             return
         from concurrent.futures import ProcessPoolExecutor
 
         size = max(1, min(16, len(inputs) // (jobs * 4) or 1))
-        chunks = [list(inputs[i:i + size]) for i in range(0, len(inputs), size)]
+        chunks = [(list(inputs[i:i + size]), packed) for i in range(0, len(inputs), size)]
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(self,)) as pool:
             for chunk_reports in pool.map(_lint_chunk, chunks):
                 yield from chunk_reports
@@ -445,9 +451,22 @@ def tune_gc() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-def _lint_chunk(chunk: list[Input]) -> list[FileReport]:
+def _lint_chunk(work: tuple[list[Input], bool]) -> list[tuple[FileReport, Batch | None]]:
+    """A worker's part: the chunk's reports, each with its diagnostics packed for the spool when asked."""
     assert _WORKER is not None
-    return [_WORKER.lint(item) for item in chunk]
+    chunk, packed = work
+    out: list[tuple[FileReport, Batch | None]] = []
+    for item in chunk:
+        report = _WORKER.lint(item)
+        batch = None
+        if packed:
+            from goallint.model import rows_of, sort_key
+            from goallint.plumbing.spool import pack
+
+            batch = pack(report.diagnostics, rows_of, sort_key)
+            report.diagnostics = []  # the report is this worker's own (a cached one is read afresh each time)
+        out.append((report, batch))
+    return out
 
 
 JOBS_PER_CORE = 2

@@ -8,7 +8,8 @@ spool reads one path's batches at a time and yields its diagnostics merged with 
 for that path, sorted by the run's key: the same sequence, in the same order, as sorting all in memory.
 
 A diagnostic is stored as a tuple of its fields and rebuilt with its constructor when read back; fixes keep
-their classes.
+their classes. A file's batch is packed (sorted, pickled, counted: `pack`) where the file was linted, so that
+with `-j` the workers do it and the main process only writes the bytes they send (`Spool.add_batch`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pickle
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from typing import IO, Any, Protocol, TypeVar, overload
+from typing import IO, Any, NamedTuple, Protocol, TypeVar, overload
 
 T = TypeVar("T", bound="Spooled")
 Row = tuple[Any, ...]
@@ -44,6 +45,26 @@ class Spooled(Protocol):
     def fix(self) -> _Fix | None: ...
 
 
+class Batch(NamedTuple):
+    """One file's diagnostics as the spool keeps them: pickled rows in the run's order, and what the spool
+    counts of them (small: a worker sends this instead of the diagnostics themselves)."""
+
+    data: bytes
+    length: int
+    counts: dict[tuple[str, str, str], int]
+    fixes: dict[str, int]
+
+
+def pack(diagnostics: Sequence[T], rows: Callable[[Sequence[T]], list[Row]], key: Callable[[T], Any]) -> Batch:
+    """A file's diagnostics as a `Batch`: sorted by `key` (a stable sort: what sorting the whole run would
+    do to them), turned into rows by `rows`, pickled."""
+    ordered = sorted(diagnostics, key=key)
+    counts: Counter[tuple[str, str, str]] = Counter((d.code, d.name, d.severity) for d in ordered)
+    fixes: Counter[str] = Counter(d.fix.applicability for d in ordered if d.fix is not None)
+    data = pickle.dumps(rows(ordered), protocol=pickle.HIGHEST_PROTOCOL)
+    return Batch(data, len(ordered), dict(counts), dict(fixes))
+
+
 class Spool(Sequence[T]):
     """A run's diagnostics in a temporary file; iterate it (more than once if needed), `len()` it, count it.
     `rows` and `rebuild` turn a list of them into plain tuples and one tuple back (`model.rows_of`,
@@ -65,16 +86,23 @@ class Spool(Sequence[T]):
 
     def add(self, path: str, diagnostics: list[T]) -> None:
         """Write one file's diagnostics (the caller drops its own list)."""
-        if not diagnostics:
+        if diagnostics:
+            self.add_batch(path, pack(diagnostics, self._rows, self._key))
+
+    def add_batch(self, path: str, batch: Batch) -> None:
+        """Write one file's diagnostics, packed (`pack`, with this spool's `rows` and `key`)."""
+        if not batch.length:
             return
-        data = pickle.dumps(self._rows(diagnostics), protocol=pickle.HIGHEST_PROTOCOL)
+        data = batch.data
         try:
             offset = self._append(self._files[-1], data)
         except OSError:  # the temporary folder is full: what is written stays readable, the rest in memory
             self._files.append(io.BytesIO())
             offset = self._append(self._files[-1], data)
         self._batches.setdefault(path, []).append((len(self._files) - 1, offset, len(data)))
-        self._note(diagnostics)
+        self._length += batch.length
+        self.counts.update(batch.counts)
+        self.fixes.update(batch.fixes)
 
     @staticmethod
     def _append(file: IO[bytes], data: bytes) -> int:
@@ -103,8 +131,12 @@ class Spool(Sequence[T]):
 
     def __iter__(self) -> Iterator[T]:
         for path in sorted(self._batches.keys() | self._groups.keys()):
-            found = [d for batch in self._batches.get(path, []) for d in self._read(*batch)]
-            found.extend(self._groups.get(path, []))
+            batches, groups = self._batches.get(path, []), self._groups.get(path)
+            if len(batches) == 1 and not groups:  # a batch is packed in order
+                yield from self._read(*batches[0])
+                continue
+            found = [d for batch in batches for d in self._read(*batch)]
+            found.extend(groups or [])
             found.sort(key=self._key)
             yield from found
 

@@ -13,7 +13,7 @@ from goallint.checks.support import markup_text as text
 from goallint.checks.support.base import Finding, FormContext, Selector
 from goallint.checks.support.fields import FIELD_LABELS
 from goallint.engine import make_engine
-from goallint.model import Cell, DerivedCell, DepartmentForm, Indicator, ProjectForm, Span, Task
+from goallint.model import Cell, DepartmentForm, DerivedCell, Indicator, ProjectForm, Span, Task
 from goallint.profiles import get_profile
 
 PIECES = ["≥", "95", "%", "$\\geq$", "<b>", "</b>", "**", "。", ".", "＞＝", "９", " ", "\u200b", "\ufeff", "次",

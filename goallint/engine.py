@@ -264,18 +264,20 @@ class Engine:
         return out
 
     # -- the whole run ------------------------------------------------------------------------------------
-    def run(self, inputs: Sequence[Input], jobs: int = 1,
-            progress: Callable[[int], None] | None = None, spool: bool = False) -> RunReport:
+    def run(self, inputs: Sequence[Input], jobs: int = 1, progress: Callable[[int], None] | None = None,
+            spool: bool = False, render: Callable[[Diagnostic], str] | None = None) -> RunReport:
         """Lint every input (in `jobs` processes when > 1), then the group rules; deterministic order.
 
         With `spool`, each file's diagnostics go to a temporary file as its report arrives, so that memory does
-        not grow with the corpus; the reports keep their forms and summaries, not their diagnostics."""
+        not grow with the corpus; the reports keep their forms and summaries, not their diagnostics. `render`
+        (with `spool`) is the report's text of one diagnostic: each file's is rendered where it was linted
+        (`Spool.rendered`), a module-level function that a worker can be sent."""
         from goallint.model import restore, rows_of, sort_key
         from goallint.plumbing.spool import Spool
 
         reports: list[FileReport] = []
-        spooled = Spool(rows_of, restore, sort_key) if spool else None
-        for report, batch in self._map(inputs, jobs, progress, packed=spool):
+        spooled = Spool(rows_of, restore, sort_key, render) if spool else None
+        for report, batch in self._map(inputs, jobs, progress, packed=spool, render=render):
             if spooled is not None:
                 if batch is not None:
                     spooled.add_batch(report.path, batch)
@@ -296,7 +298,8 @@ class Engine:
         return RunReport(reports, diagnostics, forms, errors, self.active)
 
     def _map(self, inputs: Sequence[Input], jobs: int, progress: Callable[[int], None] | None,
-             packed: bool = False) -> Iterator[tuple[FileReport, Batch | None]]:
+             packed: bool = False, render: Callable[[Diagnostic], str] | None = None,
+             ) -> Iterator[tuple[FileReport, Batch | None]]:
         """Each input's report in input order; with `packed`, a worker sends a report's diagnostics as a spool
         `Batch` (the report's own list left empty) for the main process to write as they are."""
         if jobs <= 1 or len(inputs) <= 1:
@@ -308,7 +311,7 @@ class Engine:
         from concurrent.futures import ProcessPoolExecutor
 
         size = max(1, min(16, len(inputs) // (jobs * 4) or 1))
-        chunks = [(list(inputs[i:i + size]), packed) for i in range(0, len(inputs), size)]
+        chunks = [(list(inputs[i:i + size]), packed, render) for i in range(0, len(inputs), size)]
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(self,)) as pool:
             for chunk_reports in pool.map(_lint_chunk, chunks):
                 yield from chunk_reports
@@ -499,10 +502,11 @@ def tune_gc() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-def _lint_chunk(work: tuple[list[Input], bool]) -> list[tuple[FileReport, Batch | None]]:
+def _lint_chunk(work: tuple[list[Input], bool, Callable[[Diagnostic], str] | None],
+                ) -> list[tuple[FileReport, Batch | None]]:
     """A worker's part: the chunk's reports, each with its diagnostics packed for the spool when asked."""
     assert _WORKER is not None
-    chunk, packed = work
+    chunk, packed, render = work
     out: list[tuple[FileReport, Batch | None]] = []
     for item in chunk:
         report = _WORKER.lint(item)
@@ -511,7 +515,7 @@ def _lint_chunk(work: tuple[list[Input], bool]) -> list[tuple[FileReport, Batch 
             from goallint.model import rows_of, sort_key
             from goallint.plumbing.spool import pack
 
-            batch = pack(report.diagnostics, rows_of, sort_key)
+            batch = pack(report.diagnostics, rows_of, sort_key, render)
             report.diagnostics = []  # the report is this worker's own (a cached one is read afresh each time)
         out.append((report, batch))
     return out

@@ -149,3 +149,22 @@ def test_findings_fixes_and_form_records_pickle_as_their_values(runs: tuple[RunR
         assert pickle.loads(pickle.dumps(d.related[0])) == d.related[0]
     info = memory.forms[0]
     assert pickle.loads(pickle.dumps(info)) == info
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_concise_report_rendered_where_files_are_linted_is_the_one_rendered_at_the_end(
+        runs: tuple[RunReport, RunReport], jobs: int) -> None:
+    """`check --format concise` has each file's lines rendered as the file is linted (by a worker with `-j`):
+    the report is the same text, group findings (GL5xx) and a file named twice merged in where they belong."""
+    from goallint.report.concise import line
+
+    memory, _ = runs
+    inputs = _inputs(Path(memory.files[0].path).parent)
+    rendered = make_engine().run(inputs, jobs=jobs, spool=True, render=line)
+    spool = rendered.diagnostics
+    assert isinstance(spool, Spool) and spool.rendered(line) is not None
+    assert spool.rendered(lambda d: line(d)) is None  # only the very function the batches were rendered with
+    expected = render("concise", memory, RenderOptions())
+    assert "".join(stream("concise", rendered, RenderOptions())) == expected
+    assert "".join(line(d) for d in spool) == "".join(spool.rendered(line) or [])
+    assert any(d.code.startswith("GL5") for d in spool)

@@ -145,3 +145,21 @@ def test_a_record_made_from_kept_code_is_the_dataclass_made_without() -> None:
     finally:
         kept_code._kept = saved
     assert "exec" not in vars(dataclasses)  # `dataclasses` is left as it was
+
+
+def test_past_its_bound_the_file_keeps_what_the_run_used(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setenv("GOALLINT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(kept_code, "MAX_ENTRIES", 3)
+    monkeypatch.setattr(kept_code, "_used", set())
+    monkeypatch.setattr(kept_code, "_kept", {("code", f"x = {n}"): compile(f"x = {n}", "<string>", "exec")
+                                             for n in range(3)})
+    kept_code.code("x = 1")  # read back
+    kept_code.regex("[甲乙]+", 0)  # compiled
+    kept_code.regex("[丙丁]+", 0)
+    kept_code._save()
+    [kept_file] = (tmp_path / "results").glob("compiled-*.marshal")
+    assert sorted(marshal.loads(kept_file.read_bytes())) == [("code", "x = 1"), ("re", "[丙丁]+", 0),
+                                                             ("re", "[甲乙]+", 0)]
+    for n in range(10):  # no more than twice the bound is remembered within a process
+        kept_code.regex(f"[甲乙]{{{n}}}", 0)
+    assert len(kept_code._kept) == 6

@@ -13,7 +13,8 @@ the rule packs' snapshot is, and read back in one `marshal.loads` by the next ru
 The file's name holds what the kept code depends on besides the key: Python's build (`sys.version`), the
 bytecode and `_sre` formats and the optimisation level. A missing, broken or foreign file is ignored (and
 rewritten); a run that compiled something new rewrites it when it ends. The file is bounded: past
-`MAX_ENTRIES` entries it starts over, empty. `GOALLINT_CACHE_DIR=` (no cache
+`MAX_ENTRIES` entries, a run keeps only what it used itself (some modules, such as `tokenize`, build
+patterns whose text differs from one process to the next). `GOALLINT_CACHE_DIR=` (no cache
 folder) turns it off, as it does the snapshots.
 
 `install()` (the command line calls it first) routes `re`'s compilations through `regex()` for the process;
@@ -37,14 +38,16 @@ else:  # pragma: no cover
 
 FORMAT = 1
 """Bump when what an entry holds changes shape."""
-MAX_ENTRIES = 4096
-"""Entries kept at most (goallint itself uses ~300; the rest would be patterns of users' packs)."""
+MAX_ENTRIES = 2048
+"""Entries kept at most (a one-form run uses ~350)."""
 _DEBUG = 128  # re.DEBUG: such a compilation prints, so it is never kept
 
 _kept: dict[Any, Any] | None = None
 """What the cache file held (read on first use), then what this run added."""
 _added = False
 _loading = False
+_used: set[Any] = set()
+"""The keys this run read back or compiled."""
 _original_compile = _compiler.compile
 
 
@@ -87,12 +90,10 @@ def _entries() -> dict[Any, Any]:
 
 def _remember(key: Any, value: Any) -> None:
     global _added, _kept
-    if _kept is None:
-        return  # compiled while the file is being found
-    entries = _kept
-    if len(entries) >= MAX_ENTRIES:
-        _kept = entries = {}
-    entries[key] = value
+    if _kept is None or len(_kept) >= 2 * MAX_ENTRIES:
+        return  # compiled while the file is being found, or a process that compiles without end
+    _kept[key] = value
+    _used.add(key)
     if not _added:
         _added = True
         atexit.register(_save)
@@ -104,8 +105,9 @@ def _save() -> None:
     path = _path()
     if path is None or _kept is None:
         return
+    kept = _kept if len(_kept) <= MAX_ENTRIES else {key: _kept[key] for key in _used if key in _kept}
     try:
-        data = marshal.dumps(_kept)
+        data = marshal.dumps(kept)
     except ValueError:  # pragma: no cover - only marshal's own types are kept
         return
     write_cache_file(path, data)
@@ -120,7 +122,9 @@ def regex(pattern: Any, flags: int = 0) -> Any:
     found = _entries().get(key)
     if found is not None:
         try:
-            return _sre.compile(pattern, *found)
+            compiled = _sre.compile(pattern, *found)
+            _used.add(key)
+            return compiled
         except (TypeError, ValueError, RuntimeError, OverflowError):
             pass  # not what this `_sre` takes: compiled again below
     parsed = _parser.parse(pattern, flags)
@@ -140,6 +144,7 @@ def code(source: str) -> CodeType:
     key = ("code", source)
     found = _entries().get(key)
     if isinstance(found, CodeType):
+        _used.add(key)
         return found
     compiled = compile(source, "<string>", "exec", dont_inherit=True)
     _remember(key, compiled)

@@ -1,7 +1,7 @@
-"""Compiled code kept between runs: goallint's regular expressions and its records' generated methods.
+"""Compiled code kept between runs: the command's regular expressions and its records' generated methods.
 
-A cold one-form run compiles ~130 regular expressions (`re` compiles in Python: parsing the pattern and
-working out its matcher code) and the `__init__` of ~100 records (`dataclasses` writes each as source and
+A cold one-form run compiles ~130 regular expressions (goallint's own, and those click and Lark compile;
+`re` works out each one's matcher code in Python) and the `__init__` of ~100 records (`dataclasses` writes each as source and
 compiles it). Neither depends on any form, so what they compile to is kept in the private cache folder, as
 the rule packs' snapshot is, and read back in one `marshal.loads` by the next run:
 
@@ -160,5 +160,7 @@ def install() -> None:
     """Route `re`'s compilations of this process through `regex()` (each pattern is compiled as before, its
     result the same; only where the work comes from changes). The kept file is read first, so that the
     modules that find it compile their patterns as they would without this."""
+    if not hasattr(_compiler, "_code"):  # pragma: no cover - a `re` whose compilation steps differ
+        return
     _entries()
     _compiler.compile = regex

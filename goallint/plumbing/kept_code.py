@@ -1,9 +1,9 @@
 """Compiled code kept between runs: the command's regular expressions and its records' generated methods.
 
 A cold one-form run compiles ~130 regular expressions (goallint's own, and those click and Lark compile;
-`re` works out each one's matcher code in Python) and the `__init__` of ~100 records (`dataclasses` writes each as source and
-compiles it). Neither depends on any form, so what they compile to is kept in the private cache folder, as
-the rule packs' snapshot is, and read back in one `marshal.loads` by the next run:
+`re` works out each one's matcher code in Python) and the `__init__` of ~100 records (`dataclasses` writes
+each as source and compiles it). Neither depends on any form, so what they compile to is kept in the
+private cache folder, as the rule packs' snapshot is, and read back in one `marshal.loads` by the next run:
 
 - a regular expression is kept as the arguments `re` hands `_sre.compile` (its flags, matcher code, groups),
   under its pattern and flags: the pattern made from them is the one `re.compile` makes (patterns compare

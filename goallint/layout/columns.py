@@ -86,17 +86,13 @@ class Layout:
 DEFAULT_LAYOUT = Layout({0: SECTION, 1: L1, 2: L2, 3: NAME, 4: PERIOD, 5: ANNUAL})
 
 
-def header_layout(filled: list[tuple[int, Cell]], vocab: Vocabulary) -> Layout | None:
-    """The layout of an indicator header row given its non-blank (column, cell) pairs, or None when the row is
-    not one: it needs 一级 with 二级/三级, or (a table without levels, 114) 三级 with a value and one more heading."""
-    heading = vocab.indicator_header.match
-    known = 0
-    for _, cell in filled:  # every row is asked: a header names at least two of its columns in known words
-        if heading(cell_key(cell)) is not None:
-            known += 1
-            if known == 2:
-                break
-    else:
+def header_layout(filled: list[tuple[int, Cell]], vocab: Vocabulary, keys: list[str] | None = None) -> Layout | None:
+    """The layout of an indicator header row given its non-blank (column, cell) pairs (and their label keys,
+    when the caller has them), or None when the row is not one: it needs 一级 with 二级/三级, or (a table without
+    levels, 114) 三级 with a value and one more heading."""
+    if keys is None:
+        keys = [cell_key(cell) for _, cell in filled]
+    if not vocab.indicator_header.knows(keys, 2):  # every row is asked: a header names two columns in known words
         return None
     found: dict[int, str] = {}
     unknown: list[int] = []

@@ -1,5 +1,6 @@
 """The text reader's shortcuts read exactly what the plain way reads: the split of clean fields, the
-vocabulary's memos (row starters, titles, year lines, table closers) and its quick header test."""
+vocabulary's memos (row starters, titles, year lines, table closers), its quick header test and the length
+test before its `{year}` patterns."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ _BREAK = st.sampled_from(["\n", "\r\n", "\r", "\u2028", "\x85"])
 _LABELS = ["项目名称", "部门名称", "绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "产出指标", "数量指标",
            "项目绩效目标批复表", "部门整体支出绩效目标表", "(2025年)", "（ 2020 年度）", "２０２５年", "审核意见",
            "财政部门审核意见（盖章）", "成本构成", "合计", "名称", "主要实施内容", "年度目标", "其中:财政拨款", "",
-           "2021年实际实现值", "指标", "表十二"]
+           "2021年实际实现值", "指标", "表十二", "２０２５年预算金额", "2024年目标", "12345年目标", "2024年度目标值"]
 _KEYS = st.one_of(st.sampled_from(_LABELS), _WORD)
 
 
@@ -72,7 +73,12 @@ def test_vocabulary_memos_answer_as_the_labels_do(texts: list[str]) -> None:
                 assert vocab.closes_table(kind, key) == (  # type: ignore[arg-type]
                     vocab.is_label(kind, key) and not vocab.is_level1(key)  # type: ignore[arg-type]
                     and not vocab.is_level2(key) and key != "绩效")
-        for index in (vocab.indicator_header, vocab.task_header):
+        for index in (vocab.indicator_header, vocab.task_header, *vocab.fields.values()):
+            for key in keys:  # the exact labels, else the first `{year}` pattern that matches
+                year = next((found for pattern, _ in index.patterns if (found := pattern.match(key))), None)
+                assert index.match(key) == ((index.exact[key], None) if key in index.exact else None if year is None
+                                            else (next(name for pattern, name in index.patterns if pattern.match(key)),
+                                                  int(year.group(1))))
             known = sum(index.match(key) is not None for key in keys)
             for enough in (1, 2, 3):
                 assert index.knows(keys, enough) == (known >= enough)

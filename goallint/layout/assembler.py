@@ -92,7 +92,7 @@ class Assembler:
         trace = self.trace
         keys = [key_of(cell.raw) for _, cell in filled]  # each cell's label key, once for every layer below
         first_key = keys[0]
-        if len(filled) == 1 or len({cell.raw for _, cell in filled}) == 1:
+        if len(filled) == 1 or filled[0][1].raw == filled[-1][1].raw and len({cell.raw for _, cell in filled}) == 1:
             kind = vocab.title_kind(first_key)
             if kind is not None:
                 self.start(kind, filled[0][1])

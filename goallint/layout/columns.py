@@ -64,20 +64,19 @@ class Layout:
     """Header field → column, in a list table holding many projects (`项目名称` a column); else empty."""
 
     name_column: int | None = field(default=None, compare=False)
+    width: int = field(default=0, compare=False, repr=False)
+    """One past the last column (asked for every data row)."""
 
     def __post_init__(self) -> None:
         found = {role[len(FIELD):]: index for index, role in self.roles.items() if role.startswith(FIELD)}
         if "name" in found:
             object.__setattr__(self, "list_fields", found)
         object.__setattr__(self, "name_column", self.column(NAME))
+        object.__setattr__(self, "width", max(self.roles) + 1)
 
     @property
     def two_sided(self) -> bool:
         return L2B in self.roles.values()
-
-    @property
-    def width(self) -> int:
-        return max(self.roles) + 1
 
     def column(self, role: str) -> int | None:
         return next((index for index, found in self.roles.items() if found == role), None)

@@ -70,15 +70,21 @@ def _fit(row: list[Cell], marks: list[Mark], layout: Layout, shift: int,
         if (role == L2 or role == L2B) and key not in level2:
             return None
     size = len(row)
-    reading = Reading({role: row[column - shift] for column, role in roles.items() if 0 <= column - shift < size})
-    cells = reading.cells
+    if shift == 0 and layout.width <= size:  # every column on the row: each role's cell where it stands
+        cells = dict(zip(roles.values(), map(row.__getitem__, roles), strict=True))
+    else:
+        cells = {role: row[column - shift] for column, role in roles.items() if 0 <= column - shift < size}
     name, period, annual = cells.get(NAME), cells.get(PERIOD), cells.get(ANNUAL)
-    named = not is_blank(name)
-    if not named and not (is_blank(period) and is_blank(annual)):
-        penalty += 3
-    if named and not is_blank(period) and is_blank(annual) and name.raw == period.raw:  # type: ignore[union-attr]
+    # `is_blank` of each, inlined (asked for every shift tried on every data row)
+    named = name is not None and name.raw.strip() != ""
+    valued = period is not None and period.raw.strip() != ""
+    annual_blank = annual is None or not annual.raw.strip()
+    if not named:
+        if valued or not annual_blank:
+            penalty += 3
+    elif valued and annual_blank and name.raw == period.raw:  # type: ignore[union-attr]
         penalty += 1  # a name and its value pair read one column too far left
-    return penalty, reading
+    return penalty, Reading(cells)
 
 
 def _in_order(row: list[Cell], vocab: Vocabulary) -> Reading:
@@ -223,8 +229,11 @@ class IndicatorTable:
         comparator, unit = found(COMPARATOR), found(UNIT)
         if comparator is not None or unit is not None:
             annual = joined_value(annual, comparator, unit, vocab)
-        has_name, has_period, has_annual = not is_blank(name), not is_blank(period), not is_blank(annual)
-        if (is_blank(level2) and not self.two_sided and has_name
+        # `not is_blank` of each, inlined (every data row)
+        has_name = name is not None and name.raw.strip() != ""
+        has_period = period is not None and period.raw.strip() != ""
+        has_annual = annual is not None and annual.raw.strip() != ""
+        if ((level2 is None or not level2.raw.strip()) and not self.two_sided and has_name
                 and key_of(name.raw) in vocab.level2):  # type: ignore[union-attr]
             if not has_period and not has_annual:
                 level2, name, has_name = name, None, False  # `效益指标\t\t经济效益\t\t` : a 二级 label one column right
@@ -234,7 +243,8 @@ class IndicatorTable:
             name, has_name = None, False  # `未达指标值酌情扣分`: a scoring note in the 三级 column
         used = [(role, cell, "") for role, cell in reading.cells.items() if not is_blank(cell)] if explain else []
         level1, level2 = _plain(level1), _plain(level2)
-        own, has_level2 = not is_blank(level1), not is_blank(level2)
+        own = level1 is not None and level1.raw.strip() != ""
+        has_level2 = level2 is not None and level2.raw.strip() != ""
         if not (own or has_level2 or has_name or has_period or has_annual):
             return used
         if own:

@@ -41,6 +41,8 @@ class FieldIndex:
 
     exact: dict[str, str] = field(default_factory=dict)
     patterns: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    lengths: set[int] = field(default_factory=set)
+    """The lengths of the keys the patterns match (each is literal text and the year's four digits)."""
     ranks: dict[str, int] = field(default_factory=dict)
     """Preference of a label key within its field (0 first): where a form prints two labels of one field."""
     _memo: dict[str, tuple[str, int | None] | None] = field(default_factory=dict, repr=False)
@@ -50,7 +52,9 @@ class FieldIndex:
         self._memo.clear()
         for rank, label in enumerate(labels):
             if _YEAR in label:
-                body = re.escape(label_key(label.replace(_YEAR, "\0"))).replace("\\\x00", "\0")
+                key = label_key(label.replace(_YEAR, "\0"))
+                self.lengths.add(len(key) + 3 * key.count("\0"))
+                body = re.escape(key).replace("\\\x00", "\0")
                 self.patterns.append((re.compile("^" + body.replace("\0", r"(\d{4})") + "$"), name))
             else:
                 self.exact.setdefault(label_key(label), name)
@@ -73,6 +77,8 @@ class FieldIndex:
 
     def knows(self, keys: list[str], enough: int) -> bool:
         """Whether at least `enough` of the keys are labels here (one call for a whole row's keys)."""
+        if self.exact.keys().isdisjoint(keys) and self.lengths.isdisjoint(map(len, keys)):
+            return False  # no key is an exact label, nor as long as a `{year}` label (most rows)
         memo = self._memo
         known = 0
         for key in keys:
@@ -86,6 +92,8 @@ class FieldIndex:
         name = self.exact.get(key)
         if name is not None:
             return name, None
+        if len(key) not in self.lengths:
+            return None  # a `{year}` pattern matches keys of one length
         for pattern, name in self.patterns:
             found = pattern.match(key)
             if found:

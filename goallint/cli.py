@@ -3,13 +3,20 @@ that a pre-commit run pays only for what it uses."""
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
-import click
+from goallint.plumbing import kept_code
 
-from goallint import __version__
-from goallint.commands.options import CheckOptions
+gc.set_threshold(50_000, 20, 100)  # as `engine.tune_gc` sets it for the run: imports and packs make no garbage
+
+kept_code.install()  # before the imports below compile their patterns
+
+import click  # noqa: E402
+
+from goallint import __version__  # noqa: E402
+from goallint.commands.options import CheckOptions  # noqa: E402
 
 # goallint's models validate rule packs and forms, nothing a pydantic plugin (tracing, metrics) is for; the
 # plugin lookup reads every installed distribution's entry points on the first model, a cost a cold run feels.

@@ -57,13 +57,37 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 
 def _raws_at(result: ReadResult, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
-    """The raw text of the cells at the `wanted` (start, end) spans (a span no cell has is left out)."""
+    """The raw text of the cells at the `wanted` (start, end) spans (a span no cell has is left out; where
+    cells share a span, the last in `iter_cells` order)."""
     out: dict[tuple[int, int], str] = {}
-    for cell in iter_cells(result.forms):
-        span = cell.span
-        if span is not None and (span.start, span.end) in wanted:
-            out[(span.start, span.end)] = cell.raw  # type: ignore[index]  # both set: they were wanted
+    starts = {start for start, _ in wanted}
+
+    def visit(record: Any) -> None:  # `iter_cells`, without a generator per record
+        for name in _field_names(type(record)):
+            value = getattr(record, name)
+            if isinstance(value, Cell):
+                span = value.span
+                if span is not None and span.start in starts and (span.start, span.end) in wanted:
+                    out[(span.start, span.end)] = value.raw  # type: ignore[index]  # both set: they were wanted
+            elif isinstance(value, list):
+                for item in value:
+                    if _is_record(type(item)):
+                        visit(item)
+
+    for form in result.forms:
+        visit(form)
     return out
+
+
+_RECORDS: dict[type, bool] = {}
+
+
+def _is_record(kind: type) -> bool:
+    """`dataclasses.is_dataclass` of an instance of `kind`, remembered per class."""
+    known = _RECORDS.get(kind)
+    if known is None:
+        known = _RECORDS[kind] = is_dataclass(kind)
+    return known
 
 
 # -------------------------------------------------------------------------------------------- encoding

@@ -12,12 +12,12 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import field, replace
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from goallint.checks import KINDS
 from goallint.checks.support.base import Finding, FormContext, GroupFinding
 from goallint.checks.support.columns import merge_columns
-from goallint.checks.support.grouping import group_findings
+from goallint.checks.support.grouping import Grouping, group_findings
 from goallint.layout.profile import detect_profile
 from goallint.model import SEVERITY_RANK, AnyForm, Cell, Diagnostic, Location, Span, form_name
 from goallint.packs import Rule
@@ -30,6 +30,7 @@ from goallint.selection import UsageError, expand_waivers, resolve
 
 if TYPE_CHECKING:
     from goallint.config import Config
+    from goallint.plumbing.spool import Batch
 
 
 @record
@@ -62,7 +63,7 @@ class Engine:
     _planned: list[tuple[Rule, str, bool, frozenset[str]]] | None = field(
         default=None, init=False, repr=False, compare=False)
     _settings: str | None = field(default=None, init=False, repr=False, compare=False)
-    _dispatched: dict[tuple[str, str], tuple[Profile, list[tuple[Rule, str, bool, Any, str]]]] = field(
+    _dispatched: dict[tuple[str, str], tuple[Profile, list[_Step]]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
 
     @property
@@ -152,11 +153,11 @@ class Engine:
                              for rule in self.active]
         return self._planned
 
-    def _dispatch(self, form_kind: str, profile: Profile) -> list[tuple[Rule, str, bool, Any, str]]:
-        """The rules a form of this kind under this profile runs, in plan order: (rule, its check kind, whether
-        it is a group rule, the kind's module, the severity it reports at). What decides it (form kinds, the
-        profile's switches, the engine's severities) is the same for every such form, so it is worked out once
-        per pair: a form then skips the rules that cannot apply to it without asking each."""
+    def _dispatch(self, form_kind: str, profile: Profile) -> list[_Step]:
+        """The rules a form of this kind under this profile runs, in plan order, each with what running it
+        takes (`_Step`). What decides it (form kinds, the profile's switches, the engine's severities) is the
+        same for every such form, so it is worked out once per pair: a form then skips the rules that cannot
+        apply to it without asking each."""
         key = (form_kind, profile.name)
         known = self._dispatched.get(key)
         if known is not None and known[0] is profile:
@@ -170,82 +171,78 @@ class Engine:
             if switch == "off" and not group:
                 continue
             severity = self.severity.get(rule.code) or (rule.severity if switch in ("on", "off") else switch)
-            table.append((rule, kind, group, KINDS[kind], severity))
+            module = KINDS[kind]
+            table.append(_Step(rule, kind, group, module, severity, (rule, severity), rule.where, rule.check,
+                               None if group else module.run))
         self._dispatched[key] = (profile, table)
         return table
 
     def _lint_form(self, form: AnyForm, path: str, ignored: set[str], report: FileReport) -> list[Diagnostic]:
         profile = self._profile(form)
         ctx = FormContext(form=form, profile=profile, vocabularies=self.vocabularies)
-        in_form = expand_waivers(form.ignore, self.rules) - ignored
+        in_form = expand_waivers(form.ignore, self.rules) - ignored if form.ignore else set()
         waived = ignored | in_form
-        info = FormInfo(path, form_name(form), form.kind, profile.name, tuple(sorted(waived)))
+        name = form_name(form)
+        info = FormInfo(path, name, form.kind, profile.name, tuple(sorted(waived)))
         report.forms.append(info)
-        found: list[tuple[Rule, str, Finding]] = []
+        found: list[tuple[tuple[Rule, str], Finding]] = []  # ((rule, severity), finding): merge_columns' shape
         crashed: list[tuple[str, str]] = []
         summaries: dict[str, Any] = {}  # a group kind summarises a form once for all its rules (one object kept)
-        for rule, kind, group, module, severity in self._dispatch(form.kind, profile):
+        append = found.append
+        for rule, kind, group, module, _, placed, where, check, run in self._dispatch(form.kind, profile):
             # a group rule summarises every form; waivers act on its findings; a rule waived in the form runs
             # all the same, so that its findings are counted as waived (per-file-ignores turn a rule off)
             if ignored and not group and rule.code in ignored:
                 continue
-            ctx.where = rule.where
+            ctx.where = where
             try:
-                if group:
+                if run is None:
                     if kind not in summaries:
-                        summaries[kind] = module.summarize(rule.check, ctx)
+                        summaries[kind] = module.summarize(check, ctx)
                     summary = summaries[kind]
                     if summary is not None:
                         report.summaries.setdefault(rule.code, []).append(summary)
                     continue
-                for finding in module.run(rule.check, ctx):  # one generator per rule and form, not two
-                    found.append((rule, severity, finding))
+                for finding in run(check, ctx):  # one generator per rule and form, not two
+                    append((placed, finding))
             except Exception as exc:  # a rule bug must not stop the run: say which rule, form and file
                 reason = f"{type(exc).__name__}: {str(exc)[:200]}"
-                report.errors.append(f"{path}: {form_name(form)}: 规则内部错误 internal error in {rule.code} "
+                report.errors.append(f"{path}: {name}: 规则内部错误 internal error in {rule.code} "
                                      f"({rule.kind}): {reason}")
                 crashed.append((rule.code, reason))
         if crashed:  # said on the form too: a report or grade must not show it as clean (exit 2 follows)
             found.extend(self._crash_findings(crashed))
+        if not found:
+            return []
         if in_form or any(indicator.ignore for indicator in form.indicators):
-            kept = [entry for entry in found if entry[0].code not in in_form
-                    and not _indicator_waived(form, entry[2].cell, entry[0].code, self.rules)]
+            kept = [entry for entry in found if entry[0][0].code not in in_form
+                    and not _indicator_waived(form, entry[1].cell, entry[0][0].code, self.rules)]
             if len(kept) != len(found):
                 shown = {id(entry) for entry in kept}
-                info.waived = tuple((rule.code, sev) for rule, sev, _ in (e for e in found if id(e) not in shown))
+                info.waived = tuple((rule.code, sev) for (rule, sev), _ in (e for e in found if id(e) not in shown))
                 found = kept
-        merged = merge_columns([((rule, severity), finding) for rule, severity, finding in found], form,
-                               lambda pair: pair[0].code)
-        found = [(rule, severity, finding) for (rule, severity), finding in merged]
-        diagnostics = [self._diagnostic(rule, sev, finding, form, path) for rule, sev, finding in found]
-        reported = apply_precedence(diagnostics, {rule.code: rule for rule, _, _ in found})
-        if any(rule.group is not None for rule, _, _ in found):
-            reported = self._grouped(found, diagnostics, reported, form, path)
-        return reported
-
-    def _grouped(self, found: list[tuple[Rule, str, Finding]], diagnostics: list[Diagnostic],
-                 kept: list[Diagnostic], form: AnyForm, path: str) -> list[Diagnostic]:
-        """The findings precedence kept, those of each rule with `group:` made one per form (a rule's finding
-        suppressed on a cell is not named by its group)."""
-        survivors = {id(d) for d in kept}
-        shown = {id(finding): d for (_, _, finding), d in zip(found, diagnostics, strict=True)
-                 if id(d) in survivors}
-        entries = [((rule, severity), finding) for rule, severity, finding in found if id(finding) in shown]
+        found = merge_columns(found, form, _code_of)
+        form_span = form.span or _NO_SPAN
+        found = _precedence(found, form_span)
+        grouped: set[int] = set()  # the findings a group made (not any rule's own)
+        if _some_grouped(found):
+            own = {id(finding) for _, finding in found}
+            found = group_findings(found, _grouping_of, _code_of)
+            grouped = {id(finding) for _, finding in found if id(finding) not in own}
         out = []
-        for (rule, severity), finding in group_findings(entries, lambda pair: pair[0].group, lambda pair: pair[0].code):
-            diagnostic = shown.get(id(finding))
-            if diagnostic is None:  # a group: a baseline matches it by the texts of every cell it names
-                diagnostic = replace(self._diagnostic(rule, severity, finding, form, path), cell_text="、".join(
-                    cell.text for cell in (finding.cell, *finding.related) if cell))
-            out.append(diagnostic)
+        for (rule, severity), finding in found:
+            cell_text = None
+            if grouped and id(finding) in grouped:  # a baseline matches it by the texts of every cell it names
+                cell_text = "、".join(cell.text for cell in (finding.cell, *finding.related) if cell)
+            out.append(_diagnostic(rule, severity, finding, form_span, name, path, cell_text))
         return out
 
-    def _crash_findings(self, crashed: list[tuple[str, str]]) -> list[tuple[Rule, str, Finding]]:
+    def _crash_findings(self, crashed: list[tuple[str, str]]) -> list[tuple[tuple[Rule, str], Finding]]:
         rule = next((r for r in self.rules if r.code == INTERNAL_ERROR), None)
         if rule is None:
             return []
         severity = self.severity.get(rule.code, rule.severity)
-        return [(rule, severity, Finding(f"规则 {code} 在这张表上出现内部错误，未能检查：{reason}", None, ""))
+        return [((rule, severity), Finding(f"规则 {code} 在这张表上出现内部错误，未能检查：{reason}", None, ""))
                 for code, reason in crashed]
 
     def _profile(self, form: AnyForm) -> Profile:
@@ -266,35 +263,26 @@ class Engine:
                 out |= codes
         return out
 
-    @staticmethod
-    def _diagnostic(rule: Rule, severity: str, finding: Finding, form: AnyForm, path: str) -> Diagnostic:
-        span = finding.cell.span if finding.cell is not None and finding.cell.span is not None else form.span
-        span = span or Span(line=1, column=1, end_line=1, end_column=1)
-        where = f"{span.sheet}!{span.ref}" if span.sheet and span.ref else ""
-        fields = finding.related_fields
-        return Diagnostic(
-            code=rule.code, name=rule.name, severity=severity, message=finding.message, path=path,
-            line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column,
-            form=form_name(form), field=f"{where} {finding.field}".strip() if where else finding.field,
-            fix=finding.fix, sheet=span.sheet, cell_text=finding.cell.text if finding.cell is not None else "",
-            related=[_location(cell, fields[index] if index < len(fields) else finding.field)
-                     for index, cell in enumerate(finding.related) if cell.span is not None])
-
     # -- the whole run ------------------------------------------------------------------------------------
-    def run(self, inputs: Sequence[Input], jobs: int = 1,
-            progress: Callable[[int], None] | None = None, spool: bool = False) -> RunReport:
+    def run(self, inputs: Sequence[Input], jobs: int = 1, progress: Callable[[int], None] | None = None,
+            spool: bool = False, render: Callable[[Diagnostic], str] | None = None) -> RunReport:
         """Lint every input (in `jobs` processes when > 1), then the group rules; deterministic order.
 
         With `spool`, each file's diagnostics go to a temporary file as its report arrives, so that memory does
-        not grow with the corpus; the reports keep their forms and summaries, not their diagnostics."""
-        from goallint.model import rebuild, rows_of, sort_key
+        not grow with the corpus; the reports keep their forms and summaries, not their diagnostics. `render`
+        (with `spool`) is the report's text of one diagnostic: each file's is rendered where it was linted
+        (`Spool.rendered`), a module-level function that a worker can be sent."""
+        from goallint.model import restore, rows_of, sort_key
         from goallint.plumbing.spool import Spool
 
         reports: list[FileReport] = []
-        spooled = Spool(rows_of, rebuild, sort_key) if spool else None
-        for report in self._map(inputs, jobs, progress):
+        spooled = Spool(rows_of, restore, sort_key, render) if spool else None
+        for report, batch in self._map(inputs, jobs, progress, packed=spool, render=render):
             if spooled is not None:
-                spooled.add(report.path, report.diagnostics)
+                if batch is not None:
+                    spooled.add_batch(report.path, batch)
+                else:
+                    spooled.add(report.path, report.diagnostics)
                 report.diagnostics = []
             _share_strings(report)
             reports.append(report)
@@ -309,18 +297,21 @@ class Engine:
         diagnostics.sort(key=sort_key)
         return RunReport(reports, diagnostics, forms, errors, self.active)
 
-    def _map(self, inputs: Sequence[Input], jobs: int,
-             progress: Callable[[int], None] | None) -> Iterator[FileReport]:
+    def _map(self, inputs: Sequence[Input], jobs: int, progress: Callable[[int], None] | None,
+             packed: bool = False, render: Callable[[Diagnostic], str] | None = None,
+             ) -> Iterator[tuple[FileReport, Batch | None]]:
+        """Each input's report in input order; with `packed`, a worker sends a report's diagnostics as a spool
+        `Batch` (the report's own list left empty) for the main process to write as they are."""
         if jobs <= 1 or len(inputs) <= 1:
             for item in inputs:
-                yield self.lint(item)
+                yield self.lint(item), None
                 if progress:
                     progress(1)
             return
         from concurrent.futures import ProcessPoolExecutor
 
         size = max(1, min(16, len(inputs) // (jobs * 4) or 1))
-        chunks = [list(inputs[i:i + size]) for i in range(0, len(inputs), size)]
+        chunks = [(list(inputs[i:i + size]), packed, render) for i in range(0, len(inputs), size)]
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(self,)) as pool:
             for chunk_reports in pool.map(_lint_chunk, chunks):
                 yield from chunk_reports
@@ -350,8 +341,68 @@ class Engine:
         return out
 
 
+class _Step(NamedTuple):
+    """One rule as a form runs it (`Engine._dispatch`): the rule, its check kind, whether it is a group rule,
+    the kind's module, the severity it reports at, (rule, severity) as its findings carry it, its `where`, its
+    check's parameters and the kind's `run` (None for a group rule: its kind summarises the form)."""
+
+    rule: Rule
+    kind: str
+    group: bool
+    module: Any
+    severity: str
+    placed: tuple[Rule, str]
+    where: Any
+    check: Any
+    run: Callable[[Any, FormContext], Iterable[Finding]] | None
+
+
 INTERNAL_ERROR = "GL004"
 """The finding a rule's internal error leaves on its form (always reported, whatever the selection)."""
+
+
+_NO_SPAN = Span(line=1, column=1, end_line=1, end_column=1)
+"""Where a finding on a form without any position is reported."""
+
+
+def _code_of(placed: tuple[Rule, str]) -> str:
+    return placed[0].code
+
+
+def _grouping_of(placed: tuple[Rule, str]) -> Grouping | None:
+    return placed[0].group
+
+
+def _some_grouped(found: list[tuple[tuple[Rule, str], Finding]]) -> bool:
+    """Whether a rule with `group:` has two or more findings in the form (else grouping changes nothing)."""
+    counts: dict[str, int] = {}
+    for (rule, _), _finding in found:
+        if rule.group is not None:
+            code = rule.code
+            if code in counts:
+                return True
+            counts[code] = 1
+    return False
+
+
+def _diagnostic(rule: Rule, severity: str, finding: Finding, form_span: Span, form: str, path: str,
+                cell_text: str | None = None) -> Diagnostic:
+    """A finding of a form placed: at its cell, else where the form starts (`form_span`); `form` its name;
+    `cell_text` what a baseline matches it by (the text of its cell when not given)."""
+    cell = finding.cell
+    span = cell.span if cell is not None and cell.span is not None else form_span
+    sheet = span.sheet
+    where = f"{sheet}!{span.ref}" if sheet and span.ref else ""
+    fields = finding.related_fields
+    related = finding.related
+    return Diagnostic(
+        code=rule.code, name=rule.name, severity=severity, message=finding.message, path=path,
+        line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column,
+        form=form, field=f"{where} {finding.field}".strip() if where else finding.field,
+        fix=finding.fix, sheet=sheet,
+        cell_text=cell_text if cell_text is not None else cell.text if cell is not None else "",
+        related=[_location(cell, fields[index] if index < len(fields) else finding.field)
+                 for index, cell in enumerate(related) if cell.span is not None] if related else [])
 
 
 def _location(cell: Cell, field: str) -> Location:
@@ -385,18 +436,24 @@ def _indicator_waived(form: AnyForm, cell: Cell | None, code: str, rules: Sequen
     return False
 
 
-def apply_precedence(diagnostics: list[Diagnostic], rules: dict[str, Rule]) -> list[Diagnostic]:
-    """Drop a finding when a rule named in its `suppressed_by` reported the same cell."""
+def _precedence(found: list[tuple[tuple[Rule, str], Finding]], form_span: Span,
+                ) -> list[tuple[tuple[Rule, str], Finding]]:
+    """The findings of a form without those a rule named in their rule's `suppressed_by` reported on the same
+    cell (the same place: its cell's span, or the form's for a finding on the whole form)."""
+    if not any(rule.suppressed_by for (rule, _), _ in found):
+        return found
+
+    def place(finding: Finding) -> tuple[int, int, int, int]:
+        cell = finding.cell
+        span = cell.span if cell is not None and cell.span is not None else form_span
+        return (span.line, span.column, span.end_line, span.end_column)
+
+    places = [place(finding) for _, finding in found]
     at: dict[tuple[int, int, int, int], set[str]] = {}
-    for d in diagnostics:
-        at.setdefault((d.line, d.column, d.end_line, d.end_column), set()).add(d.code)
-    kept = []
-    for d in diagnostics:
-        winners = set(rules[d.code].suppressed_by) if d.code in rules else set()
-        if winners & at[(d.line, d.column, d.end_line, d.end_column)]:
-            continue
-        kept.append(d)
-    return kept
+    for ((rule, _), _), where in zip(found, places, strict=True):
+        at.setdefault(where, set()).add(rule.code)
+    return [entry for entry, where in zip(found, places, strict=True)
+            if not entry[0][0].suppressed_by or at[where].isdisjoint(entry[0][0].suppressed_by)]
 
 
 def worst(diagnostics: Iterable[Diagnostic]) -> int:
@@ -445,9 +502,23 @@ def tune_gc() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-def _lint_chunk(chunk: list[Input]) -> list[FileReport]:
+def _lint_chunk(work: tuple[list[Input], bool, Callable[[Diagnostic], str] | None],
+                ) -> list[tuple[FileReport, Batch | None]]:
+    """A worker's part: the chunk's reports, each with its diagnostics packed for the spool when asked."""
     assert _WORKER is not None
-    return [_WORKER.lint(item) for item in chunk]
+    chunk, packed, render = work
+    out: list[tuple[FileReport, Batch | None]] = []
+    for item in chunk:
+        report = _WORKER.lint(item)
+        batch = None
+        if packed:
+            from goallint.model import rows_of, sort_key
+            from goallint.plumbing.spool import pack
+
+            batch = pack(report.diagnostics, rows_of, sort_key, render)
+            report.diagnostics = []  # the report is this worker's own (a cached one is read afresh each time)
+        out.append((report, batch))
+    return out
 
 
 JOBS_PER_CORE = 2

@@ -233,6 +233,10 @@ class Edit:
 
     hidden: ClassVar[frozenset[str]] = frozenset({"start", "end"})
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled as its values (a frozen dataclass with slots pickles through a slow generic state)
+        return (_edit, (self.line, self.column, self.end_line, self.end_column, self.content, self.start, self.end))
+
 
 @record(frozen=True, slots=True, kw_only=True)
 class Fix:
@@ -244,6 +248,9 @@ class Fix:
     edits: list[Edit]
 
     hidden: ClassVar[frozenset[str]] = frozenset()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_fix, (self.applicability, self.message, self.edits))
 
 
 Severity = Literal["error", "warning", "info"]
@@ -261,6 +268,9 @@ class Location:
     field: str = ""
 
     hidden: ClassVar[frozenset[str]] = frozenset()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_location, (self.line, self.column, self.end_line, self.end_column, self.field))
 
 
 @record(frozen=True, slots=True, kw_only=True)
@@ -294,6 +304,20 @@ class Diagnostic:
         return (rebuild, (_ROW(self),))
 
 
+def _edit(line: int, column: int, end_line: int, end_column: int, content: str, start: int | None,
+          end: int | None) -> Edit:
+    return Edit(line=line, column=column, end_line=end_line, end_column=end_column, content=content, start=start,
+                end=end)
+
+
+def _fix(applicability: Literal["safe", "unsafe"], message: str, edits: list[Edit]) -> Fix:
+    return Fix(applicability=applicability, message=message, edits=edits)
+
+
+def _location(line: int, column: int, end_line: int, end_column: int, field: str) -> Location:
+    return Location(line=line, column=column, end_line=end_line, end_column=end_column, field=field)
+
+
 # -- a diagnostic as a plain tuple ----------------------------------------------------------------------------
 FIELDS = ("code", "name", "severity", "message", "path", "line", "column", "end_line", "end_column", "form",
           "field", "fix", "sheet", "cell_text", "related")
@@ -315,14 +339,23 @@ def rows_of(diagnostics: Sequence[Diagnostic]) -> list[tuple[Any, ...]]:
 
 
 def rebuild(values: tuple[Any, ...]) -> Diagnostic:
-    """A diagnostic from its `rows_of` tuple, its repeated strings interned."""
+    """A diagnostic from its `rows_of` tuple, its repeated strings interned (what a run keeps in memory)."""
     row = list(values)
     intern = sys.intern
     for index in _INTERNED:
         item = row[index]
         if type(item) is str:
             row[index] = intern(item)
-    return Diagnostic(**dict(zip(FIELDS, row, strict=True)))
+    return restore(row)
+
+
+def restore(row: Sequence[Any]) -> Diagnostic:
+    """A diagnostic from its `rows_of` tuple as it is (what a report reads once from the spool and drops)."""
+    (code, name, severity, message, path, line, column, end_line, end_column, form, field, fix, sheet, cell_text,
+     related) = row
+    return Diagnostic(code=code, name=name, severity=severity, message=message, path=path, line=line, column=column,
+                      end_line=end_line, end_column=end_column, form=form, field=field, fix=fix, sheet=sheet,
+                      cell_text=cell_text, related=related)
 
 
 def dump(record: Diagnostic | Fix | Edit | Location) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -193,6 +194,28 @@ def test_the_findings_workbook_reads_back(tmp_path: Path) -> None:
     assert yaml_row["单元格"] == "第 21 行第 80 列" and yaml_row["状态"] == "待处理"
     assert '=HYPERLINK("http://x")' in {r["表单名称"] for r in form_rows}  # text, never a formula
     assert all(cell.data_type != "f" for row in forms.iter_rows() for cell in row)
+
+
+def test_the_workbook_shows_the_arithmetic_of_exactly_the_rules_whose_message_names_it(tmp_path: Path) -> None:
+    """The 测算 column is filled for the rules whose message template names `{arithmetic}` (a pack's choice,
+    no list of codes): a pack that drops it from GL401's template drops the column's text too."""
+    import openpyxl
+
+    from goallint.packs import bundled_packs
+    from goallint.report.forms import arithmetic_codes, shows_arithmetic
+
+    shown = arithmetic_codes(rule for pack in bundled_packs() for rule in pack.rules)
+    assert {"GL401", "GL402", "GL403", "GL404", "GL506"} <= shown and not {"GL405", "GL406", "GL407"} & shown
+    target = tmp_path / "a.xlsx"
+    seeds = sorted(EXAMPLES.glob("00[34]_*.txt"))
+    check("--format", "xlsx", "-o", str(target), *map(str, seeds))
+    rows = _rows(openpyxl.load_workbook(target)["审核意见"])
+    filled = {r["规则"] for r in rows if r["测算"]}
+    assert {"GL401", "GL506"} <= filled <= shown
+    gl401 = next(rule for pack in bundled_packs() for rule in pack.rules if rule.code == "GL401")
+    assert shows_arithmetic(gl401)
+    plain = replace(gl401, check=replace(gl401.check, message="测算与预算 {budget} 不符（差 {difference}）"))
+    assert not shows_arithmetic(plain)
 
 
 # ---- a text form written with spaces instead of tabs -----------------------------------------------------

@@ -119,3 +119,52 @@ def test_a_spooled_row_holds_every_field_of_a_diagnostic() -> None:
     from goallint.model import FIELDS, Diagnostic
 
     assert sorted(FIELDS) == sorted(field.name for field in fields(Diagnostic))
+
+
+def test_workers_pack_each_files_diagnostics_and_the_run_reads_back_the_same(
+        runs: tuple[RunReport, RunReport]) -> None:
+    """With `-j 2` the workers send each file's diagnostics packed for the spool (sorted, pickled, counted):
+    the run reads back what an in-memory run of one process holds, in the same order, with the same counts."""
+    memory, _ = runs
+    inputs = [Input(report.path, Path(report.path)) for report in memory.files]
+    packed = make_engine().run(inputs, jobs=2, spool=True)
+    assert isinstance(packed.diagnostics, Spool)
+    assert [asdict(d) for d in packed.diagnostics] == [asdict(d) for d in memory.diagnostics]
+    assert packed.counts() == memory.counts() and packed.fix_counts() == memory.fix_counts()
+    assert len(packed.diagnostics) == len(memory.diagnostics)
+    assert [(f.path, f.form, f.kind, f.profile, f.ignore, f.waived) for f in packed.forms] == \
+        [(f.path, f.form, f.kind, f.profile, f.ignore, f.waived) for f in memory.forms]
+
+
+def test_findings_fixes_and_form_records_pickle_as_their_values(runs: tuple[RunReport, RunReport]) -> None:
+    import pickle
+
+    memory, _ = runs
+    fixed = [d for d in memory.diagnostics if d.fix is not None and d.related]
+    assert fixed
+    for d in fixed[:50]:
+        again = pickle.loads(pickle.dumps(d, protocol=pickle.HIGHEST_PROTOCOL))
+        assert again == d and asdict(again) == asdict(d)
+        assert pickle.loads(pickle.dumps(d.fix)) == d.fix
+        assert pickle.loads(pickle.dumps(d.related[0])) == d.related[0]
+    info = memory.forms[0]
+    assert pickle.loads(pickle.dumps(info)) == info
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_concise_report_rendered_where_files_are_linted_is_the_one_rendered_at_the_end(
+        runs: tuple[RunReport, RunReport], jobs: int) -> None:
+    """`check --format concise` has each file's lines rendered as the file is linted (by a worker with `-j`):
+    the report is the same text, group findings (GL5xx) and a file named twice merged in where they belong."""
+    from goallint.report.concise import line
+
+    memory, _ = runs
+    inputs = _inputs(Path(memory.files[0].path).parent)
+    rendered = make_engine().run(inputs, jobs=jobs, spool=True, render=line)
+    spool = rendered.diagnostics
+    assert isinstance(spool, Spool) and spool.rendered(line) is not None
+    assert spool.rendered(lambda d: line(d)) is None  # only the very function the batches were rendered with
+    expected = render("concise", memory, RenderOptions())
+    assert "".join(stream("concise", rendered, RenderOptions())) == expected
+    assert "".join(line(d) for d in spool) == "".join(spool.rendered(line) or [])
+    assert any(d.code.startswith("GL5") for d in spool)

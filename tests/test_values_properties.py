@@ -158,3 +158,59 @@ def test_square_metres_are_one_unit_as_count_and_as_denominator(sign: str, numbe
         assert value.unit == unit and value.value == Decimal(number) and value.noun is None
         assert (value.label or "") == label
     assert parse_value(f"{number}{written}/户").unit == "平方米/户"  # type: ignore[union-attr]
+
+
+# -- the lean LALR loop gives exactly what Lark's parse gives (or fails where it fails) ----------------------
+
+def _lark(text: str) -> Value | str:
+    from goallint.values.grammar import parser
+
+    try:
+        result: Value = parser().parse(text)  # type: ignore[assignment]
+    except Exception as exc:  # noqa: BLE001 - any error is "no parse" for the caller
+        return f"error {type(exc).__name__}"
+    return result
+
+
+def _lean(text: str) -> Value | str:
+    from goallint.values.grammar import _parse_lean
+
+    try:
+        return _parse_lean(text)
+    except Exception as exc:  # noqa: BLE001
+        return f"error {type(exc).__name__}"
+
+
+def _same_outcome(text: str) -> None:
+    lark, lean = _lark(text), _lean(text)
+    if isinstance(lark, str) or isinstance(lean, str):  # the kind of error may differ; failing may not
+        assert isinstance(lark, str) and isinstance(lean, str), (text, lark, lean)
+    else:
+        assert lean == lark, text
+
+
+_LABELS = st.sampled_from(["", "慰问品", "每村（社区）", "村（社区）办公经费补助：", "正常离任1年：", "排查化解案件", "①", "②"])
+_TAILS = st.sampled_from(["", "，或有波动", "；约667人/年", "。", "、", "以上", "左右", "前", "底前", "名党建组织员", "个系统"])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(ANY_TEXT, st.tuples(_LABELS, st.sampled_from(["", "≥", "≤", "<", "约", "不低于", "±"]),
+                                     st.from_regex(r"\d{1,5}(\.\d{1,2})?", fullmatch=True),
+                                     st.lists(st.sampled_from(_PIECES), max_size=3).map("".join), _TAILS).map("".join)))
+def test_the_lean_parse_reads_what_lark_reads(text: str) -> None:
+    _same_outcome(text)
+
+
+def test_the_lean_parse_agrees_with_lark_on_the_seed_values() -> None:
+    from pathlib import Path
+
+    from goallint.values.grammar import _ENUMERATOR, _circle
+
+    lines = (Path(__file__).parent / "data" / "seed_values.txt").read_text(encoding="utf-8").splitlines()
+    parsed = 0
+    for raw in (line.split("\t")[0] for line in lines if line and not line.startswith("#")):
+        text = normalize(raw).text
+        text = _ENUMERATOR.sub(_circle, text) if "、" in text or "." in text else text
+        _same_outcome(text)
+        parsed += not isinstance(_lark(text), str)
+    assert parsed > 50  # the comparison is not only of failures

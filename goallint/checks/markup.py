@@ -7,9 +7,10 @@ fixed value parses to the same typed value, and the fixed text normalises to the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import field as dc_field
 from dataclasses import fields
+from operator import itemgetter
 from typing import Literal
 
 from goallint.checks.support import markup_text as text
@@ -86,38 +87,69 @@ def _named(params: Params, group: Group, cell: Cell, where: str | ResolvedIndica
 
 
 ALL_GROUPS: list[Group] = ["header", "texts", "tasks", "levels", "names", "values"]
-Walked = tuple[Group, Cell, "str | ResolvedIndicator", tuple[object, ...]]
-"""A place and the key that tells a repeated (carried-down) cell apart."""
+Spot = tuple[Group, Cell, "str | ResolvedIndicator", frozenset[str]]
+"""A place with the defects its text may have (`markup_text.defects_in`)."""
+Walked = tuple[Group, tuple[object, ...], "Spot | None"]
+"""A walked cell's group, the key that tells a repeated (carried-down) cell apart, and its spot when its text
+may have a defect (None for a clean cell, which no rule reports)."""
 
 
-def _cells(ctx: FormContext, groups: list[Group]) -> list[Place]:
-    """Each non-empty cell of the chosen groups, each cell once (carried-down level cells repeat).
+_BOTH_COLUMNS: list[Column] = ["period", "annual"]
+
+
+def _cells(ctx: FormContext, groups: list[Group], defect: str) -> list[Place]:
+    """Each non-empty cell of the chosen groups where the defect's pattern matches, each cell once
+    (carried-down level cells repeat: the first is kept, whatever its text).
 
     The form is walked once for all markup rules (`FormContext.memo`), and each rule takes its groups from
-    that walk; a rule whose `where` narrows the indicators walks the form itself."""
+    that walk; a rule whose `where` narrows the indicators walks the form itself. Most cells are clean: the
+    walk notes which defects any of its cells may have, so that a rule whose defect is not among them has
+    nothing to look at, and the others look only at the cells that may have one."""
     where = ctx.where
-    if not (where.picks_all and tuple(where.columns) == ("period", "annual")):
-        return _dedup(_walk(ctx, groups, where.columns), set(groups))
-    memo: dict[tuple[Group, ...], list[Place]] = ctx.memo.setdefault("markup", {})
-    places = memo.get(tuple(groups))
-    if places is None:
-        every: list[Walked] | None = ctx.memo.get("markup-walk")
-        if every is None:
-            every = ctx.memo["markup-walk"] = _walk(ctx, ALL_GROUPS, where.columns)
-        places = memo[tuple(groups)] = _dedup(every, set(groups))
-    return places
+    if not (where.picks_all and where.columns == _BOTH_COLUMNS):
+        walk = _Walk(_walk(ctx, groups, where.columns))
+    else:
+        known: _Walk | None = ctx.memo.get("markup-walk")
+        if known is None:
+            known = ctx.memo["markup-walk"] = _Walk(_walk(ctx, ALL_GROUPS, where.columns))
+        walk = known
+    if defect not in walk.defects:
+        return []
+    return [(group, cell, place) for group, cell, place, defects in walk.spots(groups) if defect in defects]
 
 
-def _dedup(walked: list[Walked], groups: set[Group]) -> list[Place]:
-    seen: set[tuple[object, ...]] = set()
-    out: list[Place] = []
-    for group, cell, where, key in walked:
-        if group in groups and key not in seen:
-            seen.add(key)
-            out.append((group, cell, where))
-    return out
+class _Walk:
+    """A form's cells as the markup rules see them: the walk, the defects any of its cells may have, and the
+    spots of each choice of groups (each cell once)."""
+
+    __slots__ = ("_spots", "defects", "walked")
+
+    def __init__(self, walked: list[Walked]) -> None:
+        self.walked = walked
+        self.defects: set[str] = set()
+        for _, _, spot in walked:
+            if spot is not None:
+                self.defects.update(spot[3])
+        self._spots: dict[tuple[Group, ...], list[Spot]] = {}
+
+    def spots(self, groups: list[Group]) -> list[Spot]:
+        """The spots of the groups' cells, a repeated cell (by its key) only where it first comes."""
+        chosen = tuple(groups)
+        out = self._spots.get(chosen)
+        if out is None:
+            wanted = set(groups)
+            seen: set[tuple[object, ...]] = set()
+            out = self._spots[chosen] = []
+            for group, key, spot in self.walked:
+                if group in wanted and key not in seen:
+                    seen.add(key)
+                    if spot is not None:
+                        out.append(spot)
+        return out
 
 
+_SPAN_KEY = itemgetter(0, 1, 2, 3, 7)
+"""A span's line, column, end line, end column and workbook cell: what tells two cells apart."""
 _FIELDS: dict[type, tuple[tuple[str, ...], tuple[str, ...], bool]] = {}
 """Per form class: its header fields, its goal/approval text fields, whether it has task lists."""
 
@@ -133,42 +165,60 @@ def _fields(form: object) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
 
 
 def _walk(ctx: FormContext, groups: list[Group], columns: list[Column]) -> list[Walked]:
-    """Every non-empty cell of the groups in form order, with the key that tells repeated cells apart."""
+    """Every non-empty cell of the groups in form order, with its key and, where its text may have a defect,
+    its spot (a task cell's label is made only then)."""
     form = ctx.form
-    out: list[Walked] = []
-
-    def pick(group: Group, cell: Cell | None, where: str | ResolvedIndicator) -> None:
-        if cell is None or cell.is_empty:
-            return
-        span = cell.span
-        key: tuple[object, ...] = (span.line, span.column, span.end_line, span.end_column, span.ref) \
-            if span is not None else (id(cell),)
-        out.append((group, cell, where, key))
-
+    todo: list[tuple[Group, Cell | None, str | ResolvedIndicator | tuple[str, int, str]]] = []
     header_names, text_names, has_tasks = _fields(form)
     if "header" in groups:
-        pick("header", form.title, "标题")
+        todo.append(("header", form.title, "标题"))
     fields: tuple[tuple[tuple[str, ...], Group], ...] = ((header_names, "header"), (text_names, "texts"))
     for names, group in fields:
         for name in names if group in groups else ():
             value = getattr(form, name)
-            pick(group, value if isinstance(value, Cell) else None, FIELD_LABELS.get(name, name))
+            todo.append((group, value if isinstance(value, Cell) else None, FIELD_LABELS.get(name, name)))
     if has_tasks and "tasks" in groups:
         for title, tasks in (("年度重点工作任务", form.tasks), ("其他任务", form.other_tasks)):  # type: ignore[union-attr]
             for number, task in enumerate(tasks, 1):
-                for key, label in TASK_LABELS.items():
-                    pick("tasks", getattr(task, key) if isinstance(task, Task) else None, f"{title}{number}/{label}")
-    if not {"levels", "names", "values"} & set(groups):
-        return out
-    for item in ctx.selected():
-        indicator = item.indicator
-        if "levels" in groups:
-            pick("levels", indicator.level1, item)
-            pick("levels", indicator.level2, item)
-        if "names" in groups:
-            pick("names", indicator.name, item)
-        for _, cell in item.value_cells(columns) if "values" in groups else ():
-            pick("values", cell, item)
+                for column, label in TASK_LABELS.items():
+                    todo.append(("tasks", getattr(task, column) if isinstance(task, Task) else None,
+                                 (title, number, label)))
+    if {"levels", "names", "values"} & set(groups):
+        levels, named, values = "levels" in groups, "names" in groups, "values" in groups
+        above: tuple[Cell | None, Cell | None] = (None, None)
+        for item in ctx.selected():
+            indicator = item.indicator
+            if levels:
+                # a level carried down from the row above is that same cell: walked there, in this same group
+                level1, level2 = indicator.level1, indicator.level2
+                if level1 is not above[0]:
+                    todo.append(("levels", level1, item))
+                if level2 is not above[1]:
+                    todo.append(("levels", level2, item))
+                above = (level1, level2)
+            if named:
+                todo.append(("names", indicator.name, item))
+            for _, cell in item.value_cells(columns) if values else ():
+                todo.append(("values", cell, item))
+    out: list[Walked] = []
+    known, defects_in, span_key = text.known_defects, text.defects_in, _SPAN_KEY
+    for group, found, where in todo:
+        if found is None:
+            continue
+        raw = found.raw
+        if not raw.strip():
+            continue
+        span = found.span
+        key: tuple[object, ...] = span_key(span) if span is not None else (id(found),)
+        defects = known(raw)
+        if defects is None:
+            defects = defects_in(raw)
+        if not defects:
+            out.append((group, key, None))
+            continue
+        if type(where) is tuple:  # a task cell: (list title, number, column label)
+            where = f"{where[0]}{where[1]}/{where[2]}"
+        out.append((group, key, (group, found, where, defects)))  # type: ignore[arg-type]
     return out
 
 
@@ -181,20 +231,11 @@ def _fix(cell: Cell, fixed: str, message: str) -> Fix | None:
     return Fix(applicability="safe", message=message, edits=[edit])
 
 
-DETECTORS: dict[str, Callable[[Group, Cell], text.Found]] = {
-    "ocr": text.ocr, "html": text.html, "masked": text.masked,
-    "punctuation": text.punctuation, "symbol": text.symbol, "space": text.space, "invisible": text.invisible,
-}
-
-
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
     defect = params.defect
-    detect = DETECTORS[defect]
-    defects_in = text.defects_in
-    for group, cell, where in _cells(ctx, params.cells):
-        if defect not in defects_in(cell.raw):
-            continue
-        facts = detect(group, cell)
+    facts_of = text.facts_of
+    for group, cell, where in _cells(ctx, params.cells, defect):
+        facts = facts_of(defect, group, cell)
         if facts is None:
             continue
         label, named = _named(params, group, cell, where)

@@ -24,7 +24,7 @@ from goallint.checks.support.base import (
     name_key,
 )
 from goallint.checks.support.patterns import check_pattern
-from goallint.checks.support.value_when import Subject, When, holds
+from goallint.checks.support.value_when import Subject, When
 from goallint.model import Cell, cell_text
 from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES
@@ -102,28 +102,24 @@ def _hits(key: str, words: tuple[str, ...], at: str) -> bool:
     return any(key.endswith(word) if at == "end" else word in key for word in words)
 
 
-_WHENS: dict[int, When] = {}
-"""Every `When` an answer was remembered for, kept alive so that its id is never reused while answers
-keyed by it exist (a few hundred at most: the predicates of the loaded packs)."""
-
-
 class _Judged:
-    """A value cell's subject and the answers of the predicates asked about it so far (by `When` id)."""
+    """A value cell's subject, and which case of a case list first holds for it (by the list's identity)."""
 
-    __slots__ = ("vocabularies", "subject", "answers")
+    __slots__ = ("vocabularies", "subject", "verdicts")
 
     def __init__(self, vocabularies: dict[str, list[str]], subject: Subject) -> None:
         self.vocabularies = vocabularies
         self.subject = subject
-        self.answers: dict[int, bool] = {}
+        self.verdicts: dict[int, tuple[tuple[Case, ...], Case | None]] = {}
 
-    def holds(self, when: When) -> bool:
-        key = id(when)
-        answer = self.answers.get(key)
-        if answer is None or _WHENS.get(key) is not when:
-            answer = self.answers[key] = holds(when, self.subject)
-            _WHENS[key] = when
-        return answer
+    def first(self, cases: tuple[Case, ...]) -> Case | None:
+        """The first of `cases` whose predicate holds; remembered in `verdicts` by the list's id (`run` looks
+        there first), the entry keeping the list alive so that its id is not reused while the answer is here.
+        The lists are a rule's, interned by `_Plan`."""
+        subject = self.subject
+        found = next((case for case in cases if case.when.predicate(subject)), None)
+        self.verdicts[id(cases)] = (cases, found)
+        return found
 
 
 _JUDGED: dict[str, _Judged] = {}
@@ -138,29 +134,64 @@ def _judged(raw: str, ctx: FormContext) -> _Judged:
         return judged
     if len(_JUDGED) >= CACHE_ENTRIES:
         _JUDGED.clear()
-        _WHENS.clear()
     subject = Subject(parse_value(raw), normalize(raw).text, lambda name: vocabularies.get(name, []))
     judged = _JUDGED[raw] = _Judged(vocabularies, subject)
     return judged
 
 
-_CASES: dict[tuple[int, int, int, str | None, str | None, str], tuple[Any, ...]] = {}
-"""The cases of a rule that apply to an indicator, by the ids of the rule's params, the profile and the
-vocabularies (each kept in the entry) and the indicator's resolved levels and name: rows recur across forms."""
+ItemKey = tuple[str | None, str | None, str]
+"""What decides which cases of a rule look at an indicator, under one profile: its resolved levels and name."""
 
 
-def _cases(params: Params, ctx: FormContext, item: ResolvedIndicator) -> tuple[Case, ...]:
-    key = (id(params), id(ctx.profile), id(ctx.vocabularies), item.level1, item.level2, item.name)
-    known = _CASES.get(key)
-    if known is not None and known[0] is params and known[1] is ctx.profile and known[2] is ctx.vocabularies:
-        cases: tuple[Case, ...] = known[3]
+class _Plan:
+    """One rule's cases under one profile and vocabularies: which of them look at an indicator, by its `ItemKey`
+    (rows recur across forms), the rule's `where` included. Equal case lists are one tuple, so that a value's
+    verdict on them (`_Judged.first`) is shared by every indicator they apply to."""
+
+    __slots__ = ("params", "where", "profile", "vocabularies", "by_item", "interned")
+
+    def __init__(self, params: Params, ctx: FormContext) -> None:
+        self.params = params
+        self.where = ctx.where
+        self.profile = ctx.profile
+        self.vocabularies = ctx.vocabularies
+        self.by_item: dict[ItemKey, tuple[Case, ...]] = {}
+        self.interned: dict[tuple[int, ...], tuple[Case, ...]] = {}
+
+    def cases(self, key: ItemKey, item: ResolvedIndicator, ctx: FormContext) -> tuple[Case, ...]:
+        known = self.by_item.get(key)
+        if known is not None:
+            return known
+        if len(self.by_item) >= CACHE_ENTRIES:
+            self.by_item.clear()
+        where = self.where
+        if where.picks_all or ctx.picks(where, item):
+            name = _TRAILING.sub("", name_key(item.name))
+            chosen = tuple(i for i, case in enumerate(self.params.cases) if _applies(case, ctx, item, name))
+        else:
+            chosen = ()
+        cases = self.interned.get(chosen)
+        if cases is None:
+            cases = self.interned[chosen] = tuple(self.params.cases[i] for i in chosen)
+        self.by_item[key] = cases
         return cases
-    if len(_CASES) >= CACHE_ENTRIES:
-        _CASES.clear()
-    name = _TRAILING.sub("", name_key(item.name))
-    cases = tuple(case for case in params.cases if _applies(case, ctx, item, name))
-    _CASES[key] = (params, ctx.profile, ctx.vocabularies, cases)
-    return cases
+
+
+_PLANS: dict[tuple[int, int, int, int], _Plan] = {}
+"""By the ids of the rule's params and `where`, the profile and the vocabularies (each kept in the plan, so
+that no id is reused while its plan is here): a few per rule."""
+
+
+def _plan(params: Params, ctx: FormContext) -> _Plan:
+    key = (id(params), id(ctx.where), id(ctx.profile), id(ctx.vocabularies))
+    plan = _PLANS.get(key)
+    if plan is not None and plan.params is params and plan.where is ctx.where and plan.profile is ctx.profile \
+            and plan.vocabularies is ctx.vocabularies:
+        return plan
+    if len(_PLANS) >= CACHE_ENTRIES:
+        _PLANS.clear()
+    plan = _PLANS[key] = _Plan(params, ctx)
+    return plan
 
 
 def _applies(case: Case, ctx: FormContext, item: ResolvedIndicator, name: str) -> bool:
@@ -187,30 +218,32 @@ def facts_of(case: Case, item: ResolvedIndicator, column: Column, cell: Cell) ->
 ValueCells = tuple[tuple[Column, Cell, _Judged], ...]
 
 
-def _value_cells(ctx: FormContext) -> list[tuple[ResolvedIndicator, ValueCells]]:
-    """Each indicator with a non-empty value cell, with those cells (column, cell, subject): worked out once per
-    form for all value rules, each of which then only asks its predicates."""
-    cells: list[tuple[ResolvedIndicator, ValueCells]] | None = ctx.memo.get("value")
+def _value_cells(ctx: FormContext) -> list[tuple[ResolvedIndicator, ItemKey, ValueCells]]:
+    """Each indicator with a non-empty value cell, its `ItemKey` and those cells (column, cell, subject): worked
+    out once per form for all value rules, each of which then only asks its plan and the verdicts."""
+    cells: list[tuple[ResolvedIndicator, ItemKey, ValueCells]] | None = ctx.memo.get("value")
     if cells is None:
         cells = ctx.memo["value"] = [
-            (item, tuple((column, cell, _judged(cell.raw, ctx)) for column, cell in filled))
+            (item, (item.level1, item.level2, item.name),
+             tuple((column, cell, _judged(cell.raw, ctx)) for column, cell in filled))
             for item in ctx.resolved if (filled := item.value_cells())]
     return cells
 
 
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
     columns = ctx.where.columns
-    chosen = None if ctx.where.picks_all else {id(item) for item in ctx.selected()}
-    for item, cells in _value_cells(ctx):
-        if chosen is not None and id(item) not in chosen:
-            continue
-        cases = _cases(params, ctx, item)
+    plan = _plan(params, ctx)
+    by_item = plan.by_item
+    for item, key, cells in _value_cells(ctx):
+        cases = by_item.get(key)
+        if cases is None:
+            cases = plan.cases(key, item, ctx)
         if not cases:  # most rules look at some kinds of indicator only: the others' cells are not visited
             continue
         for column, cell, judged in cells:
             if column in columns:
-                for case in cases:
-                    if judged.holds(case.when):
-                        facts = facts_of(case, item, column, cell)
-                        yield Finding(case.message.format_map(facts), cell, item.field, facts=facts)
-                        break
+                known = judged.verdicts.get(id(cases))
+                case = known[1] if known is not None and known[0] is cases else judged.first(cases)
+                if case is not None:
+                    facts = facts_of(case, item, column, cell)
+                    yield Finding(case.message.format_map(facts), cell, item.field, facts=facts)

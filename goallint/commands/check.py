@@ -176,8 +176,13 @@ def _run(options: CheckOptions) -> int:
     # html report work per file and keep them in memory.
     spool = not (options.fix or options.diff or options.write_baseline or known is not None
                  or fmt in ("html", "xlsx"))
+    render: Callable[[Diagnostic], str] | None = None
+    if spool and fmt == "concise" and not options.statistics:  # its lines are rendered where files are linted
+        from goallint.report.concise import line
+
+        render = line
     try:
-        run = engine.run(inputs, jobs=jobs, progress=advance, spool=spool)
+        run = engine.run(inputs, jobs=jobs, progress=advance, spool=spool, render=render)
     finally:
         stop()
     if engine.cache is not None:

@@ -25,6 +25,7 @@ from goallint.layout.fields import (
 )
 from goallint.layout.tasks import is_task_label, read_task, task_header
 from goallint.layout.vocab import FormKind, Vocabulary, cell_key, is_blank, key_of, vocabulary
+from goallint.layout.vocab import squeeze as _squeeze
 from goallint.model import AnyForm, Cell
 from goallint.plumbing.records import record
 
@@ -32,7 +33,6 @@ _SPLIT = re.compile(r"[:：]|\s+")
 _WAN_HEADING = re.compile(r"[（(]\s*万\s*元\s*[)）]")
 _YUAN_HEADING = re.compile(r"[（(]\s*元\s*[)）]")
 _YEARS = re.compile(r"(\d{4})\s*年?\s*[-—–~至到]+\s*(\d{4})")
-_MARKUP = re.compile(r"<[^>]{0,80}>|[#*`$\\]|\s+")
 SECTION_KEY = "绩效"
 """`绩效指标` as keyed: the indicator table's row label (also the cell a goal text gets pushed next to)."""
 Item = tuple[str, int, Cell, str]
@@ -90,25 +90,25 @@ class Assembler:
     def row(self, row: list[Cell], filled: list[tuple[int, Cell]]) -> None:
         vocab = self.vocab
         trace = self.trace
-        distinct = {cell.raw for _, cell in filled}
-        first_key = cell_key(filled[0][1])
-        if len(distinct) == 1:
+        keys = [key_of(cell.raw) for _, cell in filled]  # each cell's label key, once for every layer below
+        first_key = keys[0]
+        if len(filled) == 1 or filled[0][1].raw == filled[-1][1].raw and len({cell.raw for _, cell in filled}) == 1:
             kind = vocab.title_kind(first_key)
             if kind is not None:
                 self.start(kind, filled[0][1])
                 if trace is not None:
                     trace.note(filled[0][1], "title", "部门整体表" if kind == "department" else "项目表")
                 return
-            year = vocab.year_line.match(_squeeze(filled[0][1].raw))
+            year = vocab.year_of(filled[0][1].raw)
             if year is not None:
                 if self.current is None:
                     self.start("project")
-                self.current.set_year(int(year.group(1)))  # type: ignore[union-attr]
+                self.current.set_year(int(year))  # type: ignore[union-attr]
                 if trace is not None:
-                    trace.note(filled[0][1], "year", year.group(1))
+                    trace.note(filled[0][1], "year", year)
                 return
         builder = self.current
-        starter = self._starter(first_key)
+        starter = vocab.starter(first_key)
         if starter is not None:
             if builder is None or "name" in builder.fields or builder.section != "header":
                 builder = self.start(starter)
@@ -118,11 +118,11 @@ class Assembler:
                 builder.kind = starter  # the 名称 label decides over a title
         if builder is None:
             builder = self.start("project")
-        layout = header_layout(filled, vocab)
+        layout = header_layout(filled, vocab, keys)
         if layout is not None:
             self._table_start(builder, layout, filled)
             return
-        if builder.kind == "department":
+        if builder.kind == "department" and vocab.task_header.knows(keys, 3):  # a task header names 3 columns
             columns = task_header(row, vocab)
             if columns is not None:
                 builder.task_columns = columns
@@ -150,7 +150,8 @@ class Assembler:
                     if self.vocab.is_footer(first_key):
                         trace.note(filled[0][1], "footer")
             else:
-                used = builder.indicator_table().add_row(row)
+                marks = [(index, cell, key) for (index, cell), key in zip(filled, keys, strict=True)]
+                used = builder.indicator_table().add_row(row, marks, explain=trace is not None)
                 if trace is not None:
                     for role, cell, detail in used:
                         trace.note(cell, role, detail)
@@ -161,12 +162,12 @@ class Assembler:
             builder.section = "indicators"
             if trace is not None:
                 trace.event(filled[0][1], "指标表开始（无表头）")
-            used = builder.indicator_table().add_row(row)
+            used = builder.indicator_table().add_row(row, explain=trace is not None)
             if trace is not None:
                 for role, cell, detail in used:
                     trace.note(cell, role, detail)
             return
-        self.label_row(builder, row, filled)
+        self.label_row(builder, row, filled, keys)
 
     def _table_start(self, builder: FormBuilder, layout: Layout, filled: list[tuple[int, Cell]]) -> None:
         builder.section = "indicators"
@@ -229,8 +230,7 @@ class Assembler:
         name_column = table.layout.name_column if table is not None else None
         if name_column is not None and filled[0][0] >= name_column:
             return False  # a row starting at the name is an indicator whatever its name
-        return self.vocab.is_label(builder.kind, first_key) and not self.vocab.is_level1(first_key) \
-            and not self.vocab.is_level2(first_key) and first_key != SECTION_KEY
+        return self.vocab.closes_table(builder.kind, first_key)
 
     def _cost_row(self, builder: FormBuilder, row: list[Cell], filled: list[tuple[int, Cell]], first_key: str) -> bool:
         """A row of a cost build-up table (its title, header, items, 合计); False when the row is not one (a
@@ -276,15 +276,6 @@ class Assembler:
                 self.trace.note(cell, "cost_header", "成本项目" if role == "item" else "金额栏")
         return True
 
-    def _starter(self, key: str) -> FormKind | None:
-        match = self.vocab.field("project", key)
-        if match is not None and match[0] == "name":
-            return "project"
-        match = self.vocab.field("department", key)
-        if match is not None and match[0] == "name":
-            return "department"
-        return None
-
     def _task_row(self, builder: FormBuilder, row: list[Cell], filled: list[tuple[int, Cell]]) -> bool:
         """Read a row of the task lists; False when the row is not one (the walk handles it otherwise)."""
         key = cell_key(filled[0][1])
@@ -305,12 +296,14 @@ class Assembler:
                         self.trace.note(cell, "task", builder.section)
         return True
 
-    def items(self, builder: FormBuilder, filled: list[tuple[int, Cell]]) -> list[Item]:
-        """Classify a row's non-blank cells; split `标签：内容` / `标签 内容` cells into a label and its text."""
+    def items(self, builder: FormBuilder, filled: list[tuple[int, Cell]], keys: list[str]) -> list[Item]:
+        """Classify a row's non-blank cells (`keys` their label keys); split `标签：内容` / `标签 内容` cells into a
+        label and its text."""
         items: list[Item] = []
         classify = self.vocab.classify
+        form_kind = builder.kind
         for position, (index, cell) in enumerate(filled):
-            kind, name, year = classify(builder.kind, cell_key(cell))
+            kind, name, year = classify(form_kind, keys[position])
             if kind:
                 if year is not None:
                     builder.set_year(year)
@@ -344,11 +337,13 @@ class Assembler:
                     ("text", sub_cell(cell, begin, len(raw.rstrip())), "")]
         return None
 
-    def label_row(self, builder: FormBuilder, row: list[Cell], filled: list[tuple[int, Cell]]) -> None:
-        """A row of labels and their values (header fields, goals, the approval)."""
-        if builder.table is None and len(builder.levels_seen) < 3:
-            builder.levels_seen.extend(cell.raw for _, cell in filled if self.vocab.is_level1(cell_key(cell)))
-        items = self.items(builder, filled)
+    def label_row(self, builder: FormBuilder, row: list[Cell], filled: list[tuple[int, Cell]],
+                  keys: list[str]) -> None:
+        """A row of labels and their values (header fields, goals, the approval); `keys`: the filled cells'."""
+        level1 = self.vocab.level1
+        if builder.table is None and len(builder.levels_seen) < 3 and not level1.isdisjoint(keys):
+            builder.levels_seen.extend(cell.raw for (_, cell), key in zip(filled, keys, strict=True) if key in level1)
+        items = self.items(builder, filled, keys)
         trace = self.trace
         if builder.section == "indicators" and items and items[0][0] == "label":
             builder.section = "header"
@@ -485,11 +480,6 @@ def _blank_after(row: list[Cell], index: int, items: list[Item], position: int) 
         if following is None or following[1] > index + 1:
             return row[index + 1]
     return None
-
-
-def _squeeze(raw: str) -> str:
-    """The raw text without spaces or markup, parentheses kept (for `（ 2020 年度）`)."""
-    return _MARKUP.sub("", raw)
 
 
 def assemble(rows: list[list[Cell]], path: str, trace: Trace | None = None) -> list[AnyForm]:

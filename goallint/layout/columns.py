@@ -64,20 +64,19 @@ class Layout:
     """Header field → column, in a list table holding many projects (`项目名称` a column); else empty."""
 
     name_column: int | None = field(default=None, compare=False)
+    width: int = field(default=0, compare=False, repr=False)
+    """One past the last column (asked for every data row)."""
 
     def __post_init__(self) -> None:
         found = {role[len(FIELD):]: index for index, role in self.roles.items() if role.startswith(FIELD)}
         if "name" in found:
             object.__setattr__(self, "list_fields", found)
         object.__setattr__(self, "name_column", self.column(NAME))
+        object.__setattr__(self, "width", max(self.roles) + 1)
 
     @property
     def two_sided(self) -> bool:
         return L2B in self.roles.values()
-
-    @property
-    def width(self) -> int:
-        return max(self.roles) + 1
 
     def column(self, role: str) -> int | None:
         return next((index for index, found in self.roles.items() if found == role), None)
@@ -86,17 +85,13 @@ class Layout:
 DEFAULT_LAYOUT = Layout({0: SECTION, 1: L1, 2: L2, 3: NAME, 4: PERIOD, 5: ANNUAL})
 
 
-def header_layout(filled: list[tuple[int, Cell]], vocab: Vocabulary) -> Layout | None:
-    """The layout of an indicator header row given its non-blank (column, cell) pairs, or None when the row is
-    not one: it needs 一级 with 二级/三级, or (a table without levels, 114) 三级 with a value and one more heading."""
-    heading = vocab.indicator_header.match
-    known = 0
-    for _, cell in filled:  # every row is asked: a header names at least two of its columns in known words
-        if heading(cell_key(cell)) is not None:
-            known += 1
-            if known == 2:
-                break
-    else:
+def header_layout(filled: list[tuple[int, Cell]], vocab: Vocabulary, keys: list[str] | None = None) -> Layout | None:
+    """The layout of an indicator header row given its non-blank (column, cell) pairs (and their label keys,
+    when the caller has them), or None when the row is not one: it needs 一级 with 二级/三级, or (a table without
+    levels, 114) 三级 with a value and one more heading."""
+    if keys is None:
+        keys = [cell_key(cell) for _, cell in filled]
+    if not vocab.indicator_header.knows(keys, 2):  # every row is asked: a header names two columns in known words
         return None
     found: dict[int, str] = {}
     unknown: list[int] = []

@@ -26,7 +26,7 @@ from goallint.layout.columns import (
     Layout,
     refine,
 )
-from goallint.layout.vocab import Vocabulary, cell_key, is_blank
+from goallint.layout.vocab import Vocabulary, cell_key, is_blank, key_of
 from goallint.model import Cell, DerivedCell, Indicator, Span
 from goallint.plumbing.lazy_regex import on_use
 from goallint.plumbing.records import record
@@ -56,25 +56,35 @@ def _fit(row: list[Cell], marks: list[Mark], layout: Layout, shift: int,
     """The penalty of reading `row` with cell i in column i + shift, or None when the shift cannot be."""
     penalty = abs(shift) * 0.01
     roles = layout.roles
+    level1, level2 = vocab.level1, vocab.level2
     for index, _, key in marks:
         role = roles.get(index + shift)
         if role is None:
             return None
         if role == SECTION and vocab.indicator_header.match(key) != ("section", None):
             return None
-        if role == L1 and not vocab.is_level1(key):
-            if not vocab.is_level2(key):
+        if role == L1 and key not in level1:
+            if key not in level2:
                 return None
             penalty += 1
-        if (role == L2 or role == L2B) and not vocab.is_level2(key):
+        if (role == L2 or role == L2B) and key not in level2:
             return None
-    reading = Reading({role: row[column - shift] for column, role in roles.items() if 0 <= column - shift < len(row)})
-    name, period, annual = reading.get(NAME), reading.get(PERIOD), reading.get(ANNUAL)
-    if is_blank(name) and not (is_blank(period) and is_blank(annual)):
-        penalty += 3
-    if not is_blank(name) and not is_blank(period) and is_blank(annual) and name.raw == period.raw:  # type: ignore[union-attr]
+    size = len(row)
+    if shift == 0 and layout.width <= size:  # every column on the row: each role's cell where it stands
+        cells = dict(zip(roles.values(), map(row.__getitem__, roles), strict=True))
+    else:
+        cells = {role: row[column - shift] for column, role in roles.items() if 0 <= column - shift < size}
+    name, period, annual = cells.get(NAME), cells.get(PERIOD), cells.get(ANNUAL)
+    # `is_blank` of each, inlined (asked for every shift tried on every data row)
+    named = name is not None and name.raw.strip() != ""
+    valued = period is not None and period.raw.strip() != ""
+    annual_blank = annual is None or not annual.raw.strip()
+    if not named:
+        if valued or not annual_blank:
+            penalty += 3
+    elif valued and annual_blank and name.raw == period.raw:  # type: ignore[union-attr]
         penalty += 1  # a name and its value pair read one column too far left
-    return penalty, reading
+    return penalty, Reading(cells)
 
 
 def _in_order(row: list[Cell], vocab: Vocabulary) -> Reading:
@@ -110,9 +120,16 @@ def _in_order(row: list[Cell], vocab: Vocabulary) -> Reading:
     return reading
 
 
-def read_row(row: list[Cell], layout: Layout, vocab: Vocabulary) -> Reading:
-    """Read one data row: the best-fitting shift against the layout (smallest first), else in order."""
-    marks = [(index, cell, cell_key(cell)) for index, cell in enumerate(row) if not is_blank(cell)]
+def row_marks(row: list[Cell]) -> list[Mark]:
+    """The row's non-blank cells with their label keys."""
+    return [(index, cell, key_of(cell.raw)) for index, cell in enumerate(row) if cell.raw and not cell.raw.isspace()]
+
+
+def read_row(row: list[Cell], layout: Layout, vocab: Vocabulary, marks: list[Mark] | None = None) -> Reading:
+    """Read one data row: the best-fitting shift against the layout (smallest first), else in order. `marks`
+    are the row's non-blank cells with their keys, when the caller has them (`row_marks`)."""
+    if marks is None:
+        marks = row_marks(row)
     if not marks:
         return Reading()
     first, last, width = marks[0][0], marks[-1][0], layout.width
@@ -184,53 +201,65 @@ class IndicatorTable:
         self._refined = False
         self.two_sided = self.two_sided or layout.two_sided
 
-    def add_row(self, row: list[Cell]) -> list[tuple[str, Cell, str]]:
-        """Read one row into an indicator; the (role, cell, detail) it read (for `convert --explain`)."""
+    def add_row(self, row: list[Cell], marks: list[Mark] | None = None,
+                explain: bool = False) -> list[tuple[str, Cell, str]]:
+        """Read one row into an indicator. `marks`: the row's `row_marks`, when the caller has them. With
+        `explain` (`convert --explain`), the (role, cell, detail) it read; else an empty list."""
+        vocab = self.vocab
         if not self.indicators and not self._refined:
             filled = [(index, cell) for index, cell in enumerate(row) if not is_blank(cell)]
-            refined = refine(self.layout, filled, self.vocab) if filled else None
+            refined = refine(self.layout, filled, vocab) if filled else None
             if refined is not None:
                 self.layout, self._refined = refined, True
                 return [("header", cell, refined.roles[index]) for index, cell in filled]
-        reading = read_row(row, self.layout, self.vocab)
-        level1, level2, name = reading.get(L1), reading.get(L2), reading.get(NAME)
+        reading = read_row(row, self.layout, vocab, marks)
+        found = reading.cells.get
+        level1, level2, name = found(L1), found(L2), found(NAME)
         if self.two_sided and is_blank(name):
-            if not is_blank(reading.get(NAMEB)):
-                name = reading.get(NAMEB)
-            if is_blank(level2) or not is_blank(reading.get(L2B)):
-                level2 = reading.get(L2B) if not is_blank(reading.get(L2B)) else level2
-        if not is_blank(level1) and not self.vocab.is_level1(cell_key(level1)):
+            if not is_blank(found(NAMEB)):
+                name = found(NAMEB)
+            if is_blank(level2) or not is_blank(found(L2B)):
+                level2 = found(L2B) if not is_blank(found(L2B)) else level2
+        if not is_blank(level1) and key_of(level1.raw) not in vocab.level1:  # type: ignore[union-attr]
             if is_blank(level2):  # a 二级 label standing in the 一级 column
                 level2 = level1
             level1 = None
-        period = joined_value(reading.get(PERIOD), None, None, self.vocab)
-        annual = joined_value(reading.get(ANNUAL), reading.get(COMPARATOR), reading.get(UNIT), self.vocab)
-        if (is_blank(level2) and not self.two_sided and not is_blank(name)
-                and self.vocab.is_level2(cell_key(name))):
-            if is_blank(period) and is_blank(annual):
-                level2, name = name, None  # `效益指标\t\t经济效益\t\t` : a 二级 label one column right
+        period = found(PERIOD)  # `joined_value` with nothing to join: the cell itself
+        annual = found(ANNUAL)
+        comparator, unit = found(COMPARATOR), found(UNIT)
+        if comparator is not None or unit is not None:
+            annual = joined_value(annual, comparator, unit, vocab)
+        # `not is_blank` of each, inlined (every data row)
+        has_name = name is not None and name.raw.strip() != ""
+        has_period = period is not None and period.raw.strip() != ""
+        has_annual = annual is not None and annual.raw.strip() != ""
+        if ((level2 is None or not level2.raw.strip()) and not self.two_sided and has_name
+                and key_of(name.raw) in vocab.level2):  # type: ignore[union-attr]
+            if not has_period and not has_annual:
+                level2, name, has_name = name, None, False  # `效益指标\t\t经济效益\t\t` : a 二级 label one column right
             elif self.layout.column(L2) is None:
                 level2 = name  # 110: a table whose 指标名称 column holds the 二级 categories
-        if not is_blank(name) and is_blank(period) and is_blank(annual) and self.vocab.is_note(cell_key(name)):
-            name = None  # `未达指标值酌情扣分`: a scoring note in the 三级 column
-        used = [(role, cell, "") for role, cell in reading.cells.items() if not is_blank(cell)]
+        if has_name and not has_period and not has_annual and vocab.is_note(key_of(name.raw)):  # type: ignore[union-attr]
+            name, has_name = None, False  # `未达指标值酌情扣分`: a scoring note in the 三级 column
+        used = [(role, cell, "") for role, cell in reading.cells.items() if not is_blank(cell)] if explain else []
         level1, level2 = _plain(level1), _plain(level2)
-        if all(is_blank(cell) for cell in (level1, level2, name, period, annual)):
+        own = level1 is not None and level1.raw.strip() != ""
+        has_level2 = level2 is not None and level2.raw.strip() != ""
+        if not (own or has_level2 or has_name or has_period or has_annual):
             return used
-        own = not is_blank(level1)
         if own:
             self._level1, self._level2 = level1, None
-        if not is_blank(level2):
+        if has_level2:
             self._level2 = level2
         self.indicators.append(Indicator(
             level1=self._level1,
             level2=self._level2,
-            name=None if is_blank(name) else name,
+            name=name if has_name else None,
             period_value=period,
             annual_value=annual,
         ))
         self.own_level1.append(own)
-        self.actual.append(reading.get(ACTUAL))
+        self.actual.append(found(ACTUAL))
         return used
 
     def finish(self) -> None:

@@ -14,6 +14,7 @@ from goallint.plumbing.resources import CACHE_ENTRIES, cached_parse, load_yaml
 from goallint.profiles import label_key, profiles
 
 FormKind = Literal["project", "department"]
+_MARKUP = re.compile(r"<[^>]{0,80}>|[#*`$\\]|\s+")
 _YEAR = "{year}"
 
 
@@ -23,6 +24,11 @@ key_of = label_key
 
 def cell_key(cell: Cell | None) -> str:
     return key_of(cell.raw) if cell is not None else ""
+
+
+def squeeze(raw: str) -> str:
+    """The raw text without spaces or markup, parentheses kept (for `（ 2020 年度）`)."""
+    return _MARKUP.sub("", raw)
 
 
 def is_blank(cell: Cell | None) -> bool:
@@ -35,6 +41,8 @@ class FieldIndex:
 
     exact: dict[str, str] = field(default_factory=dict)
     patterns: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    lengths: set[int] = field(default_factory=set)
+    """The lengths of the keys the patterns match (each is literal text and the year's four digits)."""
     ranks: dict[str, int] = field(default_factory=dict)
     """Preference of a label key within its field (0 first): where a form prints two labels of one field."""
     _memo: dict[str, tuple[str, int | None] | None] = field(default_factory=dict, repr=False)
@@ -44,7 +52,9 @@ class FieldIndex:
         self._memo.clear()
         for rank, label in enumerate(labels):
             if _YEAR in label:
-                body = re.escape(label_key(label.replace(_YEAR, "\0"))).replace("\\\x00", "\0")
+                key = label_key(label.replace(_YEAR, "\0"))
+                self.lengths.add(len(key) + 3 * key.count("\0"))
+                body = re.escape(key).replace("\\\x00", "\0")
                 self.patterns.append((re.compile("^" + body.replace("\0", r"(\d{4})") + "$"), name))
             else:
                 self.exact.setdefault(label_key(label), name)
@@ -65,10 +75,25 @@ class FieldIndex:
         memo[key] = found
         return found
 
+    def knows(self, keys: list[str], enough: int) -> bool:
+        """Whether at least `enough` of the keys are labels here (one call for a whole row's keys)."""
+        if self.exact.keys().isdisjoint(keys) and self.lengths.isdisjoint(map(len, keys)):
+            return False  # no key is an exact label, nor as long as a `{year}` label (most rows)
+        memo = self._memo
+        known = 0
+        for key in keys:
+            if (memo[key] if key in memo else self.match(key)) is not None:
+                known += 1
+                if known == enough:
+                    return True
+        return False
+
     def _match(self, key: str) -> tuple[str, int | None] | None:
         name = self.exact.get(key)
         if name is not None:
             return name, None
+        if len(key) not in self.lengths:
+            return None  # a `{year}` pattern matches keys of one length
         for pattern, name in self.patterns:
             found = pattern.match(key)
             if found:
@@ -102,14 +127,34 @@ class Vocabulary:
     cost_not_amount: re.Pattern[str] = re.compile("$^")
     _footers: dict[str, bool] = field(default_factory=dict, repr=False)
     _classes: dict[tuple[str, str], tuple[str, str, int | None]] = field(default_factory=dict, repr=False)
+    _starters: dict[str, FormKind | None] = field(default_factory=dict, repr=False)
+    _titles: dict[str, FormKind | None] = field(default_factory=dict, repr=False)
+    _years: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _closers: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
 
     def title_kind(self, key: str) -> FormKind | None:
+        """The kind of form a title row announces (`项目支出绩效目标申报表`), or None. Asked for every row of one
+        distinct text."""
         if len(key) > 60:
             return None
-        for pattern, kind in self.titles:
-            if pattern.search(key):
-                return kind
-        return None
+        memo = self._titles
+        if key in memo:
+            return memo[key]
+        if len(memo) >= CACHE_ENTRIES:
+            memo.clear()
+        found = memo[key] = next((kind for pattern, kind in self.titles if pattern.search(key)), None)
+        return found
+
+    def year_of(self, raw: str) -> str | None:
+        """The budget year's digits in a row holding only it (`(2025年)`, `（ 2020 年度）`), or None."""
+        memo = self._years
+        if raw in memo:
+            return memo[raw]
+        if len(memo) >= CACHE_ENTRIES:
+            memo.clear()
+        found = self.year_line.match(squeeze(raw))
+        year = memo[raw] = found.group(1) if found is not None else None
+        return year
 
     def field(self, kind: FormKind, key: str) -> tuple[str, int | None] | None:
         return self.fields[kind].match(key) if key else None
@@ -128,6 +173,37 @@ class Vocabulary:
                 ("sub_item", "", None) if self.is_sub_item(key) else \
                 ("other", "", None) if key in self.other_labels else ("", "", None)
             memo[(kind, key)] = found
+        return found
+
+    def starter(self, key: str) -> FormKind | None:
+        """The kind of form a row whose first cell has this key starts (its 名称 label: `项目名称`, `部门名称`), or
+        None. Asked for every row."""
+        memo = self._starters
+        if key in memo:
+            return memo[key]
+        if len(memo) >= CACHE_ENTRIES:
+            memo.clear()
+        found: FormKind | None = None
+        match = self.field("project", key)
+        if match is not None and match[0] == "name":
+            found = "project"
+        else:
+            match = self.field("department", key)
+            if match is not None and match[0] == "name":
+                found = "department"
+        memo[key] = found
+        return found
+
+    def closes_table(self, kind: FormKind, key: str) -> bool:
+        """A header label that is no level label nor 绩效 (asked of an indicator row's first cell before the
+        三级 column): the indicator table is over."""
+        memo = self._closers
+        found = memo.get((kind, key))
+        if found is None:
+            if len(memo) >= CACHE_ENTRIES:
+                memo.clear()
+            found = memo[(kind, key)] = self.is_label(kind, key) and key not in self.level1 \
+                and key not in self.level2 and key != "绩效"
         return found
 
     def is_sub_item(self, key: str) -> bool:

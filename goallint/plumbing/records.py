@@ -24,12 +24,15 @@ from operator import attrgetter
 from reprlib import recursive_repr
 from typing import Any, TypeVar, overload
 
+from goallint.plumbing import kept_code
+
 if sys.version_info >= (3, 11):
     from typing import dataclass_transform
 else:  # pragma: no cover
     from typing_extensions import dataclass_transform
 
 T = TypeVar("T")
+_NONE = object()
 
 
 def _tuple_of(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
@@ -81,11 +84,25 @@ def _add_methods(cls: type, names: dict[str, tuple[str, ...]], declared: dict[st
             cls.__hash__ = None  # type: ignore[assignment]
 
 
+def _made_with_kept_code(cls: type[T], **options: Any) -> type[T]:
+    """`dataclass(cls, repr=False, eq=False, **options)`, its generated methods' code read from
+    `kept_code` (compiled once, kept in the cache folder) when `dataclasses` compiles through `exec`."""
+    before = dataclasses.__dict__.get("exec", _NONE)
+    dataclasses.exec = kept_code.exec_kept  # type: ignore[attr-defined]  # found before the builtin
+    try:
+        return dataclasses.dataclass(cls, repr=False, eq=False, **options)
+    finally:
+        if before is _NONE:
+            del dataclasses.exec  # type: ignore[attr-defined]
+        else:
+            dataclasses.exec = before  # type: ignore[attr-defined]
+
+
 def _record(cls: type[T], repr: bool, eq: bool, frozen: bool, **options: Any) -> type[T]:
     declared = dict(cls.__dict__)
     if not cls.__doc__:  # `dataclass` would work out the signature for it, which costs more than the rest
         cls.__doc__ = f"{cls.__name__}(...)"  # like its `Name(a: int, …)`, no JSON-schema description
-    made = dataclasses.dataclass(cls, repr=False, eq=False, frozen=frozen, **options)
+    made = _made_with_kept_code(cls, frozen=frozen, **options)
     fields = dataclasses.fields(made)  # type: ignore[arg-type]  # a dataclass by now
     names = {"repr": tuple(f.name for f in fields if f.repr),
              "compare": tuple(f.name for f in fields if f.compare),

@@ -8,7 +8,8 @@ spool reads one path's batches at a time and yields its diagnostics merged with 
 for that path, sorted by the run's key: the same sequence, in the same order, as sorting all in memory.
 
 A diagnostic is stored as a tuple of its fields and rebuilt with its constructor when read back; fixes keep
-their classes.
+their classes. A file's batch is packed (sorted, pickled, counted: `pack`) where the file was linted, so that
+with `-j` the workers do it and the main process only writes the bytes they send (`Spool.add_batch`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pickle
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from typing import IO, Any, Protocol, TypeVar, overload
+from typing import IO, Any, NamedTuple, Protocol, TypeVar, overload
 
 T = TypeVar("T", bound="Spooled")
 Row = tuple[Any, ...]
@@ -44,18 +45,45 @@ class Spooled(Protocol):
     def fix(self) -> _Fix | None: ...
 
 
+class Batch(NamedTuple):
+    """One file's diagnostics as the spool keeps them: pickled rows in the run's order, and what the spool
+    counts of them (small: a worker sends this instead of the diagnostics themselves)."""
+
+    data: bytes
+    length: int
+    counts: dict[tuple[str, str, str], int]
+    fixes: dict[str, int]
+    text: str | None = None
+    """The diagnostics rendered one after another (`Spool.render`), when the run's report is one line each."""
+
+
+def pack(diagnostics: Sequence[T], rows: Callable[[Sequence[T]], list[Row]], key: Callable[[T], Any],
+         render: Callable[[T], str] | None = None) -> Batch:
+    """A file's diagnostics as a `Batch`: sorted by `key` (a stable sort: what sorting the whole run would
+    do to them), turned into rows by `rows`, pickled; with `render`, also rendered (joined)."""
+    ordered = sorted(diagnostics, key=key)
+    counts: Counter[tuple[str, str, str]] = Counter((d.code, d.name, d.severity) for d in ordered)
+    fixes: Counter[str] = Counter(d.fix.applicability for d in ordered if d.fix is not None)
+    data = pickle.dumps(rows(ordered), protocol=pickle.HIGHEST_PROTOCOL)
+    text = "".join(render(d) for d in ordered) if render is not None else None
+    return Batch(data, len(ordered), dict(counts), dict(fixes), text)
+
+
 class Spool(Sequence[T]):
     """A run's diagnostics in a temporary file; iterate it (more than once if needed), `len()` it, count it.
     `rows` and `rebuild` turn a list of them into plain tuples and one tuple back (`model.rows_of`,
     `model.rebuild`: pickling a tuple costs a fraction of a model); `key` is the order of a run's diagnostics
-    (`model.sort_key`)."""
+    (`model.sort_key`). With `render` (a report that is one piece of text per diagnostic, in order), each
+    batch keeps its diagnostics rendered too, and `rendered` gives the report's text without reading them."""
 
     def __init__(self, rows: Callable[[Sequence[T]], list[Row]], rebuild: Callable[[Row], T],
-                 key: Callable[[T], Any]) -> None:
+                 key: Callable[[T], Any], render: Callable[[T], str] | None = None) -> None:
         self._rows, self._rebuild, self._key = rows, rebuild, key
+        self.render = render
         self._files: list[IO[bytes]] = [_temporary()]
-        self._batches: dict[str, list[tuple[int, int, int]]] = {}
-        """path → (file index, offset, size) of each batch written for it, in arrival order."""
+        self._batches: dict[str, list[tuple[int, int, int, int]]] = {}
+        """path → (file index, offset, size, size of its rendered text or -1) of each batch written for it, in
+        arrival order (the rendered text follows the pickled rows)."""
         self._groups: dict[str, list[T]] = {}
         self._length = 0
         self.counts: Counter[tuple[str, str, str]] = Counter()
@@ -65,16 +93,28 @@ class Spool(Sequence[T]):
 
     def add(self, path: str, diagnostics: list[T]) -> None:
         """Write one file's diagnostics (the caller drops its own list)."""
-        if not diagnostics:
+        if diagnostics:
+            self.add_batch(path, pack(diagnostics, self._rows, self._key, self.render))
+
+    def add_batch(self, path: str, batch: Batch) -> None:
+        """Write one file's diagnostics, packed (`pack`, with this spool's `rows`, `key` and `render`)."""
+        if not batch.length:
             return
-        data = pickle.dumps(self._rows(diagnostics), protocol=pickle.HIGHEST_PROTOCOL)
+        data = batch.data
+        rendered = batch.text.encode("utf-8", "surrogatepass") if batch.text is not None else None
+        if rendered is not None:
+            data += rendered
         try:
             offset = self._append(self._files[-1], data)
         except OSError:  # the temporary folder is full: what is written stays readable, the rest in memory
             self._files.append(io.BytesIO())
             offset = self._append(self._files[-1], data)
-        self._batches.setdefault(path, []).append((len(self._files) - 1, offset, len(data)))
-        self._note(diagnostics)
+        size = len(data) - len(rendered) if rendered is not None else len(data)
+        self._batches.setdefault(path, []).append((len(self._files) - 1, offset, size,
+                                                   len(rendered) if rendered is not None else -1))
+        self._length += batch.length
+        self.counts.update(batch.counts)
+        self.fixes.update(batch.fixes)
 
     @staticmethod
     def _append(file: IO[bytes], data: bytes) -> int:
@@ -95,18 +135,47 @@ class Spool(Sequence[T]):
         self.counts.update((d.code, d.name, d.severity) for d in diagnostics)
         self.fixes.update(d.fix.applicability for d in diagnostics if d.fix is not None)
 
-    def _read(self, index: int, offset: int, size: int) -> list[T]:
+    def _read(self, index: int, offset: int, size: int, _rendered: int = -1) -> list[T]:
         file = self._files[index]
         file.seek(offset)
         rows: list[Row] = pickle.loads(file.read(size))  # noqa: S301 - our own temporary file
         return [self._rebuild(row) for row in rows]
 
+    def _paths(self) -> list[str]:
+        return sorted(self._batches.keys() | self._groups.keys())
+
+    def _merged(self, path: str) -> list[T]:
+        """A path's diagnostics and group findings in the run's order."""
+        found = [d for batch in self._batches.get(path, []) for d in self._read(*batch)]
+        found.extend(self._groups.get(path, []))
+        found.sort(key=self._key)
+        return found
+
     def __iter__(self) -> Iterator[T]:
-        for path in sorted(self._batches.keys() | self._groups.keys()):
-            found = [d for batch in self._batches.get(path, []) for d in self._read(*batch)]
-            found.extend(self._groups.get(path, []))
-            found.sort(key=self._key)
-            yield from found
+        for path in self._paths():
+            batches = self._batches.get(path, [])
+            if len(batches) == 1 and path not in self._groups:  # a batch is packed in order
+                yield from self._read(*batches[0])
+            else:
+                yield from self._merged(path)
+
+    def rendered(self, render: Callable[[T], str]) -> Iterator[str] | None:
+        """The text of `render` over every diagnostic in order, one piece per path, where the batches were
+        rendered with this very function (else None: iterate the diagnostics)."""
+        if render is not self.render:
+            return None
+        return self._rendered(render)
+
+    def _rendered(self, render: Callable[[T], str]) -> Iterator[str]:
+        for path in self._paths():
+            batches = self._batches.get(path, [])
+            if len(batches) == 1 and path not in self._groups and batches[0][3] >= 0:
+                index, offset, size, rendered = batches[0]
+                file = self._files[index]
+                file.seek(offset + size)
+                yield file.read(rendered).decode("utf-8", "surrogatepass")
+            else:
+                yield "".join(render(d) for d in self._merged(path))
 
     def __len__(self) -> int:
         return self._length

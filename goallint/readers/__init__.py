@@ -6,6 +6,7 @@ import errno
 import os
 from pathlib import Path
 
+import goallint.values  # noqa: F401  (the cells a reader returns read their text and value through it)
 from goallint.readers.base import Assembler, ReadResult
 
 TEXT_SUFFIXES = (".txt", ".tsv")

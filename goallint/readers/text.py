@@ -25,7 +25,8 @@ def split_rows(text: str) -> list[list[Cell]]:
 
     A cell's raw text is the field without surrounding whitespace; its span covers exactly that text, so
     `text[span.start:span.end] == cell.raw`. A blank line is an empty row. (The reader's hottest loop:
-    half the fields of the seed layout are empty, and those skip the arithmetic.)"""
+    most fields have no surrounding whitespace (`strip` then returns the field itself), and those skip the
+    arithmetic of the lead.)"""
     rows: list[list[Cell]] = []
     offset = 0
     new = tuple.__new__  # `located_cell` inlined: this runs for every field of every line
@@ -38,15 +39,21 @@ def split_rows(text: str) -> list[list[Cell]]:
             rows.append([])
         else:
             cells = []
-            column = 0
+            start = offset  # the field's offset in the text
+            first = 1  # its 1-based column
             for part in body.split("\t"):
+                size = len(part)
                 raw = part.strip()
-                size = len(raw)
-                lead = 0 if not raw or size == len(part) else len(part) - len(part.lstrip())
-                start, first = offset + column + lead, column + lead + 1
-                cells.append(new(Cell, (raw, new(Span, (number, first, number, first + size, start, start + size,
-                                                        None, None)))))
-                column += len(part) + 1
+                if raw is part:
+                    cells.append(new(Cell, (raw, new(Span, (number, first, number, first + size, start, start + size,
+                                                            None, None)))))
+                else:
+                    lead = size - len(part.lstrip()) if raw else 0
+                    here, column, length = start + lead, first + lead, len(raw)
+                    cells.append(new(Cell, (raw, new(Span, (number, column, number, column + length, here,
+                                                            here + length, None, None)))))
+                start += size + 1
+                first += size + 1
             rows.append(cells)
         offset += len(line)
     return rows
@@ -81,7 +88,7 @@ def read(data: bytes, path: str, assemble: Assembler | None = None) -> ReadResul
         return ReadResult(path=path, problem=("GL002", str(exc)))
     if not text.strip():
         return ReadResult(path=path, problem=("GL001", "文件是空的"), text=text, encoding=encoding)
-    if _fields(text) > MAX_FIELDS:
+    if len(text) > MAX_FIELDS and _fields(text) > MAX_FIELDS:  # each counted mark is a character of the text
         return ReadResult(path=path, problem=("GL002", f"超过 {MAX_FIELDS} 个单元格和行"), encoding=encoding)
     if is_own_output_text(text):  # a report goallint wrote into the folder: no form, no finding
         return ReadResult(path=path, text=text, encoding=encoding)

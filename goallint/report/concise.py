@@ -23,7 +23,9 @@ def stream(run: RunReport, options: RenderOptions) -> Iterator[str]:
     if options.statistics:
         yield statistics_text(run, len(options.baselined))
         return
-    yield from (line(d) for d in run.diagnostics)
+    rendered = getattr(run.diagnostics, "rendered", None)  # a spool whose files were rendered as they came
+    pieces = rendered(line) if rendered is not None else None
+    yield from pieces if pieces is not None else (line(d) for d in run.diagnostics)
     yield summary_line(run, len(options.baselined))
 
 

@@ -1,19 +1,36 @@
 """What the reviewer's reports (html, xlsx) say of a form besides its findings: its 主管部门 and its budget, and
-which cells an arithmetic finding (GL401–GL404) used."""
+which cells an arithmetic finding used (a finding of a rule whose message shows the `{arithmetic}` its check
+kind worked out)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import fields, is_dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
 
 from goallint.model import Cell, ProjectForm
 
 if TYPE_CHECKING:
-    from goallint.model import AnyForm
+    from collections.abc import Iterable
 
-ARITHMETIC_CODES = frozenset({"GL401", "GL402", "GL403", "GL404"})
-"""The budget arithmetic rules: their message shows `standard × quantities = product` against the budget."""
+    from goallint.model import AnyForm
+    from goallint.packs import Rule
+
+
+def shows_arithmetic(rule: Rule) -> bool:
+    """Whether a rule's messages show the arithmetic its check kind worked out (`standard × quantities =
+    product`): one of its message templates names the `{arithmetic}` fact. Decided by the pack, not by code."""
+    check = rule.check
+    if not is_dataclass(check):
+        return False
+    return any(isinstance(value, str) and "{arithmetic}" in value
+               for value in (getattr(check, f.name) for f in fields(check) if f.name.startswith("message")))
+
+
+def arithmetic_codes(rules: Iterable[Rule]) -> frozenset[str]:
+    """The codes of the rules whose findings show arithmetic (`shows_arithmetic`)."""
+    return frozenset(rule.code for rule in rules if shows_arithmetic(rule))
 
 
 class FormFacts(NamedTuple):

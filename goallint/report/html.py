@@ -31,7 +31,7 @@ from goallint.model import (
 )
 from goallint.plumbing.records import record
 from goallint.report import SEVERITY_LABELS, where
-from goallint.report.forms import ARITHMETIC_CODES, form_facts, used_cells
+from goallint.report.forms import form_facts, shows_arithmetic, used_cells
 
 if TYPE_CHECKING:
     from goallint.packs import Rule
@@ -61,6 +61,8 @@ class RuleDoc:
     fix: str = "none"
     basis: str = ""
     title: str = ""
+    arithmetic: bool = False
+    """Its messages show the arithmetic worked out (the page marks the cells it used)."""
     """The Chinese name shown beside the code (the English `name` stays as the rule's id)."""
 
 
@@ -316,7 +318,8 @@ def _indicator_table(form: AnyForm, b: _FormBuilder) -> TableView:
     return TableView("绩效指标", ["一级指标", "二级指标", "三级指标", period, "年度指标值"], rows)
 
 
-def _used_cells(form: AnyForm, diagnostics: Sequence[Diagnostic], findings: list[FindingView]) -> dict[int, list[str]]:
+def _used_cells(form: AnyForm, diagnostics: Sequence[Diagnostic], findings: list[FindingView],
+                arithmetic: frozenset[str]) -> dict[int, list[str]]:
     """Cell (by identity) → ids of the arithmetic findings that used it (standard, quantities, budget)."""
     cells: dict[_Key, Cell] = {}
     for indicator in form.indicators:
@@ -326,7 +329,7 @@ def _used_cells(form: AnyForm, diagnostics: Sequence[Diagnostic], findings: list
                 cells.setdefault(key, cell)
     out: dict[int, list[str]] = {}
     for diag, finding in zip(diagnostics, findings, strict=True):
-        if diag.code not in ARITHMETIC_CODES:
+        if diag.code not in arithmetic:
             continue
         for cell in used_cells(form, cells.get(_diag_key(diag)), diag.message):
             out.setdefault(id(cell), []).append(finding.id)
@@ -334,7 +337,7 @@ def _used_cells(form: AnyForm, diagnostics: Sequence[Diagnostic], findings: list
 
 
 def _form_view(number: int, form: AnyForm, diagnostics: Sequence[Diagnostic], findings: list[FindingView],
-               grade: str) -> FormView:
+               grade: str, arithmetic: frozenset[str]) -> FormView:
     by_key: dict[_Key, list[FindingView]] = {}
     related: dict[_Key, list[FindingView]] = {}
     for diag, finding in zip(diagnostics, findings, strict=True):
@@ -342,7 +345,7 @@ def _form_view(number: int, form: AnyForm, diagnostics: Sequence[Diagnostic], fi
         for other in diag.related:  # the same defect in another cell (the row's other column): tinted too
             related.setdefault((other.line, other.column, diag.sheet), []).append(finding)
     start = (form.span.line, form.span.column, form.span.sheet) if form.span is not None else None
-    builder = _FormBuilder(form, by_key, start, related, _used_cells(form, diagnostics, findings))
+    builder = _FormBuilder(form, by_key, start, related, _used_cells(form, diagnostics, findings, arithmetic))
     tables: list[TableView] = []
     facts = form_facts(form)
     if isinstance(form, ProjectForm):
@@ -411,6 +414,7 @@ def build_view(files: Sequence[FileInput], rule_docs: Mapping[str, RuleDoc], gra
                version: str = __version__) -> ReportView:
     """Attach every diagnostic of the run to its form and cell; nothing is dropped."""
     counter = 0
+    arithmetic = frozenset(code for code, doc in rule_docs.items() if doc.arithmetic)
     file_views: list[FileView] = []
     form_views: list[FormView] = []
     for file in files:
@@ -431,7 +435,7 @@ def build_view(files: Sequence[FileInput], rule_docs: Mapping[str, RuleDoc], gra
             pairs = per_form.get(index, [])
             diags = [d for d, _ in pairs]
             grade = grade_of(file.path, form, diags)
-            view = _form_view(len(form_views) + 1, form, diags, [f for _, f in pairs], grade)
+            view = _form_view(len(form_views) + 1, form, diags, [f for _, f in pairs], grade, arithmetic)
             view.waived = file.waived.get(form_name(form), 0)
             form_views.append(view)
         file_views.append(FileView(file.path, len(file.forms), orphans))
@@ -524,7 +528,8 @@ def render_html(files: Sequence[FileInput], rule_docs: Mapping[str, RuleDoc], gr
 def rule_docs(rules: Iterable[Rule]) -> dict[str, RuleDoc]:
     """The page's rule docs from the loaded packs' rules."""
     return {rule.code: RuleDoc(rule.code, rule.name, rule.severity, rule.doc.summary, rule.doc.why, rule.doc.bad,
-                               rule.doc.good, rule.doc.fix, rule.doc.basis, rule.doc.title) for rule in rules}
+                               rule.doc.good, rule.doc.fix, rule.doc.basis, rule.doc.title, shows_arithmetic(rule))
+            for rule in rules}
 
 
 def run_files(run: RunReport, baselined: Sequence[Diagnostic] = ()) -> list[FileInput]:

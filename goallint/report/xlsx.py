@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from goallint.model import form_name
 from goallint.report import SEVERITY_LABELS, RenderOptions, cell_ref, related_places
-from goallint.report.forms import ARITHMETIC_CODES, FormFacts, arithmetic, form_facts
+from goallint.report.forms import FormFacts, arithmetic, arithmetic_codes, form_facts
 
 if TYPE_CHECKING:
     from goallint.model import Diagnostic
@@ -70,9 +70,9 @@ def _sheet(workbook: Any, title: str, headers: tuple[str, ...], rows: list[list[
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(len(rows) + 1, 1)}"
 
 
-def _finding_row(d: Diagnostic, status: str, titles: dict[str, str]) -> list[Any]:
+def _finding_row(d: Diagnostic, status: str, titles: dict[str, str], shown: frozenset[str]) -> list[Any]:
     return [d.path, d.form, _indicator(d), _location(d), d.code, titles.get(d.code) or d.name,
-            SEVERITY_LABELS[d.severity], d.message, arithmetic(d.message) if d.code in ARITHMETIC_CODES else "",
+            SEVERITY_LABELS[d.severity], d.message, arithmetic(d.message) if d.code in shown else "",
             status, ""]
 
 
@@ -94,7 +94,8 @@ def render_bytes(run: RunReport, options: RenderOptions) -> bytes:
     order = {path: index for index, path in enumerate(dict.fromkeys(d.path for d, _ in every))}
     every.sort(key=lambda pair: (order[pair[0].path], pair[0].line, pair[0].column, pair[0].code))
     titles = {rule.code: rule.doc.title for rule in run.rules}  # the Chinese name; the English one is the id
-    _sheet(workbook, "审核意见", FINDING_HEADERS, [_finding_row(d, status, titles) for d, status in every])
+    shown = arithmetic_codes(run.rules)
+    _sheet(workbook, "审核意见", FINDING_HEADERS, [_finding_row(d, status, titles, shown) for d, status in every])
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError
+from lark.parsers.lalr_analysis import Shift
 
 from goallint.lexing import PLUGINS
 from goallint.plumbing.lazy_regex import on_use
@@ -225,7 +226,7 @@ def parser() -> Lark:
 
 def _parse_grammar(text: str) -> Value | None:
     try:
-        result: Value = parser().parse(text)  # type: ignore[assignment]  # the Transformer returns a Value
+        result = _parse_lean(text)
     except (LarkError, InvalidOperation, ValueError, KeyError, StopIteration):
         return None
     return result
@@ -307,6 +308,98 @@ def _simple(text: str) -> Value | None:
     if op == "=":
         return Quantity(value=Decimal(number), unit=tail)
     return Bound(op=op, value=Decimal(number), unit=tail)
+
+
+_Action = tuple[bool, Any]
+"""(True, the state to shift to) or (False, (how many values the rule takes, its callback, the rule's name))."""
+
+
+class _Tables(NamedTuple):
+    """What Lark's LALR parser of the value grammar runs on, in plain dicts: its parse table with each reduction's
+    rule resolved to (size, callback, name), the token callbacks, and the contextual lexer's per-state lexers."""
+
+    actions: dict[Any, dict[str, _Action]]
+    start: Any
+    end: Any
+    token_callbacks: dict[str, Any]
+    lexers: dict[Any, Any]
+    ignore: frozenset[str]
+
+
+@cache
+def _tables() -> _Tables:
+    frontend = parser().parser
+    lalr = frontend.parser.parser
+    table = lalr.parse_table
+    callbacks = lalr.callbacks
+    actions = {state: {kind: (True, arg) if action is Shift
+                       else (False, (len(arg.expansion), callbacks[arg], arg.origin.name))
+                       for kind, (action, arg) in row.items()}
+               for state, row in table.states.items()}
+    tokens = {kind: callback for kind, callback in callbacks.items() if isinstance(kind, str)}
+    return _Tables(actions, table.start_states["start"], table.end_states["start"], tokens,
+                   frontend.lexer.lexers, frozenset(parser().lexer_conf.ignore))
+
+
+def _parse_lean(text: str) -> Value:
+    """What `Lark.parse` returns for `text`, by the same parse table, per-state lexers and callbacks, without
+    the bookkeeping a parse pays for that the value grammar never uses (line and column counting, the lexer
+    thread and state objects, error context): its loop is Lark's `ParserState.feed_token` and `ContextualLexer.lex`.
+    Raises where Lark raises (any error: the caller reads it as no parse). Tested equal to `Lark.parse`."""
+    actions, start, end_state, token_callbacks, lexers, ignore = _tables()
+    state_stack = [start]
+    value_stack: list[Any] = []
+    pos, end = 0, len(text)
+    source = _Slice(text, end)
+    while True:
+        if pos < end:
+            lexer = lexers[state_stack[-1]]  # the lexer of the state the last token left the parser in
+            found = lexer.scanner.match(source, pos)
+            if found is None:
+                raise _NoParse
+            matched, kind = found
+            pos += len(matched)
+            if kind in ignore:
+                continue
+            token = Token(kind, matched)
+            if kind in lexer.callback:
+                token = lexer.callback[kind](token)
+            is_end = False
+        else:
+            token, kind, is_end = Token("$END", ""), "$END", True
+        while True:
+            shift, arg = actions[state_stack[-1]][kind]  # KeyError: the token is not expected here
+            if shift:
+                if is_end:
+                    raise _NoParse
+                state_stack.append(arg)
+                callback = token_callbacks.get(kind)
+                value_stack.append(token if callback is None else callback(token))
+                break
+            size, callback, name = arg
+            if size:
+                children = value_stack[-size:]
+                del state_stack[-size:]
+                del value_stack[-size:]
+            else:
+                children = []
+            value = callback(children)
+            state_stack.append(actions[state_stack[-1]][name][1])
+            value_stack.append(value)
+            if is_end and state_stack[-1] == end_state:
+                result: Value = value_stack[-1]
+                return result
+
+
+class _NoParse(LarkError):
+    """The text is not a sentence of the grammar (where Lark raises UnexpectedInput)."""
+
+
+class _Slice(NamedTuple):
+    """The part of Lark's `TextSlice` a scanner reads."""
+
+    text: str
+    end: int
 
 
 _SCIENTIFIC = re.compile(r"(?<![0-9A-Za-z.])\d+(?:\.\d+)?[eE][+-]?\d+(?![0-9A-Za-z.])")

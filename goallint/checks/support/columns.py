@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import TypeVar
 
 from goallint.checks.support.base import Finding
@@ -37,18 +36,24 @@ def _joined(kept: Finding, other: Finding) -> Finding:
     facts = kept.facts
     if facts is not None and "column" in facts:  # a grouped item names the row's columns as the message does
         facts = {**facts, "column": BOTH.removesuffix("指标值")}
-    return replace(kept, message=message, fix=fix, related=related, facts=facts)
+    # the constructor, field by field in order (`dataclasses.replace` reads the class's fields on every call)
+    return Finding(message, kept.cell, kept.field, fix, related, kept.related_fields, facts)
 
 
 def merge_columns(found: Sequence[tuple[T, Finding]], form: AnyForm, code_of: Callable[[T], str],
                   ) -> list[tuple[T, Finding]]:
     """`found` (rule, finding) pairs, with the two columns of a row merged where one rule (`code_of(rule)`)
     says the same thing of both."""
+    if not _repeated(found, code_of):  # nothing to merge: no rule found two cells
+        return list(found)
     spots: dict[int, tuple[int, str]] = {}
     for index, indicator in enumerate(form.indicators):
-        for column, cell in (("period", indicator.period_value), ("annual", indicator.annual_value)):
-            if cell is not None:
-                spots[id(cell)] = (index, column)
+        cell = indicator.period_value
+        if cell is not None:
+            spots[id(cell)] = (index, "period")
+        cell = indicator.annual_value
+        if cell is not None:
+            spots[id(cell)] = (index, "annual")
     out: list[tuple[T, Finding]] = []
     first: dict[tuple[str, int, str], tuple[int, str]] = {}
     for entry in found:
@@ -68,3 +73,15 @@ def merge_columns(found: Sequence[tuple[T, Finding]], form: AnyForm, code_of: Ca
         out[seen[0]] = (kept[0], _joined(kept[1], finding))
         first[key] = (seen[0], "both")
     return out
+
+
+def _repeated(found: Sequence[tuple[T, Finding]], code_of: Callable[[T], str]) -> bool:
+    """Whether one rule has findings on two or more cells (only those can be two columns of a row)."""
+    seen: set[str] = set()
+    for rule, finding in found:
+        if finding.cell is not None:
+            code = code_of(rule)
+            if code in seen:
+                return True
+            seen.add(code)
+    return False

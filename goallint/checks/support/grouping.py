@@ -17,7 +17,6 @@ keeps its own message. The check kind computes the facts (its `FACTS`) and never
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import Any, Literal, TypeVar
 
 from goallint.checks.support.base import Finding, check_template
@@ -84,9 +83,9 @@ def grouped(grouping: Grouping, findings: Sequence[Finding]) -> Finding:
     if first.cell is not None:
         places = places[1:]  # the finding's own place
     message = grouping.message.format(count=len(items), items=grouping.separator.join(items))
-    return replace(first, message=message, related=tuple(cell for cell, _ in places),
-                   related_fields=tuple(field for _, field in places),
-                   fix=_joined_fix([finding.fix for finding in findings]))
+    # the constructor, field by field in order (`dataclasses.replace` reads the class's fields on every call)
+    return Finding(message, first.cell, first.field, _joined_fix([finding.fix for finding in findings]),
+                   tuple(cell for cell, _ in places), tuple(field for _, field in places), first.facts)
 
 
 class _Facts(dict[str, Any]):

@@ -56,10 +56,14 @@ def _checked(group: str, raw: str, fixed: str) -> str | None:
     return fixed if fixed != raw and keep(raw, fixed) else None
 
 
+_STEPS: dict[str, Callable[[str], str]] = {}
+
+
 def _step(name: str) -> Callable[[str], str]:
-    """One step of the normaliser (`strip_ocr_markup`, `strip_html`, …), imported when first used."""
-    module = importlib.import_module("goallint.values.normalize")
-    step: Callable[[str], str] = getattr(module, name)
+    """One step of the normaliser (`strip_ocr_markup`, `strip_html`, …), looked up when first used."""
+    step = _STEPS.get(name)
+    if step is None:
+        step = _STEPS[name] = getattr(importlib.import_module("goallint.values.normalize"), name)
     return step
 
 
@@ -149,3 +153,28 @@ def defects_in(raw: str) -> frozenset[str]:
         found = _DEFECTS[raw] = frozenset(name for name, pattern in _SIGNS if pattern.search(raw)) or _NONE
     return found
 
+
+known_defects: Callable[[str], frozenset[str] | None] = _DEFECTS.get
+"""`defects_in(raw)` if this text was searched already (and is still remembered), else None: a walk over a
+form's cells asks this first, without a call of its own (the dict is cleared, never replaced)."""
+
+
+_DETECTORS: dict[str, Callable[[str, Cell], Found]] = {
+    "ocr": ocr, "html": html, "masked": masked, "punctuation": punctuation, "symbol": symbol, "space": space,
+    "invisible": invisible,
+}
+_FACTS: dict[tuple[str, str, str], Found] = {}
+
+
+def facts_of(defect: str, group: str, cell: Cell) -> Found:
+    """The detector of `defect` on a cell of `group`: a function of the defect, the group and the cell's raw
+    text only, so each such triple is worked out once while it is remembered. Bounded."""
+    key = (defect, group, cell.raw)
+    try:
+        return _FACTS[key]
+    except KeyError:
+        pass
+    if len(_FACTS) >= CACHE_ENTRIES:
+        _FACTS.clear()
+    found = _FACTS[key] = _DETECTORS[defect](group, cell)
+    return found

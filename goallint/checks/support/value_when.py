@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import field
 from dataclasses import field as dc_field
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from goallint.checks.support import value_facts as facts
 from goallint.checks.support.value_facts import Numeric
 from goallint.plumbing.records import record
+from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
 from goallint.values.bounds import out_of_range
 from goallint.values.types import Bound, Comparator, Qualitative, Quantity, Range, Value
@@ -39,6 +39,11 @@ class LeafTest:
     """Every number of the item is below this (`≥80%` below 90: the target asks for too little)."""
     outside: tuple[Decimal, Decimal] | None = None
     """The target asks for a number outside [low, high] (`>100%`, `120%`, `-5%`; `≥100%` is inside)."""
+
+    @cached_property
+    def predicate(self) -> Callable[[Numeric], bool]:
+        """The test as one closure, made once."""
+        return _compile_leaf(self)
 
 
 @record(kw_only=True)
@@ -70,8 +75,10 @@ class When:
     not_: When | None = dc_field(default=None, metadata={"alias": "not"})
 
     @cached_property
-    def active_checks(self) -> list[Callable[[When, Subject], bool]]:
-        return [check for key, check in _CHECKS.items() if getattr(self, key) is not None]
+    def predicate(self) -> Callable[[Subject], bool]:
+        """The predicate as one closure over the subject's facts, made once per `When`: a value cell is then
+        judged without looking up which keys are set."""
+        return _compile(self)
 
     def vocabulary_names(self) -> Iterator[str]:
         for name in (self.text_vocabulary, self.contains_vocabulary, self.words_vocabulary):
@@ -81,24 +88,43 @@ class When:
             yield from sub.vocabulary_names()
 
 
-@record
 class Subject:
-    """What a predicate looks at: the typed value, the normalised text and the pack vocabularies."""
+    """What a predicate looks at: the typed value, the normalised text and the pack vocabularies, with the facts
+    about the value that several predicates ask, worked out once (a value is judged once for every rule)."""
 
-    value: Value
-    text: str
-    vocabulary: Callable[[str], list[str]]
-    items: list[Value] = field(init=False)
-    numeric: list[Numeric] = field(init=False)
+    __slots__ = ("value", "text", "vocabulary", "items", "numeric", "kinds", "vague", "invalid_range",
+                 "out_of_range", "_has_number")
 
-    def __post_init__(self) -> None:
-        self.items = list(facts.leaves(self.value))
-        self.numeric = list(facts.numeric_leaves(self.value))
+    def __init__(self, value: Value, text: str, vocabulary: Callable[[str], list[str]]) -> None:
+        self.value = value
+        self.text = text
+        self.vocabulary = vocabulary
+        self.items: list[Value] = list(facts.leaves(value))
+        self.numeric: list[Numeric] = [leaf for leaf in self.items if isinstance(leaf, Quantity | Bound | Range)]
+        self.kinds = frozenset([value.kind, *(item.kind for item in self.items)])
+        """The value's kind and the kind of each of its items."""
+        self.vague = any(isinstance(i, Qualitative) and i.vague for i in self.items)
+        self.invalid_range = any(_invalid_range(i) for i in self.numeric)
+        self.out_of_range = any(_out_of_range(i) for i in self.numeric)
+        self._has_number: bool | None = None
+
+    @property
+    def has_number(self) -> bool:
+        """Whether the value states a number (`value_facts.has_number`; it searches the text: asked by few)."""
+        if self._has_number is None:
+            self._has_number = facts.has_number(self.value, self.text)
+        return self._has_number
 
 
 def unit_matches(unit: str, wanted: list[str]) -> bool:
-    cls = facts.unit_class(unit) or "none"
-    return any(token == cls if token in UNIT_CLASSES else facts.unit_base(unit) == token for token in wanted)
+    cls, base = _unit_kind(unit)
+    return any(token == cls if token in UNIT_CLASSES else base == token for token in wanted)
+
+
+@lru_cache(maxsize=CACHE_ENTRIES)
+def _unit_kind(unit: str) -> tuple[str, str]:
+    """A unit's class (`none` for no unit) and base, as `unit_matches` compares them."""
+    return facts.unit_class(unit) or "none", facts.unit_base(unit)
 
 
 def _outside(leaf: Numeric, low: Decimal, high: Decimal) -> bool:
@@ -106,29 +132,44 @@ def _outside(leaf: Numeric, low: Decimal, high: Decimal) -> bool:
     if isinstance(leaf, Range):
         symmetric = leaf.low == -leaf.high
         return leaf.high > high or (leaf.low < low and not symmetric)
-    number = leaf.value
-    demands = {
-        "=": number < low or number > high,
-        ">=": number > high,
-        ">": number >= high,
-        "<=": number < low,
-        "<": number <= low,
-    }
-    return demands[leaf.op]
+    number, op = leaf.value, leaf.op
+    if op == "=":
+        return number < low or number > high
+    if op == ">=":
+        return number > high
+    if op == ">":
+        return number >= high
+    if op == "<=":
+        return number < low
+    if op == "<":
+        return number <= low
+    raise KeyError(op)
 
 
 def leaf_holds(test: LeafTest, leaf: Numeric) -> bool:
-    op = None if isinstance(leaf, Range) else leaf.op
-    numbers = facts.numbers(leaf)
-    checks = (
-        test.ops is None or op in test.ops,
-        test.units is None or unit_matches(leaf.unit, test.units),
-        test.equals is None or any(n == test.equals for n in numbers),
-        test.at_least is None or any(n >= test.at_least for n in numbers),
-        test.below is None or bool(numbers) and all(n < test.below for n in numbers),
-        test.outside is None or _outside(leaf, *test.outside),
-    )
-    return all(checks)
+    return test.predicate(leaf)
+
+
+def _compile_leaf(test: LeafTest) -> Callable[[Numeric], bool]:
+    """One numeric item satisfies every key of the test (keys left out hold)."""
+    ops, units, equals, at_least, below, outside = \
+        test.ops, test.units, test.equals, test.at_least, test.below, test.outside
+
+    def leaf_test(leaf: Numeric) -> bool:
+        if ops is not None and (None if isinstance(leaf, Range) else leaf.op) not in ops:
+            return False
+        if units is not None and not unit_matches(leaf.unit, units):
+            return False
+        numbers = (leaf.low, leaf.high) if isinstance(leaf, Range) else (leaf.value,)
+        if equals is not None and not any(n == equals for n in numbers):
+            return False
+        if at_least is not None and not any(n >= at_least for n in numbers):
+            return False
+        if below is not None and not all(n < below for n in numbers):
+            return False
+        return outside is None or _outside(leaf, *outside)
+
+    return leaf_test
 
 
 def _words_hit(subject: Subject, words: list[str], max_length: int) -> bool:
@@ -182,30 +223,77 @@ def _invalid_range(leaf: Value) -> bool:
     return mixed or leaf.low > leaf.high
 
 
-def _units_all(w: When, s: Subject) -> bool:
-    wanted = w.units_all or []
-    return len(s.numeric) == len(s.items) > 0 and all(unit_matches(n.unit, wanted) for n in s.numeric)
+def _compile(w: When) -> Callable[[Subject], bool]:
+    """The closures of the keys `w` sets, in one; each reads a fact of the subject or a vocabulary."""
+    tests: list[Callable[[Subject], bool]] = []
+    if w.kinds is not None:
+        kinds = frozenset(w.kinds)
+        tests.append(lambda s: not kinds.isdisjoint(s.kinds))
+    if w.has_number is not None:
+        has_number = w.has_number
+        tests.append(lambda s: s.has_number == has_number)
+    if w.vague is not None:
+        vague = w.vague
+        tests.append(lambda s: s.vague == vague)
+    if w.text_vocabulary is not None:
+        text_words = w.text_vocabulary
+        tests.append(lambda s: s.text in _word_set(s.vocabulary(text_words)))
+    if w.contains_vocabulary is not None:
+        contained = w.contains_vocabulary
+        tests.append(lambda s: _finder(s.vocabulary(contained))(s.text) is not None)
+    if w.words_vocabulary is not None:
+        words, max_length = w.words_vocabulary, w.max_words_length
+        tests.append(lambda s: _words_hit(s, s.vocabulary(words), max_length))
+    if w.units_all is not None:
+        wanted = w.units_all
+        tests.append(lambda s: len(s.numeric) == len(s.items) > 0 and all(unit_matches(n.unit, wanted)
+                                                                          for n in s.numeric))
+    if w.leaf is not None:
+        leaf_test = w.leaf.predicate
+
+        def any_leaf(s: Subject) -> bool:
+            for leaf in s.numeric:
+                if leaf_test(leaf):
+                    return True
+            return False
+
+        tests.append(any_leaf)
+    if w.invalid_range is not None:
+        invalid = w.invalid_range
+        tests.append(lambda s: s.invalid_range == invalid)
+    if w.out_of_range is not None:
+        beyond = w.out_of_range
+        tests.append(lambda s: s.out_of_range == beyond)
+    if w.any_ is not None:
+        alternatives = [sub.predicate for sub in w.any_]
+        tests.append(lambda s: any(test(s) for test in alternatives))
+    if w.not_ is not None:
+        negated = w.not_.predicate
+        tests.append(lambda s: not negated(s))
+    if not tests:
+        return _always
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        first, second = tests
+        return lambda s: first(s) and second(s)
+
+    def every(s: Subject) -> bool:
+        for test in tests:
+            if not test(s):
+                return False
+        return True
+
+    return every
 
 
-_CHECKS: dict[str, Callable[[When, Subject], bool]] = {
-    "kinds": lambda w, s: any(i.kind in (w.kinds or ()) for i in [s.value, *s.items]),
-    "has_number": lambda w, s: facts.has_number(s.value, s.text) == w.has_number,
-    "vague": lambda w, s: any(isinstance(i, Qualitative) and i.vague for i in s.items) == w.vague,
-    "text_vocabulary": lambda w, s: s.text in _word_set(s.vocabulary(w.text_vocabulary or "")),
-    "contains_vocabulary": lambda w, s: _finder(s.vocabulary(w.contains_vocabulary or ""))(s.text) is not None,
-    "words_vocabulary": lambda w, s: _words_hit(s, s.vocabulary(w.words_vocabulary or ""), w.max_words_length),
-    "units_all": _units_all,
-    "leaf": lambda w, s: w.leaf is not None and any(leaf_holds(w.leaf, n) for n in s.numeric),
-    "invalid_range": lambda w, s: any(_invalid_range(i) for i in s.items) == w.invalid_range,
-    "out_of_range": lambda w, s: any(_out_of_range(i) for i in s.items) == w.out_of_range,
-    "any_": lambda w, s: any(holds(sub, s) for sub in w.any_ or []),
-    "not_": lambda w, s: w.not_ is not None and not holds(w.not_, s),
-}
+def _always(subject: Subject) -> bool:
+    return True
 
 
 def holds(when: When, subject: Subject) -> bool:
     """Whether every key of `when` holds for the subject (keys left out hold)."""
-    return all(check(when, subject) for check in when.active_checks)
+    return when.predicate(subject)
 
 
 __all__ = ["LeafTest", "Subject", "When", "holds", "leaf_holds"]

@@ -375,13 +375,12 @@ def _grouping_of(placed: tuple[Rule, str]) -> Grouping | None:
 
 def _some_grouped(found: list[tuple[tuple[Rule, str], Finding]]) -> bool:
     """Whether a rule with `group:` has two or more findings in the form (else grouping changes nothing)."""
-    counts: dict[str, int] = {}
+    seen: set[str] = set()
     for (rule, _), _finding in found:
         if rule.group is not None:
-            code = rule.code
-            if code in counts:
+            if rule.code in seen:
                 return True
-            counts[code] = 1
+            seen.add(rule.code)
     return False
 
 
@@ -506,15 +505,15 @@ def _lint_chunk(work: tuple[list[Input], bool, Callable[[Diagnostic], str] | Non
                 ) -> list[tuple[FileReport, Batch | None]]:
     """A worker's part: the chunk's reports, each with its diagnostics packed for the spool when asked."""
     assert _WORKER is not None
+    from goallint.model import rows_of, sort_key
+    from goallint.plumbing.spool import pack
+
     chunk, packed, render = work
     out: list[tuple[FileReport, Batch | None]] = []
     for item in chunk:
         report = _WORKER.lint(item)
         batch = None
         if packed:
-            from goallint.model import rows_of, sort_key
-            from goallint.plumbing.spool import pack
-
             batch = pack(report.diagnostics, rows_of, sort_key, render)
             report.diagnostics = []  # the report is this worker's own (a cached one is read afresh each time)
         out.append((report, batch))

@@ -233,10 +233,6 @@ class Edit:
 
     hidden: ClassVar[frozenset[str]] = frozenset({"start", "end"})
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # pickled as its values (a frozen dataclass with slots pickles through a slow generic state)
-        return (_edit, (self.line, self.column, self.end_line, self.end_column, self.content, self.start, self.end))
-
 
 @record(frozen=True, slots=True, kw_only=True)
 class Fix:
@@ -248,9 +244,6 @@ class Fix:
     edits: list[Edit]
 
     hidden: ClassVar[frozenset[str]] = frozenset()
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_fix, (self.applicability, self.message, self.edits))
 
 
 Severity = Literal["error", "warning", "info"]
@@ -268,9 +261,6 @@ class Location:
     field: str = ""
 
     hidden: ClassVar[frozenset[str]] = frozenset()
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_location, (self.line, self.column, self.end_line, self.end_column, self.field))
 
 
 @record(frozen=True, slots=True, kw_only=True)
@@ -302,20 +292,6 @@ class Diagnostic:
         # pickled as a row of its fields (the spool, the result cache and `-j` workers pass many), read back
         # with its repeated strings interned: a long run keeps ~100,000 findings naming a few paths and rules
         return (rebuild, (_ROW(self),))
-
-
-def _edit(line: int, column: int, end_line: int, end_column: int, content: str, start: int | None,
-          end: int | None) -> Edit:
-    return Edit(line=line, column=column, end_line=end_line, end_column=end_column, content=content, start=start,
-                end=end)
-
-
-def _fix(applicability: Literal["safe", "unsafe"], message: str, edits: list[Edit]) -> Fix:
-    return Fix(applicability=applicability, message=message, edits=edits)
-
-
-def _location(line: int, column: int, end_line: int, end_column: int, field: str) -> Location:
-    return Location(line=line, column=column, end_line=end_line, end_column=end_column, field=field)
 
 
 # -- a diagnostic as a plain tuple ----------------------------------------------------------------------------

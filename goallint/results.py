@@ -30,10 +30,6 @@ class FormInfo:
     """(code, severity) of each finding a `goallint-ignore` in the form waived: the reports count them and the
     grade counts them, so that a waiver never makes a run look cleaner than it is."""
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # pickled as its values: every form of a `-j` run crosses from a worker to the main process
-        return (FormInfo, (self.path, self.form, self.kind, self.profile, self.ignore, self.waived))
-
 
 @record
 class FileReport:

@@ -68,6 +68,9 @@ def test_a_record_behaves_as_the_dataclass_it_replaces(options: dict[str, bool])
         assert other.a == 2
     back = pickle.loads(pickle.dumps(by_record(a=3, c=[4])))
     assert back == by_record(a=3, c=[4]) if options["eq"] else back.a == 3
+    sent = by_record(a=3, b="y", c=[4], d="not compared", e=1.5)  # every field crosses, compared or not
+    for copied in (pickle.loads(pickle.dumps(sent, protocol=protocol)) for protocol in (2, pickle.HIGHEST_PROTOCOL)):
+        assert dataclasses.astuple(copied) == dataclasses.astuple(sent) and type(copied) is by_record
     assert dataclasses.asdict(dataclasses.replace(by_record(a=5), b="z")) == \
         dataclasses.asdict(dataclasses.replace(by_dataclass(a=5), b="z"))
 

@@ -19,7 +19,6 @@ from typing import Any
 from goallint.arith.interval import Interval, Side, tolerance_for
 from goallint.arith.money import UNIT_FACTOR, WAN, format_money, format_number
 from goallint.plumbing.records import record
-from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.values.bounds import out_of_range
 from goallint.values.types import Bound, Compound, Quantity, Range, Value
 from goallint.values.units import (
@@ -43,10 +42,6 @@ OP_SYMBOLS: dict[str, str] = {"=": "", ">=": "≥", "<=": "≤", ">": ">", "<": 
 _WAN = WAN
 CLOSED_OPS = {"<": "<=", ">": ">="}
 """How budget arithmetic reads a written strict bound: as the cap or floor it is meant to be."""
-
-
-_unit_of = lru_cache(maxsize=CACHE_ENTRIES)(parse_unit)
-"""`parse_unit`, remembered: a form's values are written in a few units (`人`, `元/人/年`), and `Unit` is frozen."""
 
 
 def unit_key(part: str) -> str:
@@ -102,12 +97,12 @@ def amounts(value: Value, text: str = "") -> list[Amount]:
             return []
         shown = text.removeprefix(value.label or "").strip() if text else ""
         shown = shown or render(value.op, value.value, value.unit, value.approx)
-        return [Amount(value.op, value.value, _unit_of(value.unit), shown, value.approx,
+        return [Amount(value.op, value.value, parse_unit(value.unit), shown, value.approx,
                        noun=value.noun or "", label=value.label or "")]
     if isinstance(value, Range) and value.low_unit is None and value.low >= 0 \
             and not out_of_range(value.low) and not out_of_range(value.high):
         shown = text.removeprefix(value.label or "").strip() if text else ""
-        return [Amount("range", value.low, _unit_of(value.unit), shown or f"{value.low}～{value.high}{value.unit}",
+        return [Amount("range", value.low, parse_unit(value.unit), shown or f"{value.low}～{value.high}{value.unit}",
                        high=value.high, label=value.label or "")]
     return []
 

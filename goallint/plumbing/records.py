@@ -13,6 +13,10 @@ They behave as `dataclass`'s own: the fields compared, hashed and shown are thos
 these methods itself keeps it; an unfrozen class that compares is unhashable; a repr that reaches itself
 shows `...`. `dataclasses.fields`, `replace`, `asdict`, pickling and pydantic see a standard dataclass. A
 class without a docstring gets `Name(...)` where `dataclass` writes its signature, `Name(a: int, …)`.
+
+A class with slots pickles its state as the tuple of its fields' values, as `dataclass`'s does, but through
+`__getstate__`/`__setstate__` made over the field names once: `dataclass`'s look the fields up again for every
+object, which made pickling findings, fixes and form records between `-j` workers and the main process slow.
 """
 
 from __future__ import annotations
@@ -84,6 +88,25 @@ def _add_methods(cls: type, names: dict[str, tuple[str, ...]], declared: dict[st
             cls.__hash__ = None  # type: ignore[assignment]
 
 
+def _add_state(cls: type, names: tuple[str, ...]) -> None:
+    """Pickling of a slotted class: its state is the tuple of its fields' values, restored field by field
+    (past a frozen class's guards, as `dataclass`'s own `__setstate__` does)."""
+    values = _tuple_of(names)
+    set_field = object.__setattr__
+
+    def __getstate__(self: Any) -> tuple[Any, ...]:
+        return values(self)
+
+    def __setstate__(self: Any, state: tuple[Any, ...]) -> None:
+        for name, value in zip(names, state, strict=True):
+            set_field(self, name, value)
+
+    __getstate__.__qualname__ = f"{cls.__qualname__}.__getstate__"
+    __setstate__.__qualname__ = f"{cls.__qualname__}.__setstate__"
+    cls.__getstate__ = __getstate__  # type: ignore[method-assign,assignment]
+    cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
+
+
 def _made_with_kept_code(cls: type[T], **options: Any) -> type[T]:
     """`dataclass(cls, repr=False, eq=False, **options)`, its generated methods' code read from
     `kept_code` (compiled once, kept in the cache folder) when `dataclasses` compiles through `exec`."""
@@ -108,6 +131,8 @@ def _record(cls: type[T], repr: bool, eq: bool, frozen: bool, **options: Any) ->
              "compare": tuple(f.name for f in fields if f.compare),
              "hash": tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash))}
     _add_methods(made, names, declared, repr, eq, frozen)
+    if options.get("slots") and not {"__getstate__", "__setstate__", "__reduce__"} & declared.keys():
+        _add_state(made, tuple(f.name for f in fields))
     params = made.__dataclass_params__  # type: ignore[attr-defined]
     params.repr, params.eq = repr, eq  # what `dataclass` would have recorded
     return made

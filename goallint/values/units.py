@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from decimal import Decimal
+from functools import lru_cache
 
 from goallint.plumbing.records import record
+from goallint.plumbing.resources import CACHE_ENTRIES
 
 PERSON_UNITS: frozenset[str] = frozenset({"人", "名"})
 """Units that count persons (`人次` counts visits, not persons)."""
@@ -55,6 +57,7 @@ def _person_key(part: str) -> str:
     return "人" if part in PERSON_UNITS else part
 
 
+@lru_cache(maxsize=CACHE_ENTRIES)  # a form's values are written in a few units (`人`, `元/人/年`)
 def parse_unit(text: str) -> Unit:
     """Read a unit string: `元/月/人` → ('元', ('月','人')); `元/人·月` → ('元', ('人','月'))."""
     cleaned = _GROUPED.sub(r"/\1", text.strip())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable
+from functools import cache
 from typing import NamedTuple
 
 from goallint.model import Cell
@@ -56,14 +57,10 @@ def _checked(group: str, raw: str, fixed: str) -> str | None:
     return fixed if fixed != raw and keep(raw, fixed) else None
 
 
-_STEPS: dict[str, Callable[[str], str]] = {}
-
-
+@cache  # a handful of names
 def _step(name: str) -> Callable[[str], str]:
     """One step of the normaliser (`strip_ocr_markup`, `strip_html`, …), looked up when first used."""
-    step = _STEPS.get(name)
-    if step is None:
-        step = _STEPS[name] = getattr(importlib.import_module("goallint.values.normalize"), name)
+    step: Callable[[str], str] = getattr(importlib.import_module("goallint.values.normalize"), name)
     return step
 
 

@@ -160,7 +160,7 @@ def _compile_leaf(test: LeafTest) -> Callable[[Numeric], bool]:
             return False
         if units is not None and not unit_matches(leaf.unit, units):
             return False
-        numbers = (leaf.low, leaf.high) if isinstance(leaf, Range) else (leaf.value,)
+        numbers = facts.numbers(leaf)
         if equals is not None and not any(n == equals for n in numbers):
             return False
         if at_least is not None and not any(n >= at_least for n in numbers):

@@ -7,10 +7,9 @@ fixed value parses to the same typed value, and the fixed text normalises to the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import field as dc_field
 from dataclasses import fields
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Literal
 
 from goallint.checks.support import markup_text as text
@@ -23,7 +22,7 @@ from goallint.checks.support.base import (
     check_template,
 )
 from goallint.checks.support.fields import FIELD_LABELS
-from goallint.model import Cell, Edit, Fix, Task
+from goallint.model import AnyForm, Cell, Edit, Fix, Task
 from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 
@@ -89,9 +88,11 @@ def _named(params: Params, group: Group, cell: Cell, where: str | ResolvedIndica
 ALL_GROUPS: list[Group] = ["header", "texts", "tasks", "levels", "names", "values"]
 Spot = tuple[Group, Cell, "str | ResolvedIndicator", frozenset[str]]
 """A place with the defects its text may have (`markup_text.defects_in`)."""
-Walked = tuple[Group, tuple[object, ...], "Spot | None"]
-"""A walked cell's group, the key that tells a repeated (carried-down) cell apart, and its spot when its text
-may have a defect (None for a clean cell, which no rule reports)."""
+Walked = tuple[Group, "Cell | None", "str | ResolvedIndicator | tuple[str, int, str]"]
+"""A walked cell: its group, the cell (None where the form leaves it out) and its field label, its indicator
+or, for a task cell, (list title, number, column label)."""
+Noted = tuple[int, Group, tuple[object, ...], Spot]
+"""A spot with its position in the walk and the key that tells a repeated (carried-down) cell apart."""
 
 
 _BOTH_COLUMNS: list[Column] = ["period", "annual"]
@@ -107,29 +108,59 @@ def _cells(ctx: FormContext, groups: list[Group], defect: str) -> list[Place]:
     nothing to look at, and the others look only at the cells that may have one."""
     where = ctx.where
     if not (where.picks_all and where.columns == _BOTH_COLUMNS):
-        walk = _Walk(_walk(ctx, groups, where.columns))
+        walk = _walk(ctx, groups, where.columns)
     else:
         known: _Walk | None = ctx.memo.get("markup-walk")
         if known is None:
-            known = ctx.memo["markup-walk"] = _Walk(_walk(ctx, ALL_GROUPS, where.columns))
+            known = ctx.memo["markup-walk"] = _form_walk(ctx)
         walk = known
     if defect not in walk.defects:
         return []
     return [(group, cell, place) for group, cell, place, defects in walk.spots(groups) if defect in defects]
 
 
+def _form_walk(ctx: FormContext) -> _Walk:
+    """The walk the markup rules share (every indicator, both columns), made only for a form where some
+    detector may find something: most forms have no such cell, and then no rule has anything to look at."""
+    if not _possible(ctx.form):
+        return _CLEAN
+    return _walk(ctx, ALL_GROUPS, _BOTH_COLUMNS)
+
+
+def _possible(form: AnyForm) -> set[str]:
+    """The defects some detector may find in some cell of the form, where the cell's group lets it look
+    (`markup_text.POSSIBLE`): every cell's text asked at once, by groups that allow the same detectors. Empty
+    cells and repeated level cells are asked too, which only makes the answer larger, never wrong."""
+    plain_fields, has_tasks = _form_fields(type(form))[:2]
+    plain = [cell.raw for cell in plain_fields(form) if cell is not None]
+    if has_tasks:
+        plain += [cell.raw for tasks in (form.tasks, form.other_tasks)  # type: ignore[union-attr]
+                  for task in tasks for cell in (task.name, task.content, task.amount, task.expected)
+                  if cell is not None]
+    indicators = form.indicators
+    plain += [cell.raw for row in indicators for cell in (row.level1, row.level2) if cell is not None]
+    names = [row.name.raw for row in indicators if row.name is not None]
+    values = [cell.raw for row in indicators for cell in (row.period_value, row.annual_value) if cell is not None]
+    possible: set[str] = set()
+    for raws, group in ((plain, "header"), (names, "names"), (values, "values")):
+        for found in text.defects_of_each(raws, group):
+            possible |= found
+    return possible
+
+
 class _Walk:
-    """A form's cells as the markup rules see them: the walk, the defects any of its cells may have, and the
-    spots of each choice of groups (each cell once)."""
+    """A form's cells as the markup rules see them: every cell in form order, the spots (cells whose text may
+    have a defect their group allows), the defects of those, and the spots of each choice of groups (each
+    cell once)."""
 
-    __slots__ = ("_spots", "defects", "walked")
+    __slots__ = ("_spots", "defects", "noted", "walked")
 
-    def __init__(self, walked: list[Walked]) -> None:
+    def __init__(self, walked: list[Walked], noted: list[Noted]) -> None:
         self.walked = walked
+        self.noted = noted
         self.defects: set[str] = set()
-        for _, _, spot in walked:
-            if spot is not None:
-                self.defects.update(spot[3])
+        for *_, spot in noted:
+            self.defects.update(spot[3])
         self._spots: dict[tuple[Group, ...], list[Spot]] = {}
 
     def spots(self, groups: list[Group]) -> list[Spot]:
@@ -138,53 +169,63 @@ class _Walk:
         out = self._spots.get(chosen)
         if out is None:
             wanted = set(groups)
-            seen: set[tuple[object, ...]] = set()
-            out = self._spots[chosen] = []
-            for group, key, spot in self.walked:
-                if group in wanted and key not in seen:
-                    seen.add(key)
-                    if spot is not None:
-                        out.append(spot)
+            mine = [entry for entry in self.noted if entry[1] in wanted]
+            out = self._spots[chosen] = [entry[3] for entry in mine if self._first(entry, wanted)]
         return out
 
+    def _first(self, entry: Noted, wanted: set[Group]) -> bool:
+        """Whether no non-empty cell of the groups before this spot has its key. Only a cell on the spot's
+        line (or the spot's own cell, where it has no place) can: the rest are passed over without a key."""
+        position, _, key, spot = entry
+        if len(key) == 1:  # no span: its key is the cell's identity
+            cell = spot[1]
+            return not any(found is cell and group in wanted for group, found, _ in self.walked[:position])
+        line = key[0]
+        for group, found, _ in self.walked[:position]:
+            if found is not None and group in wanted:
+                span = found.span
+                if span is not None and span.line == line and _SPAN_KEY(span) == key and found.raw.strip():
+                    return False
+        return True
 
+
+_CLEAN = _Walk([], [])
+"""The walk of a form no detector finds anything in (shared: no rule asks it for spots)."""
 _SPAN_KEY = itemgetter(0, 1, 2, 3, 7)
 """A span's line, column, end line, end column and workbook cell: what tells two cells apart."""
-_FIELDS: dict[type, tuple[tuple[str, ...], tuple[str, ...], bool]] = {}
-"""Per form class: its header fields, its goal/approval text fields, whether it has task lists."""
+_FORM_FIELDS: dict[type, tuple[attrgetter[tuple[Cell | None, ...]], bool, tuple[tuple[Group, str], ...]]] = {}
 
 
-def _fields(form: object) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
-    kind = type(form)
-    known = _FIELDS.get(kind)
+def _form_fields(kind: type) -> tuple[attrgetter[tuple[Cell | None, ...]], bool, tuple[tuple[Group, str], ...]]:
+    """Per form class: a getter of its title, header and goal/approval text cells, whether it has task
+    lists, and the group and field label of each cell the getter gives."""
+    known = _FORM_FIELDS.get(kind)
     if known is None:
         names = {item.name for item in fields(kind)}  # type: ignore[arg-type]
-        known = _FIELDS[kind] = (tuple(n for n in HEADER_FIELDS if n in names),
-                                 tuple(n for n in TEXT_FIELDS if n in names), "tasks" in names)
+        header = [name for name in HEADER_FIELDS if name in names]
+        texts = [name for name in TEXT_FIELDS if name in names]
+        places: list[tuple[Group, str]] = [("header", "标题")]
+        places += [("header", FIELD_LABELS.get(name, name)) for name in header]
+        places += [("texts", FIELD_LABELS.get(name, name)) for name in texts]
+        known = _FORM_FIELDS[kind] = (attrgetter("title", *header, *texts), "tasks" in names, tuple(places))
     return known
 
 
-def _walk(ctx: FormContext, groups: list[Group], columns: list[Column]) -> list[Walked]:
-    """Every non-empty cell of the groups in form order, with its key and, where its text may have a defect,
-    its spot (a task cell's label is made only then)."""
+def _walk(ctx: FormContext, groups: list[Group], columns: list[Column]) -> _Walk:
+    """Every cell of the groups in form order, and the spots among them: the non-empty cells whose text may
+    have a defect their group allows (a task cell's label is made only then)."""
     form = ctx.form
-    todo: list[tuple[Group, Cell | None, str | ResolvedIndicator | tuple[str, int, str]]] = []
-    header_names, text_names, has_tasks = _fields(form)
-    if "header" in groups:
-        todo.append(("header", form.title, "标题"))
-    fields: tuple[tuple[tuple[str, ...], Group], ...] = ((header_names, "header"), (text_names, "texts"))
-    for names, group in fields:
-        for name in names if group in groups else ():
-            value = getattr(form, name)
-            todo.append((group, value if isinstance(value, Cell) else None, FIELD_LABELS.get(name, name)))
-    if has_tasks and "tasks" in groups:
-        for title, tasks in (("年度重点工作任务", form.tasks), ("其他任务", form.other_tasks)):  # type: ignore[union-attr]
-            for number, task in enumerate(tasks, 1):
-                for column, label in TASK_LABELS.items():
-                    todo.append(("tasks", getattr(task, column) if isinstance(task, Task) else None,
-                                 (title, number, label)))
-    if {"levels", "names", "values"} & set(groups):
-        levels, named, values = "levels" in groups, "names" in groups, "values" in groups
+    plain_fields, has_tasks, places = _form_fields(type(form))
+    wanted = set(groups)
+    walked: list[Walked] = [(group, cell, label) for (group, label), cell in zip(places, plain_fields(form))
+                            if group in wanted]
+    if has_tasks and "tasks" in wanted:
+        walked += [("tasks", getattr(task, column) if isinstance(task, Task) else None, (title, number, label))
+                   for title, tasks in (("年度重点工作任务", form.tasks), ("其他任务", form.other_tasks))  # type: ignore[union-attr]
+                   for number, task in enumerate(tasks, 1) for column, label in TASK_LABELS.items()]
+    levels, named, values = "levels" in wanted, "names" in wanted, "values" in wanted
+    if levels or named or values:
+        add = walked.append
         above: tuple[Cell | None, Cell | None] = (None, None)
         for item in ctx.selected():
             indicator = item.indicator
@@ -192,34 +233,33 @@ def _walk(ctx: FormContext, groups: list[Group], columns: list[Column]) -> list[
                 # a level carried down from the row above is that same cell: walked there, in this same group
                 level1, level2 = indicator.level1, indicator.level2
                 if level1 is not above[0]:
-                    todo.append(("levels", level1, item))
+                    add(("levels", level1, item))
                 if level2 is not above[1]:
-                    todo.append(("levels", level2, item))
+                    add(("levels", level2, item))
                 above = (level1, level2)
             if named:
-                todo.append(("names", indicator.name, item))
-            for _, cell in item.value_cells(columns) if values else ():
-                todo.append(("values", cell, item))
-    out: list[Walked] = []
-    known, defects_in, span_key = text.known_defects, text.defects_in, _SPAN_KEY
-    for group, found, where in todo:
+                add(("names", indicator.name, item))
+            if values:
+                for _, cell in item.value_cells(columns):
+                    add(("values", cell, item))
+    noted: list[Noted] = []
+    signs = text.SIGNS
+    for position, (group, found, where) in enumerate(walked):
         if found is None:
             continue
         raw = found.raw
-        if not raw.strip():
+        of_group = signs[group]
+        defects = of_group.known.get(raw)
+        if defects is None:
+            defects = of_group.search(raw)
+        if not defects or not raw.strip():
             continue
         span = found.span
-        key: tuple[object, ...] = span_key(span) if span is not None else (id(found),)
-        defects = known(raw)
-        if defects is None:
-            defects = defects_in(raw)
-        if not defects:
-            out.append((group, key, None))
-            continue
+        key: tuple[object, ...] = _SPAN_KEY(span) if span is not None else (id(found),)
         if type(where) is tuple:  # a task cell: (list title, number, column label)
             where = f"{where[0]}{where[1]}/{where[2]}"
-        out.append((group, key, (group, found, where, defects)))  # type: ignore[arg-type]
-    return out
+        noted.append((position, group, key, (group, found, where, defects)))  # type: ignore[arg-type]
+    return _Walk(walked, noted)
 
 
 def _fix(cell: Cell, fixed: str, message: str) -> Fix | None:
@@ -231,10 +271,16 @@ def _fix(cell: Cell, fixed: str, message: str) -> Fix | None:
     return Fix(applicability="safe", message=message, edits=[edit])
 
 
-def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
+def run(params: Params, ctx: FormContext) -> list[Finding]:
+    places = _cells(ctx, params.cells, params.defect)
+    return _findings(params, places) if places else []
+
+
+def _findings(params: Params, places: list[Place]) -> list[Finding]:
     defect = params.defect
     facts_of = text.facts_of
-    for group, cell, where in _cells(ctx, params.cells, defect):
+    out = []
+    for group, cell, where in places:
         facts = facts_of(defect, group, cell)
         if facts is None:
             continue
@@ -244,4 +290,5 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
         fix = _fix(cell, fixed, str(params.fix_message).format(fixed=text.clip(fixed))) if fixed is not None else None
         said = {"cell": named, "found": facts.found, "fixed": facts.shown,
                 "name": where if isinstance(where, str) else where.name, "text": text.clip(cell.raw.strip())}
-        yield Finding(template.format_map(said), cell, label, fix, facts=said)
+        out.append(Finding(template.format_map(said), cell, label, fix, facts=said))
+    return out

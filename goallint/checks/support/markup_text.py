@@ -135,25 +135,65 @@ _SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ocr", _OCR), ("html", _HTML), ("masked", _MASK), ("punctuation", _TRAILING), ("symbol", _SYMBOL),
     ("space", _SPACED), ("invisible", INVISIBLE))
 """Each detector's own pattern: a detector finds nothing in a text where its pattern does not match."""
+_ANY_GROUP = frozenset({"ocr", "html", "symbol", "invisible"})
+POSSIBLE: dict[str, frozenset[str]] = {
+    "header": _ANY_GROUP, "texts": _ANY_GROUP, "tasks": _ANY_GROUP, "levels": _ANY_GROUP,
+    "names": _ANY_GROUP | {"masked", "punctuation"}, "values": _ANY_GROUP | {"space"},
+}
+"""Per group of cells, the detectors that can find something there: `masked` and `punctuation` look only at
+三级 names and `space` only at values (they return None elsewhere, whatever the text), so a goal text ending in
+`。` is no cell for any rule to look at."""
 _NONE: frozenset[str] = frozenset()
-_DEFECTS: dict[str, frozenset[str]] = {}
 
 
-def defects_in(raw: str) -> frozenset[str]:
-    """The detectors that may find something in a text (their patterns match it), whatever its group: most
-    cells are clean, and every markup rule asks of every cell, so each distinct text is searched once per run
-    and a rule calls its detector only where this names it. Bounded."""
-    found = _DEFECTS.get(raw)
-    if found is None:
-        if len(_DEFECTS) >= CACHE_ENTRIES:
-            _DEFECTS.clear()
-        found = _DEFECTS[raw] = frozenset(name for name, pattern in _SIGNS if pattern.search(raw)) or _NONE
-    return found
+class _Signs:
+    """The detectors that may find something in the texts of groups that allow the same ones, with what each
+    distinct text was found to hold (bounded), and one search for all their patterns at once: a text it does
+    not match holds none (a search for `a|b` matches where `a` or `b` does), which is most texts."""
+
+    __slots__ = ("any", "known", "signs")
+
+    def __init__(self, detectors: frozenset[str]) -> None:
+        self.signs = tuple((name, pattern) for name, pattern in _SIGNS if name in detectors)
+        self.any = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in self.signs))
+        self.known: dict[str, frozenset[str]] = {}
+
+    def search(self, raw: str) -> frozenset[str]:
+        known = self.known
+        if len(known) >= CACHE_ENTRIES:
+            known.clear()
+        found = _NONE
+        if self.any.search(raw) is not None:
+            found = frozenset([name for name, pattern in self.signs if pattern.search(raw)]) or _NONE
+        known[raw] = found
+        return found
 
 
-known_defects: Callable[[str], frozenset[str] | None] = _DEFECTS.get
-"""`defects_in(raw)` if this text was searched already (and is still remembered), else None: a walk over a
-form's cells asks this first, without a call of its own (the dict is cleared, never replaced)."""
+_SIGNS_OF: dict[frozenset[str], _Signs] = {}
+SIGNS: dict[str, _Signs] = {group: _SIGNS_OF.setdefault(detectors, _Signs(detectors))
+                            for group, detectors in POSSIBLE.items()}
+"""Per group of cells, its detectors' signs (groups that allow the same detectors share them)."""
+
+
+def defects_in(raw: str, group: str) -> frozenset[str]:
+    """The detectors that may find something in a text of a group (their patterns match it, and the group
+    lets them look): most cells are clean, and every markup rule asks of every cell, so each distinct text is
+    searched once per run (per kind of group) and a rule calls its detector only where this names it."""
+    signs = SIGNS[group]
+    found = signs.known.get(raw)
+    return signs.search(raw) if found is None else found
+
+
+def defects_of_each(raws: list[str], group: str) -> set[frozenset[str]]:
+    """The distinct `defects_in` of some texts of a group: a form's cells asked together, in one pass over the
+    remembered answers, and only the texts not yet seen searched."""
+    signs = SIGNS[group]
+    known = signs.known
+    found: set[frozenset[str] | None] = set(map(known.get, raws))
+    if None in found:
+        found.discard(None)
+        found.update([signs.search(raw) for raw in raws if raw not in known])
+    return found  # type: ignore[return-value]  # None discarded
 
 
 _DETECTORS: dict[str, Callable[[str, Cell], Found]] = {

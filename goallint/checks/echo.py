@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Literal
 
 from goallint.checks.support.base import COLUMN_NAMES, Finding, FormContext, check_messages, name_key
-from goallint.model import cell_text
+from goallint.model import Cell
 from goallint.plumbing.records import record
+from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
 
 PLACEHOLDERS = {"message": ("name", "column", "value")}
@@ -27,10 +27,35 @@ class Params:
         check_messages(self, PLACEHOLDERS)
 
 
-def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
+_BOTH_COLUMNS = ["period", "annual"]
+_KEYS: dict[str, str] = {}
+
+
+def _key(cell: Cell) -> str:
+    """The name key of a cell's text, remembered per raw text (values and level labels recur). Bounded."""
+    known = _KEYS.get(cell.raw)
+    if known is None:
+        if len(_KEYS) >= CACHE_ENTRIES:
+            _KEYS.clear()
+        known = _KEYS[cell.raw] = name_key(cell.text)
+    return known
+
+
+def run(params: Params, ctx: FormContext) -> list[Finding]:
+    out = []
+    columns = ctx.where.columns
+    both = columns == _BOTH_COLUMNS
+    keys = _KEYS
     for item in ctx.selected():
-        names = {name_key(item.name), name_key(cell_text(item.indicator.level2))} - {""}
-        for column, cell in item.value_cells(ctx.where.columns):
-            if name_key(cell.text) in names:
+        cells = item.filled_values if both else item.value_cells(columns)
+        if not cells:
+            continue
+        name = name_key(item.name)
+        level2 = item.indicator.level2
+        label = "" if level2 is None else keys.get(level2.raw) or _key(level2)
+        for column, cell in cells:
+            value = keys.get(cell.raw) or _key(cell)
+            if value and (value == name or value == label):
                 facts = {"name": item.name, "column": COLUMN_NAMES[column], "value": cell.text}
-                yield Finding(params.message.format_map(facts), cell, item.field, facts=facts)
+                out.append(Finding(params.message.format_map(facts), cell, item.field, facts=facts))
+    return out

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Literal
 
-from goallint.checks.support.base import Finding, FormContext, Placeholders, ResolvedIndicator, check_messages
+from goallint.checks.support.base import (
+    Column,
+    Finding,
+    FormContext,
+    Placeholders,
+    ResolvedIndicator,
+    check_messages,
+)
 from goallint.model import Cell
 from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
@@ -36,10 +42,6 @@ class Params:
         check_messages(self, PLACEHOLDERS[self.test])
 
 
-def _filled(item: ResolvedIndicator, ctx: FormContext) -> bool:
-    return any(True for _ in item.value_cells(ctx.where.columns))
-
-
 def _first_cell(items: list[ResolvedIndicator], attribute: str) -> Cell | None:
     for item in items:
         cell = getattr(item.indicator, attribute)
@@ -48,31 +50,67 @@ def _first_cell(items: list[ResolvedIndicator], attribute: str) -> Cell | None:
     return None
 
 
-def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
+class _Rows:
+    """The form's indicators by resolved level, in form order, and which levels have a filled value: one pass
+    over the indicators for both tests."""
+
+    __slots__ = ("filled", "under")
+
+    def __init__(self, resolved: list[ResolvedIndicator], columns: list[Column]) -> None:
+        self.under: dict[str | None, list[ResolvedIndicator]] = {}
+        self.filled: set[tuple[str | None, str | None] | str | None] = set()
+        both = columns == _BOTH_COLUMNS
+        for item in resolved:
+            level1 = item.level1
+            rows = self.under.get(level1)
+            if rows is None:
+                rows = self.under[level1] = []
+            rows.append(item)
+            if item.filled_values if both else any(True for _ in item.value_cells(columns)):
+                self.filled.add(level1)
+                self.filled.add((level1, item.level2))
+
+
+_BOTH_COLUMNS: list[Column] = ["period", "annual"]
+
+
+def _rows(ctx: FormContext) -> _Rows:
+    columns = ctx.where.columns
+    if columns != _BOTH_COLUMNS:
+        return _Rows(ctx.resolved, columns)
+    known: _Rows | None = ctx.memo.get("levels")
+    if known is None:
+        known = ctx.memo["levels"] = _Rows(ctx.resolved, columns)
+    return known
+
+
+def run(params: Params, ctx: FormContext) -> list[Finding]:
     profile, resolved = ctx.profile, ctx.resolved
+    out = []
     if params.test == "level1":
         if not resolved:
-            yield Finding(str(params.message_no_indicators), None, "绩效指标")
-            return
+            return [Finding(str(params.message_no_indicators), None, "绩效指标")]
+        present = _rows(ctx).under
         for key, level in profile.level1.items():
-            if level.required and not any(item.level1 == key for item in resolved):
-                yield Finding(params.message.format(level1=level.label), None, f"{level.label}指标")
-        return
+            if level.required and key not in present:
+                out.append(Finding(params.message.format(level1=level.label), None, f"{level.label}指标"))
+        return out
+    rows = _rows(ctx)
     for key1, level1 in profile.level1.items():
-        under = [item for item in resolved if item.level1 == key1]
+        under = rows.under.get(key1)
         if not under:
             continue  # a missing 一级 is the `level1` test's
-        if not any(_filled(item, ctx) for item in under):
+        if key1 not in rows.filled:
             cell = _first_cell(under, "level1")
-            yield Finding(str(params.message_level1_unfilled).format(level1=level1.label), cell, f"{level1.label}指标")
+            out.append(Finding(str(params.message_level1_unfilled).format(level1=level1.label), cell,
+                               f"{level1.label}指标"))
             continue
         for key2, level2 in profile.level2.get(key1, {}).items():
-            if not level2.required:
+            if not level2.required or (key1, key2) in rows.filled:
                 continue
-            rows = [item for item in under if item.level2 == key2]
-            if any(_filled(item, ctx) for item in rows):
-                continue
-            template = str(params.message_unfilled) if rows else params.message
-            cell = _first_cell(rows, "level2") or _first_cell(under, "level1")
+            printed = [item for item in under if item.level2 == key2]
+            template = str(params.message_unfilled) if printed else params.message
+            cell = _first_cell(printed, "level2") or _first_cell(under, "level1")
             field = f"{level1.label}指标/{level2.label}指标"
-            yield Finding(template.format(level1=level1.label, level2=level2.label), cell, field)
+            out.append(Finding(template.format(level1=level1.label, level2=level2.label), cell, field))
+    return out

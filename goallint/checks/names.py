@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from goallint.checks.support.base import (
     Finding,
@@ -15,9 +14,10 @@ from goallint.checks.support.base import (
     name_key,
 )
 from goallint.checks.support.patterns import SafePattern, search
-from goallint.model import cell_text
+from goallint.model import Cell, cell_text
 from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
+from goallint.profiles import Profile
 
 _FOUND = {"message": ("name", "word")}
 PLACEHOLDERS: dict[str, Placeholders] = {
@@ -53,23 +53,107 @@ class Params:
         check_messages(self, PLACEHOLDERS[self.test])
 
 
-def _misplaced(params: Params, ctx: FormContext, item: ResolvedIndicator, words: list[str]) -> Iterator[Finding]:
+class _Words(NamedTuple):
+    """A vocabulary as the tests use it: its words (in order), their name keys, and one search for any of them."""
+
+    words: tuple[str, ...]
+    keys: frozenset[str]
+    any_word: re.Pattern[str]
+
+
+_VOCABULARIES: dict[tuple[str, ...], _Words] = {}
+
+
+def _words(ctx: FormContext, name: str) -> _Words:
+    """A named vocabulary of the packs, prepared once per run (the packs name a handful)."""
+    words = tuple(ctx.vocabulary(name))
+    known = _VOCABULARIES.get(words)
+    if known is None:
+        if len(_VOCABULARIES) >= 64:
+            _VOCABULARIES.clear()
+        known = _VOCABULARIES[words] = _Words(words, frozenset(name_key(word) for word in words),
+                                              re.compile("|".join(re.escape(word) for word in words) or "(?!)"))
+    return known
+
+
+def _keyed(params: Params, ctx: FormContext) -> list[tuple[ResolvedIndicator, str]]:
+    """The selected indicators with a name (and its key) the rule's `exempt` pattern does not spare; those of
+    every indicator made once per form for the three tests."""
+    if ctx.where.picks_all:
+        keyed: list[tuple[ResolvedIndicator, str]] | None = ctx.memo.get("name-keys")
+        if keyed is None:
+            keyed = ctx.memo["name-keys"] = [(item, key) for item in ctx.resolved if (key := name_key(item.name))]
+    else:
+        keyed = [(item, key) for item in ctx.selected() if (key := name_key(item.name))]
+    exempt = params.exempt
+    if exempt:
+        pattern = re.compile(exempt)
+        keyed = [(item, key) for item, key in keyed if not search(pattern, item.name)]
+    return keyed
+
+
+def run(params: Params, ctx: FormContext) -> list[Finding]:
+    keyed = _keyed(params, ctx)
+    words = _words(ctx, params.vocabulary)
+    if params.test == "misplaced":
+        return _misplaced(params, ctx, keyed, words.words)
+    out = []
+    generic = params.test == "generic"
+    for item, key in keyed:
+        if generic:
+            if key not in words.keys:
+                continue
+            word = key
+        else:
+            if words.any_word.search(key) is None:
+                continue
+            word = next(w for w in words.words if w in key)
+        said = {"name": item.name, "word": word}
+        out.append(Finding(params.message.format_map(said), item.indicator.name, item.field, facts=said))
+    return out
+
+
+def _misplaced(params: Params, ctx: FormContext, keyed: list[tuple[ResolvedIndicator, str]],
+               words: tuple[str, ...]) -> list[Finding]:
+    """A printed 二级 that belongs to another 一级 than the printed one; else a name that ends with a
+    satisfaction word outside the satisfaction level. Rows that carry their levels down share the first
+    answer (the same cells)."""
+    out = []
+    profile = ctx.profile
+    above: tuple[Cell | None, Cell | None, str | None] | None = None
+    clash = False
+    for item, key in keyed:
+        indicator = item.indicator
+        level1, level2 = indicator.level1, indicator.level2
+        if above is None or level1 is not above[0] or level2 is not above[1] or item.level1 != above[2]:
+            above = (level1, level2, item.level1)
+            clash = _level2_elsewhere(profile, item)
+        if clash:
+            said = _said(item)
+            out.append(Finding(str(params.message_level2).format_map(said), level2, item.field, facts=said))
+            continue
+        if item.level1 != params.satisfaction_level and item.level1 is not None and key.endswith(words) \
+                and not _label_lost(params, ctx, item):
+            said = _said(item)
+            out.append(Finding(params.message.format_map(said), indicator.name, item.field, facts=said))
+    return out
+
+
+def _said(item: ResolvedIndicator) -> dict[str, str]:
     level1_label = cell_text(item.indicator.level1)
     level2_label = cell_text(item.indicator.level2)
-    said = {"name": item.name, "level": level1_label or level2_label, "level1": level1_label, "level2": level2_label}
-    own = ctx.profile.level1_key(level1_label) if level1_label else item.level1
+    return {"name": item.name, "level": level1_label or level2_label, "level1": level1_label, "level2": level2_label}
+
+
+def _level2_elsewhere(profile: Profile, item: ResolvedIndicator) -> bool:
+    """Whether the row's printed 二级 belongs to another 一级 than its printed (or resolved) one."""
+    level1_label = cell_text(item.indicator.level1)
+    level2_label = cell_text(item.indicator.level2)
+    own = profile.level1_key(level1_label) if level1_label else item.level1
     if level2_label and own is not None:
-        found = ctx.profile.level2_key(level2_label, own)
-        if found is not None and found[0] != own:
-            yield Finding(str(params.message_level2).format_map(said), item.indicator.level2, item.field, facts=said)
-            return
-    name = name_key(item.name)
-    if _label_lost(params, ctx, item):
-        return
-    if item.level1 != params.satisfaction_level and item.level1 is not None:
-        word = next((w for w in words if name.endswith(w)), None)
-        if word is not None:
-            yield Finding(params.message.format_map(said), item.indicator.name, item.field, facts=said)
+        found = profile.level2_key(level2_label, own)
+        return found is not None and found[0] != own
+    return False
 
 
 def _label_lost(params: Params, ctx: FormContext, item: ResolvedIndicator) -> bool:
@@ -84,34 +168,3 @@ def _label_lost(params: Params, ctx: FormContext, item: ResolvedIndicator) -> bo
                if cell is not None and cell is not above]
     words = [name_key(word) for word in ctx.vocabulary(params.vocabulary)]
     return any(word in label for label in printed for word in words)
-
-
-def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
-    if params.test == "misplaced":
-        for item in _named(params, ctx):
-            yield from _misplaced(params, ctx, item, ctx.vocabulary(params.vocabulary))
-        return
-    for item, word in _hits(params, ctx):
-        said = {"name": item.name, "word": word}
-        yield Finding(params.message.format_map(said), item.indicator.name, item.field, facts=said)
-
-
-def _named(params: Params, ctx: FormContext) -> Iterator[ResolvedIndicator]:
-    """The selected indicators with a name the rule's `exempt` pattern does not spare."""
-    exempt = params.exempt
-    for item in ctx.selected():
-        if name_key(item.name) and not (exempt and search(re.compile(exempt), item.name)):
-            yield item
-
-
-def _hits(params: Params, ctx: FormContext) -> Iterator[tuple[ResolvedIndicator, str]]:
-    """Each indicator whose name is a generic word (`generic`) or holds a listed one (`listed`), with the word."""
-    words = ctx.vocabulary(params.vocabulary)
-    keys = {name_key(word) for word in words}
-    for item in _named(params, ctx):
-        name = name_key(item.name)
-        word = name if params.test == "generic" and name in keys else None
-        if params.test == "listed":
-            word = next((w for w in words if w in name), None)
-        if word is not None:
-            yield item, word

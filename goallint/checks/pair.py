@@ -6,17 +6,18 @@ per person …), and, on a multi-year project, an annual cumulative count above 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from goallint.checks.support import value_facts as facts
-from goallint.checks.support.base import Finding, FormContext, ResolvedIndicator, check_messages
+from goallint.checks.support.base import Finding, FormContext, check_messages
 from goallint.checks.support.fields import parse_year
-from goallint.model import Cell, cell_text
+from goallint.model import cell_text
 from goallint.plumbing.records import record
+from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
-from goallint.values.types import Bound, Quantity
+from goallint.values import parse_value
+from goallint.values.types import Bound, Compound, Quantity, Range, Value
 
 PERSONS = frozenset({"人", "名"})
 
@@ -80,30 +81,97 @@ def _multi_year(ctx: FormContext) -> bool:
     return start is not None and end is not None and end > start
 
 
-def _findings(params: Params, item: ResolvedIndicator, period: Cell, annual: Cell, multi_year: bool) -> Iterator[str]:
-    left, right = list(facts.numeric_leaves(period.value)), list(facts.numeric_leaves(annual.value))
-    every = len(list(facts.leaves(period.value))) + len(list(facts.leaves(annual.value)))
-    if not left or len(left) != len(right) or every != 2 * len(left):
-        return  # compare only values made of numbers item for item
-    name = item.name
+class _Verdict(NamedTuple):
+    """What two values of a row say, whatever the rule's switches: the first item pair whose units are of
+    different dimensions (their units), and whether the annual target counts above the period's (one item
+    each, the same count)."""
+
+    units: tuple[str, str] | None
+    exceeds: bool
+
+
+_FINE = _Verdict(None, False)
+_VERDICTS: dict[tuple[str, str], _Verdict] = {}
+
+
+def _verdict(period: str, annual: str) -> _Verdict:
+    """The verdict on two raw values, remembered per pair of texts (standard values recur). Bounded."""
+    key = (period, annual)
+    known = _VERDICTS.get(key)
+    if known is None:
+        if len(_VERDICTS) >= CACHE_ENTRIES:
+            _VERDICTS.clear()
+        known = _VERDICTS[key] = _judge(period, annual)
+    return known
+
+
+def _judge(period: str, annual: str) -> _Verdict:
+    if not period.strip() or not annual.strip():
+        return _FINE
+    left, right = _numeric_items(parse_value(period)), _numeric_items(parse_value(annual))
+    if not left or not right or len(left) != len(right):
+        return _FINE  # compare only values made of numbers item for item
+    units = None
     for p, a in zip(left, right, strict=True):
-        if params.units and incompatible(p.unit, a.unit):
-            yield str(params.message_units).format(name=name, period=period.text, annual=annual.text,
-                                                   period_unit=p.unit or params.no_unit,
-                                                   annual_unit=a.unit or params.no_unit)
-            return
-        cumulative = params.cumulative and multi_year and len(left) == 1 and _same_count(p.unit, a.unit)
-        low_period, low_annual = _target(p), _target(a)
-        if cumulative and low_period is not None and low_annual is not None and low_annual > low_period:
-            yield str(params.message_cumulative).format(name=name, period=period.text, annual=annual.text)
-            return
+        if _units(p.unit, a.unit)[0]:
+            units = (p.unit, a.unit)
+            break
+    exceeds = False
+    if len(left) == 1 and _units(left[0].unit, right[0].unit)[1]:
+        low_period, low_annual = _target(left[0]), _target(right[0])
+        exceeds = low_period is not None and low_annual is not None and low_annual > low_period
+    return _FINE if units is None and not exceeds else _Verdict(units, exceeds)
 
 
-def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
-    multi_year = _multi_year(ctx)
+_UNITS: dict[tuple[str, str], tuple[bool, bool]] = {}
+
+
+def _units(period: str, annual: str) -> tuple[bool, bool]:
+    """(`incompatible`, `_same_count`) of two units, remembered per pair (a form uses a handful). Bounded."""
+    key = (period, annual)
+    known = _UNITS.get(key)
+    if known is None:
+        if len(_UNITS) >= CACHE_ENTRIES:
+            _UNITS.clear()
+        known = _UNITS[key] = (incompatible(period, annual), _same_count(period, annual))
+    return known
+
+
+_NUMERIC = (Quantity, Bound, Range)
+
+
+def _numeric_items(value: Value) -> list[facts.Numeric] | None:
+    """The items of a value when every one is a number (None when some is not)."""
+    if not isinstance(value, Compound):
+        return [value] if isinstance(value, _NUMERIC) else None
+    items = list(facts.leaves(value))
+    numeric = [item for item in items if isinstance(item, _NUMERIC)]
+    return numeric if len(numeric) == len(items) else None
+
+
+def run(params: Params, ctx: FormContext) -> list[Finding]:
+    out = []
+    multi_year: bool | None = None
     for item in ctx.selected():
-        period, annual = item.indicator.period_value, item.indicator.annual_value
-        if period is None or annual is None or period.is_empty or annual.is_empty:
+        indicator = item.indicator
+        period, annual = indicator.period_value, indicator.annual_value
+        if period is None or annual is None:
             continue
-        for message in _findings(params, item, period, annual, multi_year):
-            yield Finding(message, annual, item.field)
+        verdict = _VERDICTS.get((period.raw, annual.raw)) or _verdict(period.raw, annual.raw)
+        if verdict is _FINE:
+            continue
+        if params.units and verdict.units is not None:
+            period_unit, annual_unit = verdict.units
+            message = str(params.message_units).format(name=item.name, period=period.text, annual=annual.text,
+                                                       period_unit=period_unit or params.no_unit,
+                                                       annual_unit=annual_unit or params.no_unit)
+        elif params.cumulative and verdict.exceeds:
+            if multi_year is None:
+                multi_year = _multi_year(ctx)
+            if not multi_year:
+                continue
+            message = str(params.message_cumulative).format(name=item.name, period=period.text, annual=annual.text)
+        else:
+            continue
+        out.append(Finding(message, annual, item.field))
+    return out

@@ -6,11 +6,11 @@ Department budget-table fields are in 万元, task amounts and project budgets i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import field as dc_field
 from decimal import Decimal
 from functools import cache, cached_property
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from goallint.arith.expr import (
     Compiled,
@@ -173,44 +173,81 @@ def compiled(expr: str) -> Compiled:
     return compile_expr(expr, FIELD_KINDS)
 
 
-def _side_fields(expression: Compiled, env: Env) -> tuple[bool, bool]:
-    """Whether each side reads at least one field with a value (a side of constants counts as present)."""
-    out = []
-    for tree in (expression.left, expression.right):
-        names = [str(".".join(str(t) for t in node.children)) for node in tree.find_data("field")]
-        out.append(not names or any(env.get(name) is not None for name in names))
-    return out[0], out[1]
+class _Plan(NamedTuple):
+    """What running an expression asks of every form, worked out once per rule: the form kind its fields
+    belong to ('' when they belong to both, None when it reads none), its distinct fields, and each side's."""
+
+    kind: str | None
+    fields: tuple[str, ...]
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+
+
+_PLANS: dict[int, tuple[Compiled, _Plan]] = {}
+
+
+def _plan(expression: Compiled) -> _Plan:
+    known = _PLANS.get(id(expression))
+    if known is not None and known[0] is expression:
+        return known[1]
+    kinds = {FIELDS[name].form for name in expression.fields}
+    sides = [tuple(str(".".join(str(t) for t in node.children)) for node in tree.find_data("field"))
+             for tree in (expression.left, expression.right)]
+    plan = _Plan(None if not kinds else kinds.pop() if len(kinds) == 1 else "",
+                 tuple(dict.fromkeys(expression.fields)), sides[0], sides[1])
+    if len(_PLANS) >= 256:
+        _PLANS.clear()
+    _PLANS[id(expression)] = (expression, plan)  # the expression kept alive: its id is not reused meanwhile
+    return plan
+
+
+def _present(names: tuple[str, ...], env: Env) -> bool:
+    """Whether a side reads at least one field with a value (a side of constants counts as present)."""
+    return not names or any(env.get(name) is not None for name in names)
+
+
+def _field_values(ctx: FormContext) -> dict[str, Decimal | list[Decimal] | None]:
+    """The form's field values read so far, shared by the form's assert rules (they read the same totals)."""
+    known: dict[str, Decimal | list[Decimal] | None] | None = ctx.memo.get("assert-fields")
+    if known is None:
+        known = ctx.memo["assert-fields"] = {}
+    return known
 
 
 def _cell_at(name: str, form: AnyForm) -> Cell | None:
     return next((cell for cell in FIELDS[name].cells(form) if cell is not None), None)
 
 
-def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
+def run(params: Params, ctx: FormContext) -> list[Finding]:
     expression = params.compiled
     form = ctx.form
-    if any(FIELDS[name].form != form.kind for name in expression.fields):
-        return
-    env: dict[str, Decimal | list[Decimal] | None] = {
-        name: field_value(name, form) for name in set(expression.fields)}
+    plan = _plan(expression)
+    if plan.kind is not None and plan.kind != form.kind:
+        return []
+    values = _field_values(ctx)
+    env: dict[str, Decimal | list[Decimal] | None] = {}
+    for name in plan.fields:
+        if name not in values:
+            values[name] = field_value(name, form)
+        env[name] = values[name]
     if params.missing == "skip" and any(value is None for value in env.values()):
-        return
-    if not all(_side_fields(expression, env)):
-        return
+        return []
+    if not (_present(plan.left, env) and _present(plan.right, env)):
+        return []
     env = {name: (Decimal(0) if value is None else value) for name, value in env.items()}
     try:
         left, right = evaluate(expression.left, env), evaluate(expression.right, env)
     except EvalError:
-        return
+        return []
     tolerance = expression.tolerance if expression.tolerance is not None else params.tolerance
     if params.per_term:  # each amount written in the form carries its own rounding (`total` may be two)
-        tolerance *= max(1, sum(len(FIELDS[name].cells(form)) for name in set(expression.fields)))
+        tolerance *= max(1, sum(len(FIELDS[name].cells(form)) for name in plan.fields))
     if holds(expression.op, left, right, tolerance):
-        return
+        return []
     message = params.message.format(
         left=render(expression.left, env, LABELS), right=render(expression.right, env, LABELS),
         left_value=format_number(left), right_value=format_number(right),
         difference=format_number(abs(left - right)), tolerance=format_number(tolerance, 4))
     at = params.at or (expression.fields[0] if expression.fields else None)
     cell = _cell_at(at, form) if at is not None else None
-    yield Finding(message, cell, LABELS.get(at, "") if at and cell is not None else "")
+    return [Finding(message, cell, LABELS.get(at, "") if at and cell is not None else "")]

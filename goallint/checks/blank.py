@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Literal
 
 from goallint.checks.support.base import COLUMN_NAMES, Finding, FormContext, check_messages
@@ -26,15 +25,27 @@ class Params:
         check_messages(self, PLACEHOLDERS)
 
 
-def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
-    columns = [column for column in ctx.where.columns
-               if any(getattr(item.indicator, f"{column}_value") is not None for item in ctx.resolved)]
+def run(params: Params, ctx: FormContext) -> list[Finding]:
+    period_used = annual_used = False  # a column the form uses: some row has a cell there
+    for item in ctx.resolved:
+        indicator = item.indicator
+        period_used = period_used or indicator.period_value is not None
+        annual_used = annual_used or indicator.annual_value is not None
+        if period_used and annual_used:
+            break
+    columns = [column for column in ctx.where.columns if (period_used if column == "period" else annual_used)]
+    if not columns:
+        return []
+    wanted = len(columns)
     template = params.message
+    out = []
     for item in ctx.selected():
-        if not item.name:
-            continue
+        if (wanted == 2 and len(item.filled_values) == 2) or not item.name:
+            continue  # both columns filled, or no name
+        indicator = item.indicator
         for column in columns:
-            cell = getattr(item.indicator, f"{column}_value")
-            if cell is None or cell.is_empty:
+            cell = indicator.period_value if column == "period" else indicator.annual_value
+            if cell is None or not cell.raw.strip():
                 facts = {"name": item.name, "column": COLUMN_NAMES[column]}
-                yield Finding(template.format_map(facts), cell or item.indicator.name, item.field, facts=facts)
+                out.append(Finding(template.format_map(facts), cell or indicator.name, item.field, facts=facts))
+    return out

@@ -5,14 +5,14 @@ Deadlines without a year (`12月底前`, `每年春节前`) and years the form d
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Literal
 
 from goallint.checks.support import value_facts as facts
 from goallint.checks.support.base import COLUMN_NAMES, Column, Finding, FormContext, check_messages
 from goallint.checks.support.fields import parse_year
-from goallint.model import cell_text
+from goallint.model import Cell, cell_text
 from goallint.plumbing.records import record
+from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
 from goallint.values.types import Deadline
 
@@ -57,16 +57,42 @@ def _outside(params: Params, year: int, column: Column, period: tuple[int, int] 
     return None
 
 
-def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
-    period, budget_year = _period(ctx), ctx.form.budget_year
+_BOTH_COLUMNS = ["period", "annual"]
+_YEARS: dict[str, tuple[int, ...]] = {}
+
+
+def _years(cell: Cell) -> tuple[int, ...]:
+    """The years of a value's dated deadlines, in order, remembered per raw text (most values have none). Bounded."""
+    known = _YEARS.get(cell.raw)
+    if known is None:
+        if len(_YEARS) >= CACHE_ENTRIES:
+            _YEARS.clear()
+        known = _YEARS[cell.raw] = tuple(leaf.year for leaf in facts.leaves(cell.value)
+                                         if isinstance(leaf, Deadline) and leaf.year is not None)
+    return known
+
+
+def run(params: Params, ctx: FormContext) -> list[Finding]:
+    out = []
+    columns = ctx.where.columns
+    both = columns == _BOTH_COLUMNS
+    years = _YEARS
+    period: tuple[int, int] | None = None
+    known = False  # the period is worked out at the first dated deadline
     for item in ctx.selected():
-        for column, cell in item.value_cells(ctx.where.columns):
-            for leaf in facts.leaves(cell.value):
-                if not isinstance(leaf, Deadline) or leaf.year is None:
-                    continue
-                why = _outside(params, leaf.year, column, period, budget_year)
+        for column, cell in item.filled_values if both else item.value_cells(columns):
+            dated = years.get(cell.raw)
+            if dated is None:
+                dated = _years(cell)
+            if not dated:
+                continue
+            if not known:
+                period, known = _period(ctx), True
+            for year in dated:
+                why = _outside(params, year, column, period, ctx.form.budget_year)
                 if why is not None:
                     template, facts_of_year = why
-                    yield Finding(template.format(name=item.name, column=COLUMN_NAMES[column], value=cell.text,
-                                                  year=leaf.year, **facts_of_year), cell, item.field)
+                    out.append(Finding(template.format(name=item.name, column=COLUMN_NAMES[column], value=cell.text,
+                                                       year=year, **facts_of_year), cell, item.field))
                     break
+    return out

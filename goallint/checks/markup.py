@@ -201,7 +201,7 @@ def _form_fields(kind: type) -> tuple[attrgetter[tuple[Cell | None, ...]], bool,
     lists, and the group and field label of each cell the getter gives."""
     known = _FORM_FIELDS.get(kind)
     if known is None:
-        names = {item.name for item in fields(kind)}  # type: ignore[arg-type]
+        names = {item.name for item in fields(kind)}
         header = [name for name in HEADER_FIELDS if name in names]
         texts = [name for name in TEXT_FIELDS if name in names]
         places: list[tuple[Group, str]] = [("header", "标题")]

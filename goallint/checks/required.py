@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import field as dc_field
 from typing import Literal
 
@@ -15,8 +14,9 @@ from goallint.checks.support.fields import (
     parse_amount,
     parse_year,
 )
-from goallint.model import cell_text
+from goallint.model import Cell, cell_text
 from goallint.plumbing.records import record
+from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
 from goallint.values.bounds import LIMIT_TEXT, excerpt
 
@@ -75,28 +75,48 @@ def _multi_year(ctx: FormContext) -> bool:
     return start is not None and end is not None and end > start
 
 
-def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
-    specs = params.project if ctx.form.kind == "project" else params.department
-    for spec in specs:
-        cells = [field_cell(ctx.form, name) for name in spec.any_of]
-        if params.test == "present":
-            if spec.if_printed and all(cell is None for cell in cells) and not _multi_year(ctx):
-                continue
-            if all(is_blank(cell) for cell in cells):
-                present = next((cell for cell in cells if cell is not None), None)
-                template = params.message if present is not None else str(params.message_missing)
-                yield Finding(template.format(label=spec.label), present, spec.label)
-            elif spec.each_printed:
-                for name, cell in zip(spec.any_of, cells, strict=True):
-                    if cell is not None and is_blank(cell):
-                        label = FIELD_LABELS.get(name, spec.label)
-                        yield Finding(str(params.message_blank_printed).format(label=label), cell, label)
-            continue
-        for cell in cells:
-            if not is_blank(cell) and cell is not None and parse_amount(cell.text) is None:
-                if amount_out_of_range(cell.text):
+def run(params: Params, ctx: FormContext) -> list[Finding]:
+    form = ctx.form
+    out = []
+    money = params.test == "money"
+    for spec in params.project if form.kind == "project" else params.department:
+        cells = [field_cell(form, name) for name in spec.any_of]
+        filled = [cell for cell in cells if cell is not None and cell.raw.strip()]
+        if money:
+            for cell in filled:
+                verdict = _AMOUNTS.get(cell.raw) or _amount(cell)
+                if verdict is _OUT_OF_RANGE:
                     message = str(params.message_out_of_range).format(label=spec.label, value=excerpt(cell.text),
                                                                       limit=LIMIT_TEXT)
-                    yield Finding(message, cell, spec.label)
-                else:
-                    yield Finding(params.message.format(label=spec.label, value=cell.text), cell, spec.label)
+                    out.append(Finding(message, cell, spec.label))
+                elif verdict is _NO_AMOUNT:
+                    out.append(Finding(params.message.format(label=spec.label, value=cell.text), cell, spec.label))
+            continue
+        if filled:
+            if spec.each_printed and len(filled) < len(cells):
+                for name, printed in zip(spec.any_of, cells, strict=True):
+                    if printed is not None and is_blank(printed):
+                        label = FIELD_LABELS.get(name, spec.label)
+                        out.append(Finding(str(params.message_blank_printed).format(label=label), printed, label))
+            continue
+        present = next((cell for cell in cells if cell is not None), None)
+        if spec.if_printed and present is None and not _multi_year(ctx):
+            continue
+        template = params.message if present is not None else str(params.message_missing)
+        out.append(Finding(template.format(label=spec.label), present, spec.label))
+    return out
+
+
+_AMOUNT, _OUT_OF_RANGE, _NO_AMOUNT = "amount", "out of range", "no amount"
+_AMOUNTS: dict[str, str] = {}
+
+
+def _amount(cell: Cell) -> str:
+    """Whether a filled cell reads as money (`_AMOUNT`), is written as an amount beyond any budget
+    (`_OUT_OF_RANGE`) or is no amount (`_NO_AMOUNT`), remembered per raw text. Bounded."""
+    if len(_AMOUNTS) >= CACHE_ENTRIES:
+        _AMOUNTS.clear()
+    text = cell.text
+    verdict = _AMOUNT if parse_amount(text) is not None else _OUT_OF_RANGE if amount_out_of_range(text) else _NO_AMOUNT
+    _AMOUNTS[cell.raw] = verdict
+    return verdict

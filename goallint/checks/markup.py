@@ -217,7 +217,7 @@ def _walk(ctx: FormContext, groups: list[Group], columns: list[Column]) -> _Walk
     form = ctx.form
     plain_fields, has_tasks, places = _form_fields(type(form))
     wanted = set(groups)
-    walked: list[Walked] = [(group, cell, label) for (group, label), cell in zip(places, plain_fields(form))
+    walked: list[Walked] = [(group, cell, label) for (group, label), cell in zip(places, plain_fields(form), strict=True)
                             if group in wanted]
     if has_tasks and "tasks" in wanted:
         walked += [("tasks", getattr(task, column) if isinstance(task, Task) else None, (title, number, label))

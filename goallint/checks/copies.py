@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Literal
 
-from goallint.checks.period import years
 from goallint.checks.support.base import Finding, FormContext, check_messages
-from goallint.checks.support.fields import FIELD_LABELS, field_cell, is_blank
-from goallint.model import ProjectForm
+from goallint.checks.support.fields import FIELD_LABELS, field_cell, period_years
 from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 
@@ -30,16 +27,18 @@ class Params:
         check_messages(self, PLACEHOLDERS)
 
 
-def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
-    copy, original = field_cell(ctx.form, params.field), field_cell(ctx.form, params.of)
-    if copy is None or original is None or is_blank(copy) or is_blank(original):
-        return
+def run(params: Params, ctx: FormContext) -> list[Finding]:
+    form = ctx.form
+    if params.multi_year_only and form.kind != "project":
+        return []
+    copy, original = field_cell(form, params.field), field_cell(form, params.of)
+    if copy is None or original is None or not copy.raw.strip() or not original.raw.strip():
+        return []
     if params.multi_year_only:
-        if not isinstance(ctx.form, ProjectForm):
-            return
-        start, end = years(ctx.form)
+        start, end = period_years(form)
         if start is None or end is None or start >= end:
-            return
-    if "".join(copy.text.split()) == "".join(original.text.split()):
+            return []
+    if copy.raw == original.raw or "".join(copy.text.split()) == "".join(original.text.split()):
         label, of_label = FIELD_LABELS.get(params.field, params.field), FIELD_LABELS.get(params.of, params.of)
-        yield Finding(params.message.format(field=label, of=of_label), copy, label)
+        return [Finding(params.message.format(field=label, of=of_label), copy, label)]
+    return []

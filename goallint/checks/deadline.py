@@ -9,8 +9,8 @@ from typing import Literal
 
 from goallint.checks.support import value_facts as facts
 from goallint.checks.support.base import COLUMN_NAMES, Column, Finding, FormContext, check_messages
-from goallint.checks.support.fields import parse_year
-from goallint.model import Cell, cell_text
+from goallint.checks.support.fields import period_years
+from goallint.model import Cell
 from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
@@ -35,11 +35,9 @@ class Params:
 
 
 def _period(ctx: FormContext) -> tuple[int, int] | None:
-    form = ctx.form
-    if form.kind != "project":
+    if ctx.form.kind != "project":
         return None
-    start = parse_year(cell_text(form.period_start))
-    end = parse_year(cell_text(form.period_end))
+    start, end = period_years(ctx.form)
     if start is None or end is None or start > end:
         return None  # a broken period is reported by the rule on the period itself
     return start, end

@@ -170,23 +170,33 @@ class _Walk:
         if out is None:
             wanted = set(groups)
             mine = [entry for entry in self.noted if entry[1] in wanted]
-            out = self._spots[chosen] = [entry[3] for entry in mine if self._first(entry, wanted)]
+            first = self._first(mine, wanted) if mine else {}
+            out = self._spots[chosen] = [spot for position, _, key, spot in mine if first[key] == position]
         return out
 
-    def _first(self, entry: Noted, wanted: set[Group]) -> bool:
-        """Whether no non-empty cell of the groups before this spot has its key. Only a cell on the spot's
-        line (or the spot's own cell, where it has no place) can: the rest are passed over without a key."""
-        position, _, key, spot = entry
-        if len(key) == 1:  # no span: its key is the cell's identity
-            cell = spot[1]
-            return not any(found is cell and group in wanted for group, found, _ in self.walked[:position])
-        line = key[0]
-        for group, found, _ in self.walked[:position]:
-            if found is not None and group in wanted:
-                span = found.span
-                if span is not None and span.line == line and _SPAN_KEY(span) == key and found.raw.strip():
-                    return False
-        return True
+    def _first(self, mine: list[Noted], wanted: set[Group]) -> dict[tuple[object, ...], int]:
+        """Where each spot's key first comes among the non-empty cells of the groups. Only a cell on a spot's
+        line (or a spot's own cell, where it has no place) can have its key: the rest are passed over without
+        one."""
+        keys = {key for _, _, key, _ in mine}
+        lines = {key[0] for key in keys if len(key) > 1}
+        last = mine[-1][0]
+        first: dict[tuple[object, ...], int] = {}
+        for position, (group, found, _) in enumerate(self.walked):
+            if position > last:
+                break
+            if found is None or group not in wanted:
+                continue
+            span = found.span
+            if span is None:
+                key: tuple[object, ...] = (id(found),)
+            elif span.line in lines:
+                key = _SPAN_KEY(span)
+            else:
+                continue
+            if key in keys and key not in first and found.raw.strip():
+                first[key] = position
+        return first
 
 
 _CLEAN = _Walk([], [])
@@ -224,6 +234,7 @@ def _walk(ctx: FormContext, groups: list[Group], columns: list[Column]) -> _Walk
                    for title, tasks in (("年度重点工作任务", form.tasks), ("其他任务", form.other_tasks))  # type: ignore[union-attr]
                    for number, task in enumerate(tasks, 1) for column, label in TASK_LABELS.items()]
     levels, named, values = "levels" in wanted, "names" in wanted, "values" in wanted
+    both = columns == _BOTH_COLUMNS
     if levels or named or values:
         add = walked.append
         above: tuple[Cell | None, Cell | None] = (None, None)
@@ -240,7 +251,7 @@ def _walk(ctx: FormContext, groups: list[Group], columns: list[Column]) -> _Walk
             if named:
                 add(("names", indicator.name, item))
             if values:
-                for _, cell in item.value_cells(columns):
+                for _, cell in item.filled_values if both else item.value_cells(columns):
                     add(("values", cell, item))
     noted: list[Noted] = []
     signs = text.SIGNS

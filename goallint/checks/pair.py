@@ -11,8 +11,7 @@ from typing import Literal, NamedTuple
 
 from goallint.checks.support import value_facts as facts
 from goallint.checks.support.base import Finding, FormContext, check_messages
-from goallint.checks.support.fields import parse_year
-from goallint.model import cell_text
+from goallint.checks.support.fields import period_years
 from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
@@ -73,11 +72,9 @@ def _target(leaf: facts.Numeric) -> Decimal | None:
 
 
 def _multi_year(ctx: FormContext) -> bool:
-    form = ctx.form
-    if form.kind != "project":
+    if ctx.form.kind != "project":
         return False
-    start = parse_year(cell_text(form.period_start))
-    end = parse_year(cell_text(form.period_end))
+    start, end = period_years(ctx.form)
     return start is not None and end is not None and end > start
 
 

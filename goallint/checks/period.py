@@ -8,7 +8,7 @@ from typing import Literal
 
 from goallint.arith.money import format_number
 from goallint.checks.support.base import Finding, FormContext, Placeholders, check_messages
-from goallint.checks.support.fields import FIELD_LABELS, is_blank, parse_amount, parse_year
+from goallint.checks.support.fields import FIELD_LABELS, is_blank, parse_amount, parse_year, period_years
 from goallint.model import Cell, ProjectForm
 from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
@@ -44,9 +44,7 @@ class Params:
 
 def years(form: ProjectForm) -> tuple[int | None, int | None]:
     """The start and end years of a project's 实施周期 (None where absent or unreadable)."""
-    start = parse_year(form.period_start.text) if form.period_start is not None else None
-    end = parse_year(form.period_end.text) if form.period_end is not None else None
-    return start, end
+    return period_years(form)
 
 
 def _invalid(params: Params, form: ProjectForm) -> Iterator[Finding]:
@@ -71,19 +69,20 @@ def _invalid(params: Params, form: ProjectForm) -> Iterator[Finding]:
                       form.period_start, "实施周期")
 
 
-def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
+def run(params: Params, ctx: FormContext) -> list[Finding]:
     form = ctx.form
     if not isinstance(form, ProjectForm):
-        return
+        return []
     if params.test == "invalid":
-        yield from _invalid(params, form)
-    elif params.test == "open_ended":
+        return list(_invalid(params, form))
+    if params.test == "open_ended":
         end = years(form)[1]
         if end is not None and end in params.open_years:
-            yield Finding(params.message.format(end=end), form.period_end, FIELD_LABELS["period_end"])
+            return [Finding(params.message.format(end=end), form.period_end, FIELD_LABELS["period_end"])]
     elif form.budget is not None and form.period_budget is not None:
         annual = parse_amount(form.budget.text, form.budget_unit)
         period = parse_amount(form.period_budget.text, form.period_budget_unit)
         if annual is not None and period is not None and annual > period:
             message = params.message.format(annual=format_number(annual), period=format_number(period))
-            yield Finding(message, form.budget, FIELD_LABELS["budget"])
+            return [Finding(message, form.budget, FIELD_LABELS["budget"])]
+    return []

@@ -12,9 +12,9 @@ from goallint.checks.support.fields import (
     field_cell,
     is_blank,
     parse_amount,
-    parse_year,
+    period_years,
 )
-from goallint.model import Cell, cell_text
+from goallint.model import Cell
 from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
@@ -70,8 +70,7 @@ class Params:
 
 
 def _multi_year(ctx: FormContext) -> bool:
-    start = parse_year(cell_text(field_cell(ctx.form, "period_start")))
-    end = parse_year(cell_text(field_cell(ctx.form, "period_end")))
+    start, end = period_years(ctx.form)
     return start is not None and end is not None and end > start
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Literal
 
 from goallint.arith.money import format_money
@@ -37,20 +36,25 @@ class Params:
 
 
 def _filled(cell: Cell | None) -> bool:
-    return cell is not None and not cell.is_empty
+    return cell is not None and bool(cell.raw.strip())
 
 
 def _first(task: Task) -> Cell | None:
-    return next((cell for cell in (task.name, task.content, task.amount, task.expected) if _filled(cell)), None)
+    for cell in (task.name, task.content, task.amount, task.expected):
+        if cell is not None and cell.raw.strip():
+            return cell
+    return None
 
 
-def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
+def run(params: Params, ctx: FormContext) -> list[Finding]:
     form = ctx.form
     if not isinstance(form, DepartmentForm):
-        return
+        return []
+    out = []
     for key in params.lists:
         for row, task in enumerate(getattr(form, key), start=1):
-            if _first(task) is None:
+            first = _first(task)
+            if first is None:
                 continue  # a blank row
             amount, named = cell_number(task.amount, "元"), _filled(task.name)
             if named and amount is not None:
@@ -60,6 +64,7 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
             elif amount is not None:
                 message = params.message_no_name.format(list=LISTS[key], row=row, amount=format_money(amount))
             else:
-                message = params.message_neither.format(list=LISTS[key], row=row, task=cell_text(_first(task))[:20])
-            cell = task.amount if not named and _filled(task.amount) else _first(task)
-            yield Finding(message, cell, f"{LISTS[key]}/第{row}行")
+                message = params.message_neither.format(list=LISTS[key], row=row, task=cell_text(first)[:20])
+            cell = task.amount if not named and _filled(task.amount) else first
+            out.append(Finding(message, cell, f"{LISTS[key]}/第{row}行"))
+    return out

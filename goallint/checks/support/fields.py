@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from goallint.arith.readings import amounts, money_in
 from goallint.model import AnyForm, Cell
 from goallint.plumbing.lazy_regex import on_use
+from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.values import parse_value
 from goallint.values.bounds import out_of_range
 
@@ -53,6 +54,23 @@ def amount_out_of_range(text: str) -> bool:
         return out_of_range(Decimal(match.group(1).replace(",", "").replace("，", "")))
     except InvalidOperation:
         return False
+
+
+_YEARS: dict[tuple[str | None, str | None], tuple[int | None, int | None]] = {}
+
+
+def period_years(form: AnyForm) -> tuple[int | None, int | None]:
+    """The start and end years of a form's 实施周期 (None where absent or no year; a department form has none),
+    remembered per pair of texts (a department's forms share their periods). Bounded."""
+    start, end = getattr(form, "period_start", None), getattr(form, "period_end", None)
+    key = (None if start is None else start.raw, None if end is None else end.raw)
+    known = _YEARS.get(key)
+    if known is None:
+        if len(_YEARS) >= CACHE_ENTRIES:
+            _YEARS.clear()
+        known = _YEARS[key] = (None if start is None else parse_year(start.text),
+                               None if end is None else parse_year(end.text))
+    return known
 
 
 def parse_year(text: str) -> int | None:

@@ -16,6 +16,7 @@ from goallint.checks.support.base import (
 from goallint.checks.support.patterns import SafePattern, search
 from goallint.model import Cell, cell_text
 from goallint.plumbing.records import record
+from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
 from goallint.profiles import Profile
 
@@ -145,15 +146,29 @@ def _said(item: ResolvedIndicator) -> dict[str, str]:
     return {"name": item.name, "level": level1_label or level2_label, "level1": level1_label, "level2": level2_label}
 
 
+_ELSEWHERE: dict[tuple[object, ...], tuple[Profile, bool]] = {}
+
+
 def _level2_elsewhere(profile: Profile, item: ResolvedIndicator) -> bool:
-    """Whether the row's printed 二级 belongs to another 一级 than its printed (or resolved) one."""
-    level1_label = cell_text(item.indicator.level1)
-    level2_label = cell_text(item.indicator.level2)
+    """Whether the row's printed 二级 belongs to another 一级 than its printed (or resolved) one: a function of
+    the profile, the two labels' texts and the resolved 一级, remembered across forms (a template's labels
+    recur). Bounded."""
+    indicator = item.indicator
+    level1, level2 = indicator.level1, indicator.level2
+    key = (id(profile), None if level1 is None else level1.raw, None if level2 is None else level2.raw, item.level1)
+    known = _ELSEWHERE.get(key)
+    if known is not None and known[0] is profile:
+        return known[1]
+    level1_label, level2_label = cell_text(level1), cell_text(level2)
     own = profile.level1_key(level1_label) if level1_label else item.level1
+    answer = False
     if level2_label and own is not None:
         found = profile.level2_key(level2_label, own)
-        return found is not None and found[0] != own
-    return False
+        answer = found is not None and found[0] != own
+    if len(_ELSEWHERE) >= CACHE_ENTRIES:
+        _ELSEWHERE.clear()
+    _ELSEWHERE[key] = (profile, answer)  # the profile kept alive: its id is not reused while this is here
+    return answer
 
 
 def _label_lost(params: Params, ctx: FormContext, item: ResolvedIndicator) -> bool:

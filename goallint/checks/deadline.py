@@ -10,10 +10,10 @@ from typing import Literal
 from goallint.checks.support import value_facts as facts
 from goallint.checks.support.base import COLUMN_NAMES, Column, Finding, FormContext, check_messages
 from goallint.checks.support.fields import period_years
-from goallint.model import Cell
+from goallint.checks.support.remembered import Remembered
 from goallint.plumbing.records import record
-from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
+from goallint.values import parse_value
 from goallint.values.types import Deadline
 
 _CELL = ("name", "column", "value", "year")
@@ -56,18 +56,13 @@ def _outside(params: Params, year: int, column: Column, period: tuple[int, int] 
 
 
 _BOTH_COLUMNS = ["period", "annual"]
-_YEARS: dict[str, tuple[int, ...]] = {}
+def _dated(raw: str) -> tuple[int, ...]:
+    """The years of a value's dated deadlines, in order (most values have none)."""
+    return tuple(leaf.year for leaf in facts.leaves(parse_value(raw)) if isinstance(leaf, Deadline) and leaf.year is not None)
 
 
-def _years(cell: Cell) -> tuple[int, ...]:
-    """The years of a value's dated deadlines, in order, remembered per raw text (most values have none). Bounded."""
-    known = _YEARS.get(cell.raw)
-    if known is None:
-        if len(_YEARS) >= CACHE_ENTRIES:
-            _YEARS.clear()
-        known = _YEARS[cell.raw] = tuple(leaf.year for leaf in facts.leaves(cell.value)
-                                         if isinstance(leaf, Deadline) and leaf.year is not None)
-    return known
+_YEARS = Remembered(_dated)
+"""`_dated` per raw value text."""
 
 
 def run(params: Params, ctx: FormContext) -> list[Finding]:
@@ -79,9 +74,7 @@ def run(params: Params, ctx: FormContext) -> list[Finding]:
     known = False  # the period is worked out at the first dated deadline
     for item in ctx.selected():
         for column, cell in item.filled_values if both else item.value_cells(columns):
-            dated = years.get(cell.raw)
-            if dated is None:
-                dated = _years(cell)
+            dated = years[cell.raw]
             if not dated:
                 continue
             if not known:

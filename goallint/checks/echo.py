@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Literal
 
 from goallint.checks.support.base import COLUMN_NAMES, Finding, FormContext, check_messages, name_key
+from goallint.checks.support.remembered import Remembered
 from goallint.model import Cell
 from goallint.plumbing.records import record
-from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
 
 PLACEHOLDERS = {"message": ("name", "column", "value")}
@@ -28,17 +28,8 @@ class Params:
 
 
 _BOTH_COLUMNS = ["period", "annual"]
-_KEYS: dict[str, str] = {}
-
-
-def _key(cell: Cell) -> str:
-    """The name key of a cell's text, remembered per raw text (values and level labels recur). Bounded."""
-    known = _KEYS.get(cell.raw)
-    if known is None:
-        if len(_KEYS) >= CACHE_ENTRIES:
-            _KEYS.clear()
-        known = _KEYS[cell.raw] = name_key(cell.text)
-    return known
+_KEYS: Remembered[str, str] = Remembered(lambda raw: name_key(Cell(raw).text))
+"""The name key of a cell's text, per raw text (values and level labels recur)."""
 
 
 def run(params: Params, ctx: FormContext) -> list[Finding]:
@@ -52,9 +43,9 @@ def run(params: Params, ctx: FormContext) -> list[Finding]:
             continue
         name = name_key(item.name)
         level2 = item.indicator.level2
-        label = "" if level2 is None else keys.get(level2.raw) or _key(level2)
+        label = "" if level2 is None else keys[level2.raw]
         for column, cell in cells:
-            value = keys.get(cell.raw) or _key(cell)
+            value = keys[cell.raw]
             if value and (value == name or value == label):
                 facts = {"name": item.name, "column": COLUMN_NAMES[column], "value": cell.text}
                 out.append(Finding(params.message.format_map(facts), cell, item.field, facts=facts))

@@ -12,8 +12,8 @@ from typing import Literal, NamedTuple
 from goallint.checks.support import value_facts as facts
 from goallint.checks.support.base import Finding, FormContext, check_messages
 from goallint.checks.support.fields import period_years
+from goallint.checks.support.remembered import Remembered
 from goallint.plumbing.records import record
-from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
 from goallint.values import parse_value
 from goallint.values.types import Bound, Compound, Quantity, Range, Value
@@ -88,21 +88,11 @@ class _Verdict(NamedTuple):
 
 
 _FINE = _Verdict(None, False)
-_VERDICTS: dict[tuple[str, str], _Verdict] = {}
 
 
-def _verdict(period: str, annual: str) -> _Verdict:
-    """The verdict on two raw values, remembered per pair of texts (standard values recur). Bounded."""
-    key = (period, annual)
-    known = _VERDICTS.get(key)
-    if known is None:
-        if len(_VERDICTS) >= CACHE_ENTRIES:
-            _VERDICTS.clear()
-        known = _VERDICTS[key] = _judge(period, annual)
-    return known
-
-
-def _judge(period: str, annual: str) -> _Verdict:
+def _judge(texts: tuple[str, str]) -> _Verdict:
+    """The verdict on two raw values (period, annual)."""
+    period, annual = texts
     if not period.strip() or not annual.strip():
         return _FINE
     left, right = _numeric_items(parse_value(period)), _numeric_items(parse_value(annual))
@@ -110,28 +100,21 @@ def _judge(period: str, annual: str) -> _Verdict:
         return _FINE  # compare only values made of numbers item for item
     units = None
     for p, a in zip(left, right, strict=True):
-        if _units(p.unit, a.unit)[0]:
+        if _UNITS[p.unit, a.unit][0]:
             units = (p.unit, a.unit)
             break
     exceeds = False
-    if len(left) == 1 and _units(left[0].unit, right[0].unit)[1]:
+    if len(left) == 1 and _UNITS[left[0].unit, right[0].unit][1]:
         low_period, low_annual = _target(left[0]), _target(right[0])
         exceeds = low_period is not None and low_annual is not None and low_annual > low_period
     return _FINE if units is None and not exceeds else _Verdict(units, exceeds)
 
 
-_UNITS: dict[tuple[str, str], tuple[bool, bool]] = {}
-
-
-def _units(period: str, annual: str) -> tuple[bool, bool]:
-    """(`incompatible`, `_same_count`) of two units, remembered per pair (a form uses a handful). Bounded."""
-    key = (period, annual)
-    known = _UNITS.get(key)
-    if known is None:
-        if len(_UNITS) >= CACHE_ENTRIES:
-            _UNITS.clear()
-        known = _UNITS[key] = (incompatible(period, annual), _same_count(period, annual))
-    return known
+_VERDICTS = Remembered(_judge)
+"""`_judge` per pair of value texts (standard values recur)."""
+_UNITS: Remembered[tuple[str, str], tuple[bool, bool]] = Remembered(
+    lambda units: (incompatible(*units), _same_count(*units)))
+"""(`incompatible`, `_same_count`) per pair of units (a form uses a handful)."""
 
 
 _NUMERIC = (Quantity, Bound, Range)
@@ -154,7 +137,7 @@ def run(params: Params, ctx: FormContext) -> list[Finding]:
         period, annual = indicator.period_value, indicator.annual_value
         if period is None or annual is None:
             continue
-        verdict = _VERDICTS.get((period.raw, annual.raw)) or _verdict(period.raw, annual.raw)
+        verdict = _VERDICTS[period.raw, annual.raw]
         if verdict is _FINE:
             continue
         if params.units and verdict.units is not None:

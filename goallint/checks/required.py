@@ -14,9 +14,9 @@ from goallint.checks.support.fields import (
     parse_amount,
     period_years,
 )
+from goallint.checks.support.remembered import Remembered
 from goallint.model import Cell
 from goallint.plumbing.records import record
-from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
 from goallint.values.bounds import LIMIT_TEXT, excerpt
 
@@ -83,7 +83,7 @@ def run(params: Params, ctx: FormContext) -> list[Finding]:
         filled = [cell for cell in cells if cell is not None and cell.raw.strip()]
         if money:
             for cell in filled:
-                verdict = _AMOUNTS.get(cell.raw) or _amount(cell)
+                verdict = _AMOUNTS[cell.raw]
                 if verdict is _OUT_OF_RANGE:
                     message = str(params.message_out_of_range).format(label=spec.label, value=excerpt(cell.text),
                                                                       limit=LIMIT_TEXT)
@@ -107,15 +107,14 @@ def run(params: Params, ctx: FormContext) -> list[Finding]:
 
 
 _AMOUNT, _OUT_OF_RANGE, _NO_AMOUNT = "amount", "out of range", "no amount"
-_AMOUNTS: dict[str, str] = {}
 
 
-def _amount(cell: Cell) -> str:
+def _amount(raw: str) -> str:
     """Whether a filled cell reads as money (`_AMOUNT`), is written as an amount beyond any budget
-    (`_OUT_OF_RANGE`) or is no amount (`_NO_AMOUNT`), remembered per raw text. Bounded."""
-    if len(_AMOUNTS) >= CACHE_ENTRIES:
-        _AMOUNTS.clear()
-    text = cell.text
-    verdict = _AMOUNT if parse_amount(text) is not None else _OUT_OF_RANGE if amount_out_of_range(text) else _NO_AMOUNT
-    _AMOUNTS[cell.raw] = verdict
-    return verdict
+    (`_OUT_OF_RANGE`) or is no amount (`_NO_AMOUNT`)."""
+    text = Cell(raw).text
+    return _AMOUNT if parse_amount(text) is not None else _OUT_OF_RANGE if amount_out_of_range(text) else _NO_AMOUNT
+
+
+_AMOUNTS = Remembered(_amount)
+"""`_amount` per raw text."""

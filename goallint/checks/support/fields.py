@@ -6,9 +6,9 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from goallint.arith.readings import amounts, money_in
+from goallint.checks.support.remembered import Remembered
 from goallint.model import AnyForm, Cell
 from goallint.plumbing.lazy_regex import on_use
-from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.values import parse_value
 from goallint.values.bounds import out_of_range
 
@@ -56,24 +56,23 @@ def amount_out_of_range(text: str) -> bool:
         return False
 
 
-_YEARS: dict[tuple[str | None, str | None], tuple[int | None, int | None]] = {}
-
-
 def period_years(form: AnyForm) -> tuple[int | None, int | None]:
     """The start and end years of a form's 实施周期 (None where absent or no year; a department form has none),
-    remembered per pair of texts (a department's forms share their periods). Bounded."""
+    remembered per pair of texts (a department's forms share their periods)."""
     start, end = getattr(form, "period_start", None), getattr(form, "period_end", None)
-    key = (None if start is None else start.raw, None if end is None else end.raw)
-    known = _YEARS.get(key)
-    if known is None:
-        if len(_YEARS) >= CACHE_ENTRIES:
-            _YEARS.clear()
-        known = _YEARS[key] = (None if start is None else parse_year(start.text),
-                               None if end is None else parse_year(end.text))
-    return known
+    return _YEARS[None if start is None else start.raw, None if end is None else end.raw]
+
+
+def _years(raws: tuple[str | None, str | None]) -> tuple[int | None, int | None]:
+    start, end = raws
+    return (None if start is None else parse_year(Cell(start).text), None if end is None else parse_year(Cell(end).text))
 
 
 def parse_year(text: str) -> int | None:
     """The integer of a year cell (`2025`, `2025年`), None when it is not a plain number."""
     match = _YEAR.match(text)
     return int(match.group(1)) if match else None
+
+
+_YEARS = Remembered(_years)
+"""`_years` per pair of raw texts."""

@@ -129,8 +129,22 @@ class _Judged:
     def fire(self, row: Row) -> Fired:
         """The rules of `row` that report this value, each with its case and columns; remembered in `fired` by
         the row's id (the entry keeping the row alive). The rows are interned by `_Roster`."""
-        found = tuple((slot, case, columns) for slot, cases, columns in row
-                      if (case := self.first(cases)) is not None)
+        verdicts, subject = self.verdicts, self.subject
+        fired = []
+        for slot, cases, columns in row:
+            known = verdicts.get(id(cases))
+            if known is not None and known[0] is cases:
+                case = known[1]
+            else:  # `first`, inline: a new value meets every case list of its row
+                case = None
+                for candidate in cases:
+                    if candidate.when.predicate(subject):
+                        case = candidate
+                        break
+                verdicts[id(cases)] = (cases, case)
+            if case is not None:
+                fired.append((slot, case, columns))
+        found = tuple(fired)
         self.fired[id(row)] = (row, found)
         return found
 
@@ -326,13 +340,33 @@ def _form_pass(ctx: FormContext) -> _FormFindings:
             fired = known[1] if known is not None and known[0] is row else judged.fire(row)
             for slot, case, columns in fired:
                 if column in columns:
-                    facts = facts_of(case, item, column, cell)
-                    finding = Finding(case.message.format_map(facts), cell, item.field, facts=facts)
+                    message, facts = _said(case, item, column, cell)
+                    finding = Finding(message, cell, item.field, facts=facts)
                     if found[slot] is _NOTHING:
                         found[slot] = [finding]
                     else:
                         found[slot].append(finding)
     return _FormFindings(roster, found)
+
+
+_SAID: dict[tuple[int, str, str, str | None, str], tuple[Case, str, dict[str, str]]] = {}
+"""A finding's message and facts, by the case's id (the case kept in the entry), the column, the 三级 name,
+the 二级 cell's and the value cell's raw texts: all they are said from. Shared by the findings that say the
+same (nothing changes a finding's facts: a merged finding gets new ones). Bounded."""
+
+
+def _said(case: Case, item: ResolvedIndicator, column: Column, cell: Cell) -> tuple[str, dict[str, str]]:
+    level2 = item.indicator.level2
+    key = (id(case), column, item.name, None if level2 is None else level2.raw, cell.raw)
+    known = _SAID.get(key)
+    if known is not None and known[0] is case:
+        return known[1], known[2]
+    if len(_SAID) >= CACHE_ENTRIES:
+        _SAID.clear()
+    facts = facts_of(case, item, column, cell)
+    message = case.message.format_map(facts)
+    _SAID[key] = (case, message, facts)
+    return message, facts
 
 
 def run(params: Params, ctx: FormContext) -> Iterable[Finding]:

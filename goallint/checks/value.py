@@ -2,6 +2,9 @@
 
 A rule lists `cases`; each case narrows the indicators (a selector, name vocabularies) and states a `when`
 predicate (see `value_when`). The first case that holds for a cell reports it, once.
+
+A form's value rules share one pass over its indicators (`_form_pass`, made by the first of them that runs):
+per indicator, which rules look at it; per value cell, which of those report it, remembered per value text.
 """
 
 from __future__ import annotations

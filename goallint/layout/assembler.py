@@ -304,16 +304,17 @@ class Assembler:
         """Classify a row's non-blank cells (`keys` their label keys); split `标签：内容` / `标签 内容` cells into a
         label and its text."""
         items: list[Item] = []
-        classify = self.vocab.classify
-        form_kind = builder.kind
+        classes = self.vocab.classes[builder.kind]
         for position, (index, cell) in enumerate(filled):
-            kind, name, year = classify(form_kind, keys[position])
+            kind, name, year = classes[keys[position]]
             if kind:
                 if year is not None:
                     builder.set_year(year)
                 items.append((kind, index, cell, name))
                 continue
-            split = self._split(builder, cell, position == 0 or items[-1][0] == "label")
+            # no separator in the cell's head: nothing to split (most text cells), without the call
+            split = self._split(builder, cell, position == 0 or items[-1][0] == "label") if _SPLIT.search(
+                cell.raw, 0, 40) is not None else None
             if split is not None:
                 items.extend((kind, index, part, name) for kind, part, name in split)
                 continue
@@ -401,7 +402,7 @@ class Assembler:
             shown = value
             if name in ("department", "spending_unit"):
                 value = strip_code(value)
-            rank = self.vocab.fields[builder.kind].rank(cell_key(cell))
+            rank = self.vocab.fields[builder.kind].ranks.get(key_of(cell.raw), 0)
             if builder.set_field(name, value, rank):
                 if trace is not None and not is_blank(value):
                     trace.note(shown, "value", name if value is shown else f"{name}（去掉代码）")

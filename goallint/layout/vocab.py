@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import field
 from collections.abc import Callable
+from dataclasses import field
 from functools import cache
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar

@@ -33,6 +33,8 @@ from goallint.plumbing.records import record
 from goallint.profiles import plain_label
 
 _SHIFTS = sorted(range(-4, 5), key=abs)
+_LABEL_ROLES = frozenset((SECTION, L1, L2, L2B))
+"""The columns whose cell must be a label of their level."""
 _BARE_NUMBER = on_use(r"[+-]?\d[\d,，]*(?:\.\d+)?")
 _MAX_UNIT = 8
 
@@ -77,6 +79,8 @@ def _fit(row: list[Cell], marks: list[Mark], layout: Layout, shift: int,
         role = roles.get(index + shift)
         if role is None:
             return None
+        if role not in _LABEL_ROLES:
+            continue  # a name or value column takes any text
         if role == SECTION and vocab.indicator_header.match(key) != ("section", None):
             return None
         if role == L1 and key not in level1:
@@ -276,8 +280,8 @@ class IndicatorTable:
     def finish(self) -> None:
         """A table whose target columns are empty on every row while its last-year column is not (101: one
         value per row, kept under `2021年实际实现值`): those values are the targets."""
-        if not any(not is_blank(cell) for cell in self.actual):
-            return
+        if not any(self.actual) or not any(not is_blank(cell) for cell in self.actual):
+            return  # (a cell is a non-empty tuple: `any` first tells, without a call per row, that none is there)
         if any(not is_blank(ind.annual_value) or not is_blank(ind.period_value) for ind in self.indicators):
             return
         self.indicators = [replace(indicator, annual_value=cell) if not is_blank(cell) else indicator

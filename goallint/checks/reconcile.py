@@ -21,9 +21,9 @@ from goallint.arith.readings import (
     Verdict,
     amounts,
     count_of,
-    countable,
+    countable_in,
     judge,
-    money_in,
+    read_money,
     readings,
     resolve,
 )
@@ -135,19 +135,19 @@ def money_of(cell: Cell) -> CellMoney:
     """The `CellMoney` of a cell as far as its money goes: the value grammar reads money only from a `元` in
     the cell's normalised text (`万元` is folded into 元), so a cell without one holds none and is not parsed
     here (its other amounts, `NO_MONEY` leaves out)."""
-    return cell_money(cell.raw) if "元" in cell.text else NO_MONEY
+    return _money_of(cell.raw)
+
+
+@lru_cache(maxsize=CACHE_ENTRIES)
+def _money_of(raw: str) -> CellMoney:
+    """`money_of` by a cell's raw text (asked of every value cell by three rules of every form)."""
+    return cell_money(raw) if "元" in Cell(raw).text else NO_MONEY
 
 
 @lru_cache(maxsize=CACHE_ENTRIES)
 def _counts_of(raw: str, name: str) -> tuple[Count, ...]:
     """`count_of` of a cell's value for an indicator, remembered by the raw text and the indicator's name."""
-    return tuple(Count(amount, name, amount.noun or amount.label) for amount in _countable(raw))
-
-
-@lru_cache(maxsize=CACHE_ENTRIES)
-def _countable(raw: str) -> tuple[Amount, ...]:
-    """`countable` of a cell's value, remembered by the raw text (the same value is written under many names)."""
-    return tuple(countable(parse_value(raw)))
+    return tuple(Count(amount, name, amount.noun or amount.label) for amount in countable_in(raw))
 
 
 def _cell(item: ResolvedIndicator, column: Column) -> Cell | None:
@@ -162,17 +162,17 @@ def budget_yuan(form: ProjectForm) -> Decimal | None:
     """The annual budget in 元 (a bare number in `budget_unit`; `189.32万元` is folded by the value grammar)."""
     if form.budget is None or form.budget.is_empty:
         return None
-    return money_in(cell_amounts(form.budget), "元", form.budget_unit)  # as the `required` money test reads it
+    return read_money(form.budget.raw, "元", form.budget_unit)  # as the `required` money test reads it
 
 
-def _columns(ctx: FormContext) -> list[Column]:
-    """The columns whose arithmetic is judged: dg2019 has the annual one only; where every indicator's period
-    value is its annual one (or either is empty), the period column reads the same standards and counts, so
-    its readings would only repeat the annual ones (and `judge` keeps the first of equal readings)."""
-    if ctx.profile.name == "dg2019" or all(len(item.filled_values) < 2 or item.filled_values[0][1].raw
-                                           == item.filled_values[1][1].raw for item in ctx.resolved):
-        return ["annual"]
-    return ["annual", "period"]
+def _period_judged(ctx: FormContext) -> bool:
+    """Whether the period column's arithmetic is judged besides the annual one: dg2019 has the annual one only;
+    where every indicator's period value is its annual one (or either is empty), the period column reads the
+    same standards and counts, so its readings would only repeat the annual ones (and `judge` keeps the first
+    of equal readings). Asked only when the annual column leaves a verdict to make."""
+    return ctx.profile.name != "dg2019" and not all(
+        len(item.filled_values) < 2 or item.filled_values[0][1].raw == item.filled_values[1][1].raw
+        for item in ctx.resolved)
 
 
 def _standards(ctx: FormContext, column: Column) -> list[Standard]:
@@ -190,6 +190,9 @@ def _standards(ctx: FormContext, column: Column) -> list[Standard]:
                                     _name_counts(item.name)))
     return out
 
+
+COLUMNS: tuple[Column, ...] = ("annual", "period")
+"""The columns whose arithmetic is judged, in order (the period one only where `_period_judged`)."""
 
 NAMED = "指标名称"
 """How the arithmetic labels a quantity read from a cost indicator's own name: `120平米（指标名称）`."""
@@ -274,7 +277,9 @@ def _analyse(ctx: FormContext) -> Analysis:
     analysis = Analysis(budget_yuan(ctx.form))
     budget = analysis.budget
     sources: list[tuple[str, str, str]] | None = None
-    for column in _columns(ctx):
+    for column in COLUMNS:
+        if column == "period" and not _period_judged(ctx):
+            break
         standards = _standards(ctx, column)
         counts: list[Count] = []
         if any(standard.amount.unit.per for standard in standards):  # a flat sum is multiplied by no count

@@ -65,13 +65,16 @@ class Amount:
     """The upper end of a range (`op` is then `range` and `value` the lower end)."""
     noun: str = ""
     label: str = ""
+    interval: Interval = field(init=False, repr=False, compare=False)
+    """The values it allows (worked out once: amounts are remembered per cell text and multiplied form after
+    form)."""
 
-    @property
-    def interval(self) -> Interval:
+    def __post_init__(self) -> None:
         if self.high is not None:
-            return Interval.between(self.value, self.high)
-        # a strict bound is read as reviewers read it, with its boundary: `<9万元/人/年 × 2人` allows 180,000
-        return Interval.from_op(CLOSED_OPS.get(self.op, self.op), self.value, self.approx)
+            interval = Interval.between(self.value, self.high)
+        else:  # a strict bound is read as reviewers read it, with its boundary: `<9万元/人/年 × 2人` allows 180,000
+            interval = Interval.from_op(CLOSED_OPS.get(self.op, self.op), self.value, self.approx)
+        object.__setattr__(self, "interval", interval)
 
     @property
     def cap(self) -> bool:
@@ -163,13 +166,14 @@ class Term:
     factors: tuple[Factor, ...]
     flat: bool
     """No entity denominator: `X元`, `X元/年`, `X元/月` (× 12)."""
+    product: Interval = field(init=False, repr=False, compare=False)
+    """The standard times its factors (worked out once: every reading the term is in adds it)."""
 
-    @property
-    def product(self) -> Interval:
+    def __post_init__(self) -> None:
         out = self.standard.amount.interval
         for factor in self.factors:
             out = out * factor.interval
-        return out
+        object.__setattr__(self, "product", out)
 
     @property
     def text(self) -> str:

@@ -150,14 +150,6 @@ def _counts_of(raw: str, name: str) -> tuple[Count, ...]:
     return tuple(Count(amount, name, amount.noun or amount.label) for amount in countable_in(raw))
 
 
-def _cell(item: ResolvedIndicator, column: Column) -> Cell | None:
-    """The value cell of a column, or the other column's when this one is empty."""
-    filled = item.filled_values  # the non-empty ones, period then annual
-    if len(filled) == 2:
-        return filled[1][1] if column == "annual" else filled[0][1]
-    return filled[0][1] if filled else None
-
-
 def budget_yuan(form: ProjectForm) -> Decimal | None:
     """The annual budget in 元 (a bare number in `budget_unit`; `189.32万元` is folded by the value grammar)."""
     if form.budget is None or form.budget.is_empty:
@@ -170,18 +162,24 @@ def _period_judged(ctx: FormContext) -> bool:
     where every indicator's period value is its annual one (or either is empty), the period column reads the
     same standards and counts, so its readings would only repeat the annual ones (and `judge` keeps the first
     of equal readings). Asked only when the annual column leaves a verdict to make."""
-    return ctx.profile.name != "dg2019" and not all(
-        len(item.filled_values) < 2 or item.filled_values[0][1].raw == item.filled_values[1][1].raw
-        for item in ctx.resolved)
+    if ctx.profile.name == "dg2019":
+        return False
+    for item in ctx.resolved:
+        filled = item.filled_values  # the non-empty ones, period then annual
+        if len(filled) == 2 and filled[0][1].raw != filled[1][1].raw:
+            return True
+    return False
 
 
 def _standards(ctx: FormContext, column: Column) -> list[Standard]:
     out = []
+    at = -1 if column == "annual" else 0  # this column's value, else the other column's where it is empty
     for item in ctx.selected():
-        cell = _cell(item, column)
-        if cell is None:
+        filled = item.filled_values  # the non-empty ones, period then annual
+        if not filled:
             continue
-        found = money_of(cell)
+        cell = filled[at][1]
+        found = _money_of(cell.raw)
         if not found.money:
             continue
         for amount in found.amounts:
@@ -229,7 +227,7 @@ def _per_event(amount: Amount, name: str) -> Amount:
 def _count_sources(ctx: FormContext) -> list[tuple[str, str, str]]:
     """Where the form's quantities are read: each indicator outside the selection that has a value, as its
     name and the raw text of its annual value and of its period one (each column's, or the other's where that
-    one is empty, as `_cell` picks)."""
+    one is empty, as `_standards` picks a standard's)."""
     cost = {id(item) for item in ctx.selected()}
     out = []
     for item in ctx.resolved:
@@ -323,10 +321,12 @@ def outcome(verdict: Verdict) -> Report:
 def _has_money(ctx: FormContext) -> bool:
     """A money standard anywhere: any amount in the cost level, or a per-unit one (`600元/人`) elsewhere; a
     flat sum under 数量 (116: 贷款发放额 4000万元) is what is done, not what it costs."""
+    if _cost_money_found(ctx):
+        return True
     cost = {id(item) for item in ctx.indicators(COST_LEVEL)}
     for item in ctx.resolved:
-        for _column, cell in item.value_cells():
-            found = money_of(cell)
+        for _column, cell in item.filled_values:
+            found = _money_of(cell.raw)
             if found.rate or (found.money and id(item) in cost):
                 return True
     return False
@@ -342,9 +342,18 @@ def _unquantified(ctx: FormContext) -> tuple[ResolvedIndicator, Cell] | None:
     return found
 
 
+def _cost_money_found(ctx: FormContext) -> bool:
+    """Whether the form's analysis (already made for the cost level by the arithmetic rules) found a money
+    standard there: the cost level then has money, and neither `no_cost` nor `unquantified` looks further."""
+    analysis: Analysis | None = ctx.memo.get("reconcile", {}).get(COST_LEVEL.picking)
+    return analysis is not None and bool(analysis.from_indicators.get("annual"))
+
+
 def _first_worded(ctx: FormContext) -> tuple[ResolvedIndicator, Cell] | None:
-    filled = [(item, cell) for item in ctx.indicators(COST_LEVEL) for _column, cell in item.value_cells()]
-    if not filled or any(money_of(cell).money for _item, cell in filled):
+    if _cost_money_found(ctx):
+        return None
+    filled = [(item, cell) for item in ctx.indicators(COST_LEVEL) for _column, cell in item.filled_values]
+    if not filled or any(_money_of(cell.raw).money for _item, cell in filled):
         return None
     return next(((item, cell) for item, cell in filled if isinstance(cell.value, Text | Qualitative)), None)
 

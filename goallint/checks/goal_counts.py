@@ -129,17 +129,28 @@ def _targets(ctx: FormContext) -> Iterator[tuple[ResolvedIndicator, Cell, str, A
                 yield item, cell, base, amount
 
 
-def _goal_cells(params: Params, ctx: FormContext) -> Iterator[tuple[str, Cell, Sequence[GoalCount]]]:
+def _goal_cells(params: Params, ctx: FormContext) -> tuple[tuple[str, Cell, Sequence[GoalCount]], ...]:
     """The goal whose counts speak for the form: the annual goal's, or the period goal's when the annual goal
-    has none (label, cell, its counts); nothing when no goal has a count."""
-    for goal in params.goals:
+    has none (label, cell, its counts); nothing when no goal has a count. Worked out once per form for the
+    rules that read the same goals."""
+    goals = tuple(params.goals)
+    memo: dict[tuple[str, ...], tuple[tuple[str, Cell, Sequence[GoalCount]], ...]]
+    memo = ctx.memo.setdefault("goal_counts", {})
+    known = memo.get(goals)
+    if known is None:
+        known = memo[goals] = _first_counted(goals, ctx)
+    return known
+
+
+def _first_counted(goals: tuple[str, ...], ctx: FormContext) -> tuple[tuple[str, Cell, Sequence[GoalCount]], ...]:
+    for goal in goals:
         cell = getattr(ctx.form, goal, None)
         if not isinstance(cell, Cell) or cell.is_empty:
             continue
         counts = goal_counts(cell.text)
         if counts:
-            yield ("年度目标" if goal == "annual_goal" else "实施周期总目标"), cell, counts
-            return
+            return ((("年度目标" if goal == "annual_goal" else "实施周期总目标"), cell, counts),)
+    return ()
 
 
 def _largest(counts: Sequence[GoalCount]) -> list[GoalCount]:

@@ -110,8 +110,13 @@ def _per_head(amount: Amount, counts: list[Count]) -> Amount:
 def _counts(ctx: FormContext, name: str) -> list[Count]:
     """The quantities of the quantity items (or indicators) that name the same thing as the cost item."""
     wanted = core(name)
-    return [count for item, named in _quantity_items(ctx) if wanted in named
-            for count in count_of(parse_value(item.text), item.name)]
+    return [count for item, named in _quantity_items(ctx) if wanted in named for count in _item_counts(item)]
+
+
+@lru_cache(maxsize=CACHE_ENTRIES)
+def _item_counts(item: Item) -> tuple[Count, ...]:
+    """`count_of` of a quantity item's text under its name, remembered by the item."""
+    return tuple(count_of(parse_value(item.text), item.name))
 
 
 def _quantity_items(ctx: FormContext) -> list[tuple[Item, str]]:

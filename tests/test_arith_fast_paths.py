@@ -91,5 +91,5 @@ def test_count_readers_by_raw_text_are_the_general_ones(value: str, extra: str) 
     raw = extra + value
     found = [a for a in amounts(parse_value(raw)) if a.unit.base and a.unit.base not in NOT_COUNTED]
     assert list(countable_in(raw)) == found
-    assert money_of(Cell(raw)) == (cell_money(raw) if "元" in Cell(raw).text else NO_MONEY)
+    assert money_of(raw) == (cell_money(raw) if "元" in Cell(raw).text else NO_MONEY)
     assert _targets_in(raw) == tuple((unit_key(a.unit.base), a) for a in found if a.unit.per in ((), ("年",)))

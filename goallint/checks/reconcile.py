@@ -114,12 +114,6 @@ class CellMoney:
     rate: bool
 
 
-def cell_amounts(cell: Cell) -> tuple[Amount, ...]:
-    """`amounts(cell.value, cell.text)`, remembered by the cell's raw text (values recur). Only a standard's
-    amount is shown; the other readers of a cell (the budget, `no_cost`) ask its numbers and units."""
-    return cell_money(cell.raw).amounts
-
-
 @lru_cache(maxsize=CACHE_ENTRIES)
 def cell_money(raw: str) -> CellMoney:
     """The `CellMoney` of a cell's raw text."""
@@ -131,16 +125,12 @@ def cell_money(raw: str) -> CellMoney:
 NO_MONEY = CellMoney((), False, False)
 
 
-def money_of(cell: Cell) -> CellMoney:
-    """The `CellMoney` of a cell as far as its money goes: the value grammar reads money only from a `元` in
-    the cell's normalised text (`万元` is folded into 元), so a cell without one holds none and is not parsed
-    here (its other amounts, `NO_MONEY` leaves out)."""
-    return _money_of(cell.raw)
-
-
 @lru_cache(maxsize=CACHE_ENTRIES)
-def _money_of(raw: str) -> CellMoney:
-    """`money_of` by a cell's raw text (asked of every value cell by three rules of every form)."""
+def money_of(raw: str) -> CellMoney:
+    """The `CellMoney` of a cell's raw text as far as its money goes: the value grammar reads money only from a
+    `元` in the cell's normalised text (`万元` is folded into 元), so a cell without one holds none and is not
+    parsed here (its other amounts, `NO_MONEY` leaves out). Remembered by the raw text (asked of every value
+    cell by three rules of every form)."""
     return cell_money(raw) if "元" in Cell(raw).text else NO_MONEY
 
 
@@ -179,7 +169,7 @@ def _standards(ctx: FormContext, column: Column) -> list[Standard]:
         if not filled:
             continue
         cell = filled[at][1]
-        found = _money_of(cell.raw)
+        found = money_of(cell.raw)
         if not found.money:
             continue
         for amount in found.amounts:
@@ -326,7 +316,7 @@ def _has_money(ctx: FormContext) -> bool:
     cost = {id(item) for item in ctx.indicators(COST_LEVEL)}
     for item in ctx.resolved:
         for _column, cell in item.filled_values:
-            found = _money_of(cell.raw)
+            found = money_of(cell.raw)
             if found.rate or (found.money and id(item) in cost):
                 return True
     return False
@@ -353,7 +343,7 @@ def _first_worded(ctx: FormContext) -> tuple[ResolvedIndicator, Cell] | None:
     if _cost_money_found(ctx):
         return None
     filled = [(item, cell) for item in ctx.indicators(COST_LEVEL) for _column, cell in item.filled_values]
-    if not filled or any(_money_of(cell.raw).money for _item, cell in filled):
+    if not filled or any(money_of(cell.raw).money for _item, cell in filled):
         return None
     return next(((item, cell) for item, cell in filled if isinstance(cell.value, Text | Qualitative)), None)
 

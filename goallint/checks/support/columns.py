@@ -24,7 +24,8 @@ T = TypeVar("T")
 
 
 def _neutral(message: str) -> str:
-    return _COLUMN_WORD.sub("\u0000", message)
+    """The message with the column it names set aside (most name none: then the message itself)."""
+    return _COLUMN_WORD.sub("\u0000", message) if "指标值" in message else message
 
 
 def _joined(kept: Finding, other: Finding) -> Finding:

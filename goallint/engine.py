@@ -74,6 +74,7 @@ class Engine:
     _planned: list[tuple[Rule, str, bool, frozenset[str]]] | None = field(
         default=None, init=False, repr=False, compare=False)
     _settings: str | None = field(default=None, init=False, repr=False, compare=False)
+    _active: dict[str, Rule] | None = field(default=None, init=False, repr=False, compare=False)
     _dispatched: dict[tuple[str, str], tuple[Profile, _Dispatch]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
 
@@ -114,7 +115,7 @@ class Engine:
     def lint_result(self, result: ReadResult) -> FileReport:
         report = FileReport(path=result.path)
         ignored = self._file_ignores(result.path)
-        by_code = {rule.code: rule for rule in self.active}
+        by_code = self._by_code()
         if result.problem is not None:
             code, reason = result.problem
             rule = by_code.get(code)
@@ -131,7 +132,7 @@ class Engine:
             if not form.path:
                 form = replace(form, path=result.path)
             report.diagnostics.extend(self._lint_form(form, result.path, ignored, report))
-        if any(d.fix is not None for d in report.diagnostics):  # report only fixes `--fix` can apply
+        if any(map(_FIX, report.diagnostics)):  # report only fixes `--fix` can apply
             from goallint.edits import drop_unfit_fixes
 
             drop_unfit_fixes(result, report.diagnostics)
@@ -143,6 +144,12 @@ class Engine:
                 if 0 < diagnostic.line <= len(source):
                     report.lines[diagnostic.line] = source[diagnostic.line - 1]
         return report
+
+    def _by_code(self) -> dict[str, Rule]:
+        """The active rules by code (made once per engine, as `_plan`)."""
+        if self._active is None:
+            self._active = {rule.code: rule for rule in self.active}
+        return self._active
 
     def _unread(self, form: AnyForm, path: str, ignored: set[str], by_code: dict[str, Rule]) -> list[Diagnostic]:
         """A form that cannot be checked as a whole: one GL001 at its start, saying what was found."""
@@ -377,6 +384,7 @@ class _Dispatch(NamedTuple):
 
 
 _UNSEEN = object()
+_FIX = attrgetter("fix")
 _WAIVES = attrgetter("ignore")
 """An indicator's own waivers (`goallint-ignore` on its row)."""
 
@@ -469,16 +477,18 @@ def _precedence(found: list[tuple[tuple[Rule, str], Finding]], form_span: Span,
     cell (the same place: its cell's span, or the form's for a finding on the whole form)."""
     if not any(rule.suppressed_by for (rule, _), _ in found):
         return found
-
-    def place(finding: Finding) -> tuple[int, int, int, int]:
+    places = []
+    at: dict[tuple[int, ...], set[str]] = {}
+    for (rule, _), finding in found:
         cell = finding.cell
         span = cell.span if cell is not None and cell.span is not None else form_span
-        return (span.line, span.column, span.end_line, span.end_column)
-
-    places = [place(finding) for _, finding in found]
-    at: dict[tuple[int, int, int, int], set[str]] = {}
-    for ((rule, _), _), where in zip(found, places, strict=True):
-        at.setdefault(where, set()).add(rule.code)
+        where = span[:4]  # line, column, end line, end column
+        places.append(where)
+        codes = at.get(where)
+        if codes is None:
+            at[where] = {rule.code}
+        else:
+            codes.add(rule.code)
     return [entry for entry, where in zip(found, places, strict=True)
             if not entry[0][0].suppressed_by or at[where].isdisjoint(entry[0][0].suppressed_by)]
 

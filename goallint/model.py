@@ -303,9 +303,9 @@ _INTERNED = (0, 1, 2, 4, 9, 10, 13)
 """The fields of a row that repeat across findings (code, name, severity, path, form, field, cell text)."""
 
 
-def sort_key(d: Diagnostic) -> tuple[str, int, int, str, int, int, str]:
-    """The order of a run's diagnostics (cli.md: by path, then position, then code)."""
-    return (d.path, d.line, d.column, d.code, d.end_line, d.end_column, d.message)
+sort_key: Callable[[Diagnostic], tuple[str, int, int, str, int, int, str]] = attrgetter(
+    "path", "line", "column", "code", "end_line", "end_column", "message")
+"""The order of a run's diagnostics (cli.md: by path, then position, then code); read at once, as `_ROW`."""
 
 
 def rows_of(diagnostics: Sequence[Diagnostic]) -> list[tuple[Any, ...]]:

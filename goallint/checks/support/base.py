@@ -22,6 +22,8 @@ from goallint.plumbing.validation import STRICT
 from goallint.profiles import Profile, label_key
 
 Column = Literal["period", "annual"]
+BOTH_COLUMNS: tuple[Column, Column] = ("period", "annual")
+"""Both value columns in the form's order (what most rules look at)."""
 FormKind = Literal["project", "department"]
 
 
@@ -122,9 +124,9 @@ class ResolvedIndicator:
                                                                         indicator.name))
         return known
 
-    def value_cells(self, columns: Sequence[Column] = ("period", "annual")) -> Iterable[tuple[Column, Cell]]:
+    def value_cells(self, columns: Sequence[Column] = BOTH_COLUMNS) -> Iterable[tuple[Column, Cell]]:
         """Each non-empty value cell in the chosen columns, in their order."""
-        if len(columns) == 2 and columns[0] == "period" and columns[1] == "annual":
+        if columns is BOTH_COLUMNS or (len(columns) == 2 and columns[0] == "period" and columns[1] == "annual"):
             return self.filled_values
         return [(column, cell) for wanted in columns for column, cell in self.filled_values if column == wanted]
 
@@ -161,9 +163,18 @@ class FormContext:
         """The indicators a selector picks (form kind is the engine's business, not this)."""
         if where.picks_all:
             return iter(self.resolved)
-        picked = self._picked.get(where.picking)
+        picking = where.picking
+        picked = self._picked.get(picking)
         if picked is None:
-            picked = self._picked[where.picking] = [item for item in self.resolved if self.picks(where, item)]
+            picked = self._picked[picking] = []
+            profile = self.profile
+            for item in self.resolved:  # `picks` for each, without a call per indicator
+                known = _PICKS.get((picking, id(profile), item.level1, item.level2, item.name))
+                if known is not None and known[0] is profile:
+                    if known[1]:
+                        picked.append(item)
+                elif self.picks(where, item):
+                    picked.append(item)
         return iter(picked)
 
     def picks(self, where: Selector, item: ResolvedIndicator) -> bool:

@@ -10,7 +10,7 @@ import fnmatch
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import field, replace
+from dataclasses import field
 from operator import attrgetter
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -130,7 +130,7 @@ class Engine:
                 report.diagnostics.extend(self._unread(form, result.path, ignored, by_code))
                 continue
             if not form.path:
-                form = replace(form, path=result.path)
+                form = _with_path(form, result.path)
             report.diagnostics.extend(self._lint_form(form, result.path, ignored, report))
         if any(map(_FIX, report.diagnostics)):  # report only fixes `--fix` can apply
             from goallint.edits import drop_unfit_fixes
@@ -269,9 +269,10 @@ class Engine:
                 for code, reason in crashed]
 
     def _profile(self, form: AnyForm) -> Profile:
+        known = profiles()
         for name in (self.profile, form.profile):
-            if name and name in profiles():
-                return get_profile(name)
+            if name and name in known:
+                return known[name]
         return get_profile(detect_profile(form, two_sided=False))  # a form read without the layout (YAML)
 
     def _file_ignores(self, path: str) -> set[str]:
@@ -491,6 +492,16 @@ def _precedence(found: list[tuple[tuple[Rule, str], Finding]], form_span: Span,
             codes.add(rule.code)
     return [entry for entry, where in zip(found, places, strict=True)
             if not entry[0][0].suppressed_by or at[where].isdisjoint(entry[0][0].suppressed_by)]
+
+
+def _with_path(form: AnyForm, path: str) -> AnyForm:
+    """`dataclasses.replace(form, path=path)`, copied as pickling copies a form (its fields' values at once, no
+    `__init__` to run again: a form class has no `__post_init__`)."""
+    kind: Any = type(form)
+    copy: AnyForm = object.__new__(kind)
+    kind.__setstate__(copy, kind.__getstate__(form))
+    object.__setattr__(copy, "path", path)
+    return copy
 
 
 def worst(diagnostics: Iterable[Diagnostic]) -> int:

@@ -80,16 +80,19 @@ def _raws_at(result: ReadResult, wanted: set[tuple[int, int]]) -> dict[tuple[int
 
 
 def _values_of(record: Any) -> tuple[Any, ...]:
-    """A record's field values in field order, read at once (one getter per class)."""
+    """The values of a record's fields that can hold a cell or records, in field order, read at once (one
+    getter per class; a field declared as a plain string, number, span or list of strings is left out)."""
     getter = _GETTERS.get(type(record))
     if getter is None:
-        names = _field_names(type(record))
+        names = tuple(item.name for item in fields(type(record)) if not _PLAIN.fullmatch(str(item.type)))
         getter = _GETTERS[type(record)] = (attrgetter(*names) if len(names) > 1 else
                                            (lambda item: tuple(getattr(item, name) for name in names)))
     return getter(record)
 
 
 _GETTERS: dict[type, Callable[[Any], Any]] = {}
+_PLAIN = re.compile(r"(str|int|bool|float|OptSpan|Literal\[[^]]*\]|list\[str\])( \| None)?")
+"""A field's declared type that holds no cell (read as written: `from __future__ import annotations`)."""
 
 
 _RECORDS: dict[type, bool] = {}

@@ -248,10 +248,8 @@ class Engine:
             found = merge_columns(found, form, _code_of)
         if suppressing:
             found = _precedence(found, form_span)
-        if grouping and len(found) > 1 and _some_grouped(found):
-            own = {id(finding) for _, finding in found}
-            found = group_findings(found, _grouping_of, _code_of)
-            grouped = {id(finding) for _, finding in found if id(finding) not in own}
+        if grouping and len(found) > 1:
+            found, grouped = group_findings(found, _grouping_of, _code_of)
         out = []
         for (rule, severity), finding in found:
             cell_text = None
@@ -404,17 +402,6 @@ def _code_of(placed: tuple[Rule, str]) -> str:
 
 def _grouping_of(placed: tuple[Rule, str]) -> Grouping | None:
     return placed[0].group
-
-
-def _some_grouped(found: list[tuple[tuple[Rule, str], Finding]]) -> bool:
-    """Whether a rule with `group:` has two or more findings in the form (else grouping changes nothing)."""
-    seen: set[str] = set()
-    for (rule, _), _finding in found:
-        if rule.group is not None:
-            if rule.code in seen:
-                return True
-            seen.add(rule.code)
-    return False
 
 
 def _diagnostic(rule: Rule, severity: str, finding: Finding, form_span: Span, form: str, path: str,

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from goallint.checks.support import base
 from goallint.checks.support.base import FormContext, ResolvedIndicator
 from goallint.checks.support.columns import _COLUMN_WORD, _neutral
+from goallint.edits import _raws_at, iter_cells
 from goallint.engine import _with_path
 from goallint.model import (
     Cell,
@@ -101,3 +102,19 @@ def test_a_form_copied_with_its_path_is_the_replaced_form() -> None:
         copy = _with_path(form, "elsewhere.txt")
         assert type(copy) is type(form) and copy == dataclasses.replace(form, path="elsewhere.txt")
         assert copy.path == "elsewhere.txt" and form.path != "elsewhere.txt"
+
+
+def test_the_raws_found_for_fixes_are_those_of_every_cell_in_order() -> None:
+    """`edits._raws_at` reads only the fields that can hold cells: it finds what walking every cell finds."""
+    files = [*sorted((ROOT / "examples").glob("*.txt")), *sorted((ROOT / "examples" / "structured").glob("*")),
+             *sorted((ROOT / "tests" / "corpus").rglob("*.txt"))[:20]]
+    checked = 0
+    for path in files:
+        result = read_path(path, str(path))
+        expected: dict[tuple[int, int], str] = {}
+        for cell in iter_cells(result.forms):
+            if cell.span is not None and cell.span.start is not None and cell.span.end is not None:
+                expected[(cell.span.start, cell.span.end)] = cell.raw
+        assert _raws_at(result, set(expected) | {(-1, -1)}) == expected
+        checked += len(expected)
+    assert checked > 500

@@ -463,11 +463,12 @@ def _precedence(found: list[tuple[tuple[Rule, str], Finding]], form_span: Span,
                 ) -> list[tuple[tuple[Rule, str], Finding]]:
     """The findings of a form without those a rule named in their rule's `suppressed_by` reported on the same
     cell (the same place: its cell's span, or the form's for a finding on the whole form)."""
-    if not any(rule.suppressed_by for (rule, _), _ in found):
-        return found
     places = []
     at: dict[tuple[int, ...], set[str]] = {}
+    outranked = False
     for (rule, _), finding in found:
+        if rule.suppressed_by:
+            outranked = True
         cell = finding.cell
         span = cell.span if cell is not None and cell.span is not None else form_span
         where = span[:4]  # line, column, end line, end column
@@ -477,6 +478,8 @@ def _precedence(found: list[tuple[tuple[Rule, str], Finding]], form_span: Span,
             at[where] = {rule.code}
         else:
             codes.add(rule.code)
+    if not outranked:  # no finding's rule is outranked by any
+        return found
     return [entry for entry, where in zip(found, places, strict=True)
             if not entry[0][0].suppressed_by or at[where].isdisjoint(entry[0][0].suppressed_by)]
 

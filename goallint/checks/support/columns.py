@@ -54,8 +54,16 @@ def merge_columns(found: Sequence[tuple[T, Finding]], form: AnyForm, code_of: Ca
                   ) -> list[tuple[T, Finding]]:
     """`found` (rule, finding) pairs, with the two columns of a row merged where one rule (`code_of(rule)`)
     says the same thing of both."""
-    codes = [code_of(rule) for rule, _ in found]
-    repeated = _repeated(found, codes)
+    codes: list[str] = []
+    on_cells: set[str] = set()
+    repeated: set[str] = set()  # the rules with findings on two or more cells: only those can be a row's two
+    for rule, finding in found:
+        code = code_of(rule)
+        codes.append(code)
+        if finding.cell is not None:
+            if code in on_cells:
+                repeated.add(code)
+            on_cells.add(code)
     if not repeated:  # nothing to merge: no rule found two cells
         return list(found)
     spots: dict[int, tuple[int, str]] = {}
@@ -84,15 +92,3 @@ def merge_columns(found: Sequence[tuple[T, Finding]], form: AnyForm, code_of: Ca
         out[seen[0]] = (kept[0], _joined(kept[1], finding))
         first[key] = (seen[0], "both")
     return out
-
-
-def _repeated(found: Sequence[tuple[T, Finding]], codes: Sequence[str]) -> set[str]:
-    """The rules with findings on two or more cells (only those can be two columns of a row)."""
-    seen: set[str] = set()
-    repeated: set[str] = set()
-    for (_, finding), code in zip(found, codes, strict=True):
-        if finding.cell is not None:
-            if code in seen:
-                repeated.add(code)
-            seen.add(code)
-    return repeated

@@ -1,15 +1,27 @@
 """The text reader's shortcuts read exactly what the plain way reads: the split of clean fields, the
-vocabulary's memos (row starters, titles, year lines, table closers), its quick header test and the length
-test before its `{year}` patterns."""
+vocabulary's memos (row starters, titles, year lines, table closers, cell classes; one bounded `Memo`), its
+quick header tests and the length test before its `{year}` patterns, the split test on a cell's head, a layout's
+cell pick, indicators made through their slots, and the profile and 一级 re-homing remembered per labels."""
 
 from __future__ import annotations
 
+import pickle
+from dataclasses import FrozenInstanceError
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from goallint.layout.assembler import _SPLIT, Assembler
+from goallint.layout.builder import FormBuilder
 from goallint.layout.cells import located_cell
-from goallint.layout.vocab import key_of, squeeze, vocabulary
-from goallint.model import Cell
+from goallint.layout.columns import Layout
+from goallint.layout.indicators import new_indicator
+from goallint.layout.profile import profile_of, repair_levels
+from goallint.layout.vocab import Memo, key_of, squeeze, vocabulary
+from goallint.model import Cell, Indicator
+from goallint.plumbing.resources import CACHE_ENTRIES
+from goallint.profiles import get_profile, profiles
 from goallint.readers.text import LINE_BREAKS, split_rows
 
 _SPACES = st.sampled_from(["", " ", "  ", "\u3000", "\xa0", " \u3000"])
@@ -82,3 +94,105 @@ def test_vocabulary_memos_answer_as_the_labels_do(texts: list[str]) -> None:
             known = sum(index.match(key) is not None for key in keys)
             for enough in (1, 2, 3):
                 assert index.knows(keys, enough) == (known >= enough)
+
+
+_CELLS = st.one_of(st.none(), st.builds(lambda raw, line: located_cell(raw, line, 1, 0), _KEYS,
+                                         st.integers(min_value=1, max_value=50)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(_CELLS, _CELLS, _CELLS, _CELLS, _CELLS)
+def test_new_indicator_is_the_dataclass_made(level1: Cell | None, level2: Cell | None, name: Cell | None,
+                                             period: Cell | None, annual: Cell | None) -> None:
+    made = new_indicator(level1, level2, name, period, annual)
+    plain = Indicator(level1=level1, level2=level2, name=name, period_value=period, annual_value=annual)
+    assert made == plain and repr(made) == repr(plain)
+    assert pickle.loads(pickle.dumps(made)) == plain
+    assert made.ignore == [] and made.ignore is not new_indicator(None, None, None, None, None).ignore
+    with pytest.raises(FrozenInstanceError):
+        made.name = None  # type: ignore[misc]
+
+
+def test_memo_answers_as_its_function_and_stays_bounded() -> None:
+    asked: list[int] = []
+
+    def double(number: int) -> int:
+        asked.append(number)
+        return 2 * number
+
+    memo: Memo[int, int] = Memo(double)
+    assert [memo[n] for n in (1, 2, 1, 2)] == [2, 4, 2, 4] and asked == [1, 2]  # worked out once each
+    for number in range(CACHE_ENTRIES + 10):
+        assert memo[number] == 2 * number
+        assert len(memo) <= CACHE_ENTRIES
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_KEYS, max_size=6))
+def test_row_heading_count_is_the_header_test(texts: list[str]) -> None:
+    vocab = vocabulary()
+    keys = [key_of(text) for text in texts]
+    for _ in range(2):
+        assert (sum(map(vocab.header_words.__getitem__, keys)) >= 2) == vocab.indicator_header.knows(keys, 2)
+        for kind in ("project", "department"):
+            for key in keys:
+                assert vocab.classify(kind, key) == vocab._classify(kind, key)  # type: ignore[arg-type]
+
+
+_SEPARATED = st.lists(st.one_of(_KEYS, st.sampled_from([":", "：", " ", "\u3000", "  ", "\t", "x" * 41])),
+                      max_size=6).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SEPARATED, st.booleans(), st.sampled_from(["project", "department"]))
+def test_a_cell_without_separator_in_its_head_is_never_split(raw: str, spaces: bool, kind: str) -> None:
+    builder = FormBuilder(kind, "x", vocabulary())  # type: ignore[arg-type]
+    split = Assembler("x")._split(builder, located_cell(raw, 1, 1, 0), spaces)
+    if _SPLIT.search(raw, 0, 40) is None:
+        assert split is None
+
+
+_ROLES = st.dictionaries(st.integers(min_value=0, max_value=9),
+                         st.sampled_from(["section", "l1", "l2", "name", "period", "annual", "extra"]),
+                         min_size=1, max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_ROLES, st.integers(min_value=0, max_value=4))
+def test_layout_picks_the_cells_of_its_columns(roles: dict[int, str], longer: int) -> None:
+    layout = Layout(dict(sorted(roles.items())))
+    row = [located_cell(str(index), 1, index + 1, index) for index in range(layout.width + longer)]
+    assert dict(zip(layout.role_names, layout.pick(row), strict=True)) == {
+        role: row[column] for column, role in layout.roles.items()}
+
+
+_LEVEL1 = sorted({label for profile in profiles().values() for level in profile.level1.values()
+                  for label in (level.label, *level.aliases)})
+_LEVEL2 = sorted({label for profile in profiles().values() for children in profile.level2.values()
+                  for level in children.values() for label in (level.label, *level.aliases)})
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_LEVEL1 + ["", "产出", "效益指标"]), st.sampled_from(_LEVEL2 + ["", "数量"]),
+                          st.booleans()), max_size=6), st.booleans())
+def test_profile_and_rehoming_are_the_profiles_own_answers(rows: list[tuple[str, str, bool]],
+                                                           two_sided: bool) -> None:
+    indicators = [Indicator(level1=located_cell(one, 1, 1, 0) if one else None,
+                            level2=located_cell(two, 1, 1, 0) if two else None) for one, two, _ in rows]
+    level1 = {key_of(item.level1.raw) for item in indicators if item.level1 is not None}
+    level2 = {key_of(item.level2.raw) for item in indicators if item.level2 is not None}
+    known = sorted(profiles().values(), key=lambda profile: (profile.detect.order, profile.name))
+    expected = next((profile.name for profile in known
+                     if profile.detect.matches(two_sided, level1, level2, not indicators)),
+                    next((profile.name for profile in known if profile.detect.default), known[-1].name))
+    for _ in range(2):
+        assert profile_of(indicators, two_sided) == expected
+        repaired = repair_levels(indicators, expected, [own for _, _, own in rows])
+        for indicator, after, (_, _, own) in zip(indicators, repaired, rows, strict=True):
+            dropped = False
+            if not own and indicator.level1 is not None and indicator.level2 is not None:
+                profile = get_profile(expected)
+                home_level1 = profile.level1_key(indicator.level1.raw)
+                home = profile.level2_key(key_of(indicator.level2.raw), home_level1) if home_level1 else None
+                dropped = home is not None and home[0] != home_level1
+            assert after.level1 is (None if dropped else indicator.level1)

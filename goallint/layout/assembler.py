@@ -93,22 +93,21 @@ class Assembler:
         keys = [key_of(cell.raw) for _, cell in filled]  # each cell's label key, once for every layer below
         first_key = keys[0]
         if len(filled) == 1 or filled[0][1].raw == filled[-1][1].raw and len({cell.raw for _, cell in filled}) == 1:
-            kind = vocab.title_kind(first_key)
+            kind = vocab.titles_by_key[first_key]
             if kind is not None:
                 self.start(kind, filled[0][1])
                 if trace is not None:
                     trace.note(filled[0][1], "title", "部门整体表" if kind == "department" else "项目表")
                 return
-            year = vocab.year_of(filled[0][1].raw)
+            year = vocab.years[filled[0][1].raw]
             if year is not None:
-                if self.current is None:
-                    self.start("project")
-                self.current.set_year(int(year))  # type: ignore[union-attr]
+                current = self.forms[-1] if self.forms else self.start("project")
+                current.set_year(int(year))
                 if trace is not None:
                     trace.note(filled[0][1], "year", year)
                 return
-        builder = self.current
-        starter = vocab.starter(first_key)
+        builder = self.forms[-1] if self.forms else None
+        starter = vocab.starters[first_key]
         if starter is not None:
             if builder is None or "name" in builder.fields or builder.section != "header":
                 builder = self.start(starter)
@@ -118,10 +117,12 @@ class Assembler:
                 builder.kind = starter  # the 名称 label decides over a title
         if builder is None:
             builder = self.start("project")
-        layout = header_layout(filled, vocab, keys)
+        # a header row names two columns in the table's words: most rows name none and skip the header test
+        layout = header_layout(filled, vocab, keys) if sum(map(vocab.header_words.__getitem__, keys)) >= 2 else None
         if layout is not None:
             self._table_start(builder, layout, filled)
             return
+        section = builder.section
         if builder.kind == "department" and vocab.task_header.knows(keys, 3):  # a task header names 3 columns
             columns = task_header(row, vocab)
             if columns is not None:
@@ -129,29 +130,31 @@ class Assembler:
                 amount = next((row[index] for index, name in columns.items() if name == "amount"), None)
                 if amount is not None and stated_unit(amount.raw) == "万元":
                     builder.task_amount_unit = "万元"
-                if builder.section not in ("tasks", "other_tasks"):
+                if section not in ("tasks", "other_tasks"):
                     builder.section = "tasks"
                 if trace is not None:
                     for index, name in columns.items():
                         trace.note(row[index], "task_header", name)
                 return
-        if builder.section in ("tasks", "other_tasks") and self._task_row(builder, row, filled):
+        if (section == "tasks" or section == "other_tasks") and self._task_row(builder, row, filled):
             return
-        if builder.section == "indicators" and builder.indicator_table().layout.list_fields:
-            listed = self._list_row(builder, row, filled)
-            if listed is None:
-                return
-            builder = listed
-        if builder.section == "indicators":
+        if section == "indicators":
+            table = builder.indicator_table()
+            if table.layout.list_fields:
+                listed = self._list_row(builder, row, filled)
+                if listed is None:
+                    return
+                builder = listed
+                table = builder.indicator_table()
             if self._ends_table(builder, filled, first_key):
                 builder.section = "footer"
                 if trace is not None:
                     trace.event(filled[0][1], "指标表结束")
-                    if self.vocab.is_footer(first_key):
+                    if vocab.footers[first_key]:
                         trace.note(filled[0][1], "footer")
             else:
                 marks = [(index, cell, key) for (index, cell), key in zip(filled, keys, strict=True)]
-                used = builder.indicator_table().add_row(row, marks, explain=trace is not None)
+                used = table.add_row(row, marks, explain=trace is not None)
                 if trace is not None:
                     for role, cell, detail in used:
                         trace.note(cell, role, detail)
@@ -224,13 +227,14 @@ class Assembler:
 
     def _ends_table(self, builder: FormBuilder, filled: list[tuple[int, Cell]], first_key: str) -> bool:
         """An approval, signature or note row, or a header label before the 三级 column: the table is over."""
-        if self.vocab.is_footer(first_key) or first_key in self.vocab.cost_titles:
+        vocab = self.vocab
+        if vocab.footers[first_key] or first_key in vocab.cost_titles:
             return True
         table = builder.table
         name_column = table.layout.name_column if table is not None else None
         if name_column is not None and filled[0][0] >= name_column:
             return False  # a row starting at the name is an indicator whatever its name
-        return self.vocab.closes_table(builder.kind, first_key)
+        return vocab.closers[builder.kind][first_key]
 
     def _cost_row(self, builder: FormBuilder, row: list[Cell], filled: list[tuple[int, Cell]], first_key: str) -> bool:
         """A row of a cost build-up table (its title, header, items, 合计); False when the row is not one (a
@@ -300,16 +304,17 @@ class Assembler:
         """Classify a row's non-blank cells (`keys` their label keys); split `标签：内容` / `标签 内容` cells into a
         label and its text."""
         items: list[Item] = []
-        classify = self.vocab.classify
-        form_kind = builder.kind
+        classes = self.vocab.classes[builder.kind]
         for position, (index, cell) in enumerate(filled):
-            kind, name, year = classify(form_kind, keys[position])
+            kind, name, year = classes[keys[position]]
             if kind:
                 if year is not None:
                     builder.set_year(year)
                 items.append((kind, index, cell, name))
                 continue
-            split = self._split(builder, cell, position == 0 or items[-1][0] == "label")
+            # no separator in the cell's head: nothing to split (most text cells), without the call
+            split = self._split(builder, cell, position == 0 or items[-1][0] == "label") if _SPLIT.search(
+                cell.raw, 0, 40) is not None else None
             if split is not None:
                 items.extend((kind, index, part, name) for kind, part, name in split)
                 continue
@@ -397,7 +402,7 @@ class Assembler:
             shown = value
             if name in ("department", "spending_unit"):
                 value = strip_code(value)
-            rank = self.vocab.fields[builder.kind].rank(cell_key(cell))
+            rank = self.vocab.fields[builder.kind].ranks.get(key_of(cell.raw), 0)
             if builder.set_field(name, value, rank):
                 if trace is not None and not is_blank(value):
                     trace.note(shown, "value", name if value is shown else f"{name}（去掉代码）")

@@ -9,7 +9,9 @@ result), `extra` (a column the vocabulary does not know). Which words give which
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import field
+from operator import itemgetter
 
 from goallint.layout.vocab import Vocabulary, cell_key
 from goallint.model import Cell
@@ -66,6 +68,10 @@ class Layout:
     name_column: int | None = field(default=None, compare=False)
     width: int = field(default=0, compare=False, repr=False)
     """One past the last column (asked for every data row)."""
+    role_names: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    """The roles in column order, and `pick` of a row (at least `width` long) its cells in those columns: a
+    data row standing where the header says is read by these two, without a loop over the columns."""
+    pick: Callable[[list[Cell]], tuple[Cell, ...]] = field(default=tuple, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         found = {role[len(FIELD):]: index for index, role in self.roles.items() if role.startswith(FIELD)}
@@ -73,6 +79,11 @@ class Layout:
             object.__setattr__(self, "list_fields", found)
         object.__setattr__(self, "name_column", self.column(NAME))
         object.__setattr__(self, "width", max(self.roles) + 1)
+        object.__setattr__(self, "role_names", tuple(self.roles.values()))
+        columns = tuple(self.roles)
+        # `itemgetter` of one column gives the cell itself, not a tuple of it
+        object.__setattr__(self, "pick", itemgetter(*columns) if len(columns) > 1 else
+                           lambda row: (row[columns[0]],))
 
     @property
     def two_sided(self) -> bool:

@@ -8,7 +8,7 @@ name–gap–values rows) are read in order: labels, then the name, then up to t
 
 from __future__ import annotations
 
-from dataclasses import field, replace
+from dataclasses import field, fields, replace
 
 from goallint.layout.columns import (
     ACTUAL,
@@ -33,18 +33,36 @@ from goallint.plumbing.records import record
 from goallint.profiles import plain_label
 
 _SHIFTS = sorted(range(-4, 5), key=abs)
+_LABEL_ROLES = frozenset((SECTION, L1, L2, L2B))
+"""The columns whose cell must be a label of their level."""
 _BARE_NUMBER = on_use(r"[+-]?\d[\d,，]*(?:\.\d+)?")
 _MAX_UNIT = 8
 
 
-@record
-class Reading:
-    """One data row read against the layout: the cells found in each role."""
+Reading = dict[str, Cell]
+"""One data row read against the layout: the cell found in each role."""
 
-    cells: dict[str, Cell] = field(default_factory=dict)
 
-    def get(self, role: str) -> Cell | None:
-        return self.cells.get(role)
+_FIELDS = ("level1", "level2", "name", "period_value", "annual_value", "ignore")
+if tuple(item.name for item in fields(Indicator)) != _FIELDS:  # pragma: no cover  (what `new_indicator` sets)
+    raise ImportError(f"goallint.model.Indicator's fields changed: update new_indicator ({_FIELDS})")
+_SET_LEVEL1, _SET_LEVEL2, _SET_NAME, _SET_PERIOD, _SET_ANNUAL, _SET_IGNORE = (
+    Indicator.__dict__[name].__set__ for name in _FIELDS)  # the slots' own setters, past the frozen guard
+
+
+def new_indicator(level1: Cell | None, level2: Cell | None, name: Cell | None, period: Cell | None,
+                  annual: Cell | None) -> Indicator:
+    """`Indicator(level1=…, level2=…, name=…, period_value=…, annual_value=…)`, made as its frozen dataclass
+    `__init__` makes it (each slot set, `ignore` a new empty list) but without a Python call per field: one is
+    made for every data row."""
+    indicator: Indicator = object.__new__(Indicator)
+    _SET_LEVEL1(indicator, level1)
+    _SET_LEVEL2(indicator, level2)
+    _SET_NAME(indicator, name)
+    _SET_PERIOD(indicator, period)
+    _SET_ANNUAL(indicator, annual)
+    _SET_IGNORE(indicator, [])
+    return indicator
 
 
 Mark = tuple[int, Cell, str]
@@ -61,6 +79,8 @@ def _fit(row: list[Cell], marks: list[Mark], layout: Layout, shift: int,
         role = roles.get(index + shift)
         if role is None:
             return None
+        if role not in _LABEL_ROLES:
+            continue  # a name or value column takes any text
         if role == SECTION and vocab.indicator_header.match(key) != ("section", None):
             return None
         if role == L1 and key not in level1:
@@ -71,7 +91,7 @@ def _fit(row: list[Cell], marks: list[Mark], layout: Layout, shift: int,
             return None
     size = len(row)
     if shift == 0 and layout.width <= size:  # every column on the row: each role's cell where it stands
-        cells = dict(zip(roles.values(), map(row.__getitem__, roles), strict=True))
+        cells = dict(zip(layout.role_names, layout.pick(row), strict=True))
     else:
         cells = {role: row[column - shift] for column, role in roles.items() if 0 <= column - shift < size}
     name, period, annual = cells.get(NAME), cells.get(PERIOD), cells.get(ANNUAL)
@@ -84,7 +104,7 @@ def _fit(row: list[Cell], marks: list[Mark], layout: Layout, shift: int,
             penalty += 3
     elif valued and annual_blank and name.raw == period.raw:  # type: ignore[union-attr]
         penalty += 1  # a name and its value pair read one column too far left
-    return penalty, Reading(cells)
+    return penalty, cells
 
 
 def _in_order(row: list[Cell], vocab: Vocabulary) -> Reading:
@@ -93,7 +113,7 @@ def _in_order(row: list[Cell], vocab: Vocabulary) -> Reading:
     while cells and is_blank(cells[-1]):
         cells.pop()
     position = 0
-    reading = Reading()
+    reading: Reading = {}
 
     def skip() -> None:
         nonlocal position
@@ -106,17 +126,17 @@ def _in_order(row: list[Cell], vocab: Vocabulary) -> Reading:
         skip()
     for role, test in ((L1, vocab.is_level1), (L2, vocab.is_level2)):
         if position < len(cells) and test(cell_key(cells[position])):
-            reading.cells[role] = cells[position]
+            reading[role] = cells[position]
             position += 1
             skip()
     if position < len(cells):
-        reading.cells[NAME] = cells[position]
+        reading[NAME] = cells[position]
         position += 1
     values = cells[position:]
     while len(values) > 2 and any(is_blank(cell) for cell in values):
         values.remove(next(cell for cell in values if is_blank(cell)))
     for role, cell in zip((PERIOD, ANNUAL), values, strict=False):
-        reading.cells[role] = cell
+        reading[role] = cell
     return reading
 
 
@@ -131,11 +151,11 @@ def read_row(row: list[Cell], layout: Layout, vocab: Vocabulary, marks: list[Mar
     if marks is None:
         marks = row_marks(row)
     if not marks:
-        return Reading()
+        return {}
     first, last, width = marks[0][0], marks[-1][0], layout.width
     if len(marks) == 1 and layout.roles.get(first) in (L1, L2) and not (
             vocab.is_level1(marks[0][2]) or vocab.is_level2(marks[0][2])):
-        return Reading()  # a fragment cut in a level column (`生態(t`), no indicator
+        return {}  # a fragment cut in a level column (`生態(t`), no indicator
     best: tuple[float, Reading] | None = None
     for shift in _SHIFTS:
         if first + shift < 0 or last + shift >= width:
@@ -172,14 +192,6 @@ def joined_value(number: Cell | None, comparator: Cell | None, unit: Cell | None
                           number.span.sheet if number.span else None, number.span.ref if number.span else None))
 
 
-def _plain(cell: Cell | None) -> Cell | None:
-    """A level label read through a mirror's traditional characters and pinyin, as the plain label."""
-    if cell is None:
-        return None
-    plain = plain_label(cell.raw)
-    return cell if plain == cell.raw else DerivedCell(plain, cell.span)
-
-
 @record
 class IndicatorTable:
     """Builds indicators row by row, carrying merged 一级/二级 cells down (a new 一级 resets the 二级)."""
@@ -213,36 +225,45 @@ class IndicatorTable:
                 self.layout, self._refined = refined, True
                 return [("header", cell, refined.roles[index]) for index, cell in filled]
         reading = read_row(row, self.layout, vocab, marks)
-        found = reading.cells.get
+        found = reading.get
         level1, level2, name = found(L1), found(L2), found(NAME)
         if self.two_sided and is_blank(name):
             if not is_blank(found(NAMEB)):
                 name = found(NAMEB)
             if is_blank(level2) or not is_blank(found(L2B)):
                 level2 = found(L2B) if not is_blank(found(L2B)) else level2
-        if not is_blank(level1) and key_of(level1.raw) not in vocab.level1:  # type: ignore[union-attr]
-            if is_blank(level2):  # a 二级 label standing in the 一级 column
-                level2 = level1
+        # `is_blank` of each cell, inlined below (every data row)
+        has_level2 = level2 is not None and level2.raw.strip() != ""
+        if level1 is not None and level1.raw.strip() and key_of(level1.raw) not in vocab.level1:
+            if not has_level2:  # a 二级 label standing in the 一级 column
+                level2, has_level2 = level1, True
             level1 = None
         period = found(PERIOD)  # `joined_value` with nothing to join: the cell itself
         annual = found(ANNUAL)
         comparator, unit = found(COMPARATOR), found(UNIT)
         if comparator is not None or unit is not None:
             annual = joined_value(annual, comparator, unit, vocab)
-        # `not is_blank` of each, inlined (every data row)
         has_name = name is not None and name.raw.strip() != ""
         has_period = period is not None and period.raw.strip() != ""
         has_annual = annual is not None and annual.raw.strip() != ""
-        if ((level2 is None or not level2.raw.strip()) and not self.two_sided and has_name
-                and key_of(name.raw) in vocab.level2):  # type: ignore[union-attr]
+        if not has_level2 and not self.two_sided and has_name and key_of(name.raw) in vocab.level2:  # type: ignore[union-attr]
             if not has_period and not has_annual:
-                level2, name, has_name = name, None, False  # `效益指标\t\t经济效益\t\t` : a 二级 label one column right
+                level2, has_level2 = name, True  # `效益指标\t\t经济效益\t\t` : a 二级 label one column right
+                name, has_name = None, False
             elif self.layout.column(L2) is None:
-                level2 = name  # 110: a table whose 指标名称 column holds the 二级 categories
+                level2, has_level2 = name, True  # 110: a table whose 指标名称 column holds the 二级 categories
         if has_name and not has_period and not has_annual and vocab.is_note(key_of(name.raw)):  # type: ignore[union-attr]
             name, has_name = None, False  # `未达指标值酌情扣分`: a scoring note in the 三级 column
-        used = [(role, cell, "") for role, cell in reading.cells.items() if not is_blank(cell)] if explain else []
-        level1, level2 = _plain(level1), _plain(level2)
+        used = [(role, cell, "") for role, cell in reading.items() if not is_blank(cell)] if explain else []
+        # level labels read through a mirror's traditional characters and pinyin, as the plain labels
+        if level1 is not None:
+            plain = plain_label(level1.raw)
+            if plain != level1.raw:
+                level1 = DerivedCell(plain, level1.span)
+        if level2 is not None:
+            plain = plain_label(level2.raw)
+            if plain != level2.raw:
+                level2 = DerivedCell(plain, level2.span)
         own = level1 is not None and level1.raw.strip() != ""
         has_level2 = level2 is not None and level2.raw.strip() != ""
         if not (own or has_level2 or has_name or has_period or has_annual):
@@ -251,13 +272,7 @@ class IndicatorTable:
             self._level1, self._level2 = level1, None
         if has_level2:
             self._level2 = level2
-        self.indicators.append(Indicator(
-            level1=self._level1,
-            level2=self._level2,
-            name=name if has_name else None,
-            period_value=period,
-            annual_value=annual,
-        ))
+        self.indicators.append(new_indicator(self._level1, self._level2, name if has_name else None, period, annual))
         self.own_level1.append(own)
         self.actual.append(found(ACTUAL))
         return used
@@ -265,8 +280,8 @@ class IndicatorTable:
     def finish(self) -> None:
         """A table whose target columns are empty on every row while its last-year column is not (101: one
         value per row, kept under `2021年实际实现值`): those values are the targets."""
-        if not any(not is_blank(cell) for cell in self.actual):
-            return
+        if not any(self.actual) or not any(not is_blank(cell) for cell in self.actual):
+            return  # (a cell is a non-empty tuple: `any` first tells, without a call per row, that none is there)
         if any(not is_blank(ind.annual_value) or not is_blank(ind.period_value) for ind in self.indicators):
             return
         self.indicators = [replace(indicator, annual_value=cell) if not is_blank(cell) else indicator

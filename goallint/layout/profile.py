@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
 
-from goallint.layout.vocab import cell_key
+from goallint.layout.vocab import Memo, key_of
 from goallint.model import AnyForm, DerivedCell, Indicator
 from goallint.profiles import Profile, get_profile, profiles
 
@@ -28,29 +28,48 @@ def detect_profile(form: AnyForm, two_sided: bool) -> str:
 
 def profile_of(indicators: Sequence[Indicator], two_sided: bool) -> str:
     """`detect_profile` of a form with these indicators."""
-    level1 = {cell_key(indicator.level1) for indicator in indicators if indicator.level1 is not None}
-    level2 = {cell_key(indicator.level2) for indicator in indicators if indicator.level2 is not None}
+    level1 = frozenset([key_of(indicator.level1.raw) for indicator in indicators if indicator.level1 is not None])
+    level2 = frozenset([key_of(indicator.level2.raw) for indicator in indicators if indicator.level2 is not None])
+    return _detected[(two_sided, level1, level2, not indicators)]
+
+
+def _detect(labels: tuple[bool, frozenset[str], frozenset[str], bool]) -> str:
+    """The profile of a form by (two-sided, its 一级 keys, its 二级 keys, no indicators): forms of one template
+    print the same labels, so this is worked out once for each template a run meets."""
+    two_sided, level1, level2, empty = labels
     known = _in_detection_order()
     for profile in known:
-        if profile.detect.matches(two_sided, level1, level2, not indicators):
+        if profile.detect.matches(two_sided, level1, level2, empty):  # type: ignore[arg-type]
             return profile.name
     return next((profile.name for profile in known if profile.detect.default), known[-1].name)
+
+
+_detected: Memo[tuple[bool, frozenset[str], frozenset[str], bool], str] = Memo(_detect)
 
 
 def repair_levels(indicators: list[Indicator], profile_name: str, own_level1: list[bool]) -> list[Indicator]:
     """A carried-down 一级 that its 二级 cannot belong to (004: 服务对象满意度 under 效益) is dropped, so the
     profile resolves the 一级 from the 二级; a 一级 written on the row itself is kept as written."""
-    profile = get_profile(profile_name)
     out = []
     for indicator, own in zip(indicators, own_level1, strict=True):
-        if not own and indicator.level1 is not None and indicator.level2 is not None:
-            level1 = profile.level1_key(indicator.level1.raw)
-            level2 = cell_key(indicator.level2)
-            home = profile.level2_key(level2, level1) if level1 is not None else None
-            if home is not None and home[0] != level1:
-                indicator = replace(indicator, level1=None)
+        if not own and indicator.level1 is not None and indicator.level2 is not None and _misplaced[
+                (profile_name, indicator.level1.raw, indicator.level2.raw)]:
+            indicator = replace(indicator, level1=None)
         out.append(indicator)
     return out
+
+
+def _is_misplaced(labels: tuple[str, str, str]) -> bool:
+    """Whether a 二级 label (raw) belongs under another 一级 than the one (raw) carried down to it, in a profile."""
+    profile_name, level1_raw, level2_raw = labels
+    profile = get_profile(profile_name)
+    level1 = profile.level1_key(level1_raw)
+    home = profile.level2_key(key_of(level2_raw), level1) if level1 is not None else None
+    return home is not None and home[0] != level1
+
+
+_misplaced: Memo[tuple[str, str, str], bool] = Memo(_is_misplaced)
+"""`_is_misplaced` by (profile, 一级, 二级): each form of a template carries the same labels down."""
 
 
 def infer_levels(indicators: list[Indicator], profile_name: str) -> list[Indicator]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from goallint.model import Cell
 from goallint.plumbing.records import record
@@ -14,6 +15,8 @@ from goallint.plumbing.resources import CACHE_ENTRIES, cached_parse, load_yaml
 from goallint.profiles import label_key, profiles
 
 FormKind = Literal["project", "department"]
+K = TypeVar("K")
+V = TypeVar("V")
 _MARKUP = re.compile(r"<[^>]{0,80}>|[#*`$\\]|\s+")
 _YEAR = "{year}"
 
@@ -35,6 +38,24 @@ def is_blank(cell: Cell | None) -> bool:
     return cell is None or not cell.raw.strip()
 
 
+class Memo(dict[K, V], Generic[K, V]):
+    """A bounded memo: `memo[key]` is `answer(key)`, worked out on the first asking and remembered (emptied when
+    it holds CACHE_ENTRIES answers). A hit is a plain dict lookup, with no Python call: the assembler asks its
+    vocabulary about every cell of every row, and nearly always about a label it has met before."""
+
+    __slots__ = ("_answer",)
+
+    def __init__(self, answer: Callable[[K], V]) -> None:
+        super().__init__()
+        self._answer = answer
+
+    def __missing__(self, key: K) -> V:
+        if len(self) >= CACHE_ENTRIES:
+            self.clear()
+        found = self[key] = self._answer(key)
+        return found
+
+
 @record
 class FieldIndex:
     """Labels of one section of labels.yaml: exact keys, and `{year}` patterns that capture a year."""
@@ -45,11 +66,14 @@ class FieldIndex:
     """The lengths of the keys the patterns match (each is literal text and the year's four digits)."""
     ranks: dict[str, int] = field(default_factory=dict)
     """Preference of a label key within its field (0 first): where a form prints two labels of one field."""
-    _memo: dict[str, tuple[str, int | None] | None] = field(default_factory=dict, repr=False)
-    """Answers by key (every cell of every row is asked; most are no label and went through every pattern)."""
+    matches: Memo[str, tuple[str, int | None] | None] = field(init=False, repr=False, compare=False)
+    """`match` by key (every cell of every row is asked; most are no label and went through every pattern)."""
+
+    def __post_init__(self) -> None:
+        self.matches = Memo(self._match)
 
     def add(self, name: str, labels: list[str]) -> None:
-        self._memo.clear()
+        self.matches.clear()
         for rank, label in enumerate(labels):
             if _YEAR in label:
                 key = label_key(label.replace(_YEAR, "\0"))
@@ -66,23 +90,16 @@ class FieldIndex:
 
     def match(self, key: str) -> tuple[str, int | None] | None:
         """(field, year captured by a `{year}` label or None), or None when the key is no label here."""
-        memo = self._memo
-        if key in memo:
-            return memo[key]
-        found = self._match(key)
-        if len(memo) >= CACHE_ENTRIES:
-            memo.clear()
-        memo[key] = found
-        return found
+        return self.matches[key]
 
     def knows(self, keys: list[str], enough: int) -> bool:
         """Whether at least `enough` of the keys are labels here (one call for a whole row's keys)."""
         if self.exact.keys().isdisjoint(keys) and self.lengths.isdisjoint(map(len, keys)):
             return False  # no key is an exact label, nor as long as a `{year}` label (most rows)
-        memo = self._memo
+        matches = self.matches
         known = 0
         for key in keys:
-            if (memo[key] if key in memo else self.match(key)) is not None:
+            if matches[key] is not None:
                 known += 1
                 if known == enough:
                     return True
@@ -125,86 +142,85 @@ class Vocabulary:
     cost_items: frozenset[str] = frozenset()
     cost_amount: re.Pattern[str] = re.compile("$^")
     cost_not_amount: re.Pattern[str] = re.compile("$^")
-    _footers: dict[str, bool] = field(default_factory=dict, repr=False)
-    _classes: dict[tuple[str, str], tuple[str, str, int | None]] = field(default_factory=dict, repr=False)
-    _starters: dict[str, FormKind | None] = field(default_factory=dict, repr=False)
-    _titles: dict[str, FormKind | None] = field(default_factory=dict, repr=False)
-    _years: dict[str, str | None] = field(default_factory=dict, repr=False)
-    _closers: dict[tuple[str, str], bool] = field(default_factory=dict, repr=False)
+    footers: Memo[str, bool] = field(init=False, repr=False, compare=False)
+    """`is_footer` by key (asked for the first cell of every indicator row)."""
+    starters: Memo[str, FormKind | None] = field(init=False, repr=False, compare=False)
+    """`starter` by key (asked for every row)."""
+    titles_by_key: Memo[str, FormKind | None] = field(init=False, repr=False, compare=False)
+    """`title_kind` by key (asked for every row of one distinct text)."""
+    years: Memo[str, str | None] = field(init=False, repr=False, compare=False)
+    """`year_of` by raw text."""
+    classes: dict[FormKind, Memo[str, tuple[str, str, int | None]]] = field(init=False, repr=False, compare=False)
+    """`classify` by form kind, then key (asked for every cell of every header row)."""
+    closers: dict[FormKind, Memo[str, bool]] = field(init=False, repr=False, compare=False)
+    """`closes_table` by form kind, then key."""
+    header_words: Memo[str, bool] = field(init=False, repr=False, compare=False)
+    """Whether a key is a heading of the indicator table (every row is asked before its header test)."""
+
+    def __post_init__(self) -> None:
+        self.footers = Memo(self._is_footer)
+        self.starters = Memo(self._starter)
+        self.titles_by_key = Memo(self._title_kind)
+        self.years = Memo(self._year_of)
+        self.classes = {kind: Memo(lambda key, kind=kind: self._classify(kind, key))  # type: ignore[misc]
+                        for kind in ("project", "department")}
+        self.closers = {kind: Memo(lambda key, kind=kind: self._closes_table(kind, key))  # type: ignore[misc]
+                        for kind in ("project", "department")}
+        self.header_words = Memo(lambda key: self.indicator_header.matches[key] is not None)
 
     def title_kind(self, key: str) -> FormKind | None:
-        """The kind of form a title row announces (`项目支出绩效目标申报表`), or None. Asked for every row of one
-        distinct text."""
+        """The kind of form a title row announces (`项目支出绩效目标申报表`), or None."""
+        return self.titles_by_key[key]
+
+    def _title_kind(self, key: str) -> FormKind | None:
         if len(key) > 60:
             return None
-        memo = self._titles
-        if key in memo:
-            return memo[key]
-        if len(memo) >= CACHE_ENTRIES:
-            memo.clear()
-        found = memo[key] = next((kind for pattern, kind in self.titles if pattern.search(key)), None)
-        return found
+        return next((kind for pattern, kind in self.titles if pattern.search(key)), None)
 
     def year_of(self, raw: str) -> str | None:
         """The budget year's digits in a row holding only it (`(2025年)`, `（ 2020 年度）`), or None."""
-        memo = self._years
-        if raw in memo:
-            return memo[raw]
-        if len(memo) >= CACHE_ENTRIES:
-            memo.clear()
+        return self.years[raw]
+
+    def _year_of(self, raw: str) -> str | None:
         found = self.year_line.match(squeeze(raw))
-        year = memo[raw] = found.group(1) if found is not None else None
-        return year
+        return found.group(1) if found is not None else None
 
     def field(self, kind: FormKind, key: str) -> tuple[str, int | None] | None:
-        return self.fields[kind].match(key) if key else None
+        return self.fields[kind].matches[key] if key else None
 
     def classify(self, kind: FormKind, key: str) -> tuple[str, str, int | None]:
         """What a header-area cell is: (`label`, its field, a year its label captured), (`structural`|`sub_item`|
-        `other`, '', None), or ('', '', None) for text. Asked for every cell of every header row."""
-        memo = self._classes
-        found = memo.get((kind, key))
-        if found is None:
-            if len(memo) >= CACHE_ENTRIES:
-                memo.clear()
-            match = self.field(kind, key)
-            found = ("label", match[0], match[1]) if match is not None else \
-                ("structural", "", None) if key in self.structural or key == "绩效" else \
-                ("sub_item", "", None) if self.is_sub_item(key) else \
-                ("other", "", None) if key in self.other_labels else ("", "", None)
-            memo[(kind, key)] = found
-        return found
+        `other`, '', None), or ('', '', None) for text."""
+        return self.classes[kind][key]
+
+    def _classify(self, kind: FormKind, key: str) -> tuple[str, str, int | None]:
+        match = self.field(kind, key)
+        return ("label", match[0], match[1]) if match is not None else \
+            ("structural", "", None) if key in self.structural or key == "绩效" else \
+            ("sub_item", "", None) if self.is_sub_item(key) else \
+            ("other", "", None) if key in self.other_labels else ("", "", None)
 
     def starter(self, key: str) -> FormKind | None:
         """The kind of form a row whose first cell has this key starts (its 名称 label: `项目名称`, `部门名称`), or
-        None. Asked for every row."""
-        memo = self._starters
-        if key in memo:
-            return memo[key]
-        if len(memo) >= CACHE_ENTRIES:
-            memo.clear()
-        found: FormKind | None = None
+        None."""
+        return self.starters[key]
+
+    def _starter(self, key: str) -> FormKind | None:
         match = self.field("project", key)
         if match is not None and match[0] == "name":
-            found = "project"
-        else:
-            match = self.field("department", key)
-            if match is not None and match[0] == "name":
-                found = "department"
-        memo[key] = found
-        return found
+            return "project"
+        match = self.field("department", key)
+        if match is not None and match[0] == "name":
+            return "department"
+        return None
 
     def closes_table(self, kind: FormKind, key: str) -> bool:
         """A header label that is no level label nor 绩效 (asked of an indicator row's first cell before the
         三级 column): the indicator table is over."""
-        memo = self._closers
-        found = memo.get((kind, key))
-        if found is None:
-            if len(memo) >= CACHE_ENTRIES:
-                memo.clear()
-            found = memo[(kind, key)] = self.is_label(kind, key) and key not in self.level1 \
-                and key not in self.level2 and key != "绩效"
-        return found
+        return self.closers[kind][key]
+
+    def _closes_table(self, kind: FormKind, key: str) -> bool:
+        return self.is_label(kind, key) and key not in self.level1 and key not in self.level2 and key != "绩效"
 
     def is_sub_item(self, key: str) -> bool:
         """`其中:财政拨款`: a part of the amount above, never a field nor a field's value."""
@@ -220,15 +236,11 @@ class Vocabulary:
 
     def is_footer(self, key: str) -> bool:
         """An approval, signature or note row's first cell: the indicator table has ended."""
-        memo = self._footers  # asked for the first cell of every indicator row
-        found = memo.get(key)
-        if found is None:
-            if len(memo) >= CACHE_ENTRIES:
-                memo.clear()
-            found = memo[key] = bool(key) and (
-                key.startswith(self.footer_starts) or any(mark in key for mark in self.footer_marks)
-                or self.footer_lines.match(key) is not None)
-        return found
+        return self.footers[key]
+
+    def _is_footer(self, key: str) -> bool:
+        return bool(key) and (key.startswith(self.footer_starts) or any(mark in key for mark in self.footer_marks)
+                              or self.footer_lines.match(key) is not None)
 
     def is_note(self, key: str) -> bool:
         return any(note in key for note in self.notes)

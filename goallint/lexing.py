@@ -30,21 +30,51 @@ def _compiled(pattern: str, flags: int) -> re.Pattern[str]:
 
 
 class TerminalScanner:
-    """Lark's `Scanner` interface (`match`, `allowed_types`) over terminals tried in order."""
+    """Lark's `Scanner` interface (`match`, `allowed_types`) over terminals tried in order.
+
+    A state's scanner that has matched `ALTERNATE_AFTER` times (a long run reaching it again and again) then
+    matches with Lark's own alternation of its terminals, compiled once: one call into `re` per token instead
+    of one per terminal tried. A short run never pays for the compilation."""
 
     def __init__(self, terminals: list[Any], flags: int) -> None:
         self.terminals = terminals
         self.allowed_types = {t.name for t in terminals}
+        self._flags = flags
         self._patterns = [(_compiled(t.pattern.to_regexp(), flags), t.name) for t in terminals]
+        self._uses = 0
 
     def match(self, text: Any, pos: int) -> tuple[str, str] | None:
         """(the text matched, its terminal's name) at `pos` of a Lark `TextSlice`, or None."""
+        self._uses += 1
+        if self._uses > ALTERNATE_AFTER:
+            self.alternate()
         source, end = text.text, text.end
         for pattern, name in self._patterns:
             found = pattern.match(source, pos, end)
             if found is not None:
                 return found.group(0), name
         return None
+
+    def alternate(self) -> None:
+        """Match from now on with one alternation of the terminals, as Lark's `Scanner` builds it (kept as is
+        when the terminals do not compile as one: duplicate group names)."""
+        try:
+            alternation = re.compile("|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in self.terminals),
+                                     self._flags)
+        except (re.error, AssertionError):
+            self._uses = -(1 << 62)  # never asks again
+            return
+        first = alternation.match
+
+        def match(text: Any, pos: int) -> tuple[str, str] | None:
+            found = first(text.text, pos, text.end)
+            return None if found is None else (found.group(0), found.lastgroup)  # type: ignore[return-value]
+
+        self.match = match  # type: ignore[method-assign]
+
+
+ALTERNATE_AFTER = 256
+"""Matches of one state's scanner after which it matches by one alternation (`TerminalScanner.alternate`)."""
 
 
 class _TerminalLexer(BasicLexer):

@@ -2,16 +2,19 @@
 
 A rule lists `cases`; each case narrows the indicators (a selector, name vocabularies) and states a `when`
 predicate (see `value_when`). The first case that holds for a cell reports it, once.
+
+A form's value rules share one pass over its indicators (`_form_pass`, made by the first of them that runs):
+per indicator, which rules look at it; per value cell, which of those report it, remembered per value text.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import field as dc_field
 from dataclasses import fields
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from goallint.checks.support.base import (
     COLUMN_NAMES,
@@ -103,22 +106,49 @@ def _hits(key: str, words: tuple[str, ...], at: str) -> bool:
 
 
 class _Judged:
-    """A value cell's subject, and which case of a case list first holds for it (by the list's identity)."""
+    """A value cell's subject, and what holds for it: which case of a case list first holds (by the list's
+    identity), and which rules of a `Row` report it, with which case (by the row's identity)."""
 
-    __slots__ = ("vocabularies", "subject", "verdicts")
+    __slots__ = ("vocabularies", "subject", "verdicts", "fired")
 
     def __init__(self, vocabularies: dict[str, list[str]], subject: Subject) -> None:
         self.vocabularies = vocabularies
         self.subject = subject
         self.verdicts: dict[int, tuple[tuple[Case, ...], Case | None]] = {}
+        self.fired: dict[int, tuple[Row, Fired]] = {}
 
     def first(self, cases: tuple[Case, ...]) -> Case | None:
-        """The first of `cases` whose predicate holds; remembered in `verdicts` by the list's id (`run` looks
-        there first), the entry keeping the list alive so that its id is not reused while the answer is here.
-        The lists are a rule's, interned by `_Plan`."""
+        """The first of `cases` whose predicate holds; remembered in `verdicts` by the list's id (`_run_alone`
+        looks there first), the entry keeping the list alive so that its id is not reused while the answer is
+        here. The lists are a rule's, interned by `_Plan`."""
+        known = self.verdicts.get(id(cases))
+        if known is not None and known[0] is cases:
+            return known[1]
         subject = self.subject
         found = next((case for case in cases if case.when.predicate(subject)), None)
         self.verdicts[id(cases)] = (cases, found)
+        return found
+
+    def fire(self, row: Row) -> Fired:
+        """The rules of `row` that report this value, each with its case and columns; remembered in `fired` by
+        the row's id (the entry keeping the row alive). The rows are interned by `_Roster`."""
+        verdicts, subject = self.verdicts, self.subject
+        fired = []
+        for slot, cases, columns in row:
+            known = verdicts.get(id(cases))
+            if known is not None and known[0] is cases:
+                case = known[1]
+            else:  # `first`, inline: a new value meets every case list of its row
+                case = None
+                for candidate in cases:
+                    if candidate.when.predicate(subject):
+                        case = candidate
+                        break
+                verdicts[id(cases)] = (cases, case)
+            if case is not None:
+                fired.append((slot, case, columns))
+        found = tuple(fired)
+        self.fired[id(row)] = (row, found)
         return found
 
 
@@ -150,9 +180,9 @@ class _Plan:
 
     __slots__ = ("params", "where", "profile", "vocabularies", "by_item", "interned")
 
-    def __init__(self, params: Params, ctx: FormContext) -> None:
+    def __init__(self, params: Params, where: Selector, ctx: FormContext) -> None:
         self.params = params
-        self.where = ctx.where
+        self.where = where
         self.profile = ctx.profile
         self.vocabularies = ctx.vocabularies
         self.by_item: dict[ItemKey, tuple[Case, ...]] = {}
@@ -182,15 +212,15 @@ _PLANS: dict[tuple[int, int, int, int], _Plan] = {}
 that no id is reused while its plan is here): a few per rule."""
 
 
-def _plan(params: Params, ctx: FormContext) -> _Plan:
-    key = (id(params), id(ctx.where), id(ctx.profile), id(ctx.vocabularies))
+def _plan(params: Params, where: Selector, ctx: FormContext) -> _Plan:
+    key = (id(params), id(where), id(ctx.profile), id(ctx.vocabularies))
     plan = _PLANS.get(key)
-    if plan is not None and plan.params is params and plan.where is ctx.where and plan.profile is ctx.profile \
+    if plan is not None and plan.params is params and plan.where is where and plan.profile is ctx.profile \
             and plan.vocabularies is ctx.vocabularies:
         return plan
     if len(_PLANS) >= CACHE_ENTRIES:
         _PLANS.clear()
-    plan = _PLANS[key] = _Plan(params, ctx)
+    plan = _PLANS[key] = _Plan(params, where, ctx)
     return plan
 
 
@@ -215,35 +245,180 @@ def facts_of(case: Case, item: ResolvedIndicator, column: Column, cell: Cell) ->
     }
 
 
+Row = tuple[tuple[int, tuple[Case, ...], list[Column]], ...]
+"""The rules of a `_Roster` that look at an indicator: (the rule's slot, its cases for it, its columns)."""
+Fired = tuple[tuple[int, Case, list[Column]], ...]
+"""The rules of a `Row` that report a value: (slot, the first case that holds, the rule's columns)."""
+
+
+class _Roster:
+    """The value rules that forms of one kind run under one profile and vocabularies, learnt as the engine runs
+    them, each in a slot; and by `ItemKey`, the `Row` of those that look at an indicator (rows recur across
+    forms; equal rows are one tuple, so that a value's `_Judged.fire` on it is shared by every such row)."""
+
+    __slots__ = ("profile", "vocabularies", "plans", "slots", "rows", "interned")
+
+    def __init__(self, profile: object, vocabularies: dict[str, list[str]]) -> None:
+        self.profile = profile
+        self.vocabularies = vocabularies
+        self.plans: list[_Plan] = []
+        self.slots: dict[tuple[int, int], int] = {}
+        """By the ids of a rule's params and `where` (both kept alive by its plan)."""
+        self.rows: dict[ItemKey, Row] = {}
+        self.interned: dict[tuple[tuple[int, int], ...], Row] = {}
+
+    def learn(self, params: Params, where: Selector, ctx: FormContext) -> None:
+        if len(self.plans) >= _ROSTER_RULES:
+            self.plans.clear()
+            self.slots.clear()
+        self.slots[(id(params), id(where))] = len(self.plans)
+        self.plans.append(_plan(params, where, ctx))
+        self.rows.clear()  # every row is over the rules known when it was made
+
+    def row(self, key: ItemKey, item: ResolvedIndicator, ctx: FormContext) -> Row:
+        if len(self.rows) >= CACHE_ENTRIES:
+            self.rows.clear()
+        entries = []
+        for slot, plan in enumerate(self.plans):
+            cases = plan.cases(key, item, ctx)
+            if cases:
+                entries.append((slot, cases, plan.where.columns))
+        identity = tuple((slot, id(cases)) for slot, cases, _ in entries)
+        row = self.interned.get(identity)
+        if row is None:
+            if len(self.interned) >= CACHE_ENTRIES:
+                self.interned.clear()
+            row = self.interned[identity] = tuple(entries)
+        self.rows[key] = row
+        return row
+
+
+_ROSTER_RULES = 1024
+"""A roster forgets its rules beyond this many (engines of other rule packs in one process) and learns anew."""
+_ROSTERS: dict[tuple[str, int, int], _Roster] = {}
+"""By form kind and the ids of the profile and the vocabularies (kept in the roster). Bounded."""
+
+
+def _roster(ctx: FormContext) -> _Roster:
+    profile, vocabularies = ctx.profile, ctx.vocabularies
+    key = (ctx.form.kind, id(profile), id(vocabularies))
+    roster = _ROSTERS.get(key)
+    if roster is None or roster.profile is not profile or roster.vocabularies is not vocabularies:
+        if len(_ROSTERS) >= CACHE_ENTRIES:
+            _ROSTERS.clear()
+        roster = _ROSTERS[key] = _Roster(profile, vocabularies)
+    return roster
+
+
+class _FormFindings(NamedTuple):
+    """What one pass over a form found for every rule its roster knew then, by slot."""
+
+    roster: _Roster
+    found: list[list[Finding]]
+
+
+_NOTHING: list[Finding] = []
+"""The findings of a rule that found nothing in a form (shared: never appended to)."""
+
+
+def _form_pass(ctx: FormContext) -> _FormFindings:
+    """Every known value rule's findings in the form, in one pass over its indicators: per indicator, its row
+    (which rules look at it, with which cases) and per value cell, which of them report it (`_Judged.fire`)."""
+    roster = _roster(ctx)
+    found = [_NOTHING] * len(roster.plans)
+    rows = roster.rows
+    for item in ctx.resolved:
+        filled = item.filled_values
+        if not filled:
+            continue
+        key = (item.level1, item.level2, item.name)
+        row = rows.get(key)
+        if row is None:
+            row = roster.row(key, item, ctx)
+        if not row:  # an indicator no value rule looks at: its cells are not judged
+            continue
+        for column, cell in filled:
+            judged = _judged(cell.raw, ctx)
+            known = judged.fired.get(id(row))
+            fired = known[1] if known is not None and known[0] is row else judged.fire(row)
+            for slot, case, columns in fired:
+                if column in columns:
+                    message, facts = _said(case, item, column, cell)
+                    finding = Finding(message, cell, item.field, facts=facts)
+                    if found[slot] is _NOTHING:
+                        found[slot] = [finding]
+                    else:
+                        found[slot].append(finding)
+    return _FormFindings(roster, found)
+
+
+_SAID: dict[tuple[int, str, str, str | None, str], tuple[Case, str, dict[str, str]]] = {}
+"""A finding's message and facts, by the case's id (the case kept in the entry), the column, the 三级 name,
+the 二级 cell's and the value cell's raw texts: all they are said from. Shared by the findings that say the
+same (nothing changes a finding's facts: a merged finding gets new ones). Bounded."""
+
+
+def _said(case: Case, item: ResolvedIndicator, column: Column, cell: Cell) -> tuple[str, dict[str, str]]:
+    level2 = item.indicator.level2
+    key = (id(case), column, item.name, None if level2 is None else level2.raw, cell.raw)
+    known = _SAID.get(key)
+    if known is not None and known[0] is case:
+        return known[1], known[2]
+    if len(_SAID) >= CACHE_ENTRIES:
+        _SAID.clear()
+    facts = facts_of(case, item, column, cell)
+    message = case.message.format_map(facts)
+    _SAID[key] = (case, message, facts)
+    return message, facts
+
+
+def run(params: Params, ctx: FormContext) -> Iterable[Finding]:
+    """The rule's findings in the form: from the form's one pass for all value rules (made by the first value
+    rule the form runs); a rule the pass did not know yet, or every rule when the pass failed (a rule's
+    error is then raised by that rule), runs alone, and the roster learns it for the next forms."""
+    where = ctx.where
+    memo: _FormFindings | None = ctx.memo.get("value")
+    if memo is None:
+        try:
+            memo = _form_pass(ctx)
+        except Exception:  # noqa: BLE001 - each rule runs alone instead, and reports its own error
+            memo = _FormFindings(_roster(ctx), [])
+        ctx.memo["value"] = memo
+    roster = memo.roster
+    slot = roster.slots.get((id(params), id(where)))
+    if slot is not None and slot < len(memo.found):
+        return memo.found[slot]
+    if slot is None:
+        roster.learn(params, where, ctx)
+    return _run_alone(params, ctx)
+
+
 ValueCells = tuple[tuple[Column, Cell, _Judged], ...]
 
 
 def _value_cells(ctx: FormContext) -> list[tuple[ResolvedIndicator, ItemKey, ValueCells]]:
     """Each indicator with a non-empty value cell, its `ItemKey` and those cells (column, cell, subject): worked
-    out once per form for all value rules, each of which then only asks its plan and the verdicts."""
-    cells: list[tuple[ResolvedIndicator, ItemKey, ValueCells]] | None = ctx.memo.get("value")
+    out once per form for the rules that run alone."""
+    cells: list[tuple[ResolvedIndicator, ItemKey, ValueCells]] | None = ctx.memo.get("value alone")
     if cells is None:
-        cells = ctx.memo["value"] = [
+        cells = ctx.memo["value alone"] = [
             (item, (item.level1, item.level2, item.name),
              tuple((column, cell, _judged(cell.raw, ctx)) for column, cell in filled))
             for item in ctx.resolved if (filled := item.value_cells())]
     return cells
 
 
-def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
+def _run_alone(params: Params, ctx: FormContext) -> Iterator[Finding]:
+    """One rule's findings in the form, by itself: what `_form_pass` gives each rule it knows."""
     columns = ctx.where.columns
-    plan = _plan(params, ctx)
-    by_item = plan.by_item
+    plan = _plan(params, ctx.where, ctx)
     for item, key, cells in _value_cells(ctx):
-        cases = by_item.get(key)
-        if cases is None:
-            cases = plan.cases(key, item, ctx)
-        if not cases:  # most rules look at some kinds of indicator only: the others' cells are not visited
+        cases = plan.cases(key, item, ctx)
+        if not cases:
             continue
         for column, cell, judged in cells:
             if column in columns:
-                known = judged.verdicts.get(id(cases))
-                case = known[1] if known is not None and known[0] is cases else judged.first(cases)
+                case = judged.first(cases)
                 if case is not None:
                     facts = facts_of(case, item, column, cell)
                     yield Finding(case.message.format_map(facts), cell, item.field, facts=facts)

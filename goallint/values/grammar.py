@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from lark import Lark, Token, Transformer
@@ -14,7 +14,7 @@ from lark.parsers.lalr_analysis import Shift
 
 from goallint.lexing import PLUGINS
 from goallint.plumbing.lazy_regex import on_use
-from goallint.plumbing.resources import cached_parse, grammar_path, load_yaml, parser_cache
+from goallint.plumbing.resources import CACHE_ENTRIES, cached_parse, grammar_path, load_yaml, parser_cache
 from goallint.values.types import (
     Bound,
     Compound,
@@ -299,15 +299,24 @@ def _simple(text: str) -> Value | None:
         return None
     sign, number, tail = match.groups()
     if tail:
-        unit_pattern, before = _lexing()
-        token = unit_pattern.match(tail)
-        if token is None or token.end() != len(tail) or any(p.match(tail) for p in before):
+        tail = _simple_unit(tail)
+        if tail is None:
             return None
-        tail = canonical_unit(tail.replace("·", "/"))
     op = _OPS[sign] if sign else "="
     if op == "=":
         return Quantity(value=Decimal(number), unit=tail)
     return Bound(op=op, value=Decimal(number), unit=tail)
+
+
+@lru_cache(maxsize=CACHE_ENTRIES)  # values are written in a few units: each is lexed once
+def _simple_unit(tail: str) -> str | None:
+    """The canonical unit of what follows a simple value's number, when the grammar would read it as one whole
+    UNIT token that no terminal tried before UNIT contests (`_simple`); None otherwise."""
+    unit_pattern, before = _lexing()
+    token = unit_pattern.match(tail)
+    if token is None or token.end() != len(tail) or any(p.match(tail) for p in before):
+        return None
+    return canonical_unit(tail.replace("·", "/"))
 
 
 _Action = tuple[bool, Any]

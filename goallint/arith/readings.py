@@ -9,6 +9,7 @@ budget lies outside the product in every reading.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import field
 from decimal import Decimal
@@ -19,6 +20,8 @@ from typing import Any
 from goallint.arith.interval import Interval, Side, tolerance_for
 from goallint.arith.money import UNIT_FACTOR, WAN, format_money, format_number
 from goallint.plumbing.records import record
+from goallint.plumbing.resources import CACHE_ENTRIES
+from goallint.values import parse_value
 from goallint.values.bounds import out_of_range
 from goallint.values.types import Bound, Compound, Quantity, Range, Value
 from goallint.values.units import (
@@ -62,13 +65,16 @@ class Amount:
     """The upper end of a range (`op` is then `range` and `value` the lower end)."""
     noun: str = ""
     label: str = ""
+    interval: Interval = field(init=False, repr=False, compare=False)
+    """The values it allows (worked out once: amounts are remembered per cell text and multiplied form after
+    form)."""
 
-    @property
-    def interval(self) -> Interval:
+    def __post_init__(self) -> None:
         if self.high is not None:
-            return Interval.between(self.value, self.high)
-        # a strict bound is read as reviewers read it, with its boundary: `<9万元/人/年 × 2人` allows 180,000
-        return Interval.from_op(CLOSED_OPS.get(self.op, self.op), self.value, self.approx)
+            interval = Interval.between(self.value, self.high)
+        else:  # a strict bound is read as reviewers read it, with its boundary: `<9万元/人/年 × 2人` allows 180,000
+            interval = Interval.from_op(CLOSED_OPS.get(self.op, self.op), self.value, self.approx)
+        object.__setattr__(self, "interval", interval)
 
     @property
     def cap(self) -> bool:
@@ -160,13 +166,14 @@ class Term:
     factors: tuple[Factor, ...]
     flat: bool
     """No entity denominator: `X元`, `X元/年`, `X元/月` (× 12)."""
+    product: Interval = field(init=False, repr=False, compare=False)
+    """The standard times its factors (worked out once: every reading the term is in adds it)."""
 
-    @property
-    def product(self) -> Interval:
+    def __post_init__(self) -> None:
         out = self.standard.amount.interval
         for factor in self.factors:
             out = out * factor.interval
-        return out
+        object.__setattr__(self, "product", out)
 
     @property
     def text(self) -> str:
@@ -391,6 +398,29 @@ def countable(value: Value, text: str = "") -> list[Amount]:
     """The amounts of `count_of`, before they are given the indicator's name."""
     return [amount for amount in amounts(value, text)
             if amount.unit.base and amount.unit.base not in NOT_COUNTED]
+
+
+PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+"""A cell that is only a number in ASCII digits (`247658`, `189.32`): how most budgets are written."""
+
+
+def read_money(text: str, unit: str = "元", bare: str | None = None) -> Decimal | None:
+    """`money_in(amounts(parse_value(text)), unit, bare)`: the one amount of money a cell's text states.
+    A plain number (`PLAIN_NUMBER`, every form's budget) is read without the value grammar: it is a bare
+    amount, as the grammar reads it (the normaliser leaves such a text as it is)."""
+    if PLAIN_NUMBER.fullmatch(text) is not None:
+        value = Decimal(text)
+        if out_of_range(value):  # as `amounts` leaves it out: no amount
+            return None
+        return value if bare is None else value * UNIT_FACTOR[bare]
+    return money_in(amounts(parse_value(text)), unit, bare)
+
+
+@lru_cache(maxsize=CACHE_ENTRIES)
+def countable_in(raw: str) -> tuple[Amount, ...]:
+    """`countable` of a cell's value, remembered by the cell's raw text (the same value is written under many
+    names, form after form): what the count readers (`reconcile`, `goal_counts`) read of a value cell."""
+    return tuple(countable(parse_value(raw)))
 
 
 def money_in(found: Sequence[Amount], unit: str = "元", bare: str | None = None) -> Decimal | None:

@@ -83,6 +83,8 @@ def _number(text: str) -> Decimal | None:
 def breakdown_of(text: str, unit: str = "") -> Breakdown | None:
     """The total and its parts of one cell's text, or None when it is not an amount written with parts.
     `unit` is the cell's own unit label (`万元`) for a total written as a bare number."""
+    if "(" not in text and "（" not in text and "其中" not in text:  # what `_TOTAL` asks for, looked for in C
+        return None
     found = _TOTAL.match(text.strip())
     if found is None:
         return None

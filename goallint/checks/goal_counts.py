@@ -15,12 +15,13 @@ describes the area: neither is a size the project delivers, and both are left ou
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import field as dc_field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
-from goallint.arith.readings import Count, amounts, count_of, unit_key
+from goallint.arith.readings import Amount, amounts, countable_in, unit_key
 from goallint.checks.support.base import (
     Finding,
     FormContext,
@@ -31,6 +32,7 @@ from goallint.checks.support.base import (
 )
 from goallint.model import Cell
 from goallint.plumbing.records import record
+from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
 from goallint.values import parse_value
 from goallint.values.units import is_money
@@ -83,15 +85,17 @@ class GoalCount:
     """The words just before the number (`每年` in `每年1次`, `户籍人口76户` before `174人`)."""
 
 
-def goal_counts(text: str) -> list[GoalCount]:
-    """Every count of a goal text (not ordinals, years or document numbers)."""
+@lru_cache(maxsize=CACHE_ENTRIES)
+def goal_counts(text: str) -> tuple[GoalCount, ...]:
+    """Every count of a goal text (not ordinals, years or document numbers); remembered by the text (three
+    rules of every project form ask it of the same goal)."""
     out = []
     for found in _COUNT.finditer(text):
         around = text[max(0, found.start() - _CONTEXT):found.end() + _CONTEXT]
         unit = unit_key(found.group(2).removeprefix("个"))
         before = text[max(0, found.start() - 12):found.start()]
         out.append(GoalCount(Decimal(found.group(1)), unit, found.group(0), around, before))
-    return out
+    return tuple(out)
 
 
 def _bigrams(text: str) -> set[str]:
@@ -106,31 +110,50 @@ def _about(item: ResolvedIndicator, count: GoalCount) -> bool:
     return bool(name & _bigrams(count.around))
 
 
-def _targets(ctx: FormContext) -> Iterator[tuple[ResolvedIndicator, Cell, Count]]:
+@lru_cache(maxsize=CACHE_ENTRIES)
+def _targets_in(raw: str) -> tuple[tuple[str, Amount], ...]:
+    """The counts a quantity value offers as a target (a plain count or one per year), each with the unit key
+    it counts in, remembered by the cell's raw text."""
+    return tuple((unit_key(amount.unit.base), amount) for amount in countable_in(raw)
+                 if amount.unit.per in ((), ("年",)))
+
+
+def _targets(ctx: FormContext) -> Iterator[tuple[ResolvedIndicator, Cell, str, Amount]]:
+    """Each count target of a quantity indicator (its annual value, else its period one): the indicator, the
+    cell, the unit key and the amount."""
     for item in ctx.indicators(QUANTITY_LEVEL):
-        filled = dict(item.value_cells())
-        cell = filled.get("annual") or filled.get("period")
-        if cell is None:
-            continue
-        for count in count_of(parse_value(cell.raw), item.name):
-            if count.amount.unit.per in ((), ("年",)):
-                yield item, cell, count
+        filled = item.filled_values  # the non-empty ones, period then annual
+        if filled:
+            cell = filled[-1][1]
+            for base, amount in _targets_in(cell.raw):
+                yield item, cell, base, amount
 
 
-def _goal_cells(params: Params, ctx: FormContext) -> Iterator[tuple[str, Cell, list[GoalCount]]]:
+def _goal_cells(params: Params, ctx: FormContext) -> tuple[tuple[str, Cell, Sequence[GoalCount]], ...]:
     """The goal whose counts speak for the form: the annual goal's, or the period goal's when the annual goal
-    has none (label, cell, its counts); nothing when no goal has a count."""
-    for goal in params.goals:
+    has none (label, cell, its counts); nothing when no goal has a count. Worked out once per form for the
+    rules that read the same goals."""
+    goals = tuple(params.goals)
+    memo: dict[tuple[str, ...], tuple[tuple[str, Cell, Sequence[GoalCount]], ...]]
+    memo = ctx.memo.setdefault("goal_counts", {})
+    known = memo.get(goals)
+    if known is None:
+        known = memo[goals] = _first_counted(goals, ctx)
+    return known
+
+
+def _first_counted(goals: tuple[str, ...], ctx: FormContext) -> tuple[tuple[str, Cell, Sequence[GoalCount]], ...]:
+    for goal in goals:
         cell = getattr(ctx.form, goal, None)
         if not isinstance(cell, Cell) or cell.is_empty:
             continue
         counts = goal_counts(cell.text)
         if counts:
-            yield ("年度目标" if goal == "annual_goal" else "实施周期总目标"), cell, counts
-            return
+            return ((("年度目标" if goal == "annual_goal" else "实施周期总目标"), cell, counts),)
+    return ()
 
 
-def _largest(counts: list[GoalCount]) -> list[GoalCount]:
+def _largest(counts: Sequence[GoalCount]) -> list[GoalCount]:
     """The largest count per unit (a goal that lists `增加2名 … 增加1名 … 该3名` means 3), in text order."""
     largest: dict[str, GoalCount] = {}
     for count in counts:
@@ -143,14 +166,14 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
     if params.report == "unmeasured":
         yield from _unmeasured(params, ctx)
         return
-    targets = list(_targets(ctx))
-    if not targets:
-        return
     for label, _cell, counts in _goal_cells(params, ctx):
+        targets = list(_targets(ctx))  # asked only of a form whose goal states a count
+        if not targets:
+            return
         for count in _largest(counts):
-            same = [(item, value, target) for item, value, target in targets
-                    if target.base == count.unit and _about(item, count)]
-            if not same or any(target.amount.interval.side(count.number, Decimal(0)) == "inside"
+            same = [(item, value, target) for item, value, base, target in targets
+                    if base == count.unit and _about(item, count)]
+            if not same or any(target.interval.side(count.number, Decimal(0)) == "inside"
                                for _item, _value, target in same):
                 continue
             item, value, _target = same[0]
@@ -163,23 +186,35 @@ def _measured_units(ctx: FormContext) -> set[str]:
     its unit (`万人`, the number left blank) names what it measures: the blank is reported on its own."""
     units: set[str] = set()
     for item in ctx.indicators(ANY_LEVEL):
-        for _column, cell in item.value_cells():
-            units.update(count.base for count in count_of(parse_value(cell.raw), item.name))
-            bare = _BARE_UNIT.match(cell.text.strip())
-            if bare is not None:
-                units.add(unit_key(bare.group(1)))
+        for _column, cell in item.filled_values:
+            units.update(_units_measured(cell.raw))
     return units
+
+
+@lru_cache(maxsize=CACHE_ENTRIES)
+def _units_measured(raw: str) -> frozenset[str]:
+    """The units one value cell counts in (`_measured_units`), remembered by its raw text."""
+    units = {unit_key(amount.unit.base) for amount in countable_in(raw)}
+    bare = _BARE_UNIT.match(Cell(raw).text.strip())
+    if bare is not None:
+        units.add(unit_key(bare.group(1)))
+    return frozenset(units)
 
 
 def _denominators(ctx: FormContext) -> set[str]:
     """Every unit a cost standard of the form divides by (`≤400元/人` → 人)."""
     units: set[str] = set()
     for item in ctx.indicators(COST_LEVEL):
-        for _column, cell in item.value_cells():
-            for amount in amounts(parse_value(cell.raw)):
-                if is_money(amount.unit):
-                    units.update(unit_key(part) for part in amount.unit.per)
+        for _column, cell in item.filled_values:
+            units.update(_divided_by(cell.raw))
     return units
+
+
+@lru_cache(maxsize=CACHE_ENTRIES)
+def _divided_by(raw: str) -> frozenset[str]:
+    """The units the money amounts of one value cell divide by, remembered by its raw text."""
+    return frozenset(unit_key(part) for amount in amounts(parse_value(raw)) if is_money(amount.unit)
+                     for part in amount.unit.per)
 
 
 def _unmeasured(params: Params, ctx: FormContext) -> Iterator[Finding]:

@@ -21,9 +21,9 @@ from goallint.arith.readings import (
     Verdict,
     amounts,
     count_of,
-    countable,
+    countable_in,
     judge,
-    money_in,
+    read_money,
     readings,
     resolve,
 )
@@ -114,12 +114,6 @@ class CellMoney:
     rate: bool
 
 
-def cell_amounts(cell: Cell) -> tuple[Amount, ...]:
-    """`amounts(cell.value, cell.text)`, remembered by the cell's raw text (values recur). Only a standard's
-    amount is shown; the other readers of a cell (the budget, `no_cost`) ask its numbers and units."""
-    return cell_money(cell.raw).amounts
-
-
 @lru_cache(maxsize=CACHE_ENTRIES)
 def cell_money(raw: str) -> CellMoney:
     """The `CellMoney` of a cell's raw text."""
@@ -131,57 +125,51 @@ def cell_money(raw: str) -> CellMoney:
 NO_MONEY = CellMoney((), False, False)
 
 
-def money_of(cell: Cell) -> CellMoney:
-    """The `CellMoney` of a cell as far as its money goes: the value grammar reads money only from a `元` in
-    the cell's normalised text (`万元` is folded into 元), so a cell without one holds none and is not parsed
-    here (its other amounts, `NO_MONEY` leaves out)."""
-    return cell_money(cell.raw) if "元" in cell.text else NO_MONEY
+@lru_cache(maxsize=CACHE_ENTRIES)
+def money_of(raw: str) -> CellMoney:
+    """The `CellMoney` of a cell's raw text as far as its money goes: the value grammar reads money only from a
+    `元` in the cell's normalised text (`万元` is folded into 元), so a cell without one holds none and is not
+    parsed here (its other amounts, `NO_MONEY` leaves out). Remembered by the raw text (asked of every value
+    cell by three rules of every form)."""
+    return cell_money(raw) if "元" in Cell(raw).text else NO_MONEY
 
 
 @lru_cache(maxsize=CACHE_ENTRIES)
 def _counts_of(raw: str, name: str) -> tuple[Count, ...]:
     """`count_of` of a cell's value for an indicator, remembered by the raw text and the indicator's name."""
-    return tuple(Count(amount, name, amount.noun or amount.label) for amount in _countable(raw))
-
-
-@lru_cache(maxsize=CACHE_ENTRIES)
-def _countable(raw: str) -> tuple[Amount, ...]:
-    """`countable` of a cell's value, remembered by the raw text (the same value is written under many names)."""
-    return tuple(countable(parse_value(raw)))
-
-
-def _cell(item: ResolvedIndicator, column: Column) -> Cell | None:
-    """The value cell of a column, or the other column's when this one is empty."""
-    filled = item.filled_values  # the non-empty ones, period then annual
-    if len(filled) == 2:
-        return filled[1][1] if column == "annual" else filled[0][1]
-    return filled[0][1] if filled else None
+    return tuple(Count(amount, name, amount.noun or amount.label) for amount in countable_in(raw))
 
 
 def budget_yuan(form: ProjectForm) -> Decimal | None:
     """The annual budget in 元 (a bare number in `budget_unit`; `189.32万元` is folded by the value grammar)."""
     if form.budget is None or form.budget.is_empty:
         return None
-    return money_in(cell_amounts(form.budget), "元", form.budget_unit)  # as the `required` money test reads it
+    return read_money(form.budget.raw, "元", form.budget_unit)  # as the `required` money test reads it
 
 
-def _columns(ctx: FormContext) -> list[Column]:
-    """The columns whose arithmetic is judged: dg2019 has the annual one only; where every indicator's period
-    value is its annual one (or either is empty), the period column reads the same standards and counts, so
-    its readings would only repeat the annual ones (and `judge` keeps the first of equal readings)."""
-    if ctx.profile.name == "dg2019" or all(len(item.filled_values) < 2 or item.filled_values[0][1].raw
-                                           == item.filled_values[1][1].raw for item in ctx.resolved):
-        return ["annual"]
-    return ["annual", "period"]
+def _period_judged(ctx: FormContext) -> bool:
+    """Whether the period column's arithmetic is judged besides the annual one: dg2019 has the annual one only;
+    where every indicator's period value is its annual one (or either is empty), the period column reads the
+    same standards and counts, so its readings would only repeat the annual ones (and `judge` keeps the first
+    of equal readings). Asked only when the annual column leaves a verdict to make."""
+    if ctx.profile.name == "dg2019":
+        return False
+    for item in ctx.resolved:
+        filled = item.filled_values  # the non-empty ones, period then annual
+        if len(filled) == 2 and filled[0][1].raw != filled[1][1].raw:
+            return True
+    return False
 
 
 def _standards(ctx: FormContext, column: Column) -> list[Standard]:
     out = []
+    at = -1 if column == "annual" else 0  # this column's value, else the other column's where it is empty
     for item in ctx.selected():
-        cell = _cell(item, column)
-        if cell is None:
+        filled = item.filled_values  # the non-empty ones, period then annual
+        if not filled:
             continue
-        found = money_of(cell)
+        cell = filled[at][1]
+        found = money_of(cell.raw)
         if not found.money:
             continue
         for amount in found.amounts:
@@ -190,6 +178,9 @@ def _standards(ctx: FormContext, column: Column) -> list[Standard]:
                                     _name_counts(item.name)))
     return out
 
+
+COLUMNS: tuple[Column, ...] = ("annual", "period")
+"""The columns whose arithmetic is judged, in order (the period one only where `_period_judged`)."""
 
 NAMED = "指标名称"
 """How the arithmetic labels a quantity read from a cost indicator's own name: `120平米（指标名称）`."""
@@ -226,7 +217,7 @@ def _per_event(amount: Amount, name: str) -> Amount:
 def _count_sources(ctx: FormContext) -> list[tuple[str, str, str]]:
     """Where the form's quantities are read: each indicator outside the selection that has a value, as its
     name and the raw text of its annual value and of its period one (each column's, or the other's where that
-    one is empty, as `_cell` picks)."""
+    one is empty, as `_standards` picks a standard's)."""
     cost = {id(item) for item in ctx.selected()}
     out = []
     for item in ctx.resolved:
@@ -274,7 +265,9 @@ def _analyse(ctx: FormContext) -> Analysis:
     analysis = Analysis(budget_yuan(ctx.form))
     budget = analysis.budget
     sources: list[tuple[str, str, str]] | None = None
-    for column in _columns(ctx):
+    for column in COLUMNS:
+        if column == "period" and not _period_judged(ctx):
+            break
         standards = _standards(ctx, column)
         counts: list[Count] = []
         if any(standard.amount.unit.per for standard in standards):  # a flat sum is multiplied by no count
@@ -318,10 +311,12 @@ def outcome(verdict: Verdict) -> Report:
 def _has_money(ctx: FormContext) -> bool:
     """A money standard anywhere: any amount in the cost level, or a per-unit one (`600元/人`) elsewhere; a
     flat sum under 数量 (116: 贷款发放额 4000万元) is what is done, not what it costs."""
+    if _cost_money_found(ctx):
+        return True
     cost = {id(item) for item in ctx.indicators(COST_LEVEL)}
     for item in ctx.resolved:
-        for _column, cell in item.value_cells():
-            found = money_of(cell)
+        for _column, cell in item.filled_values:
+            found = money_of(cell.raw)
             if found.rate or (found.money and id(item) in cost):
                 return True
     return False
@@ -337,9 +332,18 @@ def _unquantified(ctx: FormContext) -> tuple[ResolvedIndicator, Cell] | None:
     return found
 
 
+def _cost_money_found(ctx: FormContext) -> bool:
+    """Whether the form's analysis (already made for the cost level by the arithmetic rules) found a money
+    standard there: the cost level then has money, and neither `no_cost` nor `unquantified` looks further."""
+    analysis: Analysis | None = ctx.memo.get("reconcile", {}).get(COST_LEVEL.picking)
+    return analysis is not None and bool(analysis.from_indicators.get("annual"))
+
+
 def _first_worded(ctx: FormContext) -> tuple[ResolvedIndicator, Cell] | None:
-    filled = [(item, cell) for item in ctx.indicators(COST_LEVEL) for _column, cell in item.value_cells()]
-    if not filled or any(money_of(cell).money for _item, cell in filled):
+    if _cost_money_found(ctx):
+        return None
+    filled = [(item, cell) for item in ctx.indicators(COST_LEVEL) for _column, cell in item.filled_values]
+    if not filled or any(money_of(cell.raw).money for _item, cell in filled):
         return None
     return next(((item, cell) for item, cell in filled if isinstance(cell.value, Text | Qualitative)), None)
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 from goallint.arith.interval import tolerance_for
@@ -26,6 +27,7 @@ from goallint.checks.support.fields import parse_amount
 from goallint.model import Cell, DepartmentForm, Task, cell_text
 from goallint.plumbing.lazy_regex import on_use
 from goallint.plumbing.records import record
+from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
 from goallint.values import parse_value
 from goallint.values.units import PERSON_UNITS, TIME_FACTORS, Unit, is_money
@@ -63,23 +65,27 @@ class Item:
     text: str
 
 
-def items_of(text: str, fallback: str) -> list[Item]:
-    """The `①…②…` items of a cell (the whole cell, named `fallback`, when it is not numbered)."""
+@lru_cache(maxsize=CACHE_ENTRIES)
+def items_of(text: str, fallback: str) -> tuple[Item, ...]:
+    """The `①…②…` items of a cell (the whole cell, named `fallback`, when it is not numbered); remembered by
+    the text and the fallback (a department's standards recur form after form)."""
     pieces = [piece.strip() for piece in _ITEM.split(text) if piece.strip()]
     if len(pieces) <= 1 and not _ITEM.search(text):
-        return [Item(fallback, text)]
+        return (Item(fallback, text),)
     out = []
     for piece in pieces:
         found = _LABEL.match(piece)
         out.append(Item(found.group(1).strip(), found.group(2).strip()) if found else Item("", piece))
-    return out
+    return tuple(out)
 
 
+@lru_cache(maxsize=CACHE_ENTRIES)
 def core(name: str) -> str:
     """What an item's name says without the words every item shares (`村（社区）`, `人数`, brackets)."""
     return _GENERIC.sub("", name.replace("(", "（").replace(")", "）"))
 
 
+@lru_cache(maxsize=CACHE_ENTRIES)
 def _standard(item: Item) -> Amount | None:
     """The item's cost standard: the one money rate of its first clause, or at least the lowest of several."""
     first = _CLAUSE.split(item.text, maxsplit=1)[0]
@@ -103,32 +109,52 @@ def _per_head(amount: Amount, counts: list[Count]) -> Amount:
 
 def _counts(ctx: FormContext, name: str) -> list[Count]:
     """The quantities of the quantity items (or indicators) that name the same thing as the cost item."""
-    out: list[Count] = []
-    for indicator in ctx.indicators(QUANTITY_LEVEL):
-        for cell in _one_column(indicator):
-            for item in items_of(cell.text, indicator.name):
-                if core(name) in core(item.name):
-                    out.extend(count_of(parse_value(item.text), item.name))
-    return out
+    wanted = core(name)
+    return [count for item, named in _quantity_items(ctx) if wanted in named for count in _item_counts(item)]
 
 
-def _one_column(indicator: ResolvedIndicator) -> list[Cell]:
+@lru_cache(maxsize=CACHE_ENTRIES)
+def _item_counts(item: Item) -> tuple[Count, ...]:
+    """`count_of` of a quantity item's text under its name, remembered by the item."""
+    return tuple(count_of(parse_value(item.text), item.name))
+
+
+def _quantity_items(ctx: FormContext) -> list[tuple[Item, str]]:
+    """Every item of the form's quantity indicators with its `core` name, worked out once per form."""
+    known: list[tuple[Item, str]] | None = ctx.memo.get("task_costs-quantities")
+    if known is None:
+        known = ctx.memo["task_costs-quantities"] = [
+            (item, core(item.name)) for indicator in ctx.indicators(QUANTITY_LEVEL)
+            for cell in _one_column(indicator) for item in items_of(cell.text, indicator.name)]
+    return known
+
+
+def _one_column(indicator: ResolvedIndicator) -> tuple[Cell, ...]:
     """The annual value cell, else the period one (a department form states its targets for the year)."""
-    filled = dict(indicator.value_cells())
-    cell = filled.get("annual") or filled.get("period")
-    return [cell] if cell is not None else []
+    filled = indicator.filled_values  # the non-empty ones, period then annual
+    return (filled[-1][1],) if filled else ()
 
 
-def _task(form: DepartmentForm, name: str) -> tuple[Task, Decimal] | None:
+def _task(ctx: FormContext, name: str) -> tuple[Task, Decimal] | None:
     """The one task whose name or content names the item, with its money in 元 (None: none or several)."""
     wanted = core(name)
-    found = []
-    for task in [*form.tasks, *form.other_tasks]:
-        text = core(cell_text(task.name) + cell_text(task.content))
-        amount = parse_amount(cell_text(task.amount), "元") if task.amount is not None else None
-        if wanted in text and amount is not None:
-            found.append((task, amount))
+    found = [(task, amount) for task, text, amount in _funded_tasks(ctx) if wanted in text]
     return found[0] if len(found) == 1 else None
+
+
+def _funded_tasks(ctx: FormContext) -> list[tuple[Task, str, Decimal]]:
+    """The form's tasks that state their money: each with the `core` of its name and content, and its money in
+    元; worked out once per form (every cost item is matched against them)."""
+    known: list[tuple[Task, str, Decimal]] | None = ctx.memo.get("task_costs-tasks")
+    if known is None:
+        assert isinstance(ctx.form, DepartmentForm)
+        known = []
+        for task in [*ctx.form.tasks, *ctx.form.other_tasks]:
+            amount = parse_amount(cell_text(task.amount), "元") if task.amount is not None else None
+            if amount is not None:
+                known.append((task, core(cell_text(task.name) + cell_text(task.content)), amount))
+        ctx.memo["task_costs-tasks"] = known
+    return known
 
 
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
@@ -141,7 +167,7 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
                 if len(core(item.name)) < MIN_CORE:
                     continue
                 amount = _standard(item)
-                matched = _task(form, item.name) if amount is not None else None
+                matched = _task(ctx, item.name) if amount is not None else None
                 if amount is None or matched is None:
                     continue
                 task, money = matched

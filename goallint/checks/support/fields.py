@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from goallint.arith.readings import amounts, money_in
+from goallint.arith.readings import read_money
 from goallint.model import AnyForm, Cell
 from goallint.plumbing.lazy_regex import on_use
-from goallint.values import parse_value
 from goallint.values.bounds import out_of_range
 
 FIELD_LABELS: dict[str, str] = {
@@ -41,7 +40,7 @@ def parse_amount(text: str, default_unit: str = "元") -> Decimal | None:
     """An amount of money in 元 (`1893200`, `1,893,200`, `189.32万元`, `12000元`), None when the text is not
     one. Read by the value grammar, as the `reconcile` kind reads a budget: a cell this calls
     money is the amount they compute with (`-1893200` or `1，893，200` passed here and were text there)."""
-    return money_in(amounts(parse_value(text)), "元", default_unit)
+    return read_money(text, "元", default_unit)
 
 
 def amount_out_of_range(text: str) -> bool:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields, is_dataclass, replace
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +64,7 @@ def _raws_at(result: ReadResult, wanted: set[tuple[int, int]]) -> dict[tuple[int
     starts = {start for start, _ in wanted}
 
     def visit(record: Any) -> None:  # `iter_cells`, without a generator per record
-        for name in _field_names(type(record)):
-            value = getattr(record, name)
+        for value in _values_of(record):
             if isinstance(value, Cell):
                 span = value.span
                 if span is not None and span.start in starts and (span.start, span.end) in wanted:
@@ -77,6 +77,22 @@ def _raws_at(result: ReadResult, wanted: set[tuple[int, int]]) -> dict[tuple[int
     for form in result.forms:
         visit(form)
     return out
+
+
+def _values_of(record: Any) -> tuple[Any, ...]:
+    """The values of a record's fields that can hold a cell or records, in field order, read at once (one
+    getter per class; a field declared as a plain string, number, span or list of strings is left out)."""
+    getter = _GETTERS.get(type(record))
+    if getter is None:
+        names = tuple(item.name for item in fields(type(record)) if not _PLAIN.fullmatch(str(item.type)))
+        getter = _GETTERS[type(record)] = (attrgetter(*names) if len(names) > 1 else
+                                           (lambda item: tuple(getattr(item, name) for name in names)))
+    return getter(record)
+
+
+_GETTERS: dict[type, Callable[[Any], Any]] = {}
+_PLAIN = re.compile(r"(str|int|bool|float|OptSpan|Literal\[[^]]*\]|list\[str\])( \| None)?")
+"""A field's declared type that holds no cell (read as written: `from __future__ import annotations`)."""
 
 
 _RECORDS: dict[type, bool] = {}

@@ -10,16 +10,27 @@ import fnmatch
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import field, replace
+from dataclasses import field
+from operator import attrgetter
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from goallint.checks import KINDS
-from goallint.checks.support.base import Finding, FormContext, GroupFinding
+from goallint.checks.support.base import ANYWHERE, Finding, FormContext, GroupFinding
 from goallint.checks.support.columns import merge_columns
 from goallint.checks.support.grouping import Grouping, group_findings
 from goallint.layout.profile import detect_profile
-from goallint.model import SEVERITY_RANK, AnyForm, Cell, Diagnostic, Location, Span, form_name
+from goallint.model import (
+    SEVERITY_RANK,
+    AnyForm,
+    Cell,
+    Diagnostic,
+    Location,
+    Span,
+    form_name,
+    made_diagnostic,
+    made_location,
+)
 from goallint.packs import Rule
 from goallint.plumbing.records import record
 from goallint.profiles import Profile, get_profile, profiles
@@ -63,7 +74,8 @@ class Engine:
     _planned: list[tuple[Rule, str, bool, frozenset[str]]] | None = field(
         default=None, init=False, repr=False, compare=False)
     _settings: str | None = field(default=None, init=False, repr=False, compare=False)
-    _dispatched: dict[tuple[str, str], tuple[Profile, list[_Step]]] = field(
+    _active: dict[str, Rule] | None = field(default=None, init=False, repr=False, compare=False)
+    _dispatched: dict[tuple[str, str], tuple[Profile, _Dispatch]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
 
     @property
@@ -103,7 +115,7 @@ class Engine:
     def lint_result(self, result: ReadResult) -> FileReport:
         report = FileReport(path=result.path)
         ignored = self._file_ignores(result.path)
-        by_code = {rule.code: rule for rule in self.active}
+        by_code = self._by_code()
         if result.problem is not None:
             code, reason = result.problem
             rule = by_code.get(code)
@@ -118,9 +130,9 @@ class Engine:
                 report.diagnostics.extend(self._unread(form, result.path, ignored, by_code))
                 continue
             if not form.path:
-                form = replace(form, path=result.path)
+                form = _with_path(form, result.path)
             report.diagnostics.extend(self._lint_form(form, result.path, ignored, report))
-        if any(d.fix is not None for d in report.diagnostics):  # report only fixes `--fix` can apply
+        if any(map(_FIX, report.diagnostics)):  # report only fixes `--fix` can apply
             from goallint.edits import drop_unfit_fixes
 
             drop_unfit_fixes(result, report.diagnostics)
@@ -132,6 +144,12 @@ class Engine:
                 if 0 < diagnostic.line <= len(source):
                     report.lines[diagnostic.line] = source[diagnostic.line - 1]
         return report
+
+    def _by_code(self) -> dict[str, Rule]:
+        """The active rules by code (made once per engine, as `_plan`)."""
+        if self._active is None:
+            self._active = {rule.code: rule for rule in self.active}
+        return self._active
 
     def _unread(self, form: AnyForm, path: str, ignored: set[str], by_code: dict[str, Rule]) -> list[Diagnostic]:
         """A form that cannot be checked as a whole: one GL001 at its start, saying what was found."""
@@ -153,7 +171,7 @@ class Engine:
                              for rule in self.active]
         return self._planned
 
-    def _dispatch(self, form_kind: str, profile: Profile) -> list[_Step]:
+    def _dispatch(self, form_kind: str, profile: Profile) -> _Dispatch:
         """The rules a form of this kind under this profile runs, in plan order, each with what running it
         takes (`_Step`). What decides it (form kinds, the profile's switches, the engine's severities) is the
         same for every such form, so it is worked out once per pair: a form then skips the rules that cannot
@@ -171,41 +189,44 @@ class Engine:
             if switch == "off" and not group:
                 continue
             severity = self.severity.get(rule.code) or (rule.severity if switch in ("on", "off") else switch)
-            module = KINDS[kind]
-            table.append(_Step(rule, kind, group, module, severity, (rule, severity), rule.where, rule.check,
-                               None if group else module.run))
-        self._dispatched[key] = (profile, table)
-        return table
+            table.append(_Step(rule.where, rule.check, None if group else KINDS[kind].run, (rule, severity)))
+        rules = [step.placed[0] for step in table]
+        dispatch = _Dispatch(table, any(rule.suppressed_by for rule in rules),
+                             any(rule.group is not None for rule in rules))
+        self._dispatched[key] = (profile, dispatch)
+        return dispatch
 
     def _lint_form(self, form: AnyForm, path: str, ignored: set[str], report: FileReport) -> list[Diagnostic]:
         profile = self._profile(form)
-        ctx = FormContext(form=form, profile=profile, vocabularies=self.vocabularies)
+        ctx = FormContext(form, profile, ANYWHERE, self.vocabularies)
         in_form = expand_waivers(form.ignore, self.rules) - ignored if form.ignore else set()
-        waived = ignored | in_form
         name = form_name(form)
-        info = FormInfo(path, name, form.kind, profile.name, tuple(sorted(waived)))
+        info = FormInfo(path, name, form.kind, profile.name,
+                        tuple(sorted(ignored | in_form)) if ignored or in_form else ())
         report.forms.append(info)
+        steps, suppressing, grouping = self._dispatch(form.kind, profile)
+        if ignored:  # per-file-ignores turn a rule off; a group rule summarises every form all the same
+            steps = [step for step in steps if step.run is None or step.placed[0].code not in ignored]
         found: list[tuple[tuple[Rule, str], Finding]] = []  # ((rule, severity), finding): merge_columns' shape
         crashed: list[tuple[str, str]] = []
         summaries: dict[str, Any] = {}  # a group kind summarises a form once for all its rules (one object kept)
         append = found.append
-        for rule, kind, group, module, _, placed, where, check, run in self._dispatch(form.kind, profile):
-            # a group rule summarises every form; waivers act on its findings; a rule waived in the form runs
-            # all the same, so that its findings are counted as waived (per-file-ignores turn a rule off)
-            if ignored and not group and rule.code in ignored:
-                continue
+        for where, check, run, placed in steps:
+            # a rule waived in the form runs all the same, so that its findings are counted as waived
             ctx.where = where
             try:
-                if run is None:
-                    if kind not in summaries:
-                        summaries[kind] = module.summarize(check, ctx)
-                    summary = summaries[kind]
+                if run is None:  # a group rule: its kind summarises the form, waivers act on its findings
+                    rule = placed[0]
+                    summary = summaries.get(rule.kind, _UNSEEN)
+                    if summary is _UNSEEN:
+                        summary = summaries[rule.kind] = KINDS[rule.kind].summarize(check, ctx)
                     if summary is not None:
                         report.summaries.setdefault(rule.code, []).append(summary)
                     continue
                 for finding in run(check, ctx):  # one generator per rule and form, not two
                     append((placed, finding))
             except Exception as exc:  # a rule bug must not stop the run: say which rule, form and file
+                rule = placed[0]
                 reason = f"{type(exc).__name__}: {str(exc)[:200]}"
                 report.errors.append(f"{path}: {name}: 规则内部错误 internal error in {rule.code} "
                                      f"({rule.kind}): {reason}")
@@ -214,21 +235,21 @@ class Engine:
             found.extend(self._crash_findings(crashed))
         if not found:
             return []
-        if in_form or any(indicator.ignore for indicator in form.indicators):
+        if in_form or any(map(_WAIVES, form.indicators)):
             kept = [entry for entry in found if entry[0][0].code not in in_form
                     and not _indicator_waived(form, entry[1].cell, entry[0][0].code, self.rules)]
             if len(kept) != len(found):
                 shown = {id(entry) for entry in kept}
                 info.waived = tuple((rule.code, sev) for (rule, sev), _ in (e for e in found if id(e) not in shown))
                 found = kept
-        found = merge_columns(found, form, _code_of)
         form_span = form.span or _NO_SPAN
-        found = _precedence(found, form_span)
         grouped: set[int] = set()  # the findings a group made (not any rule's own)
-        if _some_grouped(found):
-            own = {id(finding) for _, finding in found}
-            found = group_findings(found, _grouping_of, _code_of)
-            grouped = {id(finding) for _, finding in found if id(finding) not in own}
+        if len(found) > 1:  # one finding is merged with nothing
+            found = merge_columns(found, form, _code_of)
+        if suppressing:
+            found = _precedence(found, form_span)
+        if grouping and len(found) > 1:
+            found, grouped = group_findings(found, _grouping_of, _code_of)
         out = []
         for (rule, severity), finding in found:
             cell_text = None
@@ -246,9 +267,10 @@ class Engine:
                 for code, reason in crashed]
 
     def _profile(self, form: AnyForm) -> Profile:
+        known = profiles()
         for name in (self.profile, form.profile):
-            if name and name in profiles():
-                return get_profile(name)
+            if name and name in known:
+                return known[name]
         return get_profile(detect_profile(form, two_sided=False))  # a form read without the layout (YAML)
 
     def _file_ignores(self, path: str) -> set[str]:
@@ -342,19 +364,28 @@ class Engine:
 
 
 class _Step(NamedTuple):
-    """One rule as a form runs it (`Engine._dispatch`): the rule, its check kind, whether it is a group rule,
-    the kind's module, the severity it reports at, (rule, severity) as its findings carry it, its `where`, its
-    check's parameters and the kind's `run` (None for a group rule: its kind summarises the form)."""
+    """One rule as a form runs it (`Engine._dispatch`): the rule's `where`, its check's parameters, its kind's
+    `run` (None for a group rule: its kind summarises the form) and (rule, severity) as its findings carry it."""
 
-    rule: Rule
-    kind: str
-    group: bool
-    module: Any
-    severity: str
-    placed: tuple[Rule, str]
     where: Any
     check: Any
     run: Callable[[Any, FormContext], Iterable[Finding]] | None
+    placed: tuple[Rule, str]
+
+
+class _Dispatch(NamedTuple):
+    """The rules forms of one kind under one profile run, and whether any of them can outrank another's
+    finding (`suppressed_by`) or groups its findings (`group`): else a form skips those passes."""
+
+    steps: list[_Step]
+    suppressing: bool
+    grouping: bool
+
+
+_UNSEEN = object()
+_FIX = attrgetter("fix")
+_WAIVES = attrgetter("ignore")
+"""An indicator's own waivers (`goallint-ignore` on its row)."""
 
 
 INTERNAL_ERROR = "GL004"
@@ -373,43 +404,36 @@ def _grouping_of(placed: tuple[Rule, str]) -> Grouping | None:
     return placed[0].group
 
 
-def _some_grouped(found: list[tuple[tuple[Rule, str], Finding]]) -> bool:
-    """Whether a rule with `group:` has two or more findings in the form (else grouping changes nothing)."""
-    seen: set[str] = set()
-    for (rule, _), _finding in found:
-        if rule.group is not None:
-            if rule.code in seen:
-                return True
-            seen.add(rule.code)
-    return False
-
-
 def _diagnostic(rule: Rule, severity: str, finding: Finding, form_span: Span, form: str, path: str,
                 cell_text: str | None = None) -> Diagnostic:
     """A finding of a form placed: at its cell, else where the form starts (`form_span`); `form` its name;
     `cell_text` what a baseline matches it by (the text of its cell when not given)."""
     cell = finding.cell
     span = cell.span if cell is not None and cell.span is not None else form_span
-    sheet = span.sheet
-    where = f"{sheet}!{span.ref}" if sheet and span.ref else ""
-    fields = finding.related_fields
+    line, column, end_line, end_column, _, _, sheet, ref = span
+    field = finding.field
+    if sheet and ref:
+        field = f"{sheet}!{ref} {field}".strip()
+    if cell_text is None:
+        cell_text = cell.text if cell is not None else ""
     related = finding.related
-    return Diagnostic(
-        code=rule.code, name=rule.name, severity=severity, message=finding.message, path=path,
-        line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column,
-        form=form, field=f"{where} {finding.field}".strip() if where else finding.field,
-        fix=finding.fix, sheet=sheet,
-        cell_text=cell_text if cell_text is not None else cell.text if cell is not None else "",
-        related=[_location(cell, fields[index] if index < len(fields) else finding.field)
-                 for index, cell in enumerate(related) if cell.span is not None] if related else [])
+    return made_diagnostic(rule.code, rule.name, severity, finding.message, path, line, column, end_line,
+                           end_column, form, field, finding.fix, sheet, cell_text,
+                           _locations(related, finding.related_fields, finding.field) if related else [])
 
 
-def _location(cell: Cell, field: str) -> Location:
-    span = cell.span
-    assert span is not None
-    where = f"{span.sheet}!{span.ref} " if span.sheet and span.ref else ""
-    return Location(line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column,
-                    field=f"{where}{field}".strip())
+def _locations(cells: tuple[Cell, ...], fields: tuple[str, ...], field: str) -> list[Location]:
+    """Where each other cell a finding names stands, with its field (the finding's own past `fields`' end)."""
+    out = []
+    for index, cell in enumerate(cells):
+        span = cell.span
+        if span is None:
+            continue
+        line, column, end_line, end_column, _, _, sheet, ref = span
+        named = fields[index] if index < len(fields) else field
+        out.append(made_location(line, column, end_line, end_column,
+                                 f"{sheet}!{ref} {named}".strip() if sheet and ref else named.strip()))
+    return out
 
 
 _LEADS = {"GL001": "未读出表单", "GL002": "文件无法读取", "GL003": "修复未写入"}
@@ -439,20 +463,35 @@ def _precedence(found: list[tuple[tuple[Rule, str], Finding]], form_span: Span,
                 ) -> list[tuple[tuple[Rule, str], Finding]]:
     """The findings of a form without those a rule named in their rule's `suppressed_by` reported on the same
     cell (the same place: its cell's span, or the form's for a finding on the whole form)."""
-    if not any(rule.suppressed_by for (rule, _), _ in found):
-        return found
-
-    def place(finding: Finding) -> tuple[int, int, int, int]:
+    places = []
+    at: dict[tuple[int, ...], set[str]] = {}
+    outranked = False
+    for (rule, _), finding in found:
+        if rule.suppressed_by:
+            outranked = True
         cell = finding.cell
         span = cell.span if cell is not None and cell.span is not None else form_span
-        return (span.line, span.column, span.end_line, span.end_column)
-
-    places = [place(finding) for _, finding in found]
-    at: dict[tuple[int, int, int, int], set[str]] = {}
-    for ((rule, _), _), where in zip(found, places, strict=True):
-        at.setdefault(where, set()).add(rule.code)
+        where = span[:4]  # line, column, end line, end column
+        places.append(where)
+        codes = at.get(where)
+        if codes is None:
+            at[where] = {rule.code}
+        else:
+            codes.add(rule.code)
+    if not outranked:  # no finding's rule is outranked by any
+        return found
     return [entry for entry, where in zip(found, places, strict=True)
             if not entry[0][0].suppressed_by or at[where].isdisjoint(entry[0][0].suppressed_by)]
+
+
+def _with_path(form: AnyForm, path: str) -> AnyForm:
+    """`dataclasses.replace(form, path=path)`, copied as pickling copies a form (its fields' values at once, no
+    `__init__` to run again: a form class has no `__post_init__`)."""
+    kind: Any = type(form)
+    copy: AnyForm = object.__new__(kind)
+    kind.__setstate__(copy, kind.__getstate__(form))
+    object.__setattr__(copy, "path", path)
+    return copy
 
 
 def worst(diagnostics: Iterable[Diagnostic]) -> int:

@@ -303,9 +303,9 @@ _INTERNED = (0, 1, 2, 4, 9, 10, 13)
 """The fields of a row that repeat across findings (code, name, severity, path, form, field, cell text)."""
 
 
-def sort_key(d: Diagnostic) -> tuple[str, int, int, str, int, int, str]:
-    """The order of a run's diagnostics (cli.md: by path, then position, then code)."""
-    return (d.path, d.line, d.column, d.code, d.end_line, d.end_column, d.message)
+sort_key: Callable[[Diagnostic], tuple[str, int, int, str, int, int, str]] = attrgetter(
+    "path", "line", "column", "code", "end_line", "end_column", "message")
+"""The order of a run's diagnostics (cli.md: by path, then position, then code); read at once, as `_ROW`."""
 
 
 def rows_of(diagnostics: Sequence[Diagnostic]) -> list[tuple[Any, ...]]:
@@ -327,11 +327,52 @@ def rebuild(values: tuple[Any, ...]) -> Diagnostic:
 
 def restore(row: Sequence[Any]) -> Diagnostic:
     """A diagnostic from its `rows_of` tuple as it is (what a report reads once from the spool and drops)."""
-    (code, name, severity, message, path, line, column, end_line, end_column, form, field, fix, sheet, cell_text,
-     related) = row
-    return Diagnostic(code=code, name=name, severity=severity, message=message, path=path, line=line, column=column,
-                      end_line=end_line, end_column=end_column, form=form, field=field, fix=fix, sheet=sheet,
-                      cell_text=cell_text, related=related)
+    return made_diagnostic(*row)
+
+
+_new = object.__new__
+(_set_code, _set_name, _set_severity, _set_message, _set_path, _set_line, _set_column, _set_end_line,
+ _set_end_column, _set_form, _set_field, _set_fix, _set_sheet, _set_cell_text, _set_related) = (
+    Diagnostic.__dict__[name].__set__ for name in FIELDS)
+
+
+def made_diagnostic(code: str, name: str, severity: str, message: str, path: str, line: int, column: int,
+                    end_line: int, end_column: int, form: str, field: str, fix: Fix | None, sheet: str | None,
+                    cell_text: str, related: list[Location]) -> Diagnostic:
+    """`Diagnostic(...)` with every field given in `FIELDS` order, made without the frozen class's guarded
+    `__setattr__` per field (each slot set directly): the engine makes one per finding, a report one per row."""
+    out: Diagnostic = _new(Diagnostic)
+    _set_code(out, code)
+    _set_name(out, name)
+    _set_severity(out, severity)
+    _set_message(out, message)
+    _set_path(out, path)
+    _set_line(out, line)
+    _set_column(out, column)
+    _set_end_line(out, end_line)
+    _set_end_column(out, end_column)
+    _set_form(out, form)
+    _set_field(out, field)
+    _set_fix(out, fix)
+    _set_sheet(out, sheet)
+    _set_cell_text(out, cell_text)
+    _set_related(out, related)
+    return out
+
+
+_set_at_line, _set_at_column, _set_at_end_line, _set_at_end_column, _set_at_field = (
+    Location.__dict__[name].__set__ for name in ("line", "column", "end_line", "end_column", "field"))
+
+
+def made_location(line: int, column: int, end_line: int, end_column: int, field: str) -> Location:
+    """`Location(...)` with every field given, made as `made_diagnostic` makes a diagnostic."""
+    out: Location = _new(Location)
+    _set_at_line(out, line)
+    _set_at_column(out, column)
+    _set_at_end_line(out, end_line)
+    _set_at_end_column(out, end_column)
+    _set_at_field(out, field)
+    return out
 
 
 def dump(record: Diagnostic | Fix | Edit | Location) -> dict[str, Any]:

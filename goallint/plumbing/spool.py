@@ -50,11 +50,13 @@ class Batch(NamedTuple):
     counts of them (small: a worker sends this instead of the diagnostics themselves)."""
 
     data: bytes
+    """The pickled rows, then (when `rendered` >= 0) their rendered text: the bytes the spool writes as sent."""
     length: int
     counts: dict[tuple[str, str, str], int]
     fixes: dict[str, int]
-    text: str | None = None
-    """The diagnostics rendered one after another (`Spool.render`), when the run's report is one line each."""
+    rendered: int = -1
+    """The size of the diagnostics rendered one after another (`Spool.render`, UTF-8) at the end of `data`, when
+    the run's report is one line each (else -1)."""
 
 
 def pack(diagnostics: Sequence[T], rows: Callable[[Sequence[T]], list[Row]], key: Callable[[T], Any],
@@ -62,11 +64,19 @@ def pack(diagnostics: Sequence[T], rows: Callable[[Sequence[T]], list[Row]], key
     """A file's diagnostics as a `Batch`: sorted by `key` (a stable sort: what sorting the whole run would
     do to them), turned into rows by `rows`, pickled; with `render`, also rendered (joined)."""
     ordered = sorted(diagnostics, key=key)
-    counts: Counter[tuple[str, str, str]] = Counter((d.code, d.name, d.severity) for d in ordered)
-    fixes: Counter[str] = Counter(d.fix.applicability for d in ordered if d.fix is not None)
+    counts: dict[tuple[str, str, str], int] = {}
+    fixes: dict[str, int] = {}
+    for d in ordered:
+        named = (d.code, d.name, d.severity)
+        counts[named] = counts.get(named, 0) + 1
+        if d.fix is not None:
+            fixes[d.fix.applicability] = fixes.get(d.fix.applicability, 0) + 1
     data = pickle.dumps(rows(ordered), protocol=pickle.HIGHEST_PROTOCOL)
-    text = "".join(render(d) for d in ordered) if render is not None else None
-    return Batch(data, len(ordered), dict(counts), dict(fixes), text)
+    if render is None:
+        return Batch(data, len(ordered), counts, fixes)
+    # encoded here, where the file was linted: the main process writes the bytes as they come
+    text = "".join(map(render, ordered)).encode("utf-8", "surrogatepass")
+    return Batch(data + text, len(ordered), counts, fixes, len(text))
 
 
 class Spool(Sequence[T]):
@@ -101,17 +111,14 @@ class Spool(Sequence[T]):
         if not batch.length:
             return
         data = batch.data
-        rendered = batch.text.encode("utf-8", "surrogatepass") if batch.text is not None else None
-        if rendered is not None:
-            data += rendered
         try:
             offset = self._append(self._files[-1], data)
         except OSError:  # the temporary folder is full: what is written stays readable, the rest in memory
             self._files.append(io.BytesIO())
             offset = self._append(self._files[-1], data)
-        size = len(data) - len(rendered) if rendered is not None else len(data)
-        self._batches.setdefault(path, []).append((len(self._files) - 1, offset, size,
-                                                   len(rendered) if rendered is not None else -1))
+        rendered = batch.rendered
+        self._batches.setdefault(path, []).append((len(self._files) - 1, offset,
+                                                   len(data) - rendered if rendered >= 0 else len(data), rendered))
         self._length += batch.length
         self.counts.update(batch.counts)
         self.fixes.update(batch.fixes)

@@ -22,6 +22,8 @@ from goallint.plumbing.validation import STRICT
 from goallint.profiles import Profile, label_key
 
 Column = Literal["period", "annual"]
+BOTH_COLUMNS: tuple[Column, Column] = ("period", "annual")
+"""Both value columns in the form's order (what most rules look at)."""
 FormKind = Literal["project", "department"]
 
 
@@ -85,35 +87,46 @@ class Finding:
     its `FACTS` gives them, so that a rule's `group.item` can name this cell in a form's grouped finding."""
 
 
-@record
+@record(slots=True)
 class ResolvedIndicator:
-    """An indicator with its levels resolved through the profile."""
+    """An indicator with its levels resolved through the profile, and what nearly every rule asks of it (its
+    name and its filled value cells) worked out once when it is made."""
 
     indicator: Indicator
     level1: str | None
     level2: str | None
     index: int
+    name: str = field(init=False, repr=False, compare=False)
+    """The 三级 name's normalised text."""
+    filled_values: tuple[tuple[Column, Cell], ...] = field(init=False, repr=False, compare=False)
+    """The non-empty value cells, 实施周期 then 年度."""
+    _field: str | None = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def name(self) -> str:
-        return cell_text(self.indicator.name)
+    def __init__(self, indicator: Indicator, level1: str | None, level2: str | None, index: int) -> None:
+        self.indicator, self.level1, self.level2, self.index = indicator, level1, level2, index
+        name = indicator.name
+        self.name = name.text if name is not None else ""
+        period, annual = indicator.period_value, indicator.annual_value
+        if period is not None and period.raw.strip():  # `Cell.is_empty`, asked without a call
+            self.filled_values = ((("period", period), ("annual", annual)) if annual is not None
+                                  and annual.raw.strip() else (("period", period),))
+        else:
+            self.filled_values = (("annual", annual),) if annual is not None and annual.raw.strip() else ()
+        self._field = None
 
-    @cached_property
+    @property
     def field(self) -> str:
         """The indicator's path as written: `成本指标/经济成本指标/支出标准` (named by every finding on it)."""
-        parts = (self.indicator.level1, self.indicator.level2, self.indicator.name)
-        return "/".join(cell_text(part) for part in parts)
+        known = self._field
+        if known is None:
+            indicator = self.indicator
+            known = self._field = "/".join(cell_text(part) for part in (indicator.level1, indicator.level2,
+                                                                        indicator.name))
+        return known
 
-    @cached_property
-    def filled_values(self) -> tuple[tuple[Column, Cell], ...]:
-        """The non-empty value cells, 实施周期 then 年度 (asked for by most rules, of every indicator)."""
-        cells: tuple[tuple[Column, Cell | None], ...] = (("period", self.indicator.period_value),
-                                                         ("annual", self.indicator.annual_value))
-        return tuple((column, cell) for column, cell in cells if cell is not None and not cell.is_empty)
-
-    def value_cells(self, columns: Sequence[Column] = ("period", "annual")) -> Iterable[tuple[Column, Cell]]:
+    def value_cells(self, columns: Sequence[Column] = BOTH_COLUMNS) -> Iterable[tuple[Column, Cell]]:
         """Each non-empty value cell in the chosen columns, in their order."""
-        if len(columns) == 2 and columns[0] == "period" and columns[1] == "annual":
+        if columns is BOTH_COLUMNS or (len(columns) == 2 and columns[0] == "period" and columns[1] == "annual"):
             return self.filled_values
         return [(column, cell) for wanted in columns for column, cell in self.filled_values if column == wanted]
 
@@ -124,7 +137,6 @@ class FormContext:
 
     form: AnyForm
     profile: Profile
-    _resolved: list[ResolvedIndicator] | None = field(default=None, repr=False)
     where: Selector = field(default_factory=lambda: ANYWHERE)
     """The selector of the rule being run (set by the engine before each rule)."""
     vocabularies: dict[str, list[str]] = field(default_factory=dict)
@@ -133,31 +145,36 @@ class FormContext:
     """What a check kind works out once per form and shares between its rules (keyed by the kind)."""
     _picked: dict[tuple[object, ...], list[ResolvedIndicator]] = field(default_factory=dict, repr=False)
     """Per selector's conditions (`Selector.picking`): the indicators it picks in this form."""
+    resolved: list[ResolvedIndicator] = field(init=False, repr=False, compare=False)
+    """The form's indicators with their levels resolved, in order (made with the context: every form's rules
+    ask for them, many times)."""
 
-    @property
-    def resolved(self) -> list[ResolvedIndicator]:
-        if self._resolved is None:
-            out = []
-            for index, indicator in enumerate(self.form.indicators):
-                level1 = self.profile.level1_key(cell_text(indicator.level1)) if indicator.level1 else None
-                level2: str | None = None
-                if indicator.level2 is not None:
-                    pair = self.profile.level2_key(cell_text(indicator.level2), level1)
-                    if pair is not None:
-                        level2 = pair[1]
-                        if level1 is None:
-                            level1 = pair[0]
-                out.append(ResolvedIndicator(indicator, level1, level2, index))
-            self._resolved = out
-        return self._resolved
+    def __init__(self, form: AnyForm, profile: Profile, where: Selector = ANYWHERE, vocabularies: dict[str, list[str]] | None = None,
+                 memo: dict[str, Any] | None = None,
+                 _picked: dict[tuple[object, ...], list[ResolvedIndicator]] | None = None) -> None:
+        # written out: the engine makes one per form, and `dataclass`'s calls a factory for each dict
+        self.form, self.profile, self.where = form, profile, where
+        self.vocabularies = vocabularies if vocabularies is not None else {}
+        self.memo = memo if memo is not None else {}
+        self._picked = _picked if _picked is not None else {}
+        self.resolved = _resolve(form, profile)
 
     def indicators(self, where: Selector) -> Iterator[ResolvedIndicator]:
         """The indicators a selector picks (form kind is the engine's business, not this)."""
         if where.picks_all:
             return iter(self.resolved)
-        picked = self._picked.get(where.picking)
+        picking = where.picking
+        picked = self._picked.get(picking)
         if picked is None:
-            picked = self._picked[where.picking] = [item for item in self.resolved if self.picks(where, item)]
+            picked = self._picked[picking] = []
+            profile = self.profile
+            for item in self.resolved:  # `picks` for each, without a call per indicator
+                known = _PICKS.get((picking, id(profile), item.level1, item.level2, item.name))
+                if known is not None and known[0] is profile:
+                    if known[1]:
+                        picked.append(item)
+                elif self.picks(where, item):
+                    picked.append(item)
         return iter(picked)
 
     def picks(self, where: Selector, item: ResolvedIndicator) -> bool:
@@ -198,6 +215,40 @@ class FormContext:
         if "cost_level" in wanted and self.profile.is_cost_level(item.level1, item.level2):
             return True
         return "quantity_level" in wanted and self.profile.is_quantity_level(item.level1, item.level2)
+
+
+def _resolve(form: AnyForm, profile: Profile) -> list[ResolvedIndicator]:
+    """The form's indicators with their 一级/二级 labels resolved through the profile."""
+    out = []
+    levels = _LEVELS
+    for index, indicator in enumerate(form.indicators):
+        first, second = indicator.level1, indicator.level2
+        key = (id(profile), first.raw if first is not None else None, second.raw if second is not None else None)
+        known = levels.get(key)
+        if known is None or known[0] is not profile:
+            if len(levels) >= CACHE_ENTRIES:
+                levels.clear()
+            known = levels[key] = (profile, *_levels(profile, first, second))  # the profile kept alive
+        out.append(ResolvedIndicator(indicator, known[1], known[2], index))
+    return out
+
+
+def _levels(profile: Profile, first: Cell | None, second: Cell | None) -> tuple[str | None, str | None]:
+    """The canonical (一级, 二级) keys of an indicator's labels as written (a 二级 implies its 一级)."""
+    level1 = profile.level1_key(first.text) if first is not None else None
+    level2: str | None = None
+    if second is not None:
+        pair = profile.level2_key(second.text, level1)
+        if pair is not None:
+            level2 = pair[1]
+            if level1 is None:
+                level1 = pair[0]
+    return level1, level2
+
+
+_LEVELS: dict[tuple[int, str | None, str | None], tuple[Profile, str | None, str | None]] = {}
+"""Resolved levels remembered by the profile's id and the labels' raw texts (the same labels head the rows of
+every form of a template). Bounded."""
 
 
 _PICKS: dict[tuple[object, ...], tuple[Profile, bool]] = {}

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from goallint.checks.support.base import Finding
 from goallint.model import AnyForm, Fix
+from goallint.plumbing.resources import CACHE_ENTRIES
 
 COLUMN_WORDS = ("实施周期指标值", "年度指标值")
 """How a message names the column of its cell (the `{column}指标值` of the value rules)."""
@@ -24,7 +25,16 @@ T = TypeVar("T")
 
 
 def _neutral(message: str) -> str:
-    return _COLUMN_WORD.sub("\u0000", message)
+    """The message with the column it names set aside (remembered: the same messages recur form after form)."""
+    known = _NEUTRAL.get(message)
+    if known is None:
+        if len(_NEUTRAL) >= CACHE_ENTRIES:
+            _NEUTRAL.clear()
+        known = _NEUTRAL[message] = _COLUMN_WORD.sub("\u0000", message) if "指标值" in message else message
+    return known
+
+
+_NEUTRAL: dict[str, str] = {}
 
 
 def _joined(kept: Finding, other: Finding) -> Finding:
@@ -44,7 +54,17 @@ def merge_columns(found: Sequence[tuple[T, Finding]], form: AnyForm, code_of: Ca
                   ) -> list[tuple[T, Finding]]:
     """`found` (rule, finding) pairs, with the two columns of a row merged where one rule (`code_of(rule)`)
     says the same thing of both."""
-    if not _repeated(found, code_of):  # nothing to merge: no rule found two cells
+    codes: list[str] = []
+    on_cells: set[str] = set()
+    repeated: set[str] = set()  # the rules with findings on two or more cells: only those can be a row's two
+    for rule, finding in found:
+        code = code_of(rule)
+        codes.append(code)
+        if finding.cell is not None:
+            if code in on_cells:
+                repeated.add(code)
+            on_cells.add(code)
+    if not repeated:  # nothing to merge: no rule found two cells
         return list(found)
     spots: dict[int, tuple[int, str]] = {}
     for index, indicator in enumerate(form.indicators):
@@ -56,10 +76,9 @@ def merge_columns(found: Sequence[tuple[T, Finding]], form: AnyForm, code_of: Ca
             spots[id(cell)] = (index, "annual")
     out: list[tuple[T, Finding]] = []
     first: dict[tuple[str, int, str], tuple[int, str]] = {}
-    for entry in found:
-        rule, finding = entry
-        code = code_of(rule)
-        spot = spots.get(id(finding.cell)) if finding.cell is not None else None
+    for entry, code in zip(found, codes, strict=True):
+        finding = entry[1]
+        spot = spots.get(id(finding.cell)) if code in repeated and finding.cell is not None else None
         if spot is None:
             out.append(entry)
             continue
@@ -73,15 +92,3 @@ def merge_columns(found: Sequence[tuple[T, Finding]], form: AnyForm, code_of: Ca
         out[seen[0]] = (kept[0], _joined(kept[1], finding))
         first[key] = (seen[0], "both")
     return out
-
-
-def _repeated(found: Sequence[tuple[T, Finding]], code_of: Callable[[T], str]) -> bool:
-    """Whether one rule has findings on two or more cells (only those can be two columns of a row)."""
-    seen: set[str] = set()
-    for rule, finding in found:
-        if finding.cell is not None:
-            code = code_of(rule)
-            if code in seen:
-                return True
-            seen.add(code)
-    return False

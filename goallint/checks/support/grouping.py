@@ -53,26 +53,30 @@ class Grouping:
 
 
 def group_findings(found: Sequence[tuple[T, Finding]], grouping_of: Callable[[T], Grouping | None],
-                   code_of: Callable[[T], str]) -> list[tuple[T, Finding]]:
+                   code_of: Callable[[T], str]) -> tuple[list[tuple[T, Finding]], set[int]]:
     """`found` (rule, finding) pairs of one form, with the findings of each grouped rule made one (at the
-    place of its first); the others as they were, in their order."""
+    place of its first); the others as they were, in their order. Also the ids of the findings made so."""
     members: dict[str, list[int]] = {}
     for index, (rule, _) in enumerate(found):
         if grouping_of(rule) is not None:
             members.setdefault(code_of(rule), []).append(index)
-    if not any(len(indexes) > 1 for indexes in members.values()):
-        return list(found)
+    leads = {indexes[0]: indexes for indexes in members.values() if len(indexes) > 1}
+    if not leads:
+        return list(found), set()
+    dropped = {index for indexes in leads.values() for index in indexes[1:]}
     out: list[tuple[T, Finding]] = []
+    made: set[int] = set()
     for index, entry in enumerate(found):
-        rule = entry[0]
-        indexes = members.get(code_of(rule)) if grouping_of(rule) is not None else None
-        if indexes is None or len(indexes) == 1:
-            out.append(entry)
-        elif index == indexes[0]:
-            grouping = grouping_of(rule)
+        indexes = leads.get(index)
+        if indexes is not None:
+            grouping = grouping_of(entry[0])
             assert grouping is not None
-            out.append((rule, grouped(grouping, [found[i][1] for i in indexes])))
-    return out
+            finding = grouped(grouping, [found[i][1] for i in indexes])
+            made.add(id(finding))
+            out.append((entry[0], finding))
+        elif index not in dropped:
+            out.append(entry)
+    return out, made
 
 
 def grouped(grouping: Grouping, findings: Sequence[Finding]) -> Finding:

@@ -1,0 +1,120 @@
+"""Property tests: the engine's per-form fast paths answer as the general code does (a diagnostic or location
+made past the frozen guards, a form copied with its path, an indicator's name and filled cells worked out when
+it is resolved, levels remembered per profile and labels, column-neutral messages remembered)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from goallint.checks.support import base
+from goallint.checks.support.base import FormContext, ResolvedIndicator
+from goallint.checks.support.columns import _COLUMN_WORD, _neutral
+from goallint.edits import _raws_at, iter_cells
+from goallint.engine import _with_path
+from goallint.model import (
+    Cell,
+    Diagnostic,
+    Edit,
+    Fix,
+    Indicator,
+    Location,
+    Span,
+    made_diagnostic,
+    made_location,
+)
+from goallint.profiles import get_profile, profiles
+from goallint.readers import read_path
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXT = st.text(max_size=12)
+NUMBER = st.integers(min_value=0, max_value=10**6)
+LOCATIONS = st.lists(st.builds(Location, line=NUMBER, column=NUMBER, end_line=NUMBER, end_column=NUMBER,
+                               field=TEXT), max_size=3)
+FIXES = st.none() | st.builds(Fix, applicability=st.sampled_from(["safe", "unsafe"]), message=TEXT,
+                              edits=st.lists(st.builds(Edit, line=NUMBER, column=NUMBER, end_line=NUMBER,
+                                                       end_column=NUMBER, content=TEXT), max_size=2))
+LABELS = ["成本指标", "产出指标", "效益指标", "满意度指标", "经济成本指标", "数量指标", "质量指标", "时效指标",
+          "社会效益指标", "服务对象满意度指标", "预期产出指标", "效果指标", "数量指标（或建筑规模指标）", "其他", ""]
+
+
+@given(TEXT, TEXT, st.sampled_from(["error", "warning", "info"]), TEXT, TEXT, NUMBER, NUMBER, NUMBER, NUMBER,
+       TEXT, TEXT, FIXES, st.none() | TEXT, TEXT, LOCATIONS)
+def test_made_diagnostic_is_the_constructors_diagnostic(code: str, name: str, severity: str, message: str,
+                                                        path: str, line: int, column: int, end_line: int,
+                                                        end_column: int, form: str, field: str, fix: Fix | None,
+                                                        sheet: str | None, cell_text: str,
+                                                        related: list[Location]) -> None:
+    made = made_diagnostic(code, name, severity, message, path, line, column, end_line, end_column, form, field,
+                           fix, sheet, cell_text, related)
+    built = Diagnostic(code=code, name=name, severity=severity, message=message, path=path, line=line,
+                       column=column, end_line=end_line, end_column=end_column, form=form, field=field, fix=fix,
+                       sheet=sheet, cell_text=cell_text, related=related)
+    assert type(made) is Diagnostic and made == built and dataclasses.asdict(made) == dataclasses.asdict(built)
+    assert [made_location(r.line, r.column, r.end_line, r.end_column, r.field) for r in related] == related
+
+
+def _cell(text: str | None, line: int) -> Cell | None:
+    return None if text is None else Cell(text, Span(line, 1, line, 1 + len(text), 0, len(text)))
+
+
+@given(st.lists(st.tuples(st.sampled_from(LABELS) | st.none(), st.sampled_from(LABELS) | st.none(),
+                          TEXT | st.none(), st.sampled_from(["", " ", "≥95%", "10万元", "\t"]) | st.none(),
+                          st.sampled_from(["", "≥ 12 次", "全年"]) | st.none()), max_size=8),
+       st.sampled_from(sorted(profiles())))
+def test_resolved_indicators_are_what_their_cells_and_the_profile_say(rows: list[tuple[str | None, ...]],
+                                                                      profile_name: str) -> None:
+    """Each twice: the second time from the remembered levels."""
+    profile = get_profile(profile_name)
+    indicators = [Indicator(level1=_cell(a, 1), level2=_cell(b, 2), name=_cell(c, 3), period_value=_cell(d, 4),
+                            annual_value=_cell(e, 5)) for a, b, c, d, e in rows]
+    form = read_path(sorted((ROOT / "examples").glob("000_*.txt"))[0], "x").forms[0]
+    form = dataclasses.replace(form, indicators=indicators)
+    for _ in range(2):
+        for item in FormContext(form, profile).resolved:
+            indicator = indicators[item.index]
+            assert item.indicator is indicator
+            assert (item.level1, item.level2) == base._levels(profile, indicator.level1, indicator.level2)
+            assert item.name == (indicator.name.text if indicator.name is not None else "")
+            cells = (("period", indicator.period_value), ("annual", indicator.annual_value))
+            assert item.filled_values == tuple((column, cell) for column, cell in cells
+                                               if cell is not None and not cell.is_empty)
+            assert item.field == "/".join(cell.text if cell is not None else "" for cell in
+                                          (indicator.level1, indicator.level2, indicator.name))
+            assert list(item.value_cells(["annual"])) == [pair for pair in item.filled_values if pair[0] == "annual"]
+            assert item == ResolvedIndicator(indicator, item.level1, item.level2, item.index)
+
+
+@given(st.lists(st.sampled_from(["实施周期指标值", "年度指标值", "指标值", "“", "x", "年度", "实施周期"]), max_size=6))
+def test_a_column_neutral_message_is_the_message_with_its_column_words_set_aside(parts: list[str]) -> None:
+    message = "".join(parts)
+    assert _neutral(message) == _neutral(message) == _COLUMN_WORD.sub("\u0000", message)
+
+
+def test_a_form_copied_with_its_path_is_the_replaced_form() -> None:
+    files = sorted((ROOT / "examples").glob("*.txt")) + sorted((ROOT / "examples" / "structured").glob("*.y*ml"))
+    forms = [form for path in files for form in read_path(path, str(path)).forms]
+    assert len(forms) > 5
+    for form in forms:
+        copy = _with_path(form, "elsewhere.txt")
+        assert type(copy) is type(form) and copy == dataclasses.replace(form, path="elsewhere.txt")
+        assert copy.path == "elsewhere.txt" and form.path != "elsewhere.txt"
+
+
+def test_the_raws_found_for_fixes_are_those_of_every_cell_in_order() -> None:
+    """`edits._raws_at` reads only the fields that can hold cells: it finds what walking every cell finds."""
+    files = [*sorted((ROOT / "examples").glob("*.txt")), *sorted((ROOT / "examples" / "structured").glob("*")),
+             *sorted((ROOT / "tests" / "corpus").rglob("*.txt"))[:20]]
+    checked = 0
+    for path in files:
+        result = read_path(path, str(path))
+        expected: dict[tuple[int, int], str] = {}
+        for cell in iter_cells(result.forms):
+            if cell.span is not None and cell.span.start is not None and cell.span.end is not None:
+                expected[(cell.span.start, cell.span.end)] = cell.raw
+        assert _raws_at(result, set(expected) | {(-1, -1)}) == expected
+        checked += len(expected)
+    assert checked > 500

@@ -234,15 +234,3 @@ def test_a_detector_finds_nothing_outside_its_groups_and_the_one_search_is_each_
         assert (signs.any.search(raw) is not None) == bool(each)
         assert text.defects_in(raw, group) == each
         assert text.defects_of_each([raw, "plain", raw], group) == ({each} | {text.defects_in("plain", group)})
-
-
-def test_a_remembered_answer_is_the_work_and_the_memo_stays_bounded() -> None:
-    from goallint.checks.support.remembered import Remembered
-    from goallint.plumbing.resources import CACHE_ENTRIES
-
-    asked: list[int] = []
-    memo: Remembered[int, int] = Remembered(lambda key: asked.append(key) or key * 2)
-    assert memo[3] == 6 and memo[3] == 6 and asked == [3]  # worked out once
-    for key in range(CACHE_ENTRIES * 2):
-        assert memo[key] == key * 2
-    assert len(memo) <= CACHE_ENTRIES

@@ -18,9 +18,8 @@ from goallint.layout.cells import located_cell
 from goallint.layout.columns import Layout
 from goallint.layout.indicators import new_indicator
 from goallint.layout.profile import profile_of, repair_levels
-from goallint.layout.vocab import Memo, key_of, squeeze, vocabulary
+from goallint.layout.vocab import key_of, squeeze, vocabulary
 from goallint.model import Cell, Indicator
-from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.profiles import get_profile, profiles
 from goallint.readers.text import LINE_BREAKS, split_rows
 
@@ -111,20 +110,6 @@ def test_new_indicator_is_the_dataclass_made(level1: Cell | None, level2: Cell |
     assert made.ignore == [] and made.ignore is not new_indicator(None, None, None, None, None).ignore
     with pytest.raises(FrozenInstanceError):
         made.name = None  # type: ignore[misc]
-
-
-def test_memo_answers_as_its_function_and_stays_bounded() -> None:
-    asked: list[int] = []
-
-    def double(number: int) -> int:
-        asked.append(number)
-        return 2 * number
-
-    memo: Memo[int, int] = Memo(double)
-    assert [memo[n] for n in (1, 2, 1, 2)] == [2, 4, 2, 4] and asked == [1, 2]  # worked out once each
-    for number in range(CACHE_ENTRIES + 10):
-        assert memo[number] == 2 * number
-        assert len(memo) <= CACHE_ENTRIES
 
 
 @settings(max_examples=300, deadline=None)

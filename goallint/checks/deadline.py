@@ -10,7 +10,7 @@ from typing import Literal
 from goallint.checks.support import value_facts as facts
 from goallint.checks.support.base import COLUMN_NAMES, Column, Finding, FormContext, check_messages
 from goallint.checks.support.fields import period_years
-from goallint.checks.support.remembered import Remembered
+from goallint.plumbing.memo import Memo
 from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 from goallint.values import parse_value
@@ -61,7 +61,7 @@ def _dated(raw: str) -> tuple[int, ...]:
     return tuple(leaf.year for leaf in facts.leaves(parse_value(raw)) if isinstance(leaf, Deadline) and leaf.year is not None)
 
 
-_YEARS = Remembered(_dated)
+_YEARS = Memo(_dated)
 """`_dated` per raw value text."""
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Literal
 
 from goallint.checks.support.base import COLUMN_NAMES, Finding, FormContext, check_messages, name_key
-from goallint.checks.support.remembered import Remembered
 from goallint.model import Cell
+from goallint.plumbing.memo import Memo
 from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 
@@ -28,7 +28,7 @@ class Params:
 
 
 _BOTH_COLUMNS = ["period", "annual"]
-_KEYS: Remembered[str, str] = Remembered(lambda raw: name_key(Cell(raw).text))
+_KEYS: Memo[str, str] = Memo(lambda raw: name_key(Cell(raw).text))
 """The name key of a cell's text, per raw text (values and level labels recur)."""
 
 

@@ -15,6 +15,7 @@ from goallint.checks.support.base import (
 )
 from goallint.checks.support.patterns import SafePattern, search
 from goallint.model import Cell, cell_text
+from goallint.plumbing.memo import make_room
 from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
@@ -166,7 +167,7 @@ def _level2_elsewhere(profile: Profile, item: ResolvedIndicator) -> bool:
         found = profile.level2_key(level2_label, own)
         answer = found is not None and found[0] != own
     if len(_ELSEWHERE) >= CACHE_ENTRIES:
-        _ELSEWHERE.clear()
+        make_room(_ELSEWHERE)
     _ELSEWHERE[key] = (profile, answer)  # the profile kept alive: its id is not reused while this is here
     return answer
 

@@ -12,7 +12,7 @@ from typing import Literal, NamedTuple
 from goallint.checks.support import value_facts as facts
 from goallint.checks.support.base import Finding, FormContext, check_messages
 from goallint.checks.support.fields import period_years
-from goallint.checks.support.remembered import Remembered
+from goallint.plumbing.memo import Memo
 from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 from goallint.values import parse_value
@@ -110,9 +110,9 @@ def _judge(texts: tuple[str, str]) -> _Verdict:
     return _FINE if units is None and not exceeds else _Verdict(units, exceeds)
 
 
-_VERDICTS = Remembered(_judge)
+_VERDICTS = Memo(_judge)
 """`_judge` per pair of value texts (standard values recur)."""
-_UNITS: Remembered[tuple[str, str], tuple[bool, bool]] = Remembered(
+_UNITS: Memo[tuple[str, str], tuple[bool, bool]] = Memo(
     lambda units: (incompatible(*units), _same_count(*units)))
 """(`incompatible`, `_same_count`) per pair of units (a form uses a handful)."""
 

@@ -129,7 +129,7 @@ NO_MONEY = CellMoney((), False, False)
 def money_of(raw: str) -> CellMoney:
     """The `CellMoney` of a cell's raw text as far as its money goes: the value grammar reads money only from a
     `元` in the cell's normalised text (`万元` is folded into 元), so a cell without one holds none and is not
-    parsed here (its other amounts, `NO_MONEY` leaves out). Remembered by the raw text (asked of every value
+    parsed here (its other amounts, `NO_MONEY` leaves out). Memo by the raw text (asked of every value
     cell by three rules of every form)."""
     return cell_money(raw) if "元" in Cell(raw).text else NO_MONEY
 

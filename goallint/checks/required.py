@@ -14,8 +14,8 @@ from goallint.checks.support.fields import (
     parse_amount,
     period_years,
 )
-from goallint.checks.support.remembered import Remembered
 from goallint.model import Cell
+from goallint.plumbing.memo import Memo
 from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 from goallint.values.bounds import LIMIT_TEXT, excerpt
@@ -116,5 +116,5 @@ def _amount(raw: str) -> str:
     return _AMOUNT if parse_amount(text) is not None else _OUT_OF_RANGE if amount_out_of_range(text) else _NO_AMOUNT
 
 
-_AMOUNTS = Remembered(_amount)
+_AMOUNTS = Memo(_amount)
 """`_amount` per raw text."""

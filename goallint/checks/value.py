@@ -29,6 +29,7 @@ from goallint.checks.support.base import (
 from goallint.checks.support.patterns import check_pattern
 from goallint.checks.support.value_when import Subject, When
 from goallint.model import Cell, cell_text
+from goallint.plumbing.memo import make_room
 from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT, before
@@ -163,7 +164,7 @@ def _judged(raw: str, ctx: FormContext) -> _Judged:
     if judged is not None and judged.vocabularies is vocabularies:
         return judged
     if len(_JUDGED) >= CACHE_ENTRIES:
-        _JUDGED.clear()
+        make_room(_JUDGED)
     subject = Subject(parse_value(raw), normalize(raw).text, lambda name: vocabularies.get(name, []))
     judged = _JUDGED[raw] = _Judged(vocabularies, subject)
     return judged
@@ -193,7 +194,7 @@ class _Plan:
         if known is not None:
             return known
         if len(self.by_item) >= CACHE_ENTRIES:
-            self.by_item.clear()
+            make_room(self.by_item)
         where = self.where
         if where.picks_all or ctx.picks(where, item):
             name = _TRAILING.sub("", name_key(item.name))
@@ -219,7 +220,7 @@ def _plan(params: Params, where: Selector, ctx: FormContext) -> _Plan:
             and plan.vocabularies is ctx.vocabularies:
         return plan
     if len(_PLANS) >= CACHE_ENTRIES:
-        _PLANS.clear()
+        make_room(_PLANS)
     plan = _PLANS[key] = _Plan(params, where, ctx)
     return plan
 
@@ -277,7 +278,7 @@ class _Roster:
 
     def row(self, key: ItemKey, item: ResolvedIndicator, ctx: FormContext) -> Row:
         if len(self.rows) >= CACHE_ENTRIES:
-            self.rows.clear()
+            make_room(self.rows)
         entries = []
         for slot, plan in enumerate(self.plans):
             cases = plan.cases(key, item, ctx)
@@ -287,7 +288,7 @@ class _Roster:
         row = self.interned.get(identity)
         if row is None:
             if len(self.interned) >= CACHE_ENTRIES:
-                self.interned.clear()
+                make_room(self.interned)
             row = self.interned[identity] = tuple(entries)
         self.rows[key] = row
         return row
@@ -305,7 +306,7 @@ def _roster(ctx: FormContext) -> _Roster:
     roster = _ROSTERS.get(key)
     if roster is None or roster.profile is not profile or roster.vocabularies is not vocabularies:
         if len(_ROSTERS) >= CACHE_ENTRIES:
-            _ROSTERS.clear()
+            make_room(_ROSTERS)
         roster = _ROSTERS[key] = _Roster(profile, vocabularies)
     return roster
 
@@ -365,7 +366,7 @@ def _said(case: Case, item: ResolvedIndicator, column: Column, cell: Cell) -> tu
     if known is not None and known[0] is case:
         return known[1], known[2]
     if len(_SAID) >= CACHE_ENTRIES:
-        _SAID.clear()
+        make_room(_SAID)
     facts = facts_of(case, item, column, cell)
     message = case.message.format_map(facts)
     _SAID[key] = (case, message, facts)

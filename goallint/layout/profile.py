@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
 
-from goallint.layout.vocab import Memo, key_of
+from goallint.layout.vocab import key_of
 from goallint.model import AnyForm, DerivedCell, Indicator
+from goallint.plumbing.memo import Memo
 from goallint.profiles import Profile, get_profile, profiles
 
 

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import field
 from functools import cache
 from pathlib import Path
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Literal
 
 from goallint.model import Cell
+from goallint.plumbing.memo import Memo
 from goallint.plumbing.records import record
-from goallint.plumbing.resources import CACHE_ENTRIES, cached_parse, load_yaml
+from goallint.plumbing.resources import cached_parse, load_yaml
 from goallint.profiles import label_key, profiles
 
 FormKind = Literal["project", "department"]
-K = TypeVar("K")
-V = TypeVar("V")
 _MARKUP = re.compile(r"<[^>]{0,80}>|[#*`$\\]|\s+")
 _YEAR = "{year}"
 
@@ -36,24 +34,6 @@ def squeeze(raw: str) -> str:
 
 def is_blank(cell: Cell | None) -> bool:
     return cell is None or not cell.raw.strip()
-
-
-class Memo(dict[K, V], Generic[K, V]):
-    """A bounded memo: `memo[key]` is `answer(key)`, worked out on the first asking and remembered (emptied when
-    it holds CACHE_ENTRIES answers). A hit is a plain dict lookup, with no Python call: the assembler asks its
-    vocabulary about every cell of every row, and nearly always about a label it has met before."""
-
-    __slots__ = ("_answer",)
-
-    def __init__(self, answer: Callable[[K], V]) -> None:
-        super().__init__()
-        self._answer = answer
-
-    def __missing__(self, key: K) -> V:
-        if len(self) >= CACHE_ENTRIES:
-            self.clear()
-        found = self[key] = self._answer(key)
-        return found
 
 
 @record

@@ -11,9 +11,8 @@ from typing import Any
 _HERE = Path(__file__).resolve().parent.parent  # goallint/, not goallint/plumbing/
 
 CACHE_ENTRIES = 8192
-"""The bound of every per-text cache of a process (values, labels, rule answers; a full cache is emptied, or
-drops its least recently used entry). Caches are what a worker's memory grows with; beyond this size they
-hold more without making a long run faster."""
+"""The bound of every per-text cache of a process (values, labels, rule answers; a full cache forgets its older
+half, `plumbing.memo`, or drops its least recently used entry). Caches are what a worker's memory grows with."""
 
 
 def package_dir() -> Path:

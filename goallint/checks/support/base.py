@@ -16,6 +16,7 @@ from typing import Any, Literal, Protocol
 
 from goallint.checks.support.patterns import search
 from goallint.model import AnyForm, Cell, Fix, Indicator, cell_text
+from goallint.plumbing.memo import make_room
 from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
@@ -227,7 +228,7 @@ def _resolve(form: AnyForm, profile: Profile) -> list[ResolvedIndicator]:
         known = levels.get(key)
         if known is None or known[0] is not profile:
             if len(levels) >= CACHE_ENTRIES:
-                levels.clear()
+                make_room(levels)
             known = levels[key] = (profile, *_levels(profile, first, second))  # the profile kept alive
         out.append(ResolvedIndicator(indicator, known[1], known[2], index))
     return out

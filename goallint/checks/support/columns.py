@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from goallint.checks.support.base import Finding
 from goallint.model import AnyForm, Fix
+from goallint.plumbing.memo import make_room
 from goallint.plumbing.resources import CACHE_ENTRIES
 
 COLUMN_WORDS = ("实施周期指标值", "年度指标值")
@@ -29,7 +30,7 @@ def _neutral(message: str) -> str:
     known = _NEUTRAL.get(message)
     if known is None:
         if len(_NEUTRAL) >= CACHE_ENTRIES:
-            _NEUTRAL.clear()
+            make_room(_NEUTRAL)
         known = _NEUTRAL[message] = _COLUMN_WORD.sub("\u0000", message) if "指标值" in message else message
     return known
 

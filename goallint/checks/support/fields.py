@@ -6,9 +6,9 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from goallint.arith.readings import read_money
-from goallint.checks.support.remembered import Remembered
 from goallint.model import AnyForm, Cell
 from goallint.plumbing.lazy_regex import on_use
+from goallint.plumbing.memo import Memo
 from goallint.values.bounds import out_of_range
 
 FIELD_LABELS: dict[str, str] = {
@@ -73,5 +73,5 @@ def parse_year(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-_YEARS = Remembered(_years)
+_YEARS = Memo(_years)
 """`_years` per pair of raw texts."""

@@ -14,6 +14,7 @@ from functools import cache
 from typing import NamedTuple
 
 from goallint.model import Cell
+from goallint.plumbing.memo import make_room
 from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.values import normalize, parse_value
 from goallint.values.normalize import INVISIBLE, find_invisible, strip_invisible
@@ -161,7 +162,7 @@ class _Signs:
     def search(self, raw: str) -> frozenset[str]:
         known = self.known
         if len(known) >= CACHE_ENTRIES:
-            known.clear()
+            make_room(known)
         found = _NONE
         if self.any.search(raw) is not None:
             found = frozenset([name for name, pattern in self.signs if pattern.search(raw)]) or _NONE
@@ -212,6 +213,6 @@ def facts_of(defect: str, group: str, cell: Cell) -> Found:
     except KeyError:
         pass
     if len(_FACTS) >= CACHE_ENTRIES:
-        _FACTS.clear()
+        make_room(_FACTS)
     found = _FACTS[key] = _DETECTORS[defect](group, cell)
     return found

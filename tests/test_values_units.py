@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from goallint.values import parse_value
 from goallint.values.units import (
     PERSON_UNITS,
     TIME_FACTORS,
@@ -106,8 +107,20 @@ def test_canonical_unit(text: str, canonical: str) -> None:
     assert canonical_unit(text) == canonical
 
 
-def test_square_metre_synonyms_cancel_each_other() -> None:
-    for written in UNIT_SYNONYMS:
-        assert cancels(f"元/{written}", "平方米") and cancels("元/平方米", written)
-        assert same_dimension(f"元/{written}", "元/平方米")
-        assert multiply(f"元/{written}", "㎡") == Unit("元")
+def test_unit_synonyms_cancel_their_word() -> None:
+    for written, word in UNIT_SYNONYMS.items():
+        assert cancels(f"元/{written}", word) and cancels(f"元/{word}", written)
+        assert same_dimension(f"元/{written}", f"元/{word}")
+        assert multiply(f"元/{written}", word) == Unit("元")
+
+
+@pytest.mark.parametrize(("text", "unit"), [
+    ("≥500m²", "平方米"), ("≥500m2", "平方米"), ("≥500 M2", "平方米"), ("≥500㎡", "平方米"),
+    ("≥500m³", "立方米"), ("≥500m3", "立方米"), ("≥500㎥", "立方米"), ("≥3km²", "平方公里"),
+    ("7元/m²", "元/平方米"), ("90元/㎥", "元/立方米"),
+    ("≥5mm", "mm"), ("≥10km", "km"), ("≥5kg", "kg"), ("≥3m", "m"),
+])
+def test_a_value_in_square_or_cubic_metres_reads_its_unit_whole(text: str, unit: str) -> None:
+    """`m²` is one unit, not `m` with a stray `²` left as the noun; `m2`/`m3` are not free text."""
+    value = parse_value(text)
+    assert value.unit == unit and not getattr(value, "noun", None)

@@ -21,9 +21,13 @@ MAGNITUDES: dict[str, Decimal] = {"百": Decimal(100), "千": Decimal(1000), "�
 TIME_FACTORS: dict[str, Decimal] = {"年": Decimal(1), "月": Decimal(12), "个月": Decimal(12), "季": Decimal(4), "季度": Decimal(4)}
 """How many of each time unit an annual budget covers (only the unambiguous ones: no 周, no 天)."""
 
-UNIT_SYNONYMS: dict[str, str] = {"平米": "平方米", "平方": "平方米", "㎡": "平方米"}
+UNIT_SYNONYMS: dict[str, str] = {
+    "平米": "平方米", "平方": "平方米", "㎡": "平方米", "m²": "平方米", "m2": "平方米", "M²": "平方米", "M2": "平方米",
+    "km²": "平方公里", "km2": "平方公里", "KM²": "平方公里", "KM2": "平方公里", "Km²": "平方公里", "Km2": "平方公里",
+    "㎥": "立方米", "m³": "立方米", "m3": "立方米", "M³": "立方米", "M3": "立方米",
+}
 """Other ways forms write a unit, each with the unit it is (`饲料库120平米` is 120 平方米, `490元/平米` is
-元/平方米): a value's unit is given in its canonical word, so `/平米` is matched by `120平方米` and the reverse."""
+元/平方米, `1804㎡` and `1804m²` are 1804 平方米): a value's unit is given in its canonical word, so `/平米` is matched by `120平方米` and the reverse."""
 _SYNONYM_MARKS = frozenset(ch for word in UNIT_SYNONYMS for ch in word[:1])
 
 _SPLIT = re.compile(r"[/·•]")

@@ -142,7 +142,7 @@ def summarize(params: Params, ctx: FormContext) -> Summary | None:
 def _groups(summaries: Iterable[Summary]) -> Iterator[tuple[DepartmentSummary, list[ProjectSummary]]]:
     """Each department form with the project forms of the same department (and budget year, when known)."""
     departments: list[DepartmentSummary] = []
-    by_department: dict[str, list[ProjectSummary]] = {}  # one pass, not one per department form (10,000 forms)
+    by_department: dict[str, list[ProjectSummary]] = {}  # one pass, not one per department form
     for item in summaries:
         if isinstance(item, ProjectSummary):
             by_department.setdefault(item.department, []).append(item)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import field as dc_field
 from decimal import Decimal
 from functools import cached_property, lru_cache
+from operator import attrgetter
 
 from goallint.checks.support import value_facts as facts
 from goallint.checks.support.value_facts import Numeric
@@ -223,18 +224,21 @@ def _invalid_range(leaf: Value) -> bool:
     return mixed or leaf.low > leaf.high
 
 
+def _fact_is(fact: str, wanted: bool) -> Callable[[Subject], bool]:
+    """A test that one of the subject's yes/no facts (`Subject.vague`…) is `wanted`."""
+    read = attrgetter(fact)
+    return lambda s: read(s) == wanted
+
+
 def _compile(w: When) -> Callable[[Subject], bool]:
     """The closures of the keys `w` sets, in one; each reads a fact of the subject or a vocabulary."""
     tests: list[Callable[[Subject], bool]] = []
     if w.kinds is not None:
         kinds = frozenset(w.kinds)
         tests.append(lambda s: not kinds.isdisjoint(s.kinds))
-    if w.has_number is not None:
-        has_number = w.has_number
-        tests.append(lambda s: s.has_number == has_number)
-    if w.vague is not None:
-        vague = w.vague
-        tests.append(lambda s: s.vague == vague)
+    for fact in ("has_number", "vague"):
+        if (setting := getattr(w, fact)) is not None:
+            tests.append(_fact_is(fact, setting))
     if w.text_vocabulary is not None:
         text_words = w.text_vocabulary
         tests.append(lambda s: s.text in _word_set(s.vocabulary(text_words)))
@@ -258,12 +262,9 @@ def _compile(w: When) -> Callable[[Subject], bool]:
             return False
 
         tests.append(any_leaf)
-    if w.invalid_range is not None:
-        invalid = w.invalid_range
-        tests.append(lambda s: s.invalid_range == invalid)
-    if w.out_of_range is not None:
-        beyond = w.out_of_range
-        tests.append(lambda s: s.out_of_range == beyond)
+    for fact in ("invalid_range", "out_of_range"):
+        if (setting := getattr(w, fact)) is not None:
+            tests.append(_fact_is(fact, setting))
     if w.any_ is not None:
         alternatives = [sub.predicate for sub in w.any_]
         tests.append(lambda s: any(test(s) for test in alternatives))

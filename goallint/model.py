@@ -15,7 +15,7 @@ from dataclasses import fields
 from operator import attrgetter
 from typing import Any, ClassVar, Literal, NamedTuple
 
-from goallint.plumbing.records import record
+from goallint.plumbing.records import record, slot_maker
 
 
 def _unset(raw: str) -> Any:
@@ -330,49 +330,11 @@ def restore(row: Sequence[Any]) -> Diagnostic:
     return made_diagnostic(*row)
 
 
-_new = object.__new__
-(_set_code, _set_name, _set_severity, _set_message, _set_path, _set_line, _set_column, _set_end_line,
- _set_end_column, _set_form, _set_field, _set_fix, _set_sheet, _set_cell_text, _set_related) = (
-    Diagnostic.__dict__[name].__set__ for name in FIELDS)
-
-
-def made_diagnostic(code: str, name: str, severity: str, message: str, path: str, line: int, column: int,
-                    end_line: int, end_column: int, form: str, field: str, fix: Fix | None, sheet: str | None,
-                    cell_text: str, related: list[Location]) -> Diagnostic:
-    """`Diagnostic(...)` with every field given in `FIELDS` order, made without the frozen class's guarded
-    `__setattr__` per field (each slot set directly): the engine makes one per finding, a report one per row."""
-    out: Diagnostic = _new(Diagnostic)
-    _set_code(out, code)
-    _set_name(out, name)
-    _set_severity(out, severity)
-    _set_message(out, message)
-    _set_path(out, path)
-    _set_line(out, line)
-    _set_column(out, column)
-    _set_end_line(out, end_line)
-    _set_end_column(out, end_column)
-    _set_form(out, form)
-    _set_field(out, field)
-    _set_fix(out, fix)
-    _set_sheet(out, sheet)
-    _set_cell_text(out, cell_text)
-    _set_related(out, related)
-    return out
-
-
-_set_at_line, _set_at_column, _set_at_end_line, _set_at_end_column, _set_at_field = (
-    Location.__dict__[name].__set__ for name in ("line", "column", "end_line", "end_column", "field"))
-
-
-def made_location(line: int, column: int, end_line: int, end_column: int, field: str) -> Location:
-    """`Location(...)` with every field given, made as `made_diagnostic` makes a diagnostic."""
-    out: Location = _new(Location)
-    _set_at_line(out, line)
-    _set_at_column(out, column)
-    _set_at_end_line(out, end_line)
-    _set_at_end_column(out, end_column)
-    _set_at_field(out, field)
-    return out
+made_diagnostic: Callable[..., Diagnostic] = slot_maker(Diagnostic)
+"""`Diagnostic(...)` with every field given in `FIELDS` order, each slot set directly: the engine makes one per
+finding, a report one per row."""
+made_location: Callable[..., Location] = slot_maker(Location)
+"""`Location(line, column, end_line, end_column, field)`, made as `made_diagnostic` makes a diagnostic."""
 
 
 def dump(record: Diagnostic | Fix | Edit | Location) -> dict[str, Any]:

@@ -103,11 +103,11 @@ _CELLS = st.one_of(st.none(), st.builds(lambda raw, line: located_cell(raw, line
 @given(_CELLS, _CELLS, _CELLS, _CELLS, _CELLS)
 def test_new_indicator_is_the_dataclass_made(level1: Cell | None, level2: Cell | None, name: Cell | None,
                                              period: Cell | None, annual: Cell | None) -> None:
-    made = new_indicator(level1, level2, name, period, annual)
+    made = new_indicator(level1, level2, name, period, annual, [])
     plain = Indicator(level1=level1, level2=level2, name=name, period_value=period, annual_value=annual)
     assert made == plain and repr(made) == repr(plain)
     assert pickle.loads(pickle.dumps(made)) == plain
-    assert made.ignore == [] and made.ignore is not new_indicator(None, None, None, None, None).ignore
+    assert made.ignore == [] and made.ignore is not new_indicator(None, None, None, None, None, []).ignore
     with pytest.raises(FrozenInstanceError):
         made.name = None  # type: ignore[misc]
 

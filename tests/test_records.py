@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from goallint.plumbing.records import record
+from goallint.plumbing.records import record, slot_maker
 
 OPTIONS = [dict(zip(("frozen", "slots", "kw_only", "eq", "repr"), combo, strict=True))
            for combo in itertools.product((False, True), repeat=5)]
@@ -113,3 +113,23 @@ def test_a_record_validates_as_a_dataclass() -> None:
         limit: int = 3
 
     assert validate(Params, {"kind": "x", "limit": 4}) == Params(kind="x", limit=4)
+
+
+@record(frozen=True, slots=True, kw_only=True)
+class _Placed:
+    line: int
+    text: str
+    notes: list[str] = field(default_factory=list)
+
+
+@pytest.mark.parametrize("values", [(1, "a", []), (7, "", ["x", "y"])])
+def test_a_slot_maker_makes_what_the_constructor_makes(values: tuple[Any, ...]) -> None:
+    make = slot_maker(_Placed)
+    made = make(*values)
+    plain = _Placed(line=values[0], text=values[1], notes=values[2])
+    assert type(made) is _Placed and made == plain and repr(made) == repr(plain)
+    assert pickle.loads(pickle.dumps(made)) == plain
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.line = 2  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        make(1, "a")  # every field is given: no default is filled in

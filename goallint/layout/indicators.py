@@ -8,7 +8,8 @@ name–gap–values rows) are read in order: labels, then the name, then up to t
 
 from __future__ import annotations
 
-from dataclasses import field, fields, replace
+from collections.abc import Callable
+from dataclasses import field, replace
 
 from goallint.layout.columns import (
     ACTUAL,
@@ -29,7 +30,7 @@ from goallint.layout.columns import (
 from goallint.layout.vocab import Vocabulary, cell_key, is_blank, key_of
 from goallint.model import Cell, DerivedCell, Indicator, Span
 from goallint.plumbing.lazy_regex import on_use
-from goallint.plumbing.records import record
+from goallint.plumbing.records import record, slot_maker
 from goallint.profiles import plain_label
 
 _SHIFTS = sorted(range(-4, 5), key=abs)
@@ -43,26 +44,9 @@ Reading = dict[str, Cell]
 """One data row read against the layout: the cell found in each role."""
 
 
-_FIELDS = ("level1", "level2", "name", "period_value", "annual_value", "ignore")
-if tuple(item.name for item in fields(Indicator)) != _FIELDS:  # pragma: no cover  (what `new_indicator` sets)
-    raise ImportError(f"goallint.model.Indicator's fields changed: update new_indicator ({_FIELDS})")
-_SET_LEVEL1, _SET_LEVEL2, _SET_NAME, _SET_PERIOD, _SET_ANNUAL, _SET_IGNORE = (
-    Indicator.__dict__[name].__set__ for name in _FIELDS)  # the slots' own setters, past the frozen guard
-
-
-def new_indicator(level1: Cell | None, level2: Cell | None, name: Cell | None, period: Cell | None,
-                  annual: Cell | None) -> Indicator:
-    """`Indicator(level1=…, level2=…, name=…, period_value=…, annual_value=…)`, made as its frozen dataclass
-    `__init__` makes it (each slot set, `ignore` a new empty list) but without a Python call per field: one is
-    made for every data row."""
-    indicator: Indicator = object.__new__(Indicator)
-    _SET_LEVEL1(indicator, level1)
-    _SET_LEVEL2(indicator, level2)
-    _SET_NAME(indicator, name)
-    _SET_PERIOD(indicator, period)
-    _SET_ANNUAL(indicator, annual)
-    _SET_IGNORE(indicator, [])
-    return indicator
+new_indicator: Callable[..., Indicator] = slot_maker(Indicator)
+"""`Indicator(level1, level2, name, period_value, annual_value, ignore)`, each slot set directly (one is made
+for every data row); `ignore` is given a new empty list, as the class's default would be."""
 
 
 Mark = tuple[int, Cell, str]
@@ -272,7 +256,8 @@ class IndicatorTable:
             self._level1, self._level2 = level1, None
         if has_level2:
             self._level2 = level2
-        self.indicators.append(new_indicator(self._level1, self._level2, name if has_name else None, period, annual))
+        self.indicators.append(new_indicator(self._level1, self._level2, name if has_name else None, period, annual,
+                                             []))
         self.own_level1.append(own)
         self.actual.append(found(ACTUAL))
         return used

@@ -107,6 +107,23 @@ def _add_state(cls: type, names: tuple[str, ...]) -> None:
     cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
 
 
+def slot_maker(cls: type[T]) -> Callable[..., T]:
+    """A maker of `cls` (a slotted record) from every field's value, positionally in field order, that sets each
+    slot directly: what `__init__` makes, without a frozen class's guarded `__setattr__` per field or any
+    default (a field whose default is a new list is passed one). For the records made once per cell or finding.
+    Its code is written out per class, as `dataclass` writes `__init__`, and kept as that is."""
+    names = tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+    lines = [f"def make_{cls.__name__}({', '.join(names)}):", "    _out = _new(_cls)"]
+    lines += [f"    _set_{name}(_out, {name})" for name in names]
+    lines.append("    return _out")
+    scope: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    scope.update({f"_set_{name}": cls.__dict__[name].__set__ for name in names})
+    kept_code.exec_kept("\n".join(lines) + "\n", scope)
+    maker: Callable[..., T] = scope[f"make_{cls.__name__}"]
+    maker.__qualname__ = f"slot_maker({cls.__qualname__})"
+    return maker
+
+
 def _made_with_kept_code(cls: type[T], **options: Any) -> type[T]:
     """`dataclass(cls, repr=False, eq=False, **options)`, its generated methods' code read from
     `kept_code` (compiled once, kept in the cache folder) when `dataclasses` compiles through `exec`."""

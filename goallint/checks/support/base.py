@@ -187,7 +187,7 @@ class FormContext:
         if known is not None and known[0] is profile:
             return known[1]
         if len(_PICKS) >= _PICKS_MAX:
-            _PICKS.clear()
+            make_room(_PICKS)
         answer = self._picks(where, item)
         _PICKS[key] = (profile, answer)  # the profile kept alive: its id is not reused while this is here
         return answer

@@ -21,6 +21,9 @@ _TRADITIONAL = str.maketrans(
 )
 """Traditional forms of the characters that make up labels (pages converted by a mirror: `績效指標`), so a
 label matches in either script; names and values are kept as written."""
+_TRADITIONAL_CHARS = re.compile("[" + re.escape("".join(map(chr, _TRADITIONAL))) + "]")
+"""Whether a text holds one of those characters: a search is far cheaper than `translate`, which looks every
+character up, and nearly every text has none."""
 _PARENS = re.compile(r"[（(][^（）()]{0,40}[）)]")
 _SCORE = re.compile(r"[（(]?\d+(?:\s*[-~—－]\s*\d+)?[）)]?分$")
 """A scored form's points after a label: `成本指标(0-20)分`, `年度绩效目标(90分)`."""
@@ -40,7 +43,9 @@ def plain_label(text: str) -> str:
 @lru_cache(maxsize=CACHE_ENTRIES)  # the same labels and names repeat in every form; bounded whatever the run
 def label_key(text: str) -> str:
     """A label as matched against vocabularies: no spaces, no markup, no parenthetical note, no trailing colon or 指标."""
-    key = _MARKUP.sub("", text).translate(_TRADITIONAL)
+    key = _MARKUP.sub("", text)
+    if _TRADITIONAL_CHARS.search(key) is not None:
+        key = key.translate(_TRADITIONAL)
     if key.endswith("分"):  # only the end is searched: the pattern backtracks on a long run of digits
         key = key[:-24] + _SCORE.sub("", key[-24:])
     key = _PARENS.sub("", key)

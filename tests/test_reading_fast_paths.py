@@ -20,7 +20,9 @@ from goallint.layout.indicators import new_indicator
 from goallint.layout.profile import profile_of, repair_levels
 from goallint.layout.vocab import key_of, squeeze, vocabulary
 from goallint.model import Cell, Indicator
+from goallint import profiles as profiles_module
 from goallint.profiles import get_profile, profiles
+from goallint.readers.encoding import _CONTROL, control_count
 from goallint.readers.text import LINE_BREAKS, split_rows
 
 _SPACES = st.sampled_from(["", " ", "  ", "\u3000", "\xa0", " \u3000"])
@@ -181,3 +183,20 @@ def test_profile_and_rehoming_are_the_profiles_own_answers(rows: list[tuple[str,
                 home = profile.level2_key(key_of(indicator.level2.raw), home_level1) if home_level1 else None
                 dropped = home is not None and home[0] != home_level1
             assert after.level1 is (None if dropped else indicator.level1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.one_of(st.characters(max_codepoint=0x9f), st.characters(), st.sampled_from(["\ud800"]))))
+def test_control_count_is_the_count_of_control_characters(text: str) -> None:
+    assert control_count(text) == len(_CONTROL.findall(text))
+
+
+_TRADITIONAL_TEXT = st.text(alphabet=st.one_of(st.sampled_from("門單稱職責總體績標級產數質時會態指标分（）():： "),
+                                               st.characters(blacklist_categories=("Cs",))), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TRADITIONAL_TEXT)
+def test_label_key_reads_traditional_characters_only_where_there_are_some(text: str) -> None:
+    translated = profiles_module.label_key.__wrapped__(text.translate(profiles_module._TRADITIONAL))
+    assert profiles_module.label_key.__wrapped__(text) == translated  # translating first or after the markup is one

@@ -38,22 +38,27 @@ def split_rows(text: str) -> list[list[Cell]]:
         if not body or body.isspace():
             rows.append([])
         else:
-            cells = []
-            start = offset  # the field's offset in the text
-            first = 1  # its 1-based column
+            cells: list[Cell] = []
+            add = cells.append
+            start = offset  # the field's offset in the text; its 1-based column is `start - base`
+            base = offset - 1
             for part in body.split("\t"):
-                size = len(part)
+                if not part:  # an empty field (half of a table's): no text to measure or trim
+                    column = start - base
+                    add(new(Cell, (part, new(Span, (number, column, number, column, start, start, None, None)))))
+                    start += 1
+                    continue
+                end = start + len(part)
                 raw = part.strip()
                 if raw is part:
-                    cells.append(new(Cell, (raw, new(Span, (number, first, number, first + size, start, start + size,
-                                                            None, None)))))
+                    add(new(Cell, (raw, new(Span, (number, start - base, number, end - base, start, end, None,
+                                                    None)))))
                 else:
-                    lead = size - len(part.lstrip()) if raw else 0
-                    here, column, length = start + lead, first + lead, len(raw)
-                    cells.append(new(Cell, (raw, new(Span, (number, column, number, column + length, here,
-                                                            here + length, None, None)))))
-                start += size + 1
-                first += size + 1
+                    here = start + len(part) - len(part.lstrip()) if raw else start
+                    column, length = here - base, len(raw)
+                    add(new(Cell, (raw, new(Span, (number, column, number, column + length, here, here + length,
+                                                   None, None)))))
+                start = end + 1
             rows.append(cells)
         offset += len(line)
     return rows

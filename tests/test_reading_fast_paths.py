@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from goallint import profiles as profiles_module
 from goallint.layout.assembler import _SPLIT, Assembler
 from goallint.layout.builder import FormBuilder
 from goallint.layout.cells import located_cell
@@ -20,7 +21,6 @@ from goallint.layout.indicators import new_indicator
 from goallint.layout.profile import profile_of, repair_levels
 from goallint.layout.vocab import key_of, squeeze, vocabulary
 from goallint.model import Cell, Indicator
-from goallint import profiles as profiles_module
 from goallint.profiles import get_profile, profiles
 from goallint.readers.encoding import _CONTROL, control_count
 from goallint.readers.text import LINE_BREAKS, split_rows

@@ -9,8 +9,7 @@ order) is kept, names both columns, and carries the other cell in `related` (wit
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Mapping, Sequence
 
 from goallint.checks.support.base import Finding
 from goallint.model import AnyForm, Fix
@@ -21,8 +20,6 @@ COLUMN_WORDS = ("实施周期指标值", "年度指标值")
 """How a message names the column of its cell (the `{column}指标值` of the value rules)."""
 BOTH = "实施周期和年度指标值"
 _COLUMN_WORD = re.compile("|".join(COLUMN_WORDS))
-
-T = TypeVar("T")
 
 
 def _neutral(message: str) -> str:
@@ -51,22 +48,9 @@ def _joined(kept: Finding, other: Finding) -> Finding:
     return Finding(message, kept.cell, kept.field, fix, related, kept.related_fields, facts)
 
 
-def merge_columns(found: Sequence[tuple[T, Finding]], form: AnyForm, code_of: Callable[[T], str],
-                  ) -> list[tuple[T, Finding]]:
-    """`found` (rule, finding) pairs, with the two columns of a row merged where one rule (`code_of(rule)`)
-    says the same thing of both."""
-    codes: list[str] = []
-    on_cells: set[str] = set()
-    repeated: set[str] = set()  # the rules with findings on two or more cells: only those can be a row's two
-    for rule, finding in found:
-        code = code_of(rule)
-        codes.append(code)
-        if finding.cell is not None:
-            if code in on_cells:
-                repeated.add(code)
-            on_cells.add(code)
-    if not repeated:  # nothing to merge: no rule found two cells
-        return list(found)
+def value_spots(form: AnyForm) -> dict[int, tuple[int, str]]:
+    """Where each value cell of the form stands, by the cell's identity: (its indicator's index, its column). A
+    cell that stands twice counts where it stands last."""
     spots: dict[int, tuple[int, str]] = {}
     for index, indicator in enumerate(form.indicators):
         cell = indicator.period_value
@@ -75,21 +59,40 @@ def merge_columns(found: Sequence[tuple[T, Finding]], form: AnyForm, code_of: Ca
         cell = indicator.annual_value
         if cell is not None:
             spots[id(cell)] = (index, "annual")
-    out: list[tuple[T, Finding]] = []
-    first: dict[tuple[str, int, str], tuple[int, str]] = {}
-    for entry, code in zip(found, codes, strict=True):
-        finding = entry[1]
-        spot = spots.get(id(finding.cell)) if code in repeated and finding.cell is not None else None
+    return spots
+
+
+def on_two_cells(findings: Sequence[Finding]) -> bool:
+    """Whether two or more of one rule's findings are on cells: only then can two be one row's two columns."""
+    on_cells = 0
+    for finding in findings:
+        if finding.cell is not None:
+            if on_cells:
+                return True
+            on_cells = 1
+    return False
+
+
+def merge_columns(findings: Sequence[Finding], spots: Mapping[int, tuple[int, str]]) -> list[Finding]:
+    """One rule's findings in a form (`on_two_cells`), with the two columns of a row merged where the rule says
+    the same thing of both; `spots` the form's `value_spots`."""
+    out: list[Finding] = []
+    first: dict[tuple[int, str], tuple[int, str]] = {}
+    neutral = _NEUTRAL
+    for finding in findings:
+        cell = finding.cell
+        spot = spots.get(id(cell)) if cell is not None else None
         if spot is None:
-            out.append(entry)
+            out.append(finding)
             continue
-        key = (code, spot[0], _neutral(finding.message))
+        message = finding.message
+        said = neutral.get(message)
+        key = (spot[0], said if said is not None else _neutral(message))
         seen = first.get(key)
         if seen is None or seen[1] == spot[1]:
             first[key] = (len(out), spot[1])
-            out.append(entry)
+            out.append(finding)
             continue
-        kept = out[seen[0]]
-        out[seen[0]] = (kept[0], _joined(kept[1], finding))
+        out[seen[0]] = _joined(out[seen[0]], finding)
         first[key] = (seen[0], "both")
     return out

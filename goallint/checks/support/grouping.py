@@ -16,15 +16,13 @@ keeps its own message. The check kind computes the facts (its `FACTS`) and never
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, Literal, TypeVar
+from collections.abc import Sequence
+from typing import Any, Literal
 
 from goallint.checks.support.base import Finding, check_template
 from goallint.model import Cell, Fix
 from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
-
-T = TypeVar("T")
 
 GROUP_PLACEHOLDERS = ("count", "items")
 """What `group.message` is filled with: `{count}` the items named (each said once), `{items}` the items joined."""
@@ -50,33 +48,6 @@ class Grouping:
         if "{items}" not in self.message:
             raise ValueError("message: 应含 {items}（合并后的一条要列出每一处）")
         check_template(self.item, facts, "item")
-
-
-def group_findings(found: Sequence[tuple[T, Finding]], grouping_of: Callable[[T], Grouping | None],
-                   code_of: Callable[[T], str]) -> tuple[list[tuple[T, Finding]], set[int]]:
-    """`found` (rule, finding) pairs of one form, with the findings of each grouped rule made one (at the
-    place of its first); the others as they were, in their order. Also the ids of the findings made so."""
-    members: dict[str, list[int]] = {}
-    for index, (rule, _) in enumerate(found):
-        if grouping_of(rule) is not None:
-            members.setdefault(code_of(rule), []).append(index)
-    leads = {indexes[0]: indexes for indexes in members.values() if len(indexes) > 1}
-    if not leads:
-        return list(found), set()
-    dropped = {index for indexes in leads.values() for index in indexes[1:]}
-    out: list[tuple[T, Finding]] = []
-    made: set[int] = set()
-    for index, entry in enumerate(found):
-        indexes = leads.get(index)
-        if indexes is not None:
-            grouping = grouping_of(entry[0])
-            assert grouping is not None
-            finding = grouped(grouping, [found[i][1] for i in indexes])
-            made.add(id(finding))
-            out.append((entry[0], finding))
-        elif index not in dropped:
-            out.append(entry)
-    return out, made
 
 
 def grouped(grouping: Grouping, findings: Sequence[Finding]) -> Finding:

@@ -63,15 +63,19 @@ def _raws_at(result: ReadResult, wanted: set[tuple[int, int]]) -> dict[tuple[int
     out: dict[tuple[int, int], str] = {}
     starts = {start for start, _ in wanted}
 
+    getters, records = _GETTERS, _RECORDS
+
     def visit(record: Any) -> None:  # `iter_cells`, without a generator per record
-        for value in _values_of(record):
+        getter = getters.get(type(record))  # `_values_of` and `_is_record`, asked without a call
+        for value in getter(record) if getter is not None else _values_of(record):
             if isinstance(value, Cell):
                 span = value.span
                 if span is not None and span.start in starts and (span.start, span.end) in wanted:
                     out[(span.start, span.end)] = value.raw  # type: ignore[index]  # both set: they were wanted
             elif isinstance(value, list):
                 for item in value:
-                    if _is_record(type(item)):
+                    known = records.get(type(item))
+                    if known if known is not None else _is_record(type(item)):
                         visit(item)
 
     for form in result.forms:

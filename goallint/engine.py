@@ -493,25 +493,26 @@ def _indicator_waived(form: AnyForm, cell: Cell | None, code: str, rules: Sequen
 def _precedence(found: list[tuple[tuple[Rule, str], list[Finding]]], form_span: Span,
                 ) -> list[tuple[tuple[Rule, str], list[Finding]]]:
     """The findings of a form (per rule) without those a rule named in their rule's `suppressed_by` reported on
-    the same cell (the same place: its cell's span, or the form's for a finding on the whole form)."""
-    if not any(placed[0].suppressed_by for placed, _ in found):  # no finding's rule is outranked by any
+    the same cell (the same place: its cell's span, or the form's for a finding on the whole form). Only the
+    places of the outranking rules' findings are looked at."""
+    outranking: set[str] = set()
+    for placed, _ in found:
+        outranking.update(placed[0].suppressed_by)
+    if not outranking:  # no finding's rule is outranked by any
         return found
-    at: dict[tuple[int, ...], set[str]] = {}
+    places: dict[str, set[tuple[int, ...]]] = {}
     for (rule, _), items in found:
-        for finding in items:
-            where = _place(finding, form_span)
-            codes = at.get(where)
-            if codes is None:
-                at[where] = {rule.code}
-            else:
-                codes.add(rule.code)
+        if rule.code in outranking:
+            places.setdefault(rule.code, set()).update(_place(finding, form_span) for finding in items)
+    if not places:
+        return found
     out = []
     for placed, items in found:
-        outranking = placed[0].suppressed_by
-        if not outranking:
+        taken = [places[code] for code in placed[0].suppressed_by if code in places]
+        if not taken:
             out.append((placed, items))
             continue
-        left = [finding for finding in items if at[_place(finding, form_span)].isdisjoint(outranking)]
+        left = [finding for finding in items if not any(_place(finding, form_span) in spots for spots in taken)]
         if left:
             out.append((placed, left))
     return out

@@ -71,6 +71,7 @@ def test_a_rule_error_is_that_rule_s_alone() -> None:
         raise RuntimeError("boom")
 
     value._JUDGED.clear()  # verdicts remembered from other tests would not ask the predicate
+    value._ROSTERS.clear()  # nor would what a roster remembers of the cells its rules report
     when.__dict__["predicate"] = fails
     try:
         report = make_engine().lint_result(read_path(path))
@@ -86,4 +87,5 @@ def test_a_rule_error_is_that_rule_s_alone() -> None:
     finally:
         when.__dict__["predicate"] = predicate
         value._JUDGED.clear()
+        value._ROSTERS.clear()
     assert report.errors and all("GL303" in error and "boom" in error for error in report.errors)

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 def line(d: Diagnostic) -> str:
     """One finding as the concise format (and the pre-commit hook) shows it."""
     form = f"【{d.form}】" if d.form else ""
-    return f"{where(d)}: {d.code} [{SEVERITY_LABELS[d.severity]}] {form}{d.message}\n"
+    place = where(d) if d.sheet else f"{d.path}:{d.line}:{d.column}"  # `where` of a finding not in a workbook
+    return f"{place}: {d.code} [{SEVERITY_LABELS[d.severity]}] {form}{d.message}\n"
 
 
 def stream(run: RunReport, options: RenderOptions) -> Iterator[str]:

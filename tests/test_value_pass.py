@@ -89,3 +89,23 @@ def test_a_rule_error_is_that_rule_s_alone() -> None:
         value._JUDGED.clear()
         value._ROSTERS.clear()
     assert report.errors and all("GL303" in error and "boom" in error for error in report.errors)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values)
+def test_a_subjects_facts_are_those_of_its_values_items(raw: str) -> None:
+    """`Subject` works its facts out in one loop over the items: each is what its definition says."""
+    from goallint.checks.support import value_facts
+    from goallint.checks.support.value_when import Subject, _invalid_range, _out_of_range
+    from goallint.values import normalize, parse_value
+    from goallint.values.types import Bound, Qualitative, Quantity, Range
+
+    parsed = parse_value(raw)
+    subject = Subject(parsed, normalize(raw).text, lambda name: [])
+    items = list(value_facts.leaves(parsed))
+    numeric = [item for item in items if isinstance(item, Quantity | Bound | Range)]
+    assert subject.items == items and subject.numeric == numeric
+    assert subject.kinds == frozenset([parsed.kind, *(item.kind for item in items)])
+    assert subject.vague == any(isinstance(item, Qualitative) and item.vague for item in items)
+    assert subject.invalid_range == any(_invalid_range(item) for item in numeric)
+    assert subject.out_of_range == any(_out_of_range(item) for item in numeric)

@@ -19,7 +19,7 @@ from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
 from goallint.values.bounds import out_of_range
-from goallint.values.types import Bound, Comparator, Qualitative, Quantity, Range, Value
+from goallint.values.types import Bound, Comparator, Compound, Qualitative, Quantity, Range, Value
 
 UNIT_CLASSES = ("percent", "money", "time", "count", "none")
 
@@ -100,13 +100,23 @@ class Subject:
         self.value = value
         self.text = text
         self.vocabulary = vocabulary
-        self.items: list[Value] = list(facts.leaves(value))
-        self.numeric: list[Numeric] = [leaf for leaf in self.items if isinstance(leaf, Quantity | Bound | Range)]
-        self.kinds = frozenset([value.kind, *(item.kind for item in self.items)])
+        # one loop over the items for every fact (a value is most often a single item)
+        items: list[Value] = list(facts.leaves(value)) if isinstance(value, Compound) else [value]
+        numeric: list[Numeric] = []
+        kinds = {value.kind}
+        vague = invalid_range = beyond = False
+        for item in items:
+            kinds.add(item.kind)
+            if isinstance(item, _NUMERIC):
+                numeric.append(item)
+                invalid_range = invalid_range or _invalid_range(item)
+                beyond = beyond or _out_of_range(item)
+            elif not vague and isinstance(item, Qualitative) and item.vague:
+                vague = True
+        self.items, self.numeric = items, numeric
+        self.kinds = frozenset(kinds)
         """The value's kind and the kind of each of its items."""
-        self.vague = any(isinstance(i, Qualitative) and i.vague for i in self.items)
-        self.invalid_range = any(_invalid_range(i) for i in self.numeric)
-        self.out_of_range = any(_out_of_range(i) for i in self.numeric)
+        self.vague, self.invalid_range, self.out_of_range = vague, invalid_range, beyond
         self._has_number: bool | None = None
 
     @property
@@ -115,6 +125,9 @@ class Subject:
         if self._has_number is None:
             self._has_number = facts.has_number(self.value, self.text)
         return self._has_number
+
+
+_NUMERIC = (Quantity, Bound, Range)
 
 
 def unit_matches(unit: str, wanted: list[str]) -> bool:

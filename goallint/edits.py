@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import fields, is_dataclass, replace
+from dataclasses import fields, is_dataclass
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from goallint.model import AnyForm, Cell, Diagnostic, Edit, Fix
+from goallint.model import FIELDS, AnyForm, Cell, Diagnostic, Edit, Fix, made_diagnostic, rows_of
 from goallint.readers import TEXT_SUFFIXES, UNREWRITTEN_SUFFIXES, ReadResult
 
 _YAML_PLAIN_FIRST = set("-?:,[]{}#&*!|>'\"%@`")
@@ -241,11 +241,22 @@ def drop_unfit_fixes(result: ReadResult, diagnostics: list[Diagnostic]) -> None:
         if d.fix is None:
             continue
         if codec is None or result.text is None:
-            diagnostics[index] = replace(d, fix=None)
+            diagnostics[index] = _with_fix(d, None)
             continue
         # each edit rewrites a cell of its own (a row's two columns, a form's grouped cells): the cells that can
         # be rewritten keep their edits
         edits = [e for e in d.fix.edits if unfit(e, result.text, raws, suffix, codec) is None]
         if len(edits) != len(d.fix.edits):
             fix = Fix(applicability=d.fix.applicability, message=d.fix.message, edits=edits) if edits else None
-            diagnostics[index] = replace(d, fix=fix)
+            diagnostics[index] = _with_fix(d, fix)
+
+
+_FIX_AT = FIELDS.index("fix")
+
+
+def _with_fix(diagnostic: Diagnostic, fix: Fix | None) -> Diagnostic:
+    """`dataclasses.replace(diagnostic, fix=fix)`, made from its row of fields (`replace` reads the class's
+    fields on every call, and a file can have a fix on every finding)."""
+    row = list(rows_of([diagnostic])[0])
+    row[_FIX_AT] = fix
+    return made_diagnostic(*row)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from goallint.checks.support import base
 from goallint.checks.support.base import FormContext, ResolvedIndicator
 from goallint.checks.support.columns import _COLUMN_WORD, _neutral
-from goallint.edits import _raws_at, iter_cells
+from goallint.edits import _raws_at, _with_fix, iter_cells
 from goallint.engine import _with_path
 from goallint.model import (
     Cell,
@@ -55,6 +55,9 @@ def test_made_diagnostic_is_the_constructors_diagnostic(code: str, name: str, se
                        sheet=sheet, cell_text=cell_text, related=related)
     assert type(made) is Diagnostic and made == built and dataclasses.asdict(made) == dataclasses.asdict(built)
     assert [made_location(r.line, r.column, r.end_line, r.end_column, r.field) for r in related] == related
+    for other in (None, fix, Fix(message=message, edits=[])):
+        changed = _with_fix(made, other)
+        assert type(changed) is Diagnostic and changed == dataclasses.replace(built, fix=other)
 
 
 def _cell(text: str | None, line: int) -> Cell | None:

@@ -15,6 +15,7 @@ from operator import attrgetter
 
 from goallint.checks.support import value_facts as facts
 from goallint.checks.support.value_facts import Numeric
+from goallint.plumbing.memo import make_room
 from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
@@ -141,6 +142,22 @@ def _unit_kind(unit: str) -> tuple[str, str]:
     return facts.unit_class(unit) or "none", facts.unit_base(unit)
 
 
+def _unit_test(wanted: list[str]) -> Callable[[str], bool]:
+    """`unit_matches(unit, wanted)` for one list, its answers remembered per unit (a pack's list is tested
+    against the few units values write, value after value). Bounded."""
+    known: dict[str, bool] = {}
+
+    def unit_ok(unit: str) -> bool:
+        answer = known.get(unit)
+        if answer is None:
+            if len(known) >= CACHE_ENTRIES:
+                make_room(known)
+            answer = known[unit] = unit_matches(unit, wanted)
+        return answer
+
+    return unit_ok
+
+
 def _outside(leaf: Numeric, low: Decimal, high: Decimal) -> bool:
     """The target asks for a number outside [low, high]; a loose cap or floor (`≤120%`) asks for nothing."""
     if isinstance(leaf, Range):
@@ -169,17 +186,25 @@ def _compile_leaf(test: LeafTest) -> Callable[[Numeric], bool]:
     ops, units, equals, at_least, below, outside = \
         test.ops, test.units, test.equals, test.at_least, test.below, test.outside
 
+    unit_ok = _unit_test(units) if units is not None else None
+
     def leaf_test(leaf: Numeric) -> bool:
-        if ops is not None and (None if isinstance(leaf, Range) else leaf.op) not in ops:
+        if isinstance(leaf, Range):
+            if ops is not None and None not in ops:
+                return False
+            numbers: tuple[Decimal, ...] = (leaf.low, leaf.high)  # `facts.numbers`
+        else:
+            if ops is not None and leaf.op not in ops:
+                return False
+            numbers = (leaf.value,)
+        if unit_ok is not None and not unit_ok(leaf.unit):
             return False
-        if units is not None and not unit_matches(leaf.unit, units):
+        # `any` / `all` over one or two numbers, written out
+        if equals is not None and numbers[0] != equals and (len(numbers) == 1 or numbers[1] != equals):
             return False
-        numbers = facts.numbers(leaf)
-        if equals is not None and not any(n == equals for n in numbers):
+        if at_least is not None and numbers[0] < at_least and (len(numbers) == 1 or numbers[1] < at_least):
             return False
-        if at_least is not None and not any(n >= at_least for n in numbers):
-            return False
-        if below is not None and not all(n < below for n in numbers):
+        if below is not None and not (numbers[0] < below and (len(numbers) == 1 or numbers[1] < below)):
             return False
         return outside is None or _outside(leaf, *outside)
 
@@ -262,9 +287,8 @@ def _compile(w: When) -> Callable[[Subject], bool]:
         words, max_length = w.words_vocabulary, w.max_words_length
         tests.append(lambda s: _words_hit(s, s.vocabulary(words), max_length))
     if w.units_all is not None:
-        wanted = w.units_all
-        tests.append(lambda s: len(s.numeric) == len(s.items) > 0 and all(unit_matches(n.unit, wanted)
-                                                                          for n in s.numeric))
+        all_ok = _unit_test(w.units_all)
+        tests.append(lambda s: len(s.numeric) == len(s.items) > 0 and all(all_ok(n.unit) for n in s.numeric))
     if w.leaf is not None:
         leaf_test = w.leaf.predicate
 

@@ -14,7 +14,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from goallint.model import FIELDS, AnyForm, Cell, Diagnostic, Edit, Fix, made_diagnostic, rows_of
+from goallint.model import FIELDS, AnyForm, Cell, Diagnostic, Edit, Fix, made_diagnostic
 from goallint.readers import TEXT_SUFFIXES, UNREWRITTEN_SUFFIXES, ReadResult
 
 _YAML_PLAIN_FIRST = set("-?:,[]{}#&*!|>'\"%@`")
@@ -252,11 +252,12 @@ def drop_unfit_fixes(result: ReadResult, diagnostics: list[Diagnostic]) -> None:
 
 
 _FIX_AT = FIELDS.index("fix")
+_FIELDS_OF = attrgetter(*FIELDS)
 
 
 def _with_fix(diagnostic: Diagnostic, fix: Fix | None) -> Diagnostic:
     """`dataclasses.replace(diagnostic, fix=fix)`, made from its row of fields (`replace` reads the class's
     fields on every call, and a file can have a fix on every finding)."""
-    row = list(rows_of([diagnostic])[0])
+    row = list(_FIELDS_OF(diagnostic))
     row[_FIX_AT] = fix
     return made_diagnostic(*row)

@@ -291,7 +291,7 @@ class Diagnostic:
     def __reduce__(self) -> tuple[Any, ...]:
         # pickled as a row of its fields (the spool, the result cache and `-j` workers pass many), read back
         # with its repeated strings interned: a long run keeps ~100,000 findings naming a few paths and rules
-        return (rebuild, (_ROW(self),))
+        return (rebuild, (rows_of((self,))[0],))
 
 
 # -- a diagnostic as a plain tuple ----------------------------------------------------------------------------
@@ -309,9 +309,24 @@ sort_key: Callable[[Diagnostic], tuple[str, int, int, str, int, int, str]] = att
 
 
 def rows_of(diagnostics: Sequence[Diagnostic]) -> list[tuple[Any, ...]]:
-    """Diagnostics as tuples of their fields (what the spool and the result cache pickle)."""
+    """Diagnostics as tuples of their fields (what the spool and the result cache pickle), a fix and the related
+    cells as tuples of theirs too: pickling a record calls back into Python for each, a tuple does not."""
     row = _ROW
-    return [row(d) for d in diagnostics]
+    out = [row(d) for d in diagnostics]
+    for index, values in enumerate(out):
+        if values[11] is not None or values[14]:  # a fix or related cells
+            out[index] = _plain(values)
+    return out
+
+
+def _plain(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    fix: Fix | None = row[11]
+    plain_fix = None if fix is None else (fix.applicability, fix.message, tuple(map(_EDIT, fix.edits)))
+    return (*row[:11], plain_fix, row[12], row[13], tuple(map(_LOCATION, row[14])))
+
+
+_EDIT = attrgetter("line", "column", "end_line", "end_column", "content", "start", "end")
+_LOCATION = attrgetter("line", "column", "end_line", "end_column", "field")
 
 
 def rebuild(values: tuple[Any, ...]) -> Diagnostic:
@@ -327,6 +342,12 @@ def rebuild(values: tuple[Any, ...]) -> Diagnostic:
 
 def restore(row: Sequence[Any]) -> Diagnostic:
     """A diagnostic from its `rows_of` tuple as it is (what a report reads once from the spool and drops)."""
+    fix, related = row[11], row[14]
+    if type(related) is tuple or type(fix) is tuple:  # `_plain`'s: the fix and related cells as records again
+        if type(fix) is tuple:
+            fix = made_fix(fix[0], fix[1], [made_edit(*edit) for edit in fix[2]])
+        related = [made_location(*cell) for cell in related]
+        return made_diagnostic(*row[:11], fix, row[12], row[13], related)
     return made_diagnostic(*row)
 
 
@@ -335,6 +356,8 @@ made_diagnostic: Callable[..., Diagnostic] = slot_maker(Diagnostic)
 finding, a report one per row."""
 made_location: Callable[..., Location] = slot_maker(Location)
 """`Location(line, column, end_line, end_column, field)`, made as `made_diagnostic` makes a diagnostic."""
+made_fix: Callable[..., Fix] = slot_maker(Fix)
+made_edit: Callable[..., Edit] = slot_maker(Edit)
 
 
 def dump(record: Diagnostic | Fix | Edit | Location) -> dict[str, Any]:

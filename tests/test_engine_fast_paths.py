@@ -5,6 +5,7 @@ it is resolved, levels remembered per profile and labels, column-neutral message
 from __future__ import annotations
 
 import dataclasses
+import pickle
 from pathlib import Path
 
 from hypothesis import given
@@ -16,6 +17,7 @@ from goallint.checks.support.columns import _COLUMN_WORD, _neutral
 from goallint.edits import _raws_at, _with_fix, iter_cells
 from goallint.engine import _with_path
 from goallint.model import (
+    FIELDS,
     Cell,
     Diagnostic,
     Edit,
@@ -25,6 +27,8 @@ from goallint.model import (
     Span,
     made_diagnostic,
     made_location,
+    restore,
+    rows_of,
 )
 from goallint.profiles import get_profile, profiles
 from goallint.readers import read_path
@@ -55,6 +59,11 @@ def test_made_diagnostic_is_the_constructors_diagnostic(code: str, name: str, se
                        sheet=sheet, cell_text=cell_text, related=related)
     assert type(made) is Diagnostic and made == built and dataclasses.asdict(made) == dataclasses.asdict(built)
     assert [made_location(r.line, r.column, r.end_line, r.end_column, r.field) for r in related] == related
+    row = rows_of([made])[0]  # a fix and related cells as plain tuples: what pickles without calls back
+    assert all(type(item) in (str, int, tuple, type(None)) or item == [] for item in row)
+    assert restore(row) == built and dataclasses.asdict(restore(row)) == dataclasses.asdict(built)
+    assert restore(tuple(getattr(made, name) for name in FIELDS)) == built  # a row as written before
+    assert pickle.loads(pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL)) == built
     for other in (None, fix, Fix(message=message, edits=[])):
         changed = _with_fix(made, other)
         assert type(changed) is Diagnostic and changed == dataclasses.replace(built, fix=other)

@@ -32,6 +32,8 @@ from goallint.model import (
 )
 from goallint.profiles import get_profile, profiles
 from goallint.readers import read_path
+from goallint.report import SEVERITY_LABELS, where
+from goallint.report.concise import line as concise_line
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = st.text(max_size=12)
@@ -64,6 +66,8 @@ def test_made_diagnostic_is_the_constructors_diagnostic(code: str, name: str, se
     assert restore(row) == built and dataclasses.asdict(restore(row)) == dataclasses.asdict(built)
     assert restore(tuple(getattr(made, name) for name in FIELDS)) == built  # a row as written before
     assert pickle.loads(pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL)) == built
+    shown = f"【{form}】" if form else ""  # the concise line, as its parts say it
+    assert concise_line(made) == f"{where(made)}: {code} [{SEVERITY_LABELS[severity]}] {shown}{message}\n"
     for other in (None, fix, Fix(message=message, edits=[])):
         changed = _with_fix(made, other)
         assert type(changed) is Diagnostic and changed == dataclasses.replace(built, fix=other)

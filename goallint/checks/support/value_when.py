@@ -250,9 +250,11 @@ def _word_set(words: list[str]) -> frozenset[str]:
 
 
 def _out_of_range(leaf: Value) -> bool:
-    if not isinstance(leaf, Quantity | Bound | Range):
-        return False
-    return any(out_of_range(number) for number in facts.numbers(leaf))
+    if isinstance(leaf, Range):  # `facts.numbers`, read without a generator
+        return out_of_range(leaf.low) or out_of_range(leaf.high)
+    if isinstance(leaf, Quantity | Bound):
+        return out_of_range(leaf.value)
+    return False
 
 
 def _invalid_range(leaf: Value) -> bool:
@@ -304,7 +306,14 @@ def _compile(w: When) -> Callable[[Subject], bool]:
             tests.append(_fact_is(fact, setting))
     if w.any_ is not None:
         alternatives = [sub.predicate for sub in w.any_]
-        tests.append(lambda s: any(test(s) for test in alternatives))
+
+        def any_of(s: Subject) -> bool:  # `any` written out: no generator per subject
+            for test in alternatives:
+                if test(s):
+                    return True
+            return False
+
+        tests.append(any_of)
     if w.not_ is not None:
         negated = w.not_.predicate
         tests.append(lambda s: not negated(s))

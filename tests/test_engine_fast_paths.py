@@ -134,3 +134,26 @@ def test_the_raws_found_for_fixes_are_those_of_every_cell_in_order() -> None:
         assert _raws_at(result, set(expected) | {(-1, -1)}) == expected
         checked += len(expected)
     assert checked > 500
+
+
+FACTS = st.none() | st.dictionaries(st.sampled_from(["name", "value", "column", "level2", "note"]), TEXT, max_size=5)
+
+
+@given(st.lists(FACTS, min_size=1, max_size=4), st.sampled_from(["“{name}”{value}", "{column}{note}", "{x}{name}"]))
+def test_a_grouped_items_text_and_merged_facts_are_made_from_the_facts_each_time_alike(
+        facts: list[dict[str, str] | None], template: str) -> None:
+    """A grouped finding's item text (remembered by the facts' identity) and a row's merged facts (shared by
+    findings that share their facts) are what the facts say, asked twice."""
+    from goallint.checks.support.base import Finding
+    from goallint.checks.support.columns import BOTH, _joined
+    from goallint.checks.support.grouping import _Facts, _item
+
+    for _ in range(2):
+        for each in facts:
+            assert _item(template, each) == template.format_map(_Facts(each or {}))
+            cell, other = Cell("1", Span(1, 1, 1, 2, 0, 1)), Cell("2", Span(1, 3, 1, 4, 2, 3))
+            merged = _joined(Finding("年度指标值“1”", cell, "f", facts=each), Finding("x", other, "f", facts=each))
+            assert merged.message == f"{BOTH}“1”"
+            assert merged.facts == (each if each is None or "column" not in each
+                                    else {**each, "column": BOTH.removesuffix("指标值")})
+            assert merged.related == (other,)

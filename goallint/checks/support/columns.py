@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from goallint.checks.support.base import Finding
 from goallint.model import AnyForm, Fix
@@ -33,17 +34,36 @@ def _neutral(message: str) -> str:
 
 
 _NEUTRAL: dict[str, str] = {}
+_BOTH_SAID: dict[str, str] = {}
+"""A message with the column it names made both columns (`BOTH`), by the message. Bounded."""
+_BOTH_FACTS: dict[int, tuple[Mapping[str, Any], dict[str, Any]]] = {}
+"""A merged finding's facts, by the id of its first finding's facts (kept in the entry, so that the id is not
+reused while it is here): findings that share their facts (a kind remembers what it says of a text) share the
+merged facts too. Nothing changes a finding's facts once made. Bounded."""
 
 
 def _joined(kept: Finding, other: Finding) -> Finding:
-    message = _COLUMN_WORD.sub(BOTH, kept.message)
+    said = kept.message
+    message = _BOTH_SAID.get(said)
+    if message is None:
+        if len(_BOTH_SAID) >= CACHE_ENTRIES:
+            make_room(_BOTH_SAID)
+        message = _BOTH_SAID[said] = _COLUMN_WORD.sub(BOTH, said)
     fix = kept.fix
     if fix is not None and other.fix is not None and fix.applicability == other.fix.applicability:
         fix = Fix(applicability=fix.applicability, message=fix.message, edits=[*fix.edits, *other.fix.edits])
     related = (*kept.related, *((other.cell,) if other.cell is not None else ()), *other.related)
     facts = kept.facts
     if facts is not None and "column" in facts:  # a grouped item names the row's columns as the message does
-        facts = {**facts, "column": BOTH.removesuffix("指标值")}
+        known = _BOTH_FACTS.get(id(facts))
+        if known is not None and known[0] is facts:
+            facts = known[1]
+        else:
+            if len(_BOTH_FACTS) >= CACHE_ENTRIES:
+                make_room(_BOTH_FACTS)
+            joined = {**facts, "column": BOTH.removesuffix("指标值")}
+            _BOTH_FACTS[id(facts)] = (facts, joined)
+            facts = joined
     # the constructor, field by field in order (`dataclasses.replace` reads the class's fields on every call)
     return Finding(message, kept.cell, kept.field, fix, related, kept.related_fields, facts)
 

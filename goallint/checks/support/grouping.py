@@ -16,12 +16,14 @@ keeps its own message. The check kind computes the facts (its `FACTS`) and never
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from goallint.checks.support.base import Finding, check_template
 from goallint.model import Cell, Fix
+from goallint.plumbing.memo import make_room
 from goallint.plumbing.records import record
+from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
 
 GROUP_PLACEHOLDERS = ("count", "items")
@@ -53,7 +55,7 @@ class Grouping:
 def grouped(grouping: Grouping, findings: Sequence[Finding]) -> Finding:
     """One finding for `findings` (two or more, in form order), at the first one's cell."""
     first = findings[0]
-    items = dict.fromkeys(grouping.item.format_map(_Facts(finding.facts or {})) for finding in findings)
+    items = dict.fromkeys([_item(grouping.item, finding.facts) for finding in findings])
     places = [place for finding in findings for place in _places(finding)]
     if first.cell is not None:
         places = places[1:]  # the finding's own place
@@ -61,6 +63,25 @@ def grouped(grouping: Grouping, findings: Sequence[Finding]) -> Finding:
     # the constructor, field by field in order (`dataclasses.replace` reads the class's fields on every call)
     return Finding(message, first.cell, first.field, _joined_fix([finding.fix for finding in findings]),
                    tuple(cell for cell, _ in places), tuple(field for _, field in places), first.facts)
+
+
+def _item(template: str, facts: Mapping[str, Any] | None) -> str:
+    """How a finding is named in `{items}`: `template` filled from its facts, remembered by the facts' identity
+    (kinds share one facts mapping between the findings that say the same; nothing changes one once made)."""
+    if facts is None:
+        return template.format_map(_Facts())
+    key = (template, id(facts))
+    known = _ITEMS.get(key)
+    if known is not None and known[0] is facts:
+        return known[1]
+    if len(_ITEMS) >= CACHE_ENTRIES:
+        make_room(_ITEMS)
+    text = template.format_map(_Facts(facts))
+    _ITEMS[key] = (facts, text)  # the facts kept alive: their id is not reused while this is here
+    return text
+
+
+_ITEMS: dict[tuple[str, int], tuple[Mapping[str, Any], str]] = {}
 
 
 class _Facts(dict[str, Any]):

@@ -8,6 +8,7 @@ import dataclasses
 import pickle
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -157,3 +158,17 @@ def test_a_grouped_items_text_and_merged_facts_are_made_from_the_facts_each_time
             assert merged.facts == (each if each is None or "column" not in each
                                     else {**each, "column": BOTH.removesuffix("指标值")})
             assert merged.related == (other,)
+
+
+@given(TEXT, st.none() | st.builds(Cell, TEXT), TEXT, FIXES, st.lists(st.builds(Cell, TEXT), max_size=2).map(tuple),
+       st.lists(TEXT, max_size=2).map(tuple), FACTS)
+def test_made_finding_is_the_constructors_finding(message: str, cell: Cell | None, field: str, fix: Fix | None,
+                                                  related: tuple[Cell, ...], related_fields: tuple[str, ...],
+                                                  facts: dict[str, str] | None) -> None:
+    from goallint.checks.support.base import Finding, made_finding
+
+    made = made_finding(message, cell, field, fix, related, related_fields, facts)
+    built = Finding(message, cell, field, fix, related, related_fields, facts)
+    assert type(made) is Finding and made == built and list(vars(made).items()) == list(vars(built).items())
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.message = "changed"  # type: ignore[misc]

@@ -24,6 +24,7 @@ from goallint.checks.support.base import (
     ResolvedIndicator,
     Selector,
     check_messages,
+    made_finding,
     name_key,
 )
 from goallint.checks.support.patterns import check_pattern
@@ -367,7 +368,7 @@ def _form_pass(ctx: FormContext) -> _FormFindings:
                 reports = roster.reports((level1, level2, name, label_raw, column, cell.raw), row, item, column,
                                          cell, ctx)
             for slot, message, facts in reports:
-                finding = Finding(message, cell, item.field, facts=facts)
+                finding = made_finding(message, cell, item.field, None, (), (), facts)
                 if found[slot] is _NOTHING:
                     found[slot] = [finding]
                 else:

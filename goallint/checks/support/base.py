@@ -88,6 +88,20 @@ class Finding:
     its `FACTS` gives them, so that a rule's `group.item` can name this cell in a form's grouped finding."""
 
 
+def made_finding(message: str, cell: Cell | None, field: str, fix: Fix | None, related: tuple[Cell, ...],
+                 related_fields: tuple[str, ...], facts: Mapping[str, Any] | None) -> Finding:
+    """`Finding(...)` with every field given in order, its attributes set at once past the frozen guards (what
+    `__init__` sets, one field at a time): the value rules and the engine make one per value cell they report."""
+    finding: Finding = _new(Finding)
+    _set(finding, "__dict__", {"message": message, "cell": cell, "field": field, "fix": fix, "related": related,
+                               "related_fields": related_fields, "facts": facts})
+    return finding
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
 @record(slots=True)
 class ResolvedIndicator:
     """An indicator with its levels resolved through the profile, and what nearly every rule asks of it (its

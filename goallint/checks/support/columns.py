@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from goallint.checks.support.base import Finding
+from goallint.checks.support.base import Finding, made_finding
 from goallint.model import AnyForm, Fix
 from goallint.plumbing.memo import make_room
 from goallint.plumbing.resources import CACHE_ENTRIES
@@ -64,8 +64,8 @@ def _joined(kept: Finding, other: Finding) -> Finding:
             joined = {**facts, "column": BOTH.removesuffix("指标值")}
             _BOTH_FACTS[id(facts)] = (facts, joined)
             facts = joined
-    # the constructor, field by field in order (`dataclasses.replace` reads the class's fields on every call)
-    return Finding(message, kept.cell, kept.field, fix, related, kept.related_fields, facts)
+    # made field by field in order (`dataclasses.replace` reads the class's fields on every call)
+    return made_finding(message, kept.cell, kept.field, fix, related, kept.related_fields, facts)
 
 
 def value_spots(form: AnyForm) -> dict[int, tuple[int, str]]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from goallint.checks.support.base import Finding, check_template
+from goallint.checks.support.base import Finding, check_template, made_finding
 from goallint.model import Cell, Fix
 from goallint.plumbing.memo import make_room
 from goallint.plumbing.records import record
@@ -60,9 +60,9 @@ def grouped(grouping: Grouping, findings: Sequence[Finding]) -> Finding:
     if first.cell is not None:
         places = places[1:]  # the finding's own place
     message = grouping.message.format(count=len(items), items=grouping.separator.join(items))
-    # the constructor, field by field in order (`dataclasses.replace` reads the class's fields on every call)
-    return Finding(message, first.cell, first.field, _joined_fix([finding.fix for finding in findings]),
-                   tuple(cell for cell, _ in places), tuple(field for _, field in places), first.facts)
+    # made field by field in order (`dataclasses.replace` reads the class's fields on every call)
+    return made_finding(message, first.cell, first.field, _joined_fix([finding.fix for finding in findings]),
+                        tuple(cell for cell, _ in places), tuple(field for _, field in places), first.facts)
 
 
 def _item(template: str, facts: Mapping[str, Any] | None) -> str:

@@ -73,10 +73,23 @@ def _raws_at(result: ReadResult, wanted: set[tuple[int, int]]) -> dict[tuple[int
                 if span is not None and span.start in starts and (span.start, span.end) in wanted:
                     out[(span.start, span.end)] = value.raw  # type: ignore[index]  # both set: they were wanted
             elif isinstance(value, list):
-                for item in value:
-                    known = records.get(type(item))
-                    if known if known is not None else _is_record(type(item)):
-                        visit(item)
+                visit_items(value)
+
+    def visit_items(items: list[Any]) -> None:
+        for item in items:
+            inner = getters.get(type(item))
+            if inner is None:  # not a record, or a record not met yet
+                known = records.get(type(item))
+                if known if known is not None else _is_record(type(item)):
+                    visit(item)
+                continue
+            for value in inner(item):  # `visit(item)`, written out: a form's indicators are most records
+                if isinstance(value, Cell):
+                    span = value.span
+                    if span is not None and span.start in starts and (span.start, span.end) in wanted:
+                        out[(span.start, span.end)] = value.raw  # type: ignore[index]
+                elif isinstance(value, list):
+                    visit_items(value)
 
     for form in result.forms:
         visit(form)

@@ -233,6 +233,9 @@ class Edit:
 
     hidden: ClassVar[frozenset[str]] = frozenset({"start", "end"})
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (remade_edit, _EDIT_FIELDS(self))
+
 
 @record(frozen=True, slots=True, kw_only=True)
 class Fix:
@@ -244,6 +247,9 @@ class Fix:
     edits: list[Edit]
 
     hidden: ClassVar[frozenset[str]] = frozenset()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (remade_fix, _FIX_FIELDS(self))
 
 
 Severity = Literal["error", "warning", "info"]
@@ -261,6 +267,9 @@ class Location:
     field: str = ""
 
     hidden: ClassVar[frozenset[str]] = frozenset()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (remade_location, _LOCATION_FIELDS(self))
 
 
 @record(frozen=True, slots=True, kw_only=True)
@@ -291,7 +300,7 @@ class Diagnostic:
     def __reduce__(self) -> tuple[Any, ...]:
         # pickled as a row of its fields (the spool, the result cache and `-j` workers pass many), read back
         # with its repeated strings interned: a long run keeps ~100,000 findings naming a few paths and rules
-        return (rebuild, (rows_of((self,))[0],))
+        return (rebuild, (_ROW(self),))
 
 
 # -- a diagnostic as a plain tuple ----------------------------------------------------------------------------
@@ -309,24 +318,9 @@ sort_key: Callable[[Diagnostic], tuple[str, int, int, str, int, int, str]] = att
 
 
 def rows_of(diagnostics: Sequence[Diagnostic]) -> list[tuple[Any, ...]]:
-    """Diagnostics as tuples of their fields (what the spool and the result cache pickle), a fix and the related
-    cells as tuples of theirs too: pickling a record calls back into Python for each, a tuple does not."""
+    """Diagnostics as tuples of their fields (what the spool and the result cache pickle)."""
     row = _ROW
-    out = [row(d) for d in diagnostics]
-    for index, values in enumerate(out):
-        if values[11] is not None or values[14]:  # a fix or related cells
-            out[index] = _plain(values)
-    return out
-
-
-def _plain(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    fix: Fix | None = row[11]
-    plain_fix = None if fix is None else (fix.applicability, fix.message, tuple(map(_EDIT, fix.edits)))
-    return (*row[:11], plain_fix, row[12], row[13], tuple(map(_LOCATION, row[14])))
-
-
-_EDIT = attrgetter("line", "column", "end_line", "end_column", "content", "start", "end")
-_LOCATION = attrgetter("line", "column", "end_line", "end_column", "field")
+    return [row(d) for d in diagnostics]
 
 
 def rebuild(values: tuple[Any, ...]) -> Diagnostic:
@@ -342,12 +336,6 @@ def rebuild(values: tuple[Any, ...]) -> Diagnostic:
 
 def restore(row: Sequence[Any]) -> Diagnostic:
     """A diagnostic from its `rows_of` tuple as it is (what a report reads once from the spool and drops)."""
-    fix, related = row[11], row[14]
-    if type(related) is tuple or type(fix) is tuple:  # `_plain`'s: the fix and related cells as records again
-        if type(fix) is tuple:
-            fix = made_fix(fix[0], fix[1], [made_edit(*edit) for edit in fix[2]])
-        related = [made_location(*cell) for cell in related]
-        return made_diagnostic(*row[:11], fix, row[12], row[13], related)
     return made_diagnostic(*row)
 
 
@@ -358,6 +346,28 @@ made_location: Callable[..., Location] = slot_maker(Location)
 """`Location(line, column, end_line, end_column, field)`, made as `made_diagnostic` makes a diagnostic."""
 made_fix: Callable[..., Fix] = slot_maker(Fix)
 made_edit: Callable[..., Edit] = slot_maker(Edit)
+
+
+# A finding's fix, its edits and its related cells pickle as their makers and fields (a worker pickles every
+# file's findings): the default way calls `copyreg` and the record's `__getstate__` for each.
+_EDIT_FIELDS = attrgetter("line", "column", "end_line", "end_column", "content", "start", "end")
+_FIX_FIELDS = attrgetter("applicability", "message", "edits")
+_LOCATION_FIELDS = attrgetter("line", "column", "end_line", "end_column", "field")
+
+
+def remade_edit(*values: Any) -> Edit:
+    """An `Edit` from its pickled fields."""
+    return made_edit(*values)
+
+
+def remade_fix(*values: Any) -> Fix:
+    """A `Fix` from its pickled fields."""
+    return made_fix(*values)
+
+
+def remade_location(*values: Any) -> Location:
+    """A `Location` from its pickled fields."""
+    return made_location(*values)
 
 
 def dump(record: Diagnostic | Fix | Edit | Location) -> dict[str, Any]:

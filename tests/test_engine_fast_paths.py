@@ -62,11 +62,12 @@ def test_made_diagnostic_is_the_constructors_diagnostic(code: str, name: str, se
                        sheet=sheet, cell_text=cell_text, related=related)
     assert type(made) is Diagnostic and made == built and dataclasses.asdict(made) == dataclasses.asdict(built)
     assert [made_location(r.line, r.column, r.end_line, r.end_column, r.field) for r in related] == related
-    row = rows_of([made])[0]  # a fix and related cells as plain tuples: what pickles without calls back
-    assert all(type(item) in (str, int, tuple, type(None)) or item == [] for item in row)
-    assert restore(row) == built and dataclasses.asdict(restore(row)) == dataclasses.asdict(built)
-    assert restore(tuple(getattr(made, name) for name in FIELDS)) == built  # a row as written before
-    assert pickle.loads(pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL)) == built
+    row = rows_of([made])[0]
+    assert row == tuple(getattr(made, name) for name in FIELDS) and restore(row) == built
+    again = pickle.loads(pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))  # a fix and related cells too
+    assert again == built and dataclasses.asdict(again) == dataclasses.asdict(built)
+    assert all(type(cell) is Location for cell in again.related)
+    assert again.fix is None or (type(again.fix) is Fix and all(type(edit) is Edit for edit in again.fix.edits))
     shown = f"【{form}】" if form else ""  # the concise line, as its parts say it
     assert concise_line(made) == f"{where(made)}: {code} [{SEVERITY_LABELS[severity]}] {shown}{message}\n"
     for other in (None, fix, Fix(message=message, edits=[])):

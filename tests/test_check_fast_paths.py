@@ -233,6 +233,7 @@ def test_a_detector_finds_nothing_outside_its_groups_and_the_one_search_is_each_
         signs = text.SIGNS[group]
         each = frozenset(name for name, pattern in text._SIGNS if name in possible and pattern.search(raw))
         assert (signs.any.search(raw) is not None) == bool(each)
+        assert signs.hint.search(raw) is not None or not each  # the detectors' characters: never a miss
         assert text.defects_in(raw, group) == each
         assert text.defects_of_each([raw, "plain", raw], group) == ({each} | {text.defects_in("plain", group)})
 

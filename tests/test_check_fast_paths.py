@@ -210,6 +210,7 @@ def test_levels_echo_deadline_are_the_general_code(form: ProjectForm, annual_onl
         ctx.where = Selector(columns=["annual"]) if annual_only else Selector()
         for rule in _rules("levels"):
             assert levels.run(rule.check, ctx) == _levels_general(rule.check, ctx), rule.code
+            assert levels.run(rule.check, ctx) == _levels_general(rule.check, ctx), rule.code  # remembered
         for rule in _rules("echo"):
             assert echo.run(rule.check, ctx) == _echo_general(rule.check, ctx), rule.code
         for rule in _rules("deadline"):
@@ -232,5 +233,40 @@ def test_a_detector_finds_nothing_outside_its_groups_and_the_one_search_is_each_
         signs = text.SIGNS[group]
         each = frozenset(name for name, pattern in text._SIGNS if name in possible and pattern.search(raw))
         assert (signs.any.search(raw) is not None) == bool(each)
+        assert signs.hint.search(raw) is not None or not each  # the detectors' characters: never a miss
         assert text.defects_in(raw, group) == each
         assert text.defects_of_each([raw, "plain", raw], group) == ({each} | {text.defects_in("plain", group)})
+
+
+# -- money of a cell, names across forms ---------------------------------------------------------------------------
+MONEY = ["1,684.82", "574.11万元", "12000元", "189.32万", "100", "-5", "合计", "", "  ", "1，893，200", "3人",
+         "≥100万元", "20元/人", "9" * 30, "0.5"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(MONEY), st.sampled_from(["元", "万元"]), st.sampled_from(["元", "万元", None]))
+def test_a_cells_money_is_read_per_text_as_the_reading_says(raw: str, unit: str, bare: str | None) -> None:
+    from goallint.arith.readings import amounts, money_in
+    from goallint.checks import assert_
+
+    cell = Cell(raw)
+    general = None if not raw.strip() else money_in(amounts(cell.value), unit)
+    for _ in range(2):  # the second answer is the remembered one
+        assert assert_.cell_number(cell, unit) == general
+        stated = general is None or bare is None or bare == unit or bool(amounts(cell.value)[0].unit.base)
+        scaled = assert_._scaled(general, cell, bare, unit)
+        assert scaled == general if stated else scaled != general or general == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["任务1：", "其他任务 2、", "（", "）", "“", "”", " ", "部门", "项目", "。", "，", "a"]),
+                max_size=6).map("".join))
+def test_a_name_across_forms_is_normalised_per_text(text_: str) -> None:
+    import re
+
+    from goallint.checks import group
+
+    general = re.sub(r"^(任务|其他任务)?\s*\d{1,3}\s*[:：、.．]\s*", "", re.sub(r"\s+", "", text_)) \
+        .translate(group._FOLD).strip(" .。,;；")
+    assert group.normalize_name(text_) == general
+    assert group.normalize_name(text_) == general

@@ -27,6 +27,7 @@ from goallint.arith.money import format_number
 from goallint.arith.readings import amounts, money_in
 from goallint.checks.support.base import Finding, FormContext, check_messages
 from goallint.model import AnyForm, Cell, DepartmentForm, ProjectForm, Task
+from goallint.plumbing.memo import Memo
 from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 
@@ -94,16 +95,23 @@ LABELS: dict[str, str] = {name: spec.label for name, spec in FIELDS.items()}
 
 def _scaled(number: Decimal | None, cell: Cell | None, bare: str | None, unit: str) -> Decimal | None:
     """A bare number (no unit of its own) written in `bare`, as a number in `unit`."""
-    if number is None or bare is None or bare == unit or cell is None or amounts(cell.value)[0].unit.base:
+    if number is None or bare is None or bare == unit or cell is None or _UNIT_STATED[cell.raw]:
         return number
     return number * WAN if bare == "万元" and unit == "元" else number / WAN if bare == "元" and unit == "万元" else number
 
 
 def cell_number(cell: Cell | None, unit: str) -> Decimal | None:
     """A cell as a number in `unit`: `1,684.82` → 1684.82; `574.11万元` in 万元; None when not one number."""
-    if cell is None or cell.is_empty:
+    if cell is None or not cell.raw.strip():  # `Cell.is_empty`, asked without a call
         return None
-    return money_in(amounts(cell.value), unit)
+    return _NUMBERS[cell.raw, unit]
+
+
+_NUMBERS: Memo[tuple[str, str], Decimal | None] = Memo(lambda key: money_in(amounts(Cell(key[0]).value), key[1]))
+"""`cell_number` per (raw text, unit): budget lines and task amounts are read by several kinds of every
+department form."""
+_UNIT_STATED: Memo[str, bool] = Memo(lambda raw: bool(amounts(Cell(raw).value)[0].unit.base))
+"""Whether a cell's one amount states its unit, per raw text (asked only of a cell read as one number)."""
 
 
 def _bare_unit(name: str, form: AnyForm, cell: Cell | None) -> str | None:

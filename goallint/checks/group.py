@@ -17,6 +17,7 @@ from goallint.checks.assert_ import cell_number
 from goallint.checks.reconcile import budget_yuan
 from goallint.checks.support.base import FormContext, GroupFinding, Placeholders, check_messages
 from goallint.model import AnyForm, Cell, DepartmentForm, ProjectForm, Span, cell_text, form_name
+from goallint.plumbing.memo import Memo
 from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
 
@@ -109,7 +110,11 @@ class Params:
 def normalize_name(text: str) -> str:
     """A department, project or task name as compared across forms: no spaces, `任务1:` prefix dropped,
     full-width brackets and quotes folded."""
-    return _TASK_PREFIX.sub("", _SPACES.sub("", text)).translate(_FOLD).strip(" .。,;；")
+    return _NAMES[text]
+
+
+_NAMES: Memo[str, str] = Memo(lambda text: _TASK_PREFIX.sub("", _SPACES.sub("", text)).translate(_FOLD).strip(" .。,;；"))
+"""`normalize_name` per text (a department's name, its project types and task names recur form after form)."""
 
 
 def _loc(cell: Cell | None, form: AnyForm) -> Loc:

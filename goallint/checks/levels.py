@@ -13,8 +13,11 @@ from goallint.checks.support.base import (
     check_messages,
 )
 from goallint.model import Cell
+from goallint.plumbing.memo import make_room
 from goallint.plumbing.records import record
+from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
+from goallint.profiles import Profile
 
 PLACEHOLDERS: dict[str, Placeholders] = {
     "level1": {"message": ("level1",), "message_no_indicators": ()},
@@ -54,7 +57,7 @@ class _Rows:
     """The form's indicators by resolved level, in form order, and which levels have a filled value: one pass
     over the indicators for both tests."""
 
-    __slots__ = ("filled", "under")
+    __slots__ = ("filled", "shape", "under")
 
     def __init__(self, resolved: list[ResolvedIndicator], columns: list[Column]) -> None:
         self.under: dict[str | None, list[ResolvedIndicator]] = {}
@@ -69,6 +72,8 @@ class _Rows:
             if item.filled_values if both else any(True for _ in item.value_cells(columns)):
                 self.filled.add(level1)
                 self.filled.add((level1, item.level2))
+        # what whether a test finds anything depends on besides the profile (`_QUIET`)
+        self.shape = (frozenset(self.under), frozenset(self.filled))
 
 
 _BOTH_COLUMNS: list[Column] = ["period", "annual"]
@@ -85,17 +90,37 @@ def _rows(ctx: FormContext) -> _Rows:
 
 
 def run(params: Params, ctx: FormContext) -> list[Finding]:
+    profile = ctx.profile
+    rows = _rows(ctx)
+    key = (id(profile), params.test, rows.shape)
+    known = _QUIET.get(key)
+    if known is not None and known[0] is profile:
+        if known[1]:
+            return []
+        return _run(params, ctx, rows)
+    out = _run(params, ctx, rows)
+    if len(_QUIET) >= CACHE_ENTRIES:
+        make_room(_QUIET)
+    _QUIET[key] = (profile, not out)  # the profile kept alive: its id is not reused while this is here
+    return out
+
+
+_QUIET: dict[tuple[object, ...], tuple[Profile, bool]] = {}
+"""Whether a test finds nothing, per (profile, test, the form's `_Rows.shape`): most forms of a template cover
+the same levels. Bounded."""
+
+
+def _run(params: Params, ctx: FormContext, rows: _Rows) -> list[Finding]:
     profile, resolved = ctx.profile, ctx.resolved
     out = []
     if params.test == "level1":
         if not resolved:
             return [Finding(str(params.message_no_indicators), None, "绩效指标")]
-        present = _rows(ctx).under
+        present = rows.under
         for key, level in profile.level1.items():
             if level.required and key not in present:
                 out.append(Finding(params.message.format(level1=level.label), None, f"{level.label}指标"))
         return out
-    rows = _rows(ctx)
     for key1, level1 in profile.level1.items():
         under = rows.under.get(key1)
         if not under:

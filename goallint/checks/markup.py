@@ -23,7 +23,9 @@ from goallint.checks.support.base import (
 )
 from goallint.checks.support.fields import FIELD_LABELS
 from goallint.model import AnyForm, Cell, Edit, Fix, Task
+from goallint.plumbing.memo import make_room
 from goallint.plumbing.records import record
+from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
 
 Group = Literal["header", "texts", "tasks", "levels", "names", "values"]
@@ -137,10 +139,25 @@ def _possible(form: AnyForm) -> set[str]:
         plain += [cell.raw for tasks in (form.tasks, form.other_tasks)  # type: ignore[union-attr]
                   for task in tasks for cell in (task.name, task.content, task.amount, task.expected)
                   if cell is not None]
-    indicators = form.indicators
-    plain += [cell.raw for row in indicators for cell in (row.level1, row.level2) if cell is not None]
-    names = [row.name.raw for row in indicators if row.name is not None]
-    values = [cell.raw for row in indicators for cell in (row.period_value, row.annual_value) if cell is not None]
+    names: list[str] = []
+    values: list[str] = []
+    level, name, value = plain.append, names.append, values.append
+    for row in form.indicators:  # one loop, each cell read once (the form's largest part)
+        cell = row.level1
+        if cell is not None:
+            level(cell.raw)
+        cell = row.level2
+        if cell is not None:
+            level(cell.raw)
+        cell = row.name
+        if cell is not None:
+            name(cell.raw)
+        cell = row.period_value
+        if cell is not None:
+            value(cell.raw)
+        cell = row.annual_value
+        if cell is not None:
+            value(cell.raw)
     possible: set[str] = set()
     for raws, group in ((plain, "header"), (names, "names"), (values, "values")):
         for found in text.defects_of_each(raws, group):
@@ -288,18 +305,47 @@ def run(params: Params, ctx: FormContext) -> list[Finding]:
 
 
 def _findings(params: Params, places: list[Place]) -> list[Finding]:
-    defect = params.defect
-    facts_of = text.facts_of
     out = []
+    rule = id(params)
     for group, cell, where in places:
-        facts = facts_of(defect, group, cell)
-        if facts is None:
+        words = _WORDS.get((rule, group, where if isinstance(where, str) else where.name, cell.raw))
+        if words is None or words[0] is not params:
+            words = _words(params, group, cell, where)
+        message = words[1]
+        if message is None:
             continue
-        label, named = _named(params, group, cell, where)
+        fixed = words[4]
+        fix = _fix(cell, fixed, words[3]) if fixed is not None else None  # type: ignore[arg-type]
+        # positionally: the constructor is a frozen record's, whose keywords cost a dict per call
+        out.append(Finding(message, cell, where if isinstance(where, str) else where.field, fix, (), (), words[2]))
+    return out
+
+
+Words = tuple[Params, "str | None", "dict[str, str] | None", "str | None", "str | None"]
+"""What a rule says of a cell: (the rule, its message, its facts, the fix's message and the fixed text);
+the message is None where the detector finds nothing."""
+_WORDS: dict[tuple[int, str, str, str], Words] = {}
+"""`_words` per (rule, group, the cell's field label or 三级 name, raw text): all a finding's words depend on
+(a template's labels and standard values recur form after form). The rule is kept alive in the answer, so
+its id is not reused while this is here. Bounded."""
+
+
+def _words(params: Params, group: Group, cell: Cell, where: str | ResolvedIndicator) -> Words:
+    """A rule's message, facts and fix on a cell (the cell's place is only named: its field label, or its
+    indicator's 三级 name), remembered in `_WORDS`."""
+    facts = text.facts_of(params.defect, group, cell)
+    words: Words
+    if facts is None:
+        words = (params, None, None, None, None)
+    else:
+        named = _named(params, group, cell, where)[1]
         template = params.message_values if group == "values" and params.message_values else params.message
         fixed = facts.fixed
-        fix = _fix(cell, fixed, str(params.fix_message).format(fixed=text.clip(fixed))) if fixed is not None else None
         said = {"cell": named, "found": facts.found, "fixed": facts.shown,
                 "name": where if isinstance(where, str) else where.name, "text": text.clip(cell.raw.strip())}
-        out.append(Finding(template.format_map(said), cell, label, fix, facts=said))
-    return out
+        words = (params, template.format_map(said), said,
+                 str(params.fix_message).format(fixed=text.clip(fixed)) if fixed is not None else None, fixed)
+    if len(_WORDS) >= CACHE_ENTRIES:
+        make_room(_WORDS)
+    _WORDS[id(params), group, where if isinstance(where, str) else where.name, cell.raw] = words
+    return words

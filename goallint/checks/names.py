@@ -15,7 +15,7 @@ from goallint.checks.support.base import (
 )
 from goallint.checks.support.patterns import SafePattern, search
 from goallint.model import Cell, cell_text
-from goallint.plumbing.memo import make_room
+from goallint.plumbing.memo import Memo, make_room
 from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
@@ -56,26 +56,40 @@ class Params:
 
 
 class _Words(NamedTuple):
-    """A vocabulary as the tests use it: its words (in order), their name keys, and one search for any of them."""
+    """A vocabulary as the tests use it: its words (in order), their name keys, one search for any of them,
+    and the first of its words each name key contains (`listed`), remembered per key."""
 
     words: tuple[str, ...]
     keys: frozenset[str]
     any_word: re.Pattern[str]
+    listed: Memo[str, str | None]
 
 
 _VOCABULARIES: dict[tuple[str, ...], _Words] = {}
+_OF_LIST: dict[int, tuple[list[str], _Words]] = {}
+"""A vocabulary's prepared words by the identity of the packs' list (kept alive here, so its id is not reused
+while this is here): found without hashing its words on every form."""
 
 
 def _words(ctx: FormContext, name: str) -> _Words:
     """A named vocabulary of the packs, prepared once per run (the packs name a handful)."""
-    words = tuple(ctx.vocabulary(name))
-    known = _VOCABULARIES.get(words)
-    if known is None:
+    vocabulary = ctx.vocabulary(name)
+    known = _OF_LIST.get(id(vocabulary))
+    if known is not None and known[0] is vocabulary:
+        return known[1]
+    words = tuple(vocabulary)
+    prepared = _VOCABULARIES.get(words)
+    if prepared is None:
         if len(_VOCABULARIES) >= 64:
             _VOCABULARIES.clear()
-        known = _VOCABULARIES[words] = _Words(words, frozenset(name_key(word) for word in words),
-                                              re.compile("|".join(re.escape(word) for word in words) or "(?!)"))
-    return known
+        any_word = re.compile("|".join(re.escape(word) for word in words) or "(?!)")
+        prepared = _VOCABULARIES[words] = _Words(
+            words, frozenset(name_key(word) for word in words), any_word,
+            Memo(lambda key: None if any_word.search(key) is None else next(w for w in words if w in key)))
+    if len(_OF_LIST) >= 64:
+        _OF_LIST.clear()
+    _OF_LIST[id(vocabulary)] = (vocabulary, prepared)
+    return prepared
 
 
 def _keyed(params: Params, ctx: FormContext) -> list[tuple[ResolvedIndicator, str]]:
@@ -99,17 +113,14 @@ def run(params: Params, ctx: FormContext) -> list[Finding]:
     words = _words(ctx, params.vocabulary)
     if params.test == "misplaced":
         return _misplaced(params, ctx, keyed, words.words)
+    if params.test == "generic":
+        generic = words.keys
+        found = [(item, key) for item, key in keyed if key in generic]
+    else:
+        listed = words.listed
+        found = [(item, word) for item, key in keyed if (word := listed[key]) is not None]
     out = []
-    generic = params.test == "generic"
-    for item, key in keyed:
-        if generic:
-            if key not in words.keys:
-                continue
-            word = key
-        else:
-            if words.any_word.search(key) is None:
-                continue
-            word = next(w for w in words.words if w in key)
+    for item, word in found:
         said = {"name": item.name, "word": word}
         out.append(Finding(params.message.format_map(said), item.indicator.name, item.field, facts=said))
     return out
@@ -122,6 +133,8 @@ def _misplaced(params: Params, ctx: FormContext, keyed: list[tuple[ResolvedIndic
     answer (the same cells)."""
     out = []
     profile = ctx.profile
+    known_answers, profile_id = _ELSEWHERE, id(profile)
+    satisfaction = params.satisfaction_level
     above: tuple[Cell | None, Cell | None, str | None] | None = None
     clash = False
     for item, key in keyed:
@@ -129,12 +142,14 @@ def _misplaced(params: Params, ctx: FormContext, keyed: list[tuple[ResolvedIndic
         level1, level2 = indicator.level1, indicator.level2
         if above is None or level1 is not above[0] or level2 is not above[1] or item.level1 != above[2]:
             above = (level1, level2, item.level1)
-            clash = _level2_elsewhere(profile, item)
+            known = known_answers.get((profile_id, None if level1 is None else level1.raw,  # `_level2_elsewhere`'s
+                                       None if level2 is None else level2.raw, item.level1))  # memo, asked here
+            clash = known[1] if known is not None and known[0] is profile else _level2_elsewhere(profile, item)
         if clash:
             said = _said(item)
             out.append(Finding(str(params.message_level2).format_map(said), level2, item.field, facts=said))
             continue
-        if item.level1 != params.satisfaction_level and item.level1 is not None and key.endswith(words) \
+        if key.endswith(words) and item.level1 != satisfaction and item.level1 is not None \
                 and not _label_lost(params, ctx, item):
             said = _said(item)
             out.append(Finding(params.message.format_map(said), indicator.name, item.field, facts=said))

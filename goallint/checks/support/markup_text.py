@@ -136,6 +136,11 @@ _SIGNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ocr", _OCR), ("html", _HTML), ("masked", _MASK), ("punctuation", _TRAILING), ("symbol", _SYMBOL),
     ("space", _SPACED), ("invisible", INVISIBLE))
 """Each detector's own pattern: a detector finds nothing in a text where its pattern does not match."""
+_HINTS: dict[str, str] = {
+    "ocr": "$\\\\", "html": "<", "masked": "*＊", "punctuation": ".。，,", "symbol": "<>＞＜≧≦％０-９＝～》", "space": "\\s",
+    "invisible": INVISIBLE.pattern[1:-1]}
+"""Each detector's characters, as a character class: its pattern matches no text without one of them (every
+branch of `_OCR` starts with `$` or `\\`, `_SPACED` needs a space …)."""
 _ANY_GROUP = frozenset({"ocr", "html", "symbol", "invisible"})
 POSSIBLE: dict[str, frozenset[str]] = {
     "header": _ANY_GROUP, "texts": _ANY_GROUP, "tasks": _ANY_GROUP, "levels": _ANY_GROUP,
@@ -152,11 +157,14 @@ class _Signs:
     distinct text was found to hold (bounded), and one search for all their patterns at once: a text it does
     not match holds none (a search for `a|b` matches where `a` or `b` does), which is most texts."""
 
-    __slots__ = ("any", "known", "signs")
+    __slots__ = ("any", "hint", "known", "signs")
 
     def __init__(self, detectors: frozenset[str]) -> None:
         self.signs = tuple((name, pattern) for name, pattern in _SIGNS if name in detectors)
         self.any = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in self.signs))
+        self.hint = re.compile("[" + "".join(_HINTS[name] for name, _ in self.signs) + "]")
+        """A text without one of the detectors' characters holds none: a search for one character of a class
+        skips along the text, where `any` tries each of its branches at every place."""
         self.known: dict[str, frozenset[str]] = {}
 
     def search(self, raw: str) -> frozenset[str]:
@@ -164,7 +172,7 @@ class _Signs:
         if len(known) >= CACHE_ENTRIES:
             make_room(known)
         found = _NONE
-        if self.any.search(raw) is not None:
+        if self.hint.search(raw) is not None and self.any.search(raw) is not None:
             found = frozenset([name for name, pattern in self.signs if pattern.search(raw)]) or _NONE
         known[raw] = found
         return found

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
@@ -25,6 +24,7 @@ from goallint.values.types import (
     Range,
     Text,
     Value,
+    replaced,
 )
 from goallint.values.units import MAGNITUDES, canonical_unit
 
@@ -50,6 +50,8 @@ class Vocabulary(NamedTuple):
     known: frozenset[str]
     max_chars: int
     max_list_chars: int
+    vague_words: re.Pattern[str] | None
+    """One alternation of `vague` (None without vague words): a search instead of one `in` per word."""
 
 
 @cache
@@ -58,12 +60,14 @@ def vocabulary() -> Vocabulary:
     data = cached_parse(grammar_path("vocabulary.yaml").read_text(encoding="utf-8"), load_yaml) or {}  # kept as JSON
     vague = tuple(sorted({str(word) for word in data.get("vague", [])}, key=len, reverse=True))
     return Vocabulary(vague, frozenset(str(word) for word in data.get("known", [])),
-                      int(data.get("max_qualitative_chars", 16)), int(data.get("max_qualitative_list_chars", 12)))
+                      int(data.get("max_qualitative_chars", 16)), int(data.get("max_qualitative_list_chars", 12)),
+                      re.compile("|".join(map(re.escape, vague))) if vague else None)
 
 
 def is_vague(text: str) -> bool:
     """True when the phrase contains a word the vocabulary calls vague."""
-    return any(word in text for word in vocabulary().vague)
+    words = vocabulary().vague_words
+    return words is not None and words.search(text) is not None
 
 
 def words_value(text: str) -> Value:
@@ -94,7 +98,7 @@ class ValueTransformer(Transformer[Token, Any]):
 
     # --- numbers and units ---
     def unit(self, children: list[Token]) -> str:
-        return canonical_unit("".join(str(child) for child in children).replace("·", "/"))
+        return canonical_unit("".join(children).replace("·", "/"))  # tokens are strings: joined as they are
 
     def amount(self, children: list[Any]) -> _Amount:
         value = Decimal(children[0])
@@ -133,7 +137,7 @@ class ValueTransformer(Transformer[Token, Any]):
 
     def approx(self, children: list[Any]) -> Value:
         value = next(child for child in children if not isinstance(child, Token))
-        return replace(value, approx=True) if isinstance(value, (Quantity, Bound)) else value
+        return replaced(value, approx=True) if isinstance(value, (Quantity, Bound)) else value
 
     # --- ranges ---
     def range(self, children: list[Any]) -> Value:
@@ -188,7 +192,7 @@ class ValueTransformer(Transformer[Token, Any]):
         words = [str(child).strip() for child in children if child.type == "WORDS"]
         if len(words) == 2:
             value = words_value(words[1])
-            return replace(value, label=words[0])
+            return replaced(value, label=words[0])
         return words_value(words[0])
 
     def label(self, children: list[Token]) -> list[str]:
@@ -201,9 +205,9 @@ class ValueTransformer(Transformer[Token, Any]):
         if match and isinstance(value, (Quantity, Bound)) and value.unit:
             # `补助：每村（社区）10万元/年` → 100000 元/年/村（社区）, labelled 补助
             parts = [*parts[:-1], match.group(1)] if match.group(1) else parts[:-1]
-            value = replace(value, unit=canonical_unit(f"{value.unit}/{match.group(2)}"))
+            value = replaced(value, unit=canonical_unit(f"{value.unit}/{match.group(2)}"))
         label = "：".join(part for part in parts if part)
-        return replace(value, label=label) if label else value
+        return replaced(value, label=label) if label else value
 
     def start(self, children: list[Any]) -> Value:
         items = [child for child in children if not isinstance(child, Token)]
@@ -356,23 +360,31 @@ def _parse_lean(text: str) -> Value:
     thread and state objects, error context): its loop is Lark's `ParserState.feed_token` and `ContextualLexer.lex`.
     Raises where Lark raises (any error: the caller reads it as no parse). Tested equal to `Lark.parse`."""
     actions, start, end_state, token_callbacks, lexers, ignore = _tables()
+    scanners = _SCANNERS
     state_stack = [start]
     value_stack: list[Any] = []
     pos, end = 0, len(text)
     source = _Slice(text, end)
     while True:
         if pos < end:
-            lexer = lexers[state_stack[-1]]  # the lexer of the state the last token left the parser in
-            found = lexer.scanner.match(source, pos)
+            state = state_stack[-1]  # the lexer of the state the last token left the parser in
+            scanner = scanners.get(state)
+            if scanner is None:
+                scanner = _scanner(state)
+            found = scanner[0].match(source, pos)
             if found is None:
                 raise _NoParse
             matched, kind = found
             pos += len(matched)
             if kind in ignore:
                 continue
-            token = Token(kind, matched)
-            if kind in lexer.callback:
-                token = lexer.callback[kind](token)
+            token = _new_str(Token, matched)  # `Token(kind, matched)` without its two Python frames
+            token.type = kind
+            token.value = matched
+            token.start_pos = token.line = token.column = token.end_line = token.end_column = token.end_pos = None
+            callbacks = scanner[1]
+            if callbacks and kind in callbacks:
+                token = callbacks[kind](token)
             is_end = False
         else:
             token, kind, is_end = Token("$END", ""), "$END", True
@@ -398,6 +410,18 @@ def _parse_lean(text: str) -> Value:
             if is_end and state_stack[-1] == end_state:
                 result: Value = value_stack[-1]
                 return result
+
+
+_new_str = str.__new__
+
+_SCANNERS: dict[Any, tuple[Any, dict[str, Any]]] = {}
+"""Per parser state, its lexer's scanner and token callbacks (Lark builds a state's scanner on first use)."""
+
+
+def _scanner(state: Any) -> tuple[Any, dict[str, Any]]:
+    lexer = _tables().lexers[state]
+    found = _SCANNERS[state] = (lexer.scanner, lexer.callback)
+    return found
 
 
 class _NoParse(LarkError):

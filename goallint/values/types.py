@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from goallint.plumbing.records import record
 
@@ -43,6 +43,7 @@ class _Value:
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+V = TypeVar("V", bound=_Value)
 
 
 def _field_names(cls: type[_Value]) -> tuple[str, ...]:
@@ -50,6 +51,13 @@ def _field_names(cls: type[_Value]) -> tuple[str, ...]:
     if names is None:
         names = _FIELD_NAMES[cls] = tuple(item.name for item in fields(cls))
     return names
+
+
+def replaced(value: V, **changes: Any) -> V:
+    """`dataclasses.replace` for a value: the same class made with `changes` over the value's fields (the value
+    grammar relabels most items it builds, and `replace`'s generic checks cost more than the copy)."""
+    return type(value)(**{name: changes[name] if name in changes else getattr(value, name)
+                          for name in _field_names(type(value))})
 
 
 @record(frozen=True, slots=True, kw_only=True)

@@ -29,7 +29,7 @@ def _every_step(raw: str) -> tuple[str, tuple[str, ...]]:
 
 _MARKED = st.sampled_from(list("0123456789.,%≥≤<>=~-/·*XＸ０％＞＝＜ 　\u00a0\t\n$\\{}&;，；、。：①》《约万元人年月") +
                           ["\\geq", "\\%", "<p>", "</b>", "&nbsp;", "&amp;", "\u200b", "\ufeff", "1,234", ">=",
-                           "$\\leq$", "\\text{元}", "﹪", "～", "•"])
+                           "$\\leq$", "\\text{元}", "﹪", "～", "•", "元", "&#20803;", "<b title=\"元\">"])
 _TEXTS = st.one_of(st.text(max_size=40), st.lists(_MARKED, max_size=20).map("".join))
 
 
@@ -50,3 +50,17 @@ def test_an_unmarked_text_is_left_as_it_is_by_every_step() -> None:
         assert _STEP_MARKS.search(text) is None
         assert all(step(text) == text for _name, step in STEPS)
         assert normalize_text(text) == (text, ())
+
+
+@settings(max_examples=600, deadline=None)
+@given(_TEXTS)
+def test_no_normalisation_step_writes_a_yuan(raw: str) -> None:
+    """What lets `reconcile.money_of` answer a raw text without `元` before normalising it."""
+    for _name, step in STEPS:
+        assert step(raw).count("元") <= raw.count("元")
+    assert normalize_text(raw)[0].count("元") <= raw.count("元")
+
+
+def test_the_html_and_ocr_steps_do_not_write_a_yuan_from_markup() -> None:
+    for raw in ("&#20803;", "\\text{yuan}", "$\\yen$", "<span>元</span>", "\\mathrm{元}"):
+        assert normalize_text(raw)[0].count("元") <= raw.count("元")

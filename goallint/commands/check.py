@@ -33,6 +33,8 @@ class CheckUsageError(Exception):
 
 
 def _excluded(path: str, patterns: list[str]) -> bool:
+    if not patterns:
+        return False
     posix = PurePath(path).as_posix()
     return any(fnmatch.fnmatch(posix, p) or fnmatch.fnmatch(PurePath(path).name, p) or PurePath(posix).match(p)
                or any(fnmatch.fnmatch(part, p) for part in PurePath(posix).parts) for p in patterns)
@@ -166,7 +168,7 @@ def _run(options: CheckOptions) -> int:
     skip = baseline.not_forms(options.baseline, options.write_baseline, config) | config.pack_files()
     gathered = list(gather(options.paths, config.exclude, options.stdin_filename))
     left_out = _guard_outputs(options, config, gathered)
-    inputs = [i for i in gathered if i.path is None or (_resolved(i.path) not in skip
+    inputs = [i for i in gathered if i.path is None or ((not skip or _resolved(i.path) not in skip)
                                                         and not (left_out and file_id(i.path) in left_out))]
     if not inputs and all(Path(p).is_dir() for p in options.paths or ["."]):
         raise CheckUsageError(no_forms_found(options.paths or ["."]))

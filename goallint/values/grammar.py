@@ -61,7 +61,7 @@ def vocabulary() -> Vocabulary:
     vague = tuple(sorted({str(word) for word in data.get("vague", [])}, key=len, reverse=True))
     return Vocabulary(vague, frozenset(str(word) for word in data.get("known", [])),
                       int(data.get("max_qualitative_chars", 16)), int(data.get("max_qualitative_list_chars", 12)),
-                      re.compile("|".join(map(re.escape, vague))) if vague else None)
+                      re.compile("|".join(map(re.escape, sorted(vague)))) if vague else None)  # sorted: one pattern in every process
 
 
 def is_vague(text: str) -> bool:

@@ -64,3 +64,36 @@ def test_no_normalisation_step_writes_a_yuan(raw: str) -> None:
 def test_the_html_and_ocr_steps_do_not_write_a_yuan_from_markup() -> None:
     for raw in ("&#20803;", "\\text{yuan}", "$\\yen$", "<span>元</span>", "\\mathrm{元}"):
         assert normalize_text(raw)[0].count("元") <= raw.count("元")
+
+
+def test_the_lean_parse_with_every_scanner_switched_reads_what_lark_reads() -> None:
+    """A long run switches each state's scanner to its alternation, which the lean parse then matches with
+    directly: the values are Lark's own (the seeds' values, and pieces of the shapes forms write)."""
+    from pathlib import Path
+
+    from goallint.values.grammar import _ENUMERATOR, _circle, _parse_lean, _tables, parser
+
+    for lexer in _tables().lexers.values():
+        if lexer.scanner.alternation is None:
+            lexer.scanner.alternate()
+    lines = (Path(__file__).parent / "data" / "seed_values.txt").read_text(encoding="utf-8").splitlines()
+    texts = [normalize_text(line.split("\t")[0])[0] for line in lines if line and not line.startswith("#")]
+    texts += ["劳务派遣人员≤6万元/人/年，社工≤107099元/人/年", "①社工：4人②党建组织员：16人", "1-4年：167元/月",
+              "2024年12月31日前", "约749人/年；约568人/年", "≥**%", "全年", "±3%以内", "14-24℃", "不少于2场"]
+    compared = 0
+    for text in texts:
+        text = _ENUMERATOR.sub(_circle, text) if "、" in text or "." in text else text
+        try:
+            wanted: object = parser().parse(text)
+        except Exception as exc:  # noqa: BLE001 - any error is "no parse"
+            wanted = type(exc)
+        try:
+            got: object = _parse_lean(text)
+        except Exception as exc:  # noqa: BLE001
+            got = type(exc)
+        if isinstance(wanted, type) or isinstance(got, type):
+            assert isinstance(wanted, type) and isinstance(got, type), text
+        else:
+            compared += 1
+            assert got == wanted, text
+    assert compared > 50

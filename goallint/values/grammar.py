@@ -371,10 +371,17 @@ def _parse_lean(text: str) -> Value:
             scanner = scanners.get(state)
             if scanner is None:
                 scanner = _scanner(state)
-            found = scanner[0].match(source, pos)
-            if found is None:
-                raise _NoParse
-            matched, kind = found
+            alternation = scanner[0].alternation
+            if alternation is not None:  # one call into `re`, the terminal named by the group that matched
+                hit = alternation(text, pos)
+                if hit is None:
+                    raise _NoParse
+                matched, kind = hit.group(), hit.lastgroup
+            else:
+                found = scanner[0].match(source, pos)
+                if found is None:
+                    raise _NoParse
+                matched, kind = found
             pos += len(matched)
             if kind in ignore:
                 continue

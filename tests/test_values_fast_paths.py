@@ -97,3 +97,19 @@ def test_the_lean_parse_with_every_scanner_switched_reads_what_lark_reads() -> N
             compared += 1
             assert got == wanted, text
     assert compared > 50
+
+
+_BREAKDOWN_TEXTS = st.lists(st.sampled_from(["10", "万", "元", "其", "中", "其中", "：", "(", ")", "（", "）", "，", "<b>",
+                                             "</b>", "\u200b", "&nbsp;", "$", "\\text{", "}", "培训费", "6", " "]),
+                            max_size=16).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(_TEXTS, _BREAKDOWN_TEXTS), st.sampled_from(["", "万元", "亿元"]))
+def test_a_raw_text_passed_over_holds_no_breakdown(raw: str, unit: str) -> None:
+    """`breakdown.may_break_down` passes over a raw text only where the normalised text holds no breakdown."""
+    from goallint.checks.breakdown import breakdown_of, may_break_down
+
+    if not may_break_down(raw):
+        assert breakdown_of(normalize_text(raw)[0], unit) is None
+    assert may_break_down("其<b>中：培训费6万元") and breakdown_of(normalize_text("10万元其<b>中：培训费6万元，宣传费4万元")[0])

@@ -113,3 +113,47 @@ def test_a_raw_text_passed_over_holds_no_breakdown(raw: str, unit: str) -> None:
     if not may_break_down(raw):
         assert breakdown_of(normalize_text(raw)[0], unit) is None
     assert may_break_down("其<b>中：培训费6万元") and breakdown_of(normalize_text("10万元其<b>中：培训费6万元，宣传费4万元")[0])
+
+
+_DECIMALS = st.decimals(allow_nan=False, allow_infinity=False, places=3, min_value=-10**9, max_value=10**9)
+_WORDS = st.one_of(st.none(), st.sampled_from(["", "慰问品", "社工", "每村（社区）"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["=", ">=", "<=", ">", "<"]), _DECIMALS, st.sampled_from(["", "人", "元/人/年", "%"]), _WORDS,
+       _WORDS, st.booleans())
+def test_values_made_by_their_makers_are_the_constructed_ones(op: str, number: object, unit: str, noun: str | None,
+                                                              label: str | None, approx: bool) -> None:
+    import dataclasses
+
+    from goallint.values.types import (
+        Bound,
+        Compound,
+        Qualitative,
+        Quantity,
+        Range,
+        Text,
+        replaced,
+        value_maker,
+    )
+
+    cases = [(Quantity, {"kind": "quantity", "label": label, "op": "=", "value": number, "unit": unit, "noun": noun,
+                         "approx": approx}),
+             (Bound, {"kind": "bound", "label": label, "op": op, "value": number, "unit": unit, "noun": noun,
+                      "approx": approx}),
+             (Qualitative, {"kind": "qualitative", "label": label, "vague": approx, "text": unit}),
+             (Text, {"kind": "text", "label": label, "text": unit}),
+             (Range, {"kind": "range", "label": label, "low": number, "high": number, "unit": unit, "low_unit": noun}),
+             (Compound, {"kind": "compound", "label": label, "items": [Text(text=unit), Quantity(value=number)]})]
+    for cls, fields in cases:
+        built = cls(**fields)  # type: ignore[arg-type]
+        made = value_maker(cls)(*fields.values())
+        assert made == built and repr(made) == repr(built)
+        if cls is not Compound:  # a compound holds a list: unhashable, as built
+            assert hash(made) == hash(built)
+        assert made.to_contract() == built.to_contract()
+        third = {"text": "y"} if "text" in fields else {"unit": "件"} if "unit" in fields else {"items": []}
+        for change in ({"label": noun}, {"label": "x"}, third):
+            again = replaced(built, **change)
+            wanted = dataclasses.replace(built, **change)
+            assert again == wanted and repr(again) == repr(wanted) and type(again) is type(wanted)

@@ -25,6 +25,7 @@ from goallint.values.types import (
     Text,
     Value,
     replaced,
+    value_maker,
 )
 from goallint.values.units import MAGNITUDES, canonical_unit
 
@@ -75,8 +76,18 @@ def words_value(text: str) -> Value:
     vocab = vocabulary()
     vague = is_vague(text)
     if vague or text in vocab.known or len(text) <= vocab.max_chars:
-        return Qualitative(text=text, vague=vague)
-    return Text(text=text)
+        return _QUALITATIVE("qualitative", None, vague, text)
+    return _TEXT("text", None, text)
+
+
+_QUANTITY = value_maker(Quantity)
+"""`Quantity(…)` from (kind, label, op, value, unit, noun, approx), and `_BOUND` the same for `Bound`: the
+measures the grammar makes, made without the frozen classes' guarded `__init__`."""
+_BOUND = value_maker(Bound)
+_RANGE = value_maker(Range)
+_COMPOUND = value_maker(Compound)
+_QUALITATIVE = value_maker(Qualitative)
+_TEXT = value_maker(Text)
 
 
 class _Amount(NamedTuple):
@@ -122,18 +133,18 @@ class ValueTransformer(Transformer[Token, Any]):
             year = _year_or_none(amount.value)
             if year is not None:
                 return Deadline(year=year)
-        return Quantity(value=amount.value, unit=amount.unit, noun=amount.noun)
+        return _QUANTITY("quantity", None, "=", amount.value, amount.unit, amount.noun, False)
 
     def bound_pre(self, children: list[Any]) -> Value:
         token, amount = children[0], children[1]
         op = _OPS.get(str(token)) or _WORD_OPS[str(token)]
         if op == "=":
-            return Quantity(value=amount.value, unit=amount.unit, noun=amount.noun)
-        return Bound(op=op, value=amount.value, unit=amount.unit, noun=amount.noun)
+            return _QUANTITY("quantity", None, "=", amount.value, amount.unit, amount.noun, False)
+        return _BOUND("bound", None, op, amount.value, amount.unit, amount.noun, False)
 
     def bound_post(self, children: list[Any]) -> Value:
         amount, token = children
-        return Bound(op=_SUFFIX_OPS[str(token)], value=amount.value, unit=amount.unit, noun=amount.noun)
+        return _BOUND("bound", None, _SUFFIX_OPS[str(token)], amount.value, amount.unit, amount.noun, False)
 
     def approx(self, children: list[Any]) -> Value:
         value = next(child for child in children if not isinstance(child, Token))
@@ -144,11 +155,11 @@ class ValueTransformer(Transformer[Token, Any]):
         low, high = children[0], children[2]
         unit = high.unit or low.unit
         low_unit = low.unit if low.unit and low.unit != unit else None
-        return Range(low=low.value, high=high.value, unit=unit, low_unit=low_unit)
+        return _RANGE("range", None, low.value, high.value, unit, low_unit)
 
     def plus_minus(self, children: list[Any]) -> Value:
         amount = children[1]
-        return Range(low=-amount.value, high=amount.value, unit=amount.unit)
+        return _RANGE("range", None, -amount.value, amount.value, amount.unit, None)
 
     # --- deadlines ---
     def day(self, children: list[Any]) -> int | str:
@@ -211,7 +222,7 @@ class ValueTransformer(Transformer[Token, Any]):
 
     def start(self, children: list[Any]) -> Value:
         items = [child for child in children if not isinstance(child, Token)]
-        return items[0] if len(items) == 1 else Compound(items=items)
+        return items[0] if len(items) == 1 else _COMPOUND("compound", None, items)
 
 
 @cache
@@ -308,8 +319,8 @@ def _simple(text: str) -> Value | None:
             return None
     op = _OPS[sign] if sign else "="
     if op == "=":
-        return Quantity(value=Decimal(number), unit=tail)
-    return Bound(op=op, value=Decimal(number), unit=tail)
+        return _QUANTITY("quantity", None, "=", Decimal(number), tail, None, False)
+    return _BOUND("bound", None, op, Decimal(number), tail, None, False)
 
 
 @lru_cache(maxsize=CACHE_ENTRIES)  # values are written in a few units: each is lexed once

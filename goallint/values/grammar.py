@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError
+from lark.parse_tree_builder import ExpandSingleChild
 from lark.parsers.lalr_analysis import Shift
 
 from goallint.lexing import PLUGINS
@@ -357,12 +358,20 @@ def _tables() -> _Tables:
     table = lalr.parse_table
     callbacks = lalr.callbacks
     actions = {state: {kind: (True, arg) if action is Shift
-                       else (False, (len(arg.expansion), callbacks[arg], arg.origin.name))
+                       else (False, (len(arg.expansion), _unless_kept(len(arg.expansion), callbacks[arg]),
+                                     arg.origin.name))
                        for kind, (action, arg) in row.items()}
                for state, row in table.states.items()}
     tokens = {kind: callback for kind, callback in callbacks.items() if isinstance(kind, str)}
     return _Tables(actions, table.start_states["start"], table.end_states["start"], tokens,
                    frontend.lexer.lexers, frozenset(parser().lexer_conf.ignore))
+
+
+def _unless_kept(size: int, callback: Any) -> Any:
+    """A reduction's callback, or None where it hands back its one child as it is: an inlined `?rule` with one
+    child (`?core: measure`, `?item: core`), whose callback is Lark's `ExpandSingleChild` (`children[0]` when
+    there is one). The lean parse then only moves to the rule's state."""
+    return None if size == 1 and type(callback) is ExpandSingleChild else callback
 
 
 def _parse_lean(text: str) -> Value:
@@ -416,15 +425,17 @@ def _parse_lean(text: str) -> Value:
                 value_stack.append(token if callback is None else callback(token))
                 break
             size, callback, name = arg
-            if size:
-                children = value_stack[-size:]
-                del state_stack[-size:]
-                del value_stack[-size:]
+            if callback is None:  # the one child is the rule's value: it stays on the value stack
+                del state_stack[-1]
             else:
-                children = []
-            value = callback(children)
+                if size:
+                    children = value_stack[-size:]
+                    del state_stack[-size:]
+                    del value_stack[-size:]
+                else:
+                    children = []
+                value_stack.append(callback(children))
             state_stack.append(actions[state_stack[-1]][name][1])
-            value_stack.append(value)
             if is_end and state_stack[-1] == end_state:
                 result: Value = value_stack[-1]
                 return result

@@ -91,8 +91,14 @@ _SYMBOL_CHARS = str.maketrans(
 _GUILLEMET_GEQ = on_use(r"》(?=\s*[\d*])")
 
 
+_SYMBOL_MARKS = re.compile("[" + re.escape("".join(chr(c) for c in _SYMBOL_CHARS) + "=》") + "]")
+"""A character without which `standardize_symbols` leaves a text as it is."""
+
+
 def standardize_symbols(text: str) -> str:
     """Standard comparators and half-width forms: `>=` `＞＝` `≧` → `≥`, `％` → `%`, `９０` → `90`, `》95%` → `≥95%`."""
+    if _SYMBOL_MARKS.search(text) is None:  # most texts: one search instead of a copy through the table
+        return text
     out = text.translate(_SYMBOL_CHARS)
     if "=" in out:
         out = _SYMBOL_PAIRS.sub(lambda m: "≤" if m.group(0)[0] in "<≤" else "≥", out)
@@ -121,6 +127,8 @@ def _keep_space(match: re.Match[str]) -> str:
 def collapse_spaces(text: str) -> str:
     """Trim, collapse runs of white space, and drop spaces next to comparators, numbers and units
     (`≥ 12 次` → `≥12次`); a space between two words (or two numbers) is kept."""
+    if _SPACE_RUN.search(text) is None:  # nothing to trim or collapse (`\s` is what `strip` strips)
+        return text
     out = _SPACE_RUN.sub(" ", text).strip()
     if " " in out:
         out = _INNER_SPACE.sub(_keep_space, out)

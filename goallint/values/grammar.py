@@ -63,7 +63,8 @@ def vocabulary() -> Vocabulary:
     vague = tuple(sorted({str(word) for word in data.get("vague", [])}, key=len, reverse=True))
     return Vocabulary(vague, frozenset(str(word) for word in data.get("known", [])),
                       int(data.get("max_qualitative_chars", 16)), int(data.get("max_qualitative_list_chars", 12)),
-                      re.compile("|".join(map(re.escape, sorted(vague)))) if vague else None)  # sorted: one pattern in every process
+                      # sorted: the same pattern in every process (a set's order is not), so its compilation is kept
+                      re.compile("|".join(map(re.escape, sorted(vague)))) if vague else None)
 
 
 def is_vague(text: str) -> bool:
@@ -82,8 +83,9 @@ def words_value(text: str) -> Value:
 
 
 _QUANTITY = value_maker(Quantity)
-"""`Quantity(…)` from (kind, label, op, value, unit, noun, approx), and `_BOUND` the same for `Bound`: the
-measures the grammar makes, made without the frozen classes' guarded `__init__`."""
+"""`Quantity(…)` from all its fields in order (kind, label, op, value, unit, noun, approx); `_BOUND`, `_RANGE`,
+`_COMPOUND`, `_QUALITATIVE` and `_TEXT` the same for theirs: the values the grammar makes, one or two per item it
+reads, made without the frozen classes' guarded keyword `__init__` (`values.types.value_maker`)."""
 _BOUND = value_maker(Bound)
 _RANGE = value_maker(Range)
 _COMPOUND = value_maker(Compound)

@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import fields, is_dataclass, replace
+from dataclasses import fields, is_dataclass
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from goallint.model import AnyForm, Cell, Diagnostic, Edit, Fix
+from goallint.model import FIELDS, AnyForm, Cell, Diagnostic, Edit, Fix, made_diagnostic
 from goallint.readers import TEXT_SUFFIXES, UNREWRITTEN_SUFFIXES, ReadResult
 
 _YAML_PLAIN_FIRST = set("-?:,[]{}#&*!|>'\"%@`")
@@ -63,16 +63,33 @@ def _raws_at(result: ReadResult, wanted: set[tuple[int, int]]) -> dict[tuple[int
     out: dict[tuple[int, int], str] = {}
     starts = {start for start, _ in wanted}
 
+    getters, records = _GETTERS, _RECORDS
+
     def visit(record: Any) -> None:  # `iter_cells`, without a generator per record
-        for value in _values_of(record):
+        getter = getters.get(type(record))  # `_values_of` and `_is_record`, asked without a call
+        for value in getter(record) if getter is not None else _values_of(record):
             if isinstance(value, Cell):
                 span = value.span
                 if span is not None and span.start in starts and (span.start, span.end) in wanted:
                     out[(span.start, span.end)] = value.raw  # type: ignore[index]  # both set: they were wanted
             elif isinstance(value, list):
-                for item in value:
-                    if _is_record(type(item)):
-                        visit(item)
+                visit_items(value)
+
+    def visit_items(items: list[Any]) -> None:
+        for item in items:
+            inner = getters.get(type(item))
+            if inner is None:  # not a record, or a record not met yet
+                known = records.get(type(item))
+                if known if known is not None else _is_record(type(item)):
+                    visit(item)
+                continue
+            for value in inner(item):  # `visit(item)`, written out: a form's indicators are most records
+                if isinstance(value, Cell):
+                    span = value.span
+                    if span is not None and span.start in starts and (span.start, span.end) in wanted:
+                        out[(span.start, span.end)] = value.raw  # type: ignore[index]
+                elif isinstance(value, list):
+                    visit_items(value)
 
     for form in result.forms:
         visit(form)
@@ -237,11 +254,23 @@ def drop_unfit_fixes(result: ReadResult, diagnostics: list[Diagnostic]) -> None:
         if d.fix is None:
             continue
         if codec is None or result.text is None:
-            diagnostics[index] = replace(d, fix=None)
+            diagnostics[index] = _with_fix(d, None)
             continue
         # each edit rewrites a cell of its own (a row's two columns, a form's grouped cells): the cells that can
         # be rewritten keep their edits
         edits = [e for e in d.fix.edits if unfit(e, result.text, raws, suffix, codec) is None]
         if len(edits) != len(d.fix.edits):
             fix = Fix(applicability=d.fix.applicability, message=d.fix.message, edits=edits) if edits else None
-            diagnostics[index] = replace(d, fix=fix)
+            diagnostics[index] = _with_fix(d, fix)
+
+
+_FIX_AT = FIELDS.index("fix")
+_FIELDS_OF = attrgetter(*FIELDS)
+
+
+def _with_fix(diagnostic: Diagnostic, fix: Fix | None) -> Diagnostic:
+    """`dataclasses.replace(diagnostic, fix=fix)`, made from its row of fields (`replace` reads the class's
+    fields on every call, and a file can have a fix on every finding)."""
+    row = list(_FIELDS_OF(diagnostic))
+    row[_FIX_AT] = fix
+    return made_diagnostic(*row)

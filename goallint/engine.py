@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from goallint.checks import KINDS
 from goallint.checks.support.base import ANYWHERE, Finding, FormContext, GroupFinding
-from goallint.checks.support.columns import merge_columns
-from goallint.checks.support.grouping import Grouping, group_findings
+from goallint.checks.support.columns import merge_columns, on_two_cells, value_spots
+from goallint.checks.support.grouping import grouped
 from goallint.layout.profile import detect_profile
 from goallint.model import (
     SEVERITY_RANK,
@@ -190,9 +190,7 @@ class Engine:
                 continue
             severity = self.severity.get(rule.code) or (rule.severity if switch in ("on", "off") else switch)
             table.append(_Step(rule.where, rule.check, None if group else KINDS[kind].run, (rule, severity)))
-        rules = [step.placed[0] for step in table]
-        dispatch = _Dispatch(table, any(rule.suppressed_by for rule in rules),
-                             any(rule.group is not None for rule in rules))
+        dispatch = _Dispatch(table, any(step.placed[0].suppressed_by for step in table))
         self._dispatched[key] = (profile, dispatch)
         return dispatch
 
@@ -204,16 +202,17 @@ class Engine:
         info = FormInfo(path, name, form.kind, profile.name,
                         tuple(sorted(ignored | in_form)) if ignored or in_form else ())
         report.forms.append(info)
-        steps, suppressing, grouping = self._dispatch(form.kind, profile)
+        steps, suppressing = self._dispatch(form.kind, profile)
         if ignored:  # per-file-ignores turn a rule off; a group rule summarises every form all the same
             steps = [step for step in steps if step.run is None or step.placed[0].code not in ignored]
-        found: list[tuple[tuple[Rule, str], Finding]] = []  # ((rule, severity), finding): merge_columns' shape
+        found: list[tuple[tuple[Rule, str], list[Finding]]] = []  # per rule that found any: (rule, severity), them
         crashed: list[tuple[str, str]] = []
         summaries: dict[str, Any] = {}  # a group kind summarises a form once for all its rules (one object kept)
         append = found.append
         for where, check, run, placed in steps:
             # a rule waived in the form runs all the same, so that its findings are counted as waived
             ctx.where = where
+            items: Any = None
             try:
                 if run is None:  # a group rule: its kind summarises the form, waivers act on its findings
                     rule = placed[0]
@@ -223,48 +222,89 @@ class Engine:
                     if summary is not None:
                         report.summaries.setdefault(rule.code, []).append(summary)
                     continue
-                for finding in run(check, ctx):  # one generator per rule and form, not two
-                    append((placed, finding))
+                items = run(check, ctx)  # a kind's own list is kept as it is (never changed here)
+                if type(items) is not list:  # a generator: what it yielded before an error is kept
+                    made: list[Finding] = []
+                    pending, items = items, made
+                    made.extend(pending)
             except Exception as exc:  # a rule bug must not stop the run: say which rule, form and file
                 rule = placed[0]
                 reason = f"{type(exc).__name__}: {str(exc)[:200]}"
                 report.errors.append(f"{path}: {name}: 规则内部错误 internal error in {rule.code} "
                                      f"({rule.kind}): {reason}")
                 crashed.append((rule.code, reason))
+            if items:
+                append((placed, items))
         if crashed:  # said on the form too: a report or grade must not show it as clean (exit 2 follows)
             found.extend(self._crash_findings(crashed))
         if not found:
             return []
         if in_form or any(map(_WAIVES, form.indicators)):
-            kept = [entry for entry in found if entry[0][0].code not in in_form
-                    and not _indicator_waived(form, entry[1].cell, entry[0][0].code, self.rules)]
-            if len(kept) != len(found):
-                shown = {id(entry) for entry in kept}
-                info.waived = tuple((rule.code, sev) for (rule, sev), _ in (e for e in found if id(e) not in shown))
-                found = kept
+            found = self._unwaived(found, form, in_form, info)
         form_span = form.span or _NO_SPAN
-        grouped: set[int] = set()  # the findings a group made (not any rule's own)
-        if len(found) > 1:  # one finding is merged with nothing
-            found = merge_columns(found, form, _code_of)
+        spots: dict[int, tuple[int, str]] | None = None
+        for index, (placed, items) in enumerate(found):
+            if len(items) > 1 and on_two_cells(items):  # one rule's two findings can be a row's two columns
+                if spots is None:
+                    spots = value_spots(form)
+                found[index] = (placed, merge_columns(items, spots))
         if suppressing:
             found = _precedence(found, form_span)
-        if grouping and len(found) > 1:
-            found, grouped = group_findings(found, _grouping_of, _code_of)
-        out = []
-        for (rule, severity), finding in found:
-            cell_text = None
-            if grouped and id(finding) in grouped:  # a baseline matches it by the texts of every cell it names
+        out: list[Diagnostic] = []
+        for (rule, severity), items in found:
+            code, rule_name, group = rule.code, rule.name, rule.group
+            if group is not None and len(items) > 1:  # one finding naming every cell, which a baseline
+                finding = grouped(group, items)       # matches by the texts of them all
                 cell_text = "、".join(cell.text for cell in (finding.cell, *finding.related) if cell)
-            out.append(_diagnostic(rule, severity, finding, form_span, name, path, cell_text))
+                out.append(_diagnostic(rule, severity, finding, form_span, name, path, cell_text))
+                continue
+            for finding in items:  # `_diagnostic`, inline: one per finding
+                cell = finding.cell
+                if cell is not None:
+                    span = cell.span
+                    if span is None:
+                        span = form_span
+                    cell_text = cell.text
+                else:
+                    span, cell_text = form_span, ""
+                line, column, end_line, end_column, _, _, sheet, ref = span
+                field = finding.field
+                if sheet and ref:
+                    field = f"{sheet}!{ref} {field}".strip()
+                related = finding.related
+                out.append(made_diagnostic(code, rule_name, severity, finding.message, path, line, column, end_line,
+                                           end_column, name, field, finding.fix, sheet, cell_text,
+                                           _locations(related, finding.related_fields, finding.field)
+                                           if related else []))
         return out
 
-    def _crash_findings(self, crashed: list[tuple[str, str]]) -> list[tuple[tuple[Rule, str], Finding]]:
+    def _unwaived(self, found: list[tuple[tuple[Rule, str], list[Finding]]], form: AnyForm, in_form: set[str],
+                  info: FormInfo) -> list[tuple[tuple[Rule, str], list[Finding]]]:
+        """The findings no waiver in the form (its own `goallint-ignore`, an indicator's) drops; those it drops
+        are counted on the form's record (`FormInfo.waived`), in order."""
+        waived: list[tuple[str, str]] = []
+        kept: list[tuple[tuple[Rule, str], list[Finding]]] = []
+        for placed, items in found:
+            code = placed[0].code
+            if code in in_form:
+                waived.extend((code, placed[1]) for _ in items)
+                continue
+            left = [finding for finding in items if not _indicator_waived(form, finding.cell, code, self.rules)]
+            if len(left) != len(items):
+                waived.extend((code, placed[1]) for _ in range(len(items) - len(left)))
+            if left:
+                kept.append((placed, left))
+        if waived:
+            info.waived = tuple(waived)
+        return kept
+
+    def _crash_findings(self, crashed: list[tuple[str, str]]) -> list[tuple[tuple[Rule, str], list[Finding]]]:
         rule = next((r for r in self.rules if r.code == INTERNAL_ERROR), None)
         if rule is None:
             return []
         severity = self.severity.get(rule.code, rule.severity)
-        return [((rule, severity), Finding(f"规则 {code} 在这张表上出现内部错误，未能检查：{reason}", None, ""))
-                for code, reason in crashed]
+        return [((rule, severity), [Finding(f"规则 {code} 在这张表上出现内部错误，未能检查：{reason}", None, "")
+                                    for code, reason in crashed])]
 
     def _profile(self, form: AnyForm) -> Profile:
         known = profiles()
@@ -375,11 +415,10 @@ class _Step(NamedTuple):
 
 class _Dispatch(NamedTuple):
     """The rules forms of one kind under one profile run, and whether any of them can outrank another's
-    finding (`suppressed_by`) or groups its findings (`group`): else a form skips those passes."""
+    finding (`suppressed_by`): else a form skips that pass."""
 
     steps: list[_Step]
     suppressing: bool
-    grouping: bool
 
 
 _UNSEEN = object()
@@ -394,14 +433,6 @@ INTERNAL_ERROR = "GL004"
 
 _NO_SPAN = Span(line=1, column=1, end_line=1, end_column=1)
 """Where a finding on a form without any position is reported."""
-
-
-def _code_of(placed: tuple[Rule, str]) -> str:
-    return placed[0].code
-
-
-def _grouping_of(placed: tuple[Rule, str]) -> Grouping | None:
-    return placed[0].group
 
 
 def _diagnostic(rule: Rule, severity: str, finding: Finding, form_span: Span, form: str, path: str,
@@ -459,29 +490,39 @@ def _indicator_waived(form: AnyForm, cell: Cell | None, code: str, rules: Sequen
     return False
 
 
-def _precedence(found: list[tuple[tuple[Rule, str], Finding]], form_span: Span,
-                ) -> list[tuple[tuple[Rule, str], Finding]]:
-    """The findings of a form without those a rule named in their rule's `suppressed_by` reported on the same
-    cell (the same place: its cell's span, or the form's for a finding on the whole form)."""
-    places = []
-    at: dict[tuple[int, ...], set[str]] = {}
-    outranked = False
-    for (rule, _), finding in found:
-        if rule.suppressed_by:
-            outranked = True
-        cell = finding.cell
-        span = cell.span if cell is not None and cell.span is not None else form_span
-        where = span[:4]  # line, column, end line, end column
-        places.append(where)
-        codes = at.get(where)
-        if codes is None:
-            at[where] = {rule.code}
-        else:
-            codes.add(rule.code)
-    if not outranked:  # no finding's rule is outranked by any
+def _precedence(found: list[tuple[tuple[Rule, str], list[Finding]]], form_span: Span,
+                ) -> list[tuple[tuple[Rule, str], list[Finding]]]:
+    """The findings of a form (per rule) without those a rule named in their rule's `suppressed_by` reported on
+    the same cell (the same place: its cell's span, or the form's for a finding on the whole form). Only the
+    places of the outranking rules' findings are looked at."""
+    outranking: set[str] = set()
+    for placed, _ in found:
+        outranking.update(placed[0].suppressed_by)
+    if not outranking:  # no finding's rule is outranked by any
         return found
-    return [entry for entry, where in zip(found, places, strict=True)
-            if not entry[0][0].suppressed_by or at[where].isdisjoint(entry[0][0].suppressed_by)]
+    places: dict[str, set[tuple[int, ...]]] = {}
+    for (rule, _), items in found:
+        if rule.code in outranking:
+            places.setdefault(rule.code, set()).update(_place(finding, form_span) for finding in items)
+    if not places:
+        return found
+    out = []
+    for placed, items in found:
+        taken = [places[code] for code in placed[0].suppressed_by if code in places]
+        if not taken:
+            out.append((placed, items))
+            continue
+        left = [finding for finding in items if not any(_place(finding, form_span) in spots for spots in taken)]
+        if left:
+            out.append((placed, left))
+    return out
+
+
+def _place(finding: Finding, form_span: Span) -> tuple[int, ...]:
+    """Where a finding is, for precedence: its cell's line, column, end line and end column (else the form's)."""
+    cell = finding.cell
+    span = cell.span if cell is not None and cell.span is not None else form_span
+    return span[:4]
 
 
 def _with_path(form: AnyForm, path: str) -> AnyForm:

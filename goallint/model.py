@@ -233,6 +233,9 @@ class Edit:
 
     hidden: ClassVar[frozenset[str]] = frozenset({"start", "end"})
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (remade_edit, _EDIT_FIELDS(self))
+
 
 @record(frozen=True, slots=True, kw_only=True)
 class Fix:
@@ -244,6 +247,9 @@ class Fix:
     edits: list[Edit]
 
     hidden: ClassVar[frozenset[str]] = frozenset()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (remade_fix, _FIX_FIELDS(self))
 
 
 Severity = Literal["error", "warning", "info"]
@@ -261,6 +267,9 @@ class Location:
     field: str = ""
 
     hidden: ClassVar[frozenset[str]] = frozenset()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (remade_location, _LOCATION_FIELDS(self))
 
 
 @record(frozen=True, slots=True, kw_only=True)
@@ -335,6 +344,30 @@ made_diagnostic: Callable[..., Diagnostic] = slot_maker(Diagnostic)
 finding, a report one per row."""
 made_location: Callable[..., Location] = slot_maker(Location)
 """`Location(line, column, end_line, end_column, field)`, made as `made_diagnostic` makes a diagnostic."""
+made_fix: Callable[..., Fix] = slot_maker(Fix)
+made_edit: Callable[..., Edit] = slot_maker(Edit)
+
+
+# A finding's fix, its edits and its related cells pickle as their makers and fields (a worker pickles every
+# file's findings): the default way calls `copyreg` and the record's `__getstate__` for each.
+_EDIT_FIELDS = attrgetter("line", "column", "end_line", "end_column", "content", "start", "end")
+_FIX_FIELDS = attrgetter("applicability", "message", "edits")
+_LOCATION_FIELDS = attrgetter("line", "column", "end_line", "end_column", "field")
+
+
+def remade_edit(*values: Any) -> Edit:
+    """An `Edit` from its pickled fields."""
+    return made_edit(*values)
+
+
+def remade_fix(*values: Any) -> Fix:
+    """A `Fix` from its pickled fields."""
+    return made_fix(*values)
+
+
+def remade_location(*values: Any) -> Location:
+    """A `Location` from its pickled fields."""
+    return made_location(*values)
 
 
 def dump(record: Diagnostic | Fix | Edit | Location) -> dict[str, Any]:

@@ -5,17 +5,20 @@ it is resolved, levels remembered per profile and labels, column-neutral message
 from __future__ import annotations
 
 import dataclasses
+import pickle
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from goallint.checks.support import base
 from goallint.checks.support.base import FormContext, ResolvedIndicator
 from goallint.checks.support.columns import _COLUMN_WORD, _neutral
-from goallint.edits import _raws_at, iter_cells
+from goallint.edits import _raws_at, _with_fix, iter_cells
 from goallint.engine import _with_path
 from goallint.model import (
+    FIELDS,
     Cell,
     Diagnostic,
     Edit,
@@ -25,9 +28,13 @@ from goallint.model import (
     Span,
     made_diagnostic,
     made_location,
+    restore,
+    rows_of,
 )
 from goallint.profiles import get_profile, profiles
 from goallint.readers import read_path
+from goallint.report import SEVERITY_LABELS, where
+from goallint.report.concise import line as concise_line
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = st.text(max_size=12)
@@ -55,6 +62,17 @@ def test_made_diagnostic_is_the_constructors_diagnostic(code: str, name: str, se
                        sheet=sheet, cell_text=cell_text, related=related)
     assert type(made) is Diagnostic and made == built and dataclasses.asdict(made) == dataclasses.asdict(built)
     assert [made_location(r.line, r.column, r.end_line, r.end_column, r.field) for r in related] == related
+    row = rows_of([made])[0]
+    assert row == tuple(getattr(made, name) for name in FIELDS) and restore(row) == built
+    again = pickle.loads(pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))  # a fix and related cells too
+    assert again == built and dataclasses.asdict(again) == dataclasses.asdict(built)
+    assert all(type(cell) is Location for cell in again.related)
+    assert again.fix is None or (type(again.fix) is Fix and all(type(edit) is Edit for edit in again.fix.edits))
+    shown = f"【{form}】" if form else ""  # the concise line, as its parts say it
+    assert concise_line(made) == f"{where(made)}: {code} [{SEVERITY_LABELS[severity]}] {shown}{message}\n"
+    for other in (None, fix, Fix(message=message, edits=[])):
+        changed = _with_fix(made, other)
+        assert type(changed) is Diagnostic and changed == dataclasses.replace(built, fix=other)
 
 
 def _cell(text: str | None, line: int) -> Cell | None:
@@ -118,3 +136,40 @@ def test_the_raws_found_for_fixes_are_those_of_every_cell_in_order() -> None:
         assert _raws_at(result, set(expected) | {(-1, -1)}) == expected
         checked += len(expected)
     assert checked > 500
+
+
+FACTS = st.none() | st.dictionaries(st.sampled_from(["name", "value", "column", "level2", "note"]), TEXT, max_size=5)
+
+
+@given(st.lists(FACTS, min_size=1, max_size=4), st.sampled_from(["“{name}”{value}", "{column}{note}", "{x}{name}"]))
+def test_a_grouped_items_text_and_merged_facts_are_made_from_the_facts_each_time_alike(
+        facts: list[dict[str, str] | None], template: str) -> None:
+    """A grouped finding's item text (remembered by the facts' identity) and a row's merged facts (shared by
+    findings that share their facts) are what the facts say, asked twice."""
+    from goallint.checks.support.base import Finding
+    from goallint.checks.support.columns import BOTH, _joined
+    from goallint.checks.support.grouping import _Facts, _item
+
+    for _ in range(2):
+        for each in facts:
+            assert _item(template, each) == template.format_map(_Facts(each or {}))
+            cell, other = Cell("1", Span(1, 1, 1, 2, 0, 1)), Cell("2", Span(1, 3, 1, 4, 2, 3))
+            merged = _joined(Finding("年度指标值“1”", cell, "f", facts=each), Finding("x", other, "f", facts=each))
+            assert merged.message == f"{BOTH}“1”"
+            assert merged.facts == (each if each is None or "column" not in each
+                                    else {**each, "column": BOTH.removesuffix("指标值")})
+            assert merged.related == (other,)
+
+
+@given(TEXT, st.none() | st.builds(Cell, TEXT), TEXT, FIXES, st.lists(st.builds(Cell, TEXT), max_size=2).map(tuple),
+       st.lists(TEXT, max_size=2).map(tuple), FACTS)
+def test_made_finding_is_the_constructors_finding(message: str, cell: Cell | None, field: str, fix: Fix | None,
+                                                  related: tuple[Cell, ...], related_fields: tuple[str, ...],
+                                                  facts: dict[str, str] | None) -> None:
+    from goallint.checks.support.base import Finding, made_finding
+
+    made = made_finding(message, cell, field, fix, related, related_fields, facts)
+    built = Finding(message, cell, field, fix, related, related_fields, facts)
+    assert type(made) is Finding and made == built and list(vars(made).items()) == list(vars(built).items())
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.message = "changed"  # type: ignore[misc]

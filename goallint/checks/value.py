@@ -24,6 +24,7 @@ from goallint.checks.support.base import (
     ResolvedIndicator,
     Selector,
     check_messages,
+    made_finding,
     name_key,
 )
 from goallint.checks.support.patterns import check_pattern
@@ -250,6 +251,10 @@ Row = tuple[tuple[int, tuple[Case, ...], list[Column]], ...]
 """The rules of a `_Roster` that look at an indicator: (the rule's slot, its cases for it, its columns)."""
 Fired = tuple[tuple[int, Case, list[Column]], ...]
 """The rules of a `Row` that report a value: (slot, the first case that holds, the rule's columns)."""
+SaidKey = tuple[str | None, str | None, str, str | None, Column, str]
+"""An indicator's `ItemKey`, its 二级 cell's raw text, a value cell's column and raw text."""
+Said = tuple[tuple[int, str, dict[str, str]], ...]
+"""The rules that report a value cell: (slot, the finding's message, its facts)."""
 
 
 class _Roster:
@@ -257,7 +262,7 @@ class _Roster:
     them, each in a slot; and by `ItemKey`, the `Row` of those that look at an indicator (rows recur across
     forms; equal rows are one tuple, so that a value's `_Judged.fire` on it is shared by every such row)."""
 
-    __slots__ = ("profile", "vocabularies", "plans", "slots", "rows", "interned")
+    __slots__ = ("profile", "vocabularies", "plans", "slots", "rows", "interned", "said")
 
     def __init__(self, profile: object, vocabularies: dict[str, list[str]]) -> None:
         self.profile = profile
@@ -267,6 +272,8 @@ class _Roster:
         """By the ids of a rule's params and `where` (both kept alive by its plan)."""
         self.rows: dict[ItemKey, Row] = {}
         self.interned: dict[tuple[tuple[int, int], ...], Row] = {}
+        self.said: dict[SaidKey, Said] = {}
+        """What the rules report of one value cell, by all it depends on (`SaidKey`): see `reports`."""
 
     def learn(self, params: Params, where: Selector, ctx: FormContext) -> None:
         if len(self.plans) >= _ROSTER_RULES:
@@ -274,7 +281,22 @@ class _Roster:
             self.slots.clear()
         self.slots[(id(params), id(where))] = len(self.plans)
         self.plans.append(_plan(params, where, ctx))
-        self.rows.clear()  # every row is over the rules known when it was made
+        self.rows.clear()  # every row, and what it reports, is over the rules known when it was made
+        self.said.clear()
+
+    def reports(self, key: SaidKey, row: Row, item: ResolvedIndicator, column: Column, cell: Cell,
+                ctx: FormContext) -> Said:
+        """The rules of `row` (the indicator's) that report this value cell, each with its message and facts:
+        a function of the indicator's `ItemKey` (which decides its row), its 二级 label as written, the column
+        and the cell's raw text, under this roster's rules, profile and vocabularies. Remembered by those."""
+        judged = _judged(cell.raw, ctx)
+        known = judged.fired.get(id(row))
+        fired = known[1] if known is not None and known[0] is row else judged.fire(row)
+        said = tuple((slot, *_said(case, item, column, cell)) for slot, case, columns in fired if column in columns)
+        if len(self.said) >= CACHE_ENTRIES:
+            make_room(self.said)
+        self.said[key] = said
+        return said
 
     def row(self, key: ItemKey, item: ResolvedIndicator, ctx: FormContext) -> Row:
         if len(self.rows) >= CACHE_ENTRIES:
@@ -327,29 +349,30 @@ def _form_pass(ctx: FormContext) -> _FormFindings:
     (which rules look at it, with which cases) and per value cell, which of them report it (`_Judged.fire`)."""
     roster = _roster(ctx)
     found = [_NOTHING] * len(roster.plans)
-    rows = roster.rows
+    rows, said = roster.rows, roster.said
     for item in ctx.resolved:
         filled = item.filled_values
         if not filled:
             continue
-        key = (item.level1, item.level2, item.name)
+        level1, level2, name = key = (item.level1, item.level2, item.name)
         row = rows.get(key)
         if row is None:
             row = roster.row(key, item, ctx)
         if not row:  # an indicator no value rule looks at: its cells are not judged
             continue
+        label = item.indicator.level2
+        label_raw = None if label is None else label.raw
         for column, cell in filled:
-            judged = _judged(cell.raw, ctx)
-            known = judged.fired.get(id(row))
-            fired = known[1] if known is not None and known[0] is row else judged.fire(row)
-            for slot, case, columns in fired:
-                if column in columns:
-                    message, facts = _said(case, item, column, cell)
-                    finding = Finding(message, cell, item.field, facts=facts)
-                    if found[slot] is _NOTHING:
-                        found[slot] = [finding]
-                    else:
-                        found[slot].append(finding)
+            reports = said.get((level1, level2, name, label_raw, column, cell.raw))
+            if reports is None:
+                reports = roster.reports((level1, level2, name, label_raw, column, cell.raw), row, item, column,
+                                         cell, ctx)
+            for slot, message, facts in reports:
+                finding = made_finding(message, cell, item.field, None, (), (), facts)
+                if found[slot] is _NOTHING:
+                    found[slot] = [finding]
+                else:
+                    found[slot].append(finding)
     return _FormFindings(roster, found)
 
 

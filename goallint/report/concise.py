@@ -15,8 +15,13 @@ if TYPE_CHECKING:
 
 def line(d: Diagnostic) -> str:
     """One finding as the concise format (and the pre-commit hook) shows it."""
-    form = f"【{d.form}】" if d.form else ""
-    return f"{where(d)}: {d.code} [{SEVERITY_LABELS[d.severity]}] {form}{d.message}\n"
+    if d.sheet:
+        form = f"【{d.form}】" if d.form else ""
+        return f"{where(d)}: {d.code} [{SEVERITY_LABELS[d.severity]}] {form}{d.message}\n"
+    # not in a workbook: `where` is path:line:column, and the line is one piece of text
+    if d.form:
+        return f"{d.path}:{d.line}:{d.column}: {d.code} [{SEVERITY_LABELS[d.severity]}] 【{d.form}】{d.message}\n"
+    return f"{d.path}:{d.line}:{d.column}: {d.code} [{SEVERITY_LABELS[d.severity]}] {d.message}\n"
 
 
 def stream(run: RunReport, options: RenderOptions) -> Iterator[str]:

@@ -88,6 +88,20 @@ class Finding:
     its `FACTS` gives them, so that a rule's `group.item` can name this cell in a form's grouped finding."""
 
 
+def made_finding(message: str, cell: Cell | None, field: str, fix: Fix | None, related: tuple[Cell, ...],
+                 related_fields: tuple[str, ...], facts: Mapping[str, Any] | None) -> Finding:
+    """`Finding(...)` with every field given in order, its attributes set at once past the frozen guards (what
+    `__init__` sets, one field at a time): the value rules and the engine make one per value cell they report."""
+    finding: Finding = _new(Finding)
+    _set(finding, "__dict__", {"message": message, "cell": cell, "field": field, "fix": fix, "related": related,
+                               "related_fields": related_fields, "facts": facts})
+    return finding
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
 @record(slots=True)
 class ResolvedIndicator:
     """An indicator with its levels resolved through the profile, and what nearly every rule asks of it (its
@@ -121,8 +135,15 @@ class ResolvedIndicator:
         known = self._field
         if known is None:
             indicator = self.indicator
-            known = self._field = "/".join(cell_text(part) for part in (indicator.level1, indicator.level2,
-                                                                        indicator.name))
+            first, second, name = parts = (indicator.level1, indicator.level2, indicator.name)
+            key = (None if first is None else first.raw, None if second is None else second.raw,
+                   None if name is None else name.raw)  # all the texts depend on
+            known = _FIELDS.get(key)
+            if known is None:
+                if len(_FIELDS) >= CACHE_ENTRIES:
+                    make_room(_FIELDS)
+                known = _FIELDS[key] = "/".join(cell_text(part) for part in parts)
+            self._field = known
         return known
 
     def value_cells(self, columns: Sequence[Column] = BOTH_COLUMNS) -> Iterable[tuple[Column, Cell]]:
@@ -219,9 +240,11 @@ class FormContext:
 
 
 def _resolve(form: AnyForm, profile: Profile) -> list[ResolvedIndicator]:
-    """The form's indicators with their 一级/二级 labels resolved through the profile."""
+    """The form's indicators with their 一级/二级 labels resolved through the profile (each made as its
+    `__init__` makes it, written out here: a form has a dozen, and a class call costs more than the work)."""
     out = []
     levels = _LEVELS
+    new = object.__new__
     for index, indicator in enumerate(form.indicators):
         first, second = indicator.level1, indicator.level2
         key = (id(profile), first.raw if first is not None else None, second.raw if second is not None else None)
@@ -230,7 +253,18 @@ def _resolve(form: AnyForm, profile: Profile) -> list[ResolvedIndicator]:
             if len(levels) >= CACHE_ENTRIES:
                 make_room(levels)
             known = levels[key] = (profile, *_levels(profile, first, second))  # the profile kept alive
-        out.append(ResolvedIndicator(indicator, known[1], known[2], index))
+        item = new(ResolvedIndicator)
+        item.indicator, item.level1, item.level2, item.index = indicator, known[1], known[2], index
+        name = indicator.name
+        item.name = name.text if name is not None else ""
+        period, annual = indicator.period_value, indicator.annual_value
+        if period is not None and period.raw.strip():  # `Cell.is_empty`, asked without a call
+            item.filled_values = ((("period", period), ("annual", annual)) if annual is not None
+                                  and annual.raw.strip() else (("period", period),))
+        else:
+            item.filled_values = (("annual", annual),) if annual is not None and annual.raw.strip() else ()
+        item._field = None
+        out.append(item)
     return out
 
 
@@ -245,6 +279,10 @@ def _levels(profile: Profile, first: Cell | None, second: Cell | None) -> tuple[
             if level1 is None:
                 level1 = pair[0]
     return level1, level2
+
+
+_FIELDS: dict[tuple[str | None, str | None, str | None], str] = {}
+"""An indicator's path as written (`ResolvedIndicator.field`), by its three labels' raw texts. Bounded."""
 
 
 _LEVELS: dict[tuple[int, str | None, str | None], tuple[Profile, str | None, str | None]] = {}

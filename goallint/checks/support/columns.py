@@ -9,10 +9,10 @@ order) is kept, names both columns, and carries the other cell in `related` (wit
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from goallint.checks.support.base import Finding
+from goallint.checks.support.base import Finding, made_finding
 from goallint.model import AnyForm, Fix
 from goallint.plumbing.memo import make_room
 from goallint.plumbing.resources import CACHE_ENTRIES
@@ -21,8 +21,6 @@ COLUMN_WORDS = ("实施周期指标值", "年度指标值")
 """How a message names the column of its cell (the `{column}指标值` of the value rules)."""
 BOTH = "实施周期和年度指标值"
 _COLUMN_WORD = re.compile("|".join(COLUMN_WORDS))
-
-T = TypeVar("T")
 
 
 def _neutral(message: str) -> str:
@@ -36,37 +34,43 @@ def _neutral(message: str) -> str:
 
 
 _NEUTRAL: dict[str, str] = {}
+_BOTH_SAID: dict[str, str] = {}
+"""A message with the column it names made both columns (`BOTH`), by the message. Bounded."""
+_BOTH_FACTS: dict[int, tuple[Mapping[str, Any], dict[str, Any]]] = {}
+"""A merged finding's facts, by the id of its first finding's facts (kept in the entry, so that the id is not
+reused while it is here): findings that share their facts (a kind remembers what it says of a text) share the
+merged facts too. Nothing changes a finding's facts once made. Bounded."""
 
 
 def _joined(kept: Finding, other: Finding) -> Finding:
-    message = _COLUMN_WORD.sub(BOTH, kept.message)
+    said = kept.message
+    message = _BOTH_SAID.get(said)
+    if message is None:
+        if len(_BOTH_SAID) >= CACHE_ENTRIES:
+            make_room(_BOTH_SAID)
+        message = _BOTH_SAID[said] = _COLUMN_WORD.sub(BOTH, said)
     fix = kept.fix
     if fix is not None and other.fix is not None and fix.applicability == other.fix.applicability:
         fix = Fix(applicability=fix.applicability, message=fix.message, edits=[*fix.edits, *other.fix.edits])
     related = (*kept.related, *((other.cell,) if other.cell is not None else ()), *other.related)
     facts = kept.facts
     if facts is not None and "column" in facts:  # a grouped item names the row's columns as the message does
-        facts = {**facts, "column": BOTH.removesuffix("指标值")}
-    # the constructor, field by field in order (`dataclasses.replace` reads the class's fields on every call)
-    return Finding(message, kept.cell, kept.field, fix, related, kept.related_fields, facts)
+        known = _BOTH_FACTS.get(id(facts))
+        if known is not None and known[0] is facts:
+            facts = known[1]
+        else:
+            if len(_BOTH_FACTS) >= CACHE_ENTRIES:
+                make_room(_BOTH_FACTS)
+            joined = {**facts, "column": BOTH.removesuffix("指标值")}
+            _BOTH_FACTS[id(facts)] = (facts, joined)
+            facts = joined
+    # made field by field in order (`dataclasses.replace` reads the class's fields on every call)
+    return made_finding(message, kept.cell, kept.field, fix, related, kept.related_fields, facts)
 
 
-def merge_columns(found: Sequence[tuple[T, Finding]], form: AnyForm, code_of: Callable[[T], str],
-                  ) -> list[tuple[T, Finding]]:
-    """`found` (rule, finding) pairs, with the two columns of a row merged where one rule (`code_of(rule)`)
-    says the same thing of both."""
-    codes: list[str] = []
-    on_cells: set[str] = set()
-    repeated: set[str] = set()  # the rules with findings on two or more cells: only those can be a row's two
-    for rule, finding in found:
-        code = code_of(rule)
-        codes.append(code)
-        if finding.cell is not None:
-            if code in on_cells:
-                repeated.add(code)
-            on_cells.add(code)
-    if not repeated:  # nothing to merge: no rule found two cells
-        return list(found)
+def value_spots(form: AnyForm) -> dict[int, tuple[int, str]]:
+    """Where each value cell of the form stands, by the cell's identity: (its indicator's index, its column). A
+    cell that stands twice counts where it stands last."""
     spots: dict[int, tuple[int, str]] = {}
     for index, indicator in enumerate(form.indicators):
         cell = indicator.period_value
@@ -75,21 +79,40 @@ def merge_columns(found: Sequence[tuple[T, Finding]], form: AnyForm, code_of: Ca
         cell = indicator.annual_value
         if cell is not None:
             spots[id(cell)] = (index, "annual")
-    out: list[tuple[T, Finding]] = []
-    first: dict[tuple[str, int, str], tuple[int, str]] = {}
-    for entry, code in zip(found, codes, strict=True):
-        finding = entry[1]
-        spot = spots.get(id(finding.cell)) if code in repeated and finding.cell is not None else None
+    return spots
+
+
+def on_two_cells(findings: Sequence[Finding]) -> bool:
+    """Whether two or more of one rule's findings are on cells: only then can two be one row's two columns."""
+    on_cells = 0
+    for finding in findings:
+        if finding.cell is not None:
+            if on_cells:
+                return True
+            on_cells = 1
+    return False
+
+
+def merge_columns(findings: Sequence[Finding], spots: Mapping[int, tuple[int, str]]) -> list[Finding]:
+    """One rule's findings in a form (`on_two_cells`), with the two columns of a row merged where the rule says
+    the same thing of both; `spots` the form's `value_spots`."""
+    out: list[Finding] = []
+    first: dict[tuple[int, str], tuple[int, str]] = {}
+    neutral = _NEUTRAL
+    for finding in findings:
+        cell = finding.cell
+        spot = spots.get(id(cell)) if cell is not None else None
         if spot is None:
-            out.append(entry)
+            out.append(finding)
             continue
-        key = (code, spot[0], _neutral(finding.message))
+        message = finding.message
+        said = neutral.get(message)
+        key = (spot[0], said if said is not None else _neutral(message))
         seen = first.get(key)
         if seen is None or seen[1] == spot[1]:
             first[key] = (len(out), spot[1])
-            out.append(entry)
+            out.append(finding)
             continue
-        kept = out[seen[0]]
-        out[seen[0]] = (kept[0], _joined(kept[1], finding))
+        out[seen[0]] = _joined(out[seen[0]], finding)
         first[key] = (seen[0], "both")
     return out

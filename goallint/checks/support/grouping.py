@@ -16,15 +16,15 @@ keeps its own message. The check kind computes the facts (its `FACTS`) and never
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, Literal, TypeVar
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
-from goallint.checks.support.base import Finding, check_template
+from goallint.checks.support.base import Finding, check_template, made_finding
 from goallint.model import Cell, Fix
+from goallint.plumbing.memo import make_room
 from goallint.plumbing.records import record
+from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
-
-T = TypeVar("T")
 
 GROUP_PLACEHOLDERS = ("count", "items")
 """What `group.message` is filled with: `{count}` the items named (each said once), `{items}` the items joined."""
@@ -52,44 +52,36 @@ class Grouping:
         check_template(self.item, facts, "item")
 
 
-def group_findings(found: Sequence[tuple[T, Finding]], grouping_of: Callable[[T], Grouping | None],
-                   code_of: Callable[[T], str]) -> tuple[list[tuple[T, Finding]], set[int]]:
-    """`found` (rule, finding) pairs of one form, with the findings of each grouped rule made one (at the
-    place of its first); the others as they were, in their order. Also the ids of the findings made so."""
-    members: dict[str, list[int]] = {}
-    for index, (rule, _) in enumerate(found):
-        if grouping_of(rule) is not None:
-            members.setdefault(code_of(rule), []).append(index)
-    leads = {indexes[0]: indexes for indexes in members.values() if len(indexes) > 1}
-    if not leads:
-        return list(found), set()
-    dropped = {index for indexes in leads.values() for index in indexes[1:]}
-    out: list[tuple[T, Finding]] = []
-    made: set[int] = set()
-    for index, entry in enumerate(found):
-        indexes = leads.get(index)
-        if indexes is not None:
-            grouping = grouping_of(entry[0])
-            assert grouping is not None
-            finding = grouped(grouping, [found[i][1] for i in indexes])
-            made.add(id(finding))
-            out.append((entry[0], finding))
-        elif index not in dropped:
-            out.append(entry)
-    return out, made
-
-
 def grouped(grouping: Grouping, findings: Sequence[Finding]) -> Finding:
     """One finding for `findings` (two or more, in form order), at the first one's cell."""
     first = findings[0]
-    items = dict.fromkeys(grouping.item.format_map(_Facts(finding.facts or {})) for finding in findings)
+    items = dict.fromkeys([_item(grouping.item, finding.facts) for finding in findings])
     places = [place for finding in findings for place in _places(finding)]
     if first.cell is not None:
         places = places[1:]  # the finding's own place
     message = grouping.message.format(count=len(items), items=grouping.separator.join(items))
-    # the constructor, field by field in order (`dataclasses.replace` reads the class's fields on every call)
-    return Finding(message, first.cell, first.field, _joined_fix([finding.fix for finding in findings]),
-                   tuple(cell for cell, _ in places), tuple(field for _, field in places), first.facts)
+    # made field by field in order (`dataclasses.replace` reads the class's fields on every call)
+    return made_finding(message, first.cell, first.field, _joined_fix([finding.fix for finding in findings]),
+                        tuple(cell for cell, _ in places), tuple(field for _, field in places), first.facts)
+
+
+def _item(template: str, facts: Mapping[str, Any] | None) -> str:
+    """How a finding is named in `{items}`: `template` filled from its facts, remembered by the facts' identity
+    (kinds share one facts mapping between the findings that say the same; nothing changes one once made)."""
+    if facts is None:
+        return template.format_map(_Facts())
+    key = (template, id(facts))
+    known = _ITEMS.get(key)
+    if known is not None and known[0] is facts:
+        return known[1]
+    if len(_ITEMS) >= CACHE_ENTRIES:
+        make_room(_ITEMS)
+    text = template.format_map(_Facts(facts))
+    _ITEMS[key] = (facts, text)  # the facts kept alive: their id is not reused while this is here
+    return text
+
+
+_ITEMS: dict[tuple[str, int], tuple[Mapping[str, Any], str]] = {}
 
 
 class _Facts(dict[str, Any]):

@@ -15,11 +15,12 @@ from operator import attrgetter
 
 from goallint.checks.support import value_facts as facts
 from goallint.checks.support.value_facts import Numeric
+from goallint.plumbing.memo import make_room
 from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
 from goallint.values.bounds import out_of_range
-from goallint.values.types import Bound, Comparator, Qualitative, Quantity, Range, Value
+from goallint.values.types import Bound, Comparator, Compound, Qualitative, Quantity, Range, Value
 
 UNIT_CLASSES = ("percent", "money", "time", "count", "none")
 
@@ -100,13 +101,23 @@ class Subject:
         self.value = value
         self.text = text
         self.vocabulary = vocabulary
-        self.items: list[Value] = list(facts.leaves(value))
-        self.numeric: list[Numeric] = [leaf for leaf in self.items if isinstance(leaf, Quantity | Bound | Range)]
-        self.kinds = frozenset([value.kind, *(item.kind for item in self.items)])
+        # one loop over the items for every fact (a value is most often a single item)
+        items: list[Value] = list(facts.leaves(value)) if isinstance(value, Compound) else [value]
+        numeric: list[Numeric] = []
+        kinds = {value.kind}
+        vague = invalid_range = beyond = False
+        for item in items:
+            kinds.add(item.kind)
+            if isinstance(item, _NUMERIC):
+                numeric.append(item)
+                invalid_range = invalid_range or _invalid_range(item)
+                beyond = beyond or _out_of_range(item)
+            elif not vague and isinstance(item, Qualitative) and item.vague:
+                vague = True
+        self.items, self.numeric = items, numeric
+        self.kinds = frozenset(kinds)
         """The value's kind and the kind of each of its items."""
-        self.vague = any(isinstance(i, Qualitative) and i.vague for i in self.items)
-        self.invalid_range = any(_invalid_range(i) for i in self.numeric)
-        self.out_of_range = any(_out_of_range(i) for i in self.numeric)
+        self.vague, self.invalid_range, self.out_of_range = vague, invalid_range, beyond
         self._has_number: bool | None = None
 
     @property
@@ -115,6 +126,9 @@ class Subject:
         if self._has_number is None:
             self._has_number = facts.has_number(self.value, self.text)
         return self._has_number
+
+
+_NUMERIC = (Quantity, Bound, Range)
 
 
 def unit_matches(unit: str, wanted: list[str]) -> bool:
@@ -126,6 +140,22 @@ def unit_matches(unit: str, wanted: list[str]) -> bool:
 def _unit_kind(unit: str) -> tuple[str, str]:
     """A unit's class (`none` for no unit) and base, as `unit_matches` compares them."""
     return facts.unit_class(unit) or "none", facts.unit_base(unit)
+
+
+def _unit_test(wanted: list[str]) -> Callable[[str], bool]:
+    """`unit_matches(unit, wanted)` for one list, its answers remembered per unit (a pack's list is tested
+    against the few units values write, value after value). Bounded."""
+    known: dict[str, bool] = {}
+
+    def unit_ok(unit: str) -> bool:
+        answer = known.get(unit)
+        if answer is None:
+            if len(known) >= CACHE_ENTRIES:
+                make_room(known)
+            answer = known[unit] = unit_matches(unit, wanted)
+        return answer
+
+    return unit_ok
 
 
 def _outside(leaf: Numeric, low: Decimal, high: Decimal) -> bool:
@@ -156,17 +186,25 @@ def _compile_leaf(test: LeafTest) -> Callable[[Numeric], bool]:
     ops, units, equals, at_least, below, outside = \
         test.ops, test.units, test.equals, test.at_least, test.below, test.outside
 
+    unit_ok = _unit_test(units) if units is not None else None
+
     def leaf_test(leaf: Numeric) -> bool:
-        if ops is not None and (None if isinstance(leaf, Range) else leaf.op) not in ops:
+        if isinstance(leaf, Range):
+            if ops is not None and None not in ops:
+                return False
+            numbers: tuple[Decimal, ...] = (leaf.low, leaf.high)  # `facts.numbers`
+        else:
+            if ops is not None and leaf.op not in ops:
+                return False
+            numbers = (leaf.value,)
+        if unit_ok is not None and not unit_ok(leaf.unit):
             return False
-        if units is not None and not unit_matches(leaf.unit, units):
+        # `any` / `all` over one or two numbers, written out
+        if equals is not None and numbers[0] != equals and (len(numbers) == 1 or numbers[1] != equals):
             return False
-        numbers = facts.numbers(leaf)
-        if equals is not None and not any(n == equals for n in numbers):
+        if at_least is not None and numbers[0] < at_least and (len(numbers) == 1 or numbers[1] < at_least):
             return False
-        if at_least is not None and not any(n >= at_least for n in numbers):
-            return False
-        if below is not None and not all(n < below for n in numbers):
+        if below is not None and not (numbers[0] < below and (len(numbers) == 1 or numbers[1] < below)):
             return False
         return outside is None or _outside(leaf, *outside)
 
@@ -212,9 +250,11 @@ def _word_set(words: list[str]) -> frozenset[str]:
 
 
 def _out_of_range(leaf: Value) -> bool:
-    if not isinstance(leaf, Quantity | Bound | Range):
-        return False
-    return any(out_of_range(number) for number in facts.numbers(leaf))
+    if isinstance(leaf, Range):  # `facts.numbers`, read without a generator
+        return out_of_range(leaf.low) or out_of_range(leaf.high)
+    if isinstance(leaf, Quantity | Bound):
+        return out_of_range(leaf.value)
+    return False
 
 
 def _invalid_range(leaf: Value) -> bool:
@@ -249,9 +289,8 @@ def _compile(w: When) -> Callable[[Subject], bool]:
         words, max_length = w.words_vocabulary, w.max_words_length
         tests.append(lambda s: _words_hit(s, s.vocabulary(words), max_length))
     if w.units_all is not None:
-        wanted = w.units_all
-        tests.append(lambda s: len(s.numeric) == len(s.items) > 0 and all(unit_matches(n.unit, wanted)
-                                                                          for n in s.numeric))
+        all_ok = _unit_test(w.units_all)
+        tests.append(lambda s: len(s.numeric) == len(s.items) > 0 and all(all_ok(n.unit) for n in s.numeric))
     if w.leaf is not None:
         leaf_test = w.leaf.predicate
 
@@ -267,7 +306,14 @@ def _compile(w: When) -> Callable[[Subject], bool]:
             tests.append(_fact_is(fact, setting))
     if w.any_ is not None:
         alternatives = [sub.predicate for sub in w.any_]
-        tests.append(lambda s: any(test(s) for test in alternatives))
+
+        def any_of(s: Subject) -> bool:  # `any` written out: no generator per subject
+            for test in alternatives:
+                if test(s):
+                    return True
+            return False
+
+        tests.append(any_of)
     if w.not_ is not None:
         negated = w.not_.predicate
         tests.append(lambda s: not negated(s))

@@ -42,6 +42,9 @@ class TerminalScanner:
         self._flags = flags
         self._patterns = [(_compiled(t.pattern.to_regexp(), flags), t.name) for t in terminals]
         self._uses = 0
+        self.alternation: Any = None
+        """The `match` of the alternation once the scanner has switched to it (`alternate`), else None: a caller
+        that reads the whole text can match with it directly (the group named by `lastgroup` is the terminal)."""
 
     def match(self, text: Any, pos: int) -> tuple[str, str] | None:
         """(the text matched, its terminal's name) at `pos` of a Lark `TextSlice`, or None."""
@@ -64,7 +67,7 @@ class TerminalScanner:
         except (re.error, AssertionError):
             self._uses = -(1 << 62)  # never asks again
             return
-        first = alternation.match
+        first = self.alternation = alternation.match
 
         def match(text: Any, pos: int) -> tuple[str, str] | None:
             found = first(text.text, pos, text.end)

@@ -33,6 +33,8 @@ def _same_everywhere(text: str) -> None:
         assert alternating.match is not TerminalScanner.match
         for pos in range(len(text) + 1):
             assert alternating.match(source, pos) == one_by_one.match(source, pos), (text, pos)
+            hit = alternating.alternation(text, pos)  # what the lean parse matches with directly
+            assert (None if hit is None else (hit.group(), hit.lastgroup)) == one_by_one.match(source, pos)
 
 
 def test_the_alternation_matches_as_the_terminals_in_order_on_typical_values() -> None:

@@ -105,15 +105,25 @@ def breakdown_of(text: str, unit: str = "") -> Breakdown | None:
     return Breakdown(total * _MAGNITUDE[magnitude], tuple(parts), tuple(written))
 
 
+def may_break_down(raw: str) -> bool:
+    """Whether a raw text can hold a breakdown once normalised: `breakdown_of` needs a bracket or 其中, and no
+    normalisation step writes a bracket, `其` or `中` (they remove, unwrap and swap symbols; a removed tag or
+    invisible character can join a `其` and a `中`), so a raw text without them is passed over unread."""
+    return "(" in raw or "（" in raw or ("其" in raw and "中" in raw)
+
+
 def _cells(params: Params, ctx: FormContext) -> Iterator[tuple[Cell, str, str]]:
-    """(cell, its field, its unit label) for every place the rule looks at."""
+    """(cell, its field, its unit label) for every place the rule looks at that `may_break_down`."""
     form = ctx.form
     if "budget" in params.where and isinstance(form, ProjectForm) and form.budget is not None:
-        yield form.budget, "预算金额", form.budget_unit or ""
+        if may_break_down(form.budget.raw):
+            yield form.budget, "预算金额", form.budget_unit or ""
     if "values" in params.where:
         for item in ctx.selected():
-            for _column, cell in item.value_cells():
-                yield cell, item.field, ""
+            for _column, cell in item.filled_values:  # `value_cells()` of both columns
+                raw = cell.raw
+                if "(" in raw or "（" in raw or ("其" in raw and "中" in raw):  # `may_break_down`, inlined
+                    yield cell, item.field, ""
 
 
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:

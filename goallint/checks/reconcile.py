@@ -130,8 +130,9 @@ def money_of(raw: str) -> CellMoney:
     """The `CellMoney` of a cell's raw text as far as its money goes: the value grammar reads money only from a
     `元` in the cell's normalised text (`万元` is folded into 元), so a cell without one holds none and is not
     parsed here (its other amounts, `NO_MONEY` leaves out). Memo by the raw text (asked of every value
-    cell by three rules of every form)."""
-    return cell_money(raw) if "元" in Cell(raw).text else NO_MONEY
+    cell by three rules of every form). No normalisation step writes a `元` (they remove, unwrap and swap
+    symbols), so a raw text without one is answered before its normalised text is asked for."""
+    return cell_money(raw) if "元" in raw and "元" in Cell(raw).text else NO_MONEY
 
 
 @lru_cache(maxsize=CACHE_ENTRIES)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError
+from lark.parse_tree_builder import ExpandSingleChild
 from lark.parsers.lalr_analysis import Shift
 
 from goallint.lexing import PLUGINS
@@ -25,6 +25,8 @@ from goallint.values.types import (
     Range,
     Text,
     Value,
+    replaced,
+    value_maker,
 )
 from goallint.values.units import MAGNITUDES, canonical_unit
 
@@ -50,6 +52,8 @@ class Vocabulary(NamedTuple):
     known: frozenset[str]
     max_chars: int
     max_list_chars: int
+    vague_words: re.Pattern[str] | None
+    """One alternation of `vague` (None without vague words): a search instead of one `in` per word."""
 
 
 @cache
@@ -58,12 +62,15 @@ def vocabulary() -> Vocabulary:
     data = cached_parse(grammar_path("vocabulary.yaml").read_text(encoding="utf-8"), load_yaml) or {}  # kept as JSON
     vague = tuple(sorted({str(word) for word in data.get("vague", [])}, key=len, reverse=True))
     return Vocabulary(vague, frozenset(str(word) for word in data.get("known", [])),
-                      int(data.get("max_qualitative_chars", 16)), int(data.get("max_qualitative_list_chars", 12)))
+                      int(data.get("max_qualitative_chars", 16)), int(data.get("max_qualitative_list_chars", 12)),
+                      # sorted: the same pattern in every process (a set's order is not), so its compilation is kept
+                      re.compile("|".join(map(re.escape, sorted(vague)))) if vague else None)
 
 
 def is_vague(text: str) -> bool:
     """True when the phrase contains a word the vocabulary calls vague."""
-    return any(word in text for word in vocabulary().vague)
+    words = vocabulary().vague_words
+    return words is not None and words.search(text) is not None
 
 
 def words_value(text: str) -> Value:
@@ -71,8 +78,19 @@ def words_value(text: str) -> Value:
     vocab = vocabulary()
     vague = is_vague(text)
     if vague or text in vocab.known or len(text) <= vocab.max_chars:
-        return Qualitative(text=text, vague=vague)
-    return Text(text=text)
+        return _QUALITATIVE("qualitative", None, vague, text)
+    return _TEXT("text", None, text)
+
+
+_QUANTITY = value_maker(Quantity)
+"""`Quantity(…)` from all its fields in order (kind, label, op, value, unit, noun, approx); `_BOUND`, `_RANGE`,
+`_COMPOUND`, `_QUALITATIVE` and `_TEXT` the same for theirs: the values the grammar makes, one or two per item it
+reads, made without the frozen classes' guarded keyword `__init__` (`values.types.value_maker`)."""
+_BOUND = value_maker(Bound)
+_RANGE = value_maker(Range)
+_COMPOUND = value_maker(Compound)
+_QUALITATIVE = value_maker(Qualitative)
+_TEXT = value_maker(Text)
 
 
 class _Amount(NamedTuple):
@@ -94,7 +112,7 @@ class ValueTransformer(Transformer[Token, Any]):
 
     # --- numbers and units ---
     def unit(self, children: list[Token]) -> str:
-        return canonical_unit("".join(str(child) for child in children).replace("·", "/"))
+        return canonical_unit("".join(children).replace("·", "/"))  # tokens are strings: joined as they are
 
     def amount(self, children: list[Any]) -> _Amount:
         value = Decimal(children[0])
@@ -118,33 +136,33 @@ class ValueTransformer(Transformer[Token, Any]):
             year = _year_or_none(amount.value)
             if year is not None:
                 return Deadline(year=year)
-        return Quantity(value=amount.value, unit=amount.unit, noun=amount.noun)
+        return _QUANTITY("quantity", None, "=", amount.value, amount.unit, amount.noun, False)
 
     def bound_pre(self, children: list[Any]) -> Value:
         token, amount = children[0], children[1]
         op = _OPS.get(str(token)) or _WORD_OPS[str(token)]
         if op == "=":
-            return Quantity(value=amount.value, unit=amount.unit, noun=amount.noun)
-        return Bound(op=op, value=amount.value, unit=amount.unit, noun=amount.noun)
+            return _QUANTITY("quantity", None, "=", amount.value, amount.unit, amount.noun, False)
+        return _BOUND("bound", None, op, amount.value, amount.unit, amount.noun, False)
 
     def bound_post(self, children: list[Any]) -> Value:
         amount, token = children
-        return Bound(op=_SUFFIX_OPS[str(token)], value=amount.value, unit=amount.unit, noun=amount.noun)
+        return _BOUND("bound", None, _SUFFIX_OPS[str(token)], amount.value, amount.unit, amount.noun, False)
 
     def approx(self, children: list[Any]) -> Value:
         value = next(child for child in children if not isinstance(child, Token))
-        return replace(value, approx=True) if isinstance(value, (Quantity, Bound)) else value
+        return replaced(value, approx=True) if isinstance(value, (Quantity, Bound)) else value
 
     # --- ranges ---
     def range(self, children: list[Any]) -> Value:
         low, high = children[0], children[2]
         unit = high.unit or low.unit
         low_unit = low.unit if low.unit and low.unit != unit else None
-        return Range(low=low.value, high=high.value, unit=unit, low_unit=low_unit)
+        return _RANGE("range", None, low.value, high.value, unit, low_unit)
 
     def plus_minus(self, children: list[Any]) -> Value:
         amount = children[1]
-        return Range(low=-amount.value, high=amount.value, unit=amount.unit)
+        return _RANGE("range", None, -amount.value, amount.value, amount.unit, None)
 
     # --- deadlines ---
     def day(self, children: list[Any]) -> int | str:
@@ -188,7 +206,7 @@ class ValueTransformer(Transformer[Token, Any]):
         words = [str(child).strip() for child in children if child.type == "WORDS"]
         if len(words) == 2:
             value = words_value(words[1])
-            return replace(value, label=words[0])
+            return replaced(value, label=words[0])
         return words_value(words[0])
 
     def label(self, children: list[Token]) -> list[str]:
@@ -201,13 +219,13 @@ class ValueTransformer(Transformer[Token, Any]):
         if match and isinstance(value, (Quantity, Bound)) and value.unit:
             # `补助：每村（社区）10万元/年` → 100000 元/年/村（社区）, labelled 补助
             parts = [*parts[:-1], match.group(1)] if match.group(1) else parts[:-1]
-            value = replace(value, unit=canonical_unit(f"{value.unit}/{match.group(2)}"))
+            value = replaced(value, unit=canonical_unit(f"{value.unit}/{match.group(2)}"))
         label = "：".join(part for part in parts if part)
-        return replace(value, label=label) if label else value
+        return replaced(value, label=label) if label else value
 
     def start(self, children: list[Any]) -> Value:
         items = [child for child in children if not isinstance(child, Token)]
-        return items[0] if len(items) == 1 else Compound(items=items)
+        return items[0] if len(items) == 1 else _COMPOUND("compound", None, items)
 
 
 @cache
@@ -304,8 +322,8 @@ def _simple(text: str) -> Value | None:
             return None
     op = _OPS[sign] if sign else "="
     if op == "=":
-        return Quantity(value=Decimal(number), unit=tail)
-    return Bound(op=op, value=Decimal(number), unit=tail)
+        return _QUANTITY("quantity", None, "=", Decimal(number), tail, None, False)
+    return _BOUND("bound", None, op, Decimal(number), tail, None, False)
 
 
 @lru_cache(maxsize=CACHE_ENTRIES)  # values are written in a few units: each is lexed once
@@ -342,12 +360,20 @@ def _tables() -> _Tables:
     table = lalr.parse_table
     callbacks = lalr.callbacks
     actions = {state: {kind: (True, arg) if action is Shift
-                       else (False, (len(arg.expansion), callbacks[arg], arg.origin.name))
+                       else (False, (len(arg.expansion), _unless_kept(len(arg.expansion), callbacks[arg]),
+                                     arg.origin.name))
                        for kind, (action, arg) in row.items()}
                for state, row in table.states.items()}
     tokens = {kind: callback for kind, callback in callbacks.items() if isinstance(kind, str)}
     return _Tables(actions, table.start_states["start"], table.end_states["start"], tokens,
                    frontend.lexer.lexers, frozenset(parser().lexer_conf.ignore))
+
+
+def _unless_kept(size: int, callback: Any) -> Any:
+    """A reduction's callback, or None where it hands back its one child as it is: an inlined `?rule` with one
+    child (`?core: measure`, `?item: core`), whose callback is Lark's `ExpandSingleChild` (`children[0]` when
+    there is one). The lean parse then only moves to the rule's state."""
+    return None if size == 1 and type(callback) is ExpandSingleChild else callback
 
 
 def _parse_lean(text: str) -> Value:
@@ -356,23 +382,38 @@ def _parse_lean(text: str) -> Value:
     thread and state objects, error context): its loop is Lark's `ParserState.feed_token` and `ContextualLexer.lex`.
     Raises where Lark raises (any error: the caller reads it as no parse). Tested equal to `Lark.parse`."""
     actions, start, end_state, token_callbacks, lexers, ignore = _tables()
+    scanners = _SCANNERS
     state_stack = [start]
     value_stack: list[Any] = []
     pos, end = 0, len(text)
     source = _Slice(text, end)
     while True:
         if pos < end:
-            lexer = lexers[state_stack[-1]]  # the lexer of the state the last token left the parser in
-            found = lexer.scanner.match(source, pos)
-            if found is None:
-                raise _NoParse
-            matched, kind = found
+            state = state_stack[-1]  # the lexer of the state the last token left the parser in
+            scanner = scanners.get(state)
+            if scanner is None:
+                scanner = _scanner(state)
+            alternation = scanner[0].alternation
+            if alternation is not None:  # one call into `re`, the terminal named by the group that matched
+                hit = alternation(text, pos)
+                if hit is None:
+                    raise _NoParse
+                matched, kind = hit.group(), hit.lastgroup
+            else:
+                found = scanner[0].match(source, pos)
+                if found is None:
+                    raise _NoParse
+                matched, kind = found
             pos += len(matched)
             if kind in ignore:
                 continue
-            token = Token(kind, matched)
-            if kind in lexer.callback:
-                token = lexer.callback[kind](token)
+            token = _new_str(Token, matched)  # `Token(kind, matched)` without its two Python frames
+            token.type = kind
+            token.value = matched
+            token.start_pos = token.line = token.column = token.end_line = token.end_column = token.end_pos = None
+            callbacks = scanner[1]
+            if callbacks and kind in callbacks:
+                token = callbacks[kind](token)
             is_end = False
         else:
             token, kind, is_end = Token("$END", ""), "$END", True
@@ -386,18 +427,32 @@ def _parse_lean(text: str) -> Value:
                 value_stack.append(token if callback is None else callback(token))
                 break
             size, callback, name = arg
-            if size:
-                children = value_stack[-size:]
-                del state_stack[-size:]
-                del value_stack[-size:]
+            if callback is None:  # the one child is the rule's value: it stays on the value stack
+                del state_stack[-1]
             else:
-                children = []
-            value = callback(children)
+                if size:
+                    children = value_stack[-size:]
+                    del state_stack[-size:]
+                    del value_stack[-size:]
+                else:
+                    children = []
+                value_stack.append(callback(children))
             state_stack.append(actions[state_stack[-1]][name][1])
-            value_stack.append(value)
             if is_end and state_stack[-1] == end_state:
                 result: Value = value_stack[-1]
                 return result
+
+
+_new_str = str.__new__
+
+_SCANNERS: dict[Any, tuple[Any, dict[str, Any]]] = {}
+"""Per parser state, its lexer's scanner and token callbacks (Lark builds a state's scanner on first use)."""
+
+
+def _scanner(state: Any) -> tuple[Any, dict[str, Any]]:
+    lexer = _tables().lexers[state]
+    found = _SCANNERS[state] = (lexer.scanner, lexer.callback)
+    return found
 
 
 class _NoParse(LarkError):

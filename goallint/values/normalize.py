@@ -9,8 +9,9 @@ from goallint.plumbing.lazy_regex import on_use
 
 # --- invisible characters ----------------------------------------------------------------------------------
 
-INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
-                       "\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0]")
+_INVISIBLE_CHARS = ("\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
+                    "\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0")
+INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 """Characters that show nothing or only reorder text: zero-width space and joiners (U+200B–U+200D), direction
 marks and overrides (LRM, RLM, RLO …), the word joiner U+2060, the soft hyphen, a BOM inside text, Hangul fillers."""
 
@@ -90,8 +91,14 @@ _SYMBOL_CHARS = str.maketrans(
 _GUILLEMET_GEQ = on_use(r"》(?=\s*[\d*])")
 
 
+_SYMBOL_MARKS = re.compile("[" + re.escape("".join(chr(c) for c in _SYMBOL_CHARS) + "=》") + "]")
+"""A character without which `standardize_symbols` leaves a text as it is."""
+
+
 def standardize_symbols(text: str) -> str:
     """Standard comparators and half-width forms: `>=` `＞＝` `≧` → `≥`, `％` → `%`, `９０` → `90`, `》95%` → `≥95%`."""
+    if _SYMBOL_MARKS.search(text) is None:  # most texts: one search instead of a copy through the table
+        return text
     out = text.translate(_SYMBOL_CHARS)
     if "=" in out:
         out = _SYMBOL_PAIRS.sub(lambda m: "≤" if m.group(0)[0] in "<≤" else "≥", out)
@@ -120,6 +127,8 @@ def _keep_space(match: re.Match[str]) -> str:
 def collapse_spaces(text: str) -> str:
     """Trim, collapse runs of white space, and drop spaces next to comparators, numbers and units
     (`≥ 12 次` → `≥12次`); a space between two words (or two numbers) is kept."""
+    if _SPACE_RUN.search(text) is None:  # nothing to trim or collapse (`\s` is what `strip` strips)
+        return text
     out = _SPACE_RUN.sub(" ", text).strip()
     if " " in out:
         out = _INNER_SPACE.sub(_keep_space, out)
@@ -149,8 +158,21 @@ STEPS: tuple[tuple[str, Callable[[str], str]], ...] = (
 """The normalisation steps in the order they run, each with the change name `normalize` reports."""
 
 
+_ORDER = {name: index for index, (name, _step) in enumerate(STEPS)}
+
+_STEP_MARKS = re.compile("[" + _INVISIBLE_CHARS + re.escape("".join(chr(c) for c in _SYMBOL_CHARS) + "<&\\$=》,")
+                         + "\\s]")
+"""A character without which no step changes a text: an invisible one (`strip_invisible`), `<` or `&` (`strip_html`),
+`\\` or `$` (`strip_ocr_markup`), a look-alike symbol, `=` or `》` (`standardize_symbols`), white space
+(`collapse_spaces`: what `\\s` matches is what `str.strip` strips) or `,` (`strip_thousands`)."""
+
+
 def normalize_text(raw: str) -> tuple[str, tuple[str, ...]]:
-    """Run every step until nothing changes; return the text and the names of the steps that changed it."""
+    """Run every step until nothing changes; return the text and the names of the steps that changed it.
+    Most cells are written plainly (`≥95%`, `3500元/月/人`): a text with none of `_STEP_MARKS` is its own
+    normal form, found by one search."""
+    if _STEP_MARKS.search(raw) is None:
+        return raw, ()
     text = raw
     changed: list[str] = []
     for _ in range(4):
@@ -163,5 +185,4 @@ def normalize_text(raw: str) -> tuple[str, tuple[str, ...]]:
                 text = after
         if text == before:
             break
-    order = [name for name, _ in STEPS]
-    return text, tuple(sorted(changed, key=order.index))
+    return text, tuple(sorted(changed, key=_ORDER.__getitem__))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import fields
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from goallint.plumbing.records import record
 
@@ -43,6 +44,7 @@ class _Value:
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+V = TypeVar("V", bound=_Value)
 
 
 def _field_names(cls: type[_Value]) -> tuple[str, ...]:
@@ -50,6 +52,40 @@ def _field_names(cls: type[_Value]) -> tuple[str, ...]:
     if names is None:
         names = _FIELD_NAMES[cls] = tuple(item.name for item in fields(cls))
     return names
+
+
+def replaced(value: V, **changes: Any) -> V:
+    """`dataclasses.replace` for a value: the same class made with `changes` over the value's fields (the value
+    grammar relabels most items it builds, and `replace`'s generic checks cost more than the copy)."""
+    cls = type(value)
+    maker = _MAKERS.get(cls) or value_maker(cls)
+    out: V = maker(*[changes[name] if name in changes else getattr(value, name) for name in _field_names(cls)])
+    return out
+
+
+_MAKERS: dict[type, Callable[..., Any]] = {}
+
+
+def value_maker(cls: type[V]) -> Callable[..., V]:
+    """A maker of a value class from every field's value, positionally in field order (`kind` and `label` first),
+    that sets each slot directly: what `__init__` makes, without a frozen class's guarded `__setattr__` per field
+    and keyword matching (the value grammar makes one or two values per item it reads; the classes have no
+    `__post_init__`). Written out per class, as `dataclass` writes `__init__`, and kept as that is."""
+    known = _MAKERS.get(cls)
+    if known is not None:
+        return known
+    from goallint.plumbing import kept_code
+
+    names = _field_names(cls)
+    lines = [f"def make_{cls.__name__}({', '.join(names)}):", "    _out = _new(_cls)"]
+    lines += [f"    _set_{name}(_out, {name})" for name in names]
+    lines.append("    return _out")
+    scope: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    scope.update({f"_set_{name}": getattr(cls, name).__set__ for name in names})  # a slot of the class or its base
+    kept_code.exec_kept("\n".join(lines) + "\n", scope)
+    maker: Callable[..., V] = scope[f"make_{cls.__name__}"]
+    _MAKERS[cls] = maker
+    return maker
 
 
 @record(frozen=True, slots=True, kw_only=True)

@@ -52,7 +52,7 @@ class Unit:
 
 def canonical_unit(text: str) -> str:
     """A unit string with each part in its canonical word: `元/平米` → `元/平方米`, `㎡` → `平方米`."""
-    if not any(mark in text for mark in _SYNONYM_MARKS):
+    if _SYNONYM_MARKS.isdisjoint(text):
         return text
     return "/".join(UNIT_SYNONYMS.get(part, part) for part in text.split("/"))
 

@@ -6,26 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from goallint.values.normalize import _STEP_MARKS, STEPS, normalize_text
-
-
-def _every_step(raw: str) -> tuple[str, tuple[str, ...]]:
-    """`normalize_text` without its unchanged-text shortcut: every step run until nothing changes."""
-    text = raw
-    changed: list[str] = []
-    for _ in range(4):
-        before = text
-        for name, step in STEPS:
-            after = step(text)
-            if after != text:
-                if name not in changed:
-                    changed.append(name)
-                text = after
-        if text == before:
-            break
-    order = [name for name, _ in STEPS]
-    return text, tuple(sorted(changed, key=order.index))
-
+from goallint.values.normalize import _STEP_MARKS, STEPS, every_step, normalize_text
 
 _MARKED = st.sampled_from(list("0123456789.,%≥≤<>=~-/·*XＸ０％＞＝＜ 　\u00a0\t\n$\\{}&;，；、。：①》《约万元人年月") +
                           ["\\geq", "\\%", "<p>", "</b>", "&nbsp;", "&amp;", "\u200b", "\ufeff", "1,234", ">=",
@@ -36,7 +17,7 @@ _TEXTS = st.one_of(st.text(max_size=40), st.lists(_MARKED, max_size=20).map("".j
 @settings(max_examples=600, deadline=None)
 @given(_TEXTS)
 def test_normalize_text_is_every_step_run(raw: str) -> None:
-    assert normalize_text(raw) == _every_step(raw)
+    assert normalize_text(raw) == every_step(raw)
 
 
 def test_every_white_space_character_marks_a_text_for_the_steps() -> None:

@@ -173,6 +173,12 @@ def normalize_text(raw: str) -> tuple[str, tuple[str, ...]]:
     normal form, found by one search."""
     if _STEP_MARKS.search(raw) is None:
         return raw, ()
+    return every_step(raw)
+
+
+def every_step(raw: str) -> tuple[str, tuple[str, ...]]:
+    """`normalize_text` without its shortcut: every step run until nothing changes (what the shortcut is
+    tested against)."""
     text = raw
     changed: list[str] = []
     for _ in range(4):

@@ -140,35 +140,18 @@ def test_values_made_by_their_makers_are_the_constructed_ones(op: str, number: o
             assert again == wanted and repr(again) == repr(wanted) and type(again) is type(wanted)
 
 
-def _symbols_by_the_table(text: str) -> str:
-    """`standardize_symbols` without its no-mark shortcut."""
-    from goallint.values.normalize import _GUILLEMET_GEQ, _SYMBOL_CHARS, _SYMBOL_PAIRS
-
-    out = text.translate(_SYMBOL_CHARS)
-    if "=" in out:
-        out = _SYMBOL_PAIRS.sub(lambda m: "≤" if m.group(0)[0] in "<≤" else "≥", out)
-    if "》" in out and "《" not in out:
-        out = _GUILLEMET_GEQ.sub("≥", out)
-    return out
-
-
-def _spaces_collapsed(text: str) -> str:
-    """`collapse_spaces` without its no-space shortcut."""
-    from goallint.values.normalize import _INNER_SPACE, _SPACE_RUN, _keep_space
-
-    out = _SPACE_RUN.sub(" ", text).strip()
-    if " " in out:
-        out = _INNER_SPACE.sub(_keep_space, out)
-    return out
-
-
 @settings(max_examples=600, deadline=None)
 @given(_TEXTS)
 def test_the_symbol_and_space_steps_answer_as_without_their_shortcuts(raw: str) -> None:
-    from goallint.values.normalize import collapse_spaces, standardize_symbols
+    from goallint.values.normalize import (
+        collapse_spaces,
+        spaces_collapsed,
+        standardize_symbols,
+        symbols_by_the_table,
+    )
 
-    assert standardize_symbols(raw) == _symbols_by_the_table(raw)
-    assert collapse_spaces(raw) == _spaces_collapsed(raw)
+    assert standardize_symbols(raw) == symbols_by_the_table(raw)
+    assert collapse_spaces(raw) == spaces_collapsed(raw)
 
 
 def test_every_character_the_symbol_table_changes_is_a_symbol_mark() -> None:

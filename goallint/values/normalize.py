@@ -99,6 +99,11 @@ def standardize_symbols(text: str) -> str:
     """Standard comparators and half-width forms: `>=` `＞＝` `≧` → `≥`, `％` → `%`, `９０` → `90`, `》95%` → `≥95%`."""
     if _SYMBOL_MARKS.search(text) is None:  # most texts: one search instead of a copy through the table
         return text
+    return symbols_by_the_table(text)
+
+
+def symbols_by_the_table(text: str) -> str:
+    """`standardize_symbols` without its no-mark shortcut (what the shortcut is tested against)."""
     out = text.translate(_SYMBOL_CHARS)
     if "=" in out:
         out = _SYMBOL_PAIRS.sub(lambda m: "≤" if m.group(0)[0] in "<≤" else "≥", out)
@@ -129,6 +134,11 @@ def collapse_spaces(text: str) -> str:
     (`≥ 12 次` → `≥12次`); a space between two words (or two numbers) is kept."""
     if _SPACE_RUN.search(text) is None:  # nothing to trim or collapse (`\s` is what `strip` strips)
         return text
+    return spaces_collapsed(text)
+
+
+def spaces_collapsed(text: str) -> str:
+    """`collapse_spaces` without its no-space shortcut (what the shortcut is tested against)."""
     out = _SPACE_RUN.sub(" ", text).strip()
     if " " in out:
         out = _INNER_SPACE.sub(_keep_space, out)

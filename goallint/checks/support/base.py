@@ -102,6 +102,15 @@ _new = object.__new__
 _set = object.__setattr__
 
 
+def _filled_columns(period: Cell | None, annual: Cell | None) -> tuple[tuple[Column, Cell], ...]:
+    """An indicator's non-empty value cells, 实施周期 then 年度 (`Cell.is_empty`, asked without a call)."""
+    if period is not None and period.raw.strip():
+        if annual is not None and annual.raw.strip():
+            return ("period", period), ("annual", annual)
+        return (("period", period),)
+    return (("annual", annual),) if annual is not None and annual.raw.strip() else ()
+
+
 @record(slots=True)
 class ResolvedIndicator:
     """An indicator with its levels resolved through the profile, and what nearly every rule asks of it (its
@@ -121,12 +130,7 @@ class ResolvedIndicator:
         self.indicator, self.level1, self.level2, self.index = indicator, level1, level2, index
         name = indicator.name
         self.name = name.text if name is not None else ""
-        period, annual = indicator.period_value, indicator.annual_value
-        if period is not None and period.raw.strip():  # `Cell.is_empty`, asked without a call
-            self.filled_values = ((("period", period), ("annual", annual)) if annual is not None
-                                  and annual.raw.strip() else (("period", period),))
-        else:
-            self.filled_values = (("annual", annual),) if annual is not None and annual.raw.strip() else ()
+        self.filled_values = _filled_columns(indicator.period_value, indicator.annual_value)
         self._field = None
 
     @property
@@ -257,12 +261,7 @@ def _resolve(form: AnyForm, profile: Profile) -> list[ResolvedIndicator]:
         item.indicator, item.level1, item.level2, item.index = indicator, known[1], known[2], index
         name = indicator.name
         item.name = name.text if name is not None else ""
-        period, annual = indicator.period_value, indicator.annual_value
-        if period is not None and period.raw.strip():  # `Cell.is_empty`, asked without a call
-            item.filled_values = ((("period", period), ("annual", annual)) if annual is not None
-                                  and annual.raw.strip() else (("period", period),))
-        else:
-            item.filled_values = (("annual", annual),) if annual is not None and annual.raw.strip() else ()
+        item.filled_values = _filled_columns(indicator.period_value, indicator.annual_value)
         item._field = None
         out.append(item)
     return out

@@ -59,40 +59,53 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 def _raws_at(result: ReadResult, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
     """The raw text of the cells at the `wanted` (start, end) spans (a span no cell has is left out; where
-    cells share a span, the last in `iter_cells` order)."""
+    cells share a span, the last in `iter_cells` order). The cells are walked backwards from the last, so that
+    the first met at a span is the one to keep, and the walk stops once every wanted span is found."""
     out: dict[tuple[int, int], str] = {}
     starts = {start for start, _ in wanted}
+    count = len(wanted)
 
     getters, records = _GETTERS, _RECORDS
 
-    def visit(record: Any) -> None:  # `iter_cells`, without a generator per record
+    def visit(record: Any) -> bool:  # `iter_cells` backwards, without a generator per record; True: all found
         getter = getters.get(type(record))  # `_values_of` and `_is_record`, asked without a call
-        for value in getter(record) if getter is not None else _values_of(record):
+        for value in reversed(getter(record) if getter is not None else _values_of(record)):
             if isinstance(value, Cell):
                 span = value.span
-                if span is not None and span.start in starts and (span.start, span.end) in wanted:
-                    out[(span.start, span.end)] = value.raw  # type: ignore[index]  # both set: they were wanted
-            elif isinstance(value, list):
-                visit_items(value)
+                if span is not None and span.start in starts:
+                    key = (span.start, span.end)
+                    if key in wanted and key not in out:
+                        out[key] = value.raw  # both set: they were wanted
+                        if len(out) == count:
+                            return True
+            elif isinstance(value, list) and visit_items(value):
+                return True
+        return False
 
-    def visit_items(items: list[Any]) -> None:
-        for item in items:
+    def visit_items(items: list[Any]) -> bool:
+        for item in reversed(items):
             inner = getters.get(type(item))
             if inner is None:  # not a record, or a record not met yet
                 known = records.get(type(item))
-                if known if known is not None else _is_record(type(item)):
-                    visit(item)
+                if (known if known is not None else _is_record(type(item))) and visit(item):
+                    return True
                 continue
-            for value in inner(item):  # `visit(item)`, written out: a form's indicators are most records
+            for value in reversed(inner(item)):  # `visit(item)`, written out: a form's indicators are most records
                 if isinstance(value, Cell):
                     span = value.span
-                    if span is not None and span.start in starts and (span.start, span.end) in wanted:
-                        out[(span.start, span.end)] = value.raw  # type: ignore[index]
-                elif isinstance(value, list):
-                    visit_items(value)
+                    if span is not None and span.start in starts:
+                        key = (span.start, span.end)
+                        if key in wanted and key not in out:
+                            out[key] = value.raw
+                            if len(out) == count:
+                                return True
+                elif isinstance(value, list) and visit_items(value):
+                    return True
+        return False
 
-    for form in result.forms:
-        visit(form)
+    for form in reversed(result.forms):
+        if visit(form):
+            break
     return out
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from goallint.checks import KINDS
 from goallint.checks.support.base import ANYWHERE, Finding, FormContext, GroupFinding
 from goallint.checks.support.columns import merge_columns, on_two_cells, value_spots
-from goallint.checks.support.grouping import grouped
+from goallint.checks.support.grouping import Grouping, grouped_parts
 from goallint.layout.profile import detect_profile
 from goallint.model import (
     SEVERITY_RANK,
@@ -190,7 +190,10 @@ class Engine:
                 continue
             severity = self.severity.get(rule.code) or (rule.severity if switch in ("on", "off") else switch)
             table.append(_Step(rule.where, rule.check, None if group else KINDS[kind].run, (rule, severity)))
-        dispatch = _Dispatch(table, any(step.placed[0].suppressed_by for step in table))
+        outranking = frozenset(code for step in table for code in step.placed[0].suppressed_by)
+        if outranking:  # a rule's internal error is placed as a finding of its own rule, which may be outranked
+            outranking |= {code for rule in self.rules if rule.code == INTERNAL_ERROR for code in rule.suppressed_by}
+        dispatch = _Dispatch(table, outranking)
         self._dispatched[key] = (profile, dispatch)
         return dispatch
 
@@ -202,7 +205,7 @@ class Engine:
         info = FormInfo(path, name, form.kind, profile.name,
                         tuple(sorted(ignored | in_form)) if ignored or in_form else ())
         report.forms.append(info)
-        steps, suppressing = self._dispatch(form.kind, profile)
+        steps, outranking = self._dispatch(form.kind, profile)
         if ignored:  # per-file-ignores turn a rule off; a group rule summarises every form all the same
             steps = [step for step in steps if step.run is None or step.placed[0].code not in ignored]
         found: list[tuple[tuple[Rule, str], list[Finding]]] = []  # per rule that found any: (rule, severity), them
@@ -215,12 +218,12 @@ class Engine:
             items: Any = None
             try:
                 if run is None:  # a group rule: its kind summarises the form, waivers act on its findings
-                    rule = placed[0]
-                    summary = summaries.get(rule.kind, _UNSEEN)
+                    kind = check.kind  # `rule.kind`, read without the property
+                    summary = summaries.get(kind, _UNSEEN)
                     if summary is _UNSEEN:
-                        summary = summaries[rule.kind] = KINDS[rule.kind].summarize(check, ctx)
+                        summary = summaries[kind] = KINDS[kind].summarize(check, ctx)
                     if summary is not None:
-                        report.summaries.setdefault(rule.code, []).append(summary)
+                        report.summaries.setdefault(placed[0].code, []).append(summary)
                     continue
                 items = run(check, ctx)  # a kind's own list is kept as it is (never changed here)
                 if type(items) is not list:  # a generator: what it yielded before an error is kept
@@ -248,15 +251,13 @@ class Engine:
                 if spots is None:
                     spots = value_spots(form)
                 found[index] = (placed, merge_columns(items, spots))
-        if suppressing:
-            found = _precedence(found, form_span)
+        if outranking:
+            found = _precedence(found, form_span, outranking)
         out: list[Diagnostic] = []
         for (rule, severity), items in found:
             code, rule_name, group = rule.code, rule.name, rule.group
-            if group is not None and len(items) > 1:  # one finding naming every cell, which a baseline
-                finding = grouped(group, items)       # matches by the texts of them all
-                cell_text = "、".join(cell.text for cell in (finding.cell, *finding.related) if cell)
-                out.append(_diagnostic(rule, severity, finding, form_span, name, path, cell_text))
+            if group is not None and len(items) > 1:  # one finding naming every cell
+                out.append(_grouped_diagnostic(rule, severity, group, items, form_span, name, path))
                 continue
             for finding in items:  # `_diagnostic`, inline: one per finding
                 cell = finding.cell
@@ -414,11 +415,11 @@ class _Step(NamedTuple):
 
 
 class _Dispatch(NamedTuple):
-    """The rules forms of one kind under one profile run, and whether any of them can outrank another's
-    finding (`suppressed_by`): else a form skips that pass."""
+    """The rules forms of one kind under one profile run, and the codes their `suppressed_by` name: the rules
+    whose findings can outrank another's (none: a form skips that pass)."""
 
     steps: list[_Step]
-    suppressing: bool
+    outranking: frozenset[str]
 
 
 _UNSEEN = object()
@@ -451,6 +452,27 @@ def _diagnostic(rule: Rule, severity: str, finding: Finding, form_span: Span, fo
     return made_diagnostic(rule.code, rule.name, severity, finding.message, path, line, column, end_line,
                            end_column, form, field, finding.fix, sheet, cell_text,
                            _locations(related, finding.related_fields, finding.field) if related else [])
+
+
+def _grouped_diagnostic(rule: Rule, severity: str, group: Grouping, items: list[Finding], form_span: Span,
+                        form: str, path: str) -> Diagnostic:
+    """`_diagnostic` of `grouped(group, items)` with the texts of every cell it names as its `cell_text` (what a
+    baseline matches it by), made from the grouped finding's parts without making the finding."""
+    first = items[0]
+    message, fix, cells, fields = grouped_parts(group, items)
+    cell = first.cell
+    if cell is not None:
+        span = cell.span if cell.span is not None else form_span
+        cell_text = "、".join([cell.text, *[other.text for other in cells]])
+    else:
+        span = form_span
+        cell_text = "、".join([other.text for other in cells])
+    line, column, end_line, end_column, _, _, sheet, ref = span
+    field = first.field
+    if sheet and ref:
+        field = f"{sheet}!{ref} {field}".strip()
+    return made_diagnostic(rule.code, rule.name, severity, message, path, line, column, end_line, end_column, form,
+                           field, fix, sheet, cell_text, _locations(cells, fields, first.field) if cells else [])
 
 
 def _locations(cells: tuple[Cell, ...], fields: tuple[str, ...], field: str) -> list[Location]:
@@ -490,29 +512,40 @@ def _indicator_waived(form: AnyForm, cell: Cell | None, code: str, rules: Sequen
     return False
 
 
-def _precedence(found: list[tuple[tuple[Rule, str], list[Finding]]], form_span: Span,
+def _precedence(found: list[tuple[tuple[Rule, str], list[Finding]]], form_span: Span, outranking: frozenset[str],
                 ) -> list[tuple[tuple[Rule, str], list[Finding]]]:
     """The findings of a form (per rule) without those a rule named in their rule's `suppressed_by` reported on
     the same cell (the same place: its cell's span, or the form's for a finding on the whole form). Only the
-    places of the outranking rules' findings are looked at."""
-    outranking: set[str] = set()
-    for placed, _ in found:
-        outranking.update(placed[0].suppressed_by)
-    if not outranking:  # no finding's rule is outranked by any
-        return found
+    places of the findings of rules that can outrank another (`outranking`, the codes any rule the form runs
+    names in its `suppressed_by`) are looked at."""
     places: dict[str, set[tuple[int, ...]]] = {}
     for (rule, _), items in found:
         if rule.code in outranking:
-            places.setdefault(rule.code, set()).update(_place(finding, form_span) for finding in items)
+            spots = places.get(rule.code)
+            if spots is None:
+                spots = places[rule.code] = set()
+            for finding in items:  # `_place` of each, written out
+                cell = finding.cell
+                span = cell.span if cell is not None and cell.span is not None else form_span
+                spots.add(span[:4])
     if not places:
         return found
     out = []
     for placed, items in found:
-        taken = [places[code] for code in placed[0].suppressed_by if code in places]
+        by = placed[0].suppressed_by
+        taken = [places[code] for code in by if code in places] if by else None
         if not taken:
             out.append((placed, items))
             continue
-        left = [finding for finding in items if not any(_place(finding, form_span) in spots for spots in taken)]
+        left = []
+        for finding in items:
+            cell = finding.cell
+            place = (cell.span if cell is not None and cell.span is not None else form_span)[:4]
+            for spots in taken:
+                if place in spots:
+                    break
+            else:
+                left.append(finding)
         if left:
             out.append((placed, left))
     return out

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import pickle
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -16,7 +17,7 @@ from goallint.checks.support import base
 from goallint.checks.support.base import FormContext, ResolvedIndicator
 from goallint.checks.support.columns import _COLUMN_WORD, _neutral
 from goallint.edits import _raws_at, _with_fix, iter_cells
-from goallint.engine import _with_path
+from goallint.engine import _with_path, make_engine
 from goallint.model import (
     FIELDS,
     Cell,
@@ -134,8 +135,34 @@ def test_the_raws_found_for_fixes_are_those_of_every_cell_in_order() -> None:
             if cell.span is not None and cell.span.start is not None and cell.span.end is not None:
                 expected[(cell.span.start, cell.span.end)] = cell.raw
         assert _raws_at(result, set(expected) | {(-1, -1)}) == expected
+        spans = sorted(expected)
+        for wanted in (spans[:1], spans[-1:], spans[::7], spans[len(spans) // 2:]):  # the walk stops early
+            assert _raws_at(result, set(wanted)) == {span: expected[span] for span in wanted}
         checked += len(expected)
     assert checked > 500
+
+
+def test_where_cells_share_a_span_the_raws_are_the_last_ones() -> None:
+    """Cells of two forms (or of one form twice) at the same span: the raw kept is the last cell's in
+    `iter_cells` order, wherever the backward walk stops."""
+    result = read_path(ROOT / "examples" / "001_8dd0aec2d39c09c7.txt", "001.txt")
+    first = result.forms[0]
+    moved = []
+    for index, indicator in enumerate(first.indicators):  # each value cell again, its raw changed
+        cell = indicator.period_value
+        if cell is not None and cell.span is not None:
+            moved.append(dataclasses.replace(indicator, annual_value=Cell(f"again {index}", cell.span)))
+    assert moved
+    second = dataclasses.replace(first, indicators=moved)
+    twice = dataclasses.replace(result, forms=[first, second])
+    expected: dict[tuple[int, int], str] = {}
+    for cell in iter_cells(twice.forms):
+        if cell.span is not None and cell.span.start is not None and cell.span.end is not None:
+            expected[(cell.span.start, cell.span.end)] = cell.raw
+    assert any(raw.startswith("again") for raw in expected.values())
+    spans = sorted(expected)
+    for wanted in (spans, spans[:3], spans[-3:], spans[::5]):
+        assert _raws_at(twice, set(wanted)) == {span: expected[span] for span in wanted}
 
 
 FACTS = st.none() | st.dictionaries(st.sampled_from(["name", "value", "column", "level2", "note"]), TEXT, max_size=5)
@@ -173,3 +200,79 @@ def test_made_finding_is_the_constructors_finding(message: str, cell: Cell | Non
     assert type(made) is Finding and made == built and list(vars(made).items()) == list(vars(built).items())
     with pytest.raises(dataclasses.FrozenInstanceError):
         made.message = "changed"  # type: ignore[misc]
+
+
+SPANS = st.none() | st.builds(Span, st.integers(1, 3), st.integers(1, 3), st.integers(1, 3), st.integers(1, 3),
+                              st.none(), st.none(), st.none() | st.just("Sheet1"), st.none() | st.just("B2"))
+CELLS = st.builds(Cell, st.sampled_from(["≥95%", "持续提高", "<b>10</b>"]), SPANS)
+FINDINGS = st.builds(
+    lambda message, cell, field, fix, related, fields, facts: base.made_finding(message, cell, field, fix, related,
+                                                                                fields, facts),
+    st.sampled_from(["年度指标值“{x}”", "实施周期指标值“{x}”", "m"]), st.none() | CELLS, st.sampled_from(["a/b/c", ""]),
+    FIXES, st.lists(CELLS, max_size=2).map(tuple), st.lists(TEXT, max_size=2).map(tuple), FACTS)
+
+
+@given(st.lists(FINDINGS, min_size=2, max_size=5), SPANS.filter(lambda span: span is not None))
+def test_a_grouped_diagnostic_is_the_grouped_findings_diagnostic(findings: list[Any], form_span: Span) -> None:
+    """The engine places a rule's grouped findings from `grouped_parts` without making the grouped finding: what
+    `_diagnostic` makes of `grouped(...)` (its places by `_places`), with every named cell's text."""
+    from goallint.checks.support.grouping import Grouping, _item, _joined_fix, _places, grouped, grouped_parts
+    from goallint.engine import _diagnostic, _grouped_diagnostic
+
+    grouping = Grouping(message="{count} 处：{items}", item="“{name}”{value}")
+    rule = make_engine().rules[0]
+    made = _grouped_diagnostic(rule, "warning", grouping, findings, form_span, "表", "p.txt")
+    finding = grouped(grouping, findings)
+    expected = _diagnostic(rule, "warning", finding, form_span, "表", "p.txt",
+                           "、".join(cell.text for cell in (finding.cell, *finding.related) if cell))
+    assert made == expected
+    places = [place for each in findings for place in _places(each)][1 if findings[0].cell is not None else 0:]
+    items = dict.fromkeys([_item(grouping.item, each.facts) for each in findings])
+    assert grouped_parts(grouping, findings) == (
+        grouping.message.format(count=len(items), items=grouping.separator.join(items)),
+        _joined_fix([each.fix for each in findings]), tuple(cell for cell, _ in places),
+        tuple(field for _, field in places))
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.lists(FINDINGS, min_size=1, max_size=3)), max_size=4),
+       st.lists(st.lists(st.integers(0, 3), max_size=3), min_size=4, max_size=4))
+def test_precedence_drops_what_an_outranking_rule_found_at_the_same_place(
+        found_by: list[tuple[int, list[Any]]], outranked_by: list[list[int]]) -> None:
+    """`_precedence` (the places of outranking rules' findings only, `_place` written out) drops a finding
+    exactly when a rule named in its rule's `suppressed_by` found something at the same place."""
+    from goallint.engine import _place, _precedence
+
+    rules = [dataclasses.replace(rule, suppressed_by=[f"GL9{other}0" for other in outranked_by[index]],
+                                 code=f"GL9{index}0") for index, rule in enumerate(make_engine().rules[:4])]
+    found = [((rules[index], "warning"), items) for index, items in found_by]
+    form_span = Span(1, 1, 1, 1)
+    places: dict[str, set[tuple[int, ...]]] = {}
+    for (rule, _), items in found:
+        places.setdefault(rule.code, set()).update(_place(finding, form_span) for finding in items)
+    expected = []
+    for placed, items in found:
+        left = [finding for finding in items
+                if not any(_place(finding, form_span) in places.get(code, set()) for code in placed[0].suppressed_by)]
+        if left:
+            expected.append((placed, left))
+    outranking = frozenset(code for rule in rules for code in rule.suppressed_by)
+    assert _precedence(found, form_span, outranking) == expected
+
+
+@given(st.lists(st.tuples(st.none() | CELLS, st.none() | CELLS, st.booleans()), max_size=8))
+def test_value_spots_are_where_each_value_cell_stands_last(rows: list[tuple[Cell | None, Cell | None, bool]]) -> None:
+    """`value_spots` (one tuple per spot, made once) answers every value cell as a walk over the rows does; a
+    row may hold one cell in both columns."""
+    from goallint.checks.support.columns import value_spots
+
+    indicators = [Indicator(period_value=period, annual_value=period if same else annual)
+                  for period, annual, same in rows]
+    form = dataclasses.replace(read_path(ROOT / "examples" / "001_8dd0aec2d39c09c7.txt", "x").forms[0],
+                               indicators=indicators)
+    expected: dict[int, tuple[int, str]] = {}
+    for index, indicator in enumerate(indicators):
+        for column, cell in (("period", indicator.period_value), ("annual", indicator.annual_value)):
+            if cell is not None:
+                expected[id(cell)] = (index, column)
+    spots = value_spots(form)
+    assert {key: spot for key, spot in spots.items() if key != id(None)} == expected

@@ -362,13 +362,18 @@ def _form_pass(ctx: FormContext) -> _FormFindings:
             continue
         label = item.indicator.level2
         label_raw = None if label is None else label.raw
+        field = None
         for column, cell in filled:
             reports = said.get((level1, level2, name, label_raw, column, cell.raw))
             if reports is None:
                 reports = roster.reports((level1, level2, name, label_raw, column, cell.raw), row, item, column,
                                          cell, ctx)
+            if not reports:
+                continue
+            if field is None:  # the indicator's path, asked once for its findings
+                field = item.field
             for slot, message, facts in reports:
-                finding = made_finding(message, cell, item.field, None, (), (), facts)
+                finding = made_finding(message, cell, field, None, (), (), facts)
                 if found[slot] is _NOTHING:
                     found[slot] = [finding]
                 else:

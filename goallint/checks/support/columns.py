@@ -52,7 +52,11 @@ def _joined(kept: Finding, other: Finding) -> Finding:
     fix = kept.fix
     if fix is not None and other.fix is not None and fix.applicability == other.fix.applicability:
         fix = Fix(applicability=fix.applicability, message=fix.message, edits=[*fix.edits, *other.fix.edits])
-    related = (*kept.related, *((other.cell,) if other.cell is not None else ()), *other.related)
+    cell, more = other.cell, other.related
+    if kept.related or more or cell is None:
+        related = (*kept.related, *((cell,) if cell is not None else ()), *more)
+    else:  # the common case, a row's two plain cells
+        related = (cell,)
     facts = kept.facts
     if facts is not None and "column" in facts:  # a grouped item names the row's columns as the message does
         known = _BOTH_FACTS.get(id(facts))
@@ -70,16 +74,20 @@ def _joined(kept: Finding, other: Finding) -> Finding:
 
 def value_spots(form: AnyForm) -> dict[int, tuple[int, str]]:
     """Where each value cell of the form stands, by the cell's identity: (its indicator's index, its column). A
-    cell that stands twice counts where it stands last."""
+    cell that stands twice counts where it stands last. (An absent cell is entered too, under `id(None)`: no
+    finding's cell is None when its spot is asked, and each spot is one tuple made once, `_SPOTS`.)"""
     spots: dict[int, tuple[int, str]] = {}
-    for index, indicator in enumerate(form.indicators):
-        cell = indicator.period_value
-        if cell is not None:
-            spots[id(cell)] = (index, "period")
-        cell = indicator.annual_value
-        if cell is not None:
-            spots[id(cell)] = (index, "annual")
+    indicators = form.indicators
+    if len(indicators) > len(_SPOTS):
+        _SPOTS.extend(((index, "period"), (index, "annual")) for index in range(len(_SPOTS), len(indicators)))
+    for indicator, (period, annual) in zip(indicators, _SPOTS, strict=False):  # _SPOTS may be longer
+        spots[id(indicator.period_value)] = period
+        spots[id(indicator.annual_value)] = annual
     return spots
+
+
+_SPOTS: list[tuple[tuple[int, str], tuple[int, str]]] = []
+"""The spots of indicator `index`'s two value cells, by index (grown to the longest form met)."""
 
 
 def on_two_cells(findings: Sequence[Finding]) -> bool:

@@ -55,14 +55,40 @@ class Grouping:
 def grouped(grouping: Grouping, findings: Sequence[Finding]) -> Finding:
     """One finding for `findings` (two or more, in form order), at the first one's cell."""
     first = findings[0]
-    items = dict.fromkeys([_item(grouping.item, finding.facts) for finding in findings])
-    places = [place for finding in findings for place in _places(finding)]
-    if first.cell is not None:
-        places = places[1:]  # the finding's own place
-    message = grouping.message.format(count=len(items), items=grouping.separator.join(items))
+    message, fix, cells, fields = grouped_parts(grouping, findings)
     # made field by field in order (`dataclasses.replace` reads the class's fields on every call)
-    return made_finding(message, first.cell, first.field, _joined_fix([finding.fix for finding in findings]),
-                        tuple(cell for cell, _ in places), tuple(field for _, field in places), first.facts)
+    return made_finding(message, first.cell, first.field, fix, cells, fields, first.facts)
+
+
+def grouped_parts(grouping: Grouping, findings: Sequence[Finding],
+                  ) -> tuple[str, Fix | None, tuple[Cell, ...], tuple[str, ...]]:
+    """What `grouped` makes its finding of, beyond the first finding's own cell, field and facts: the message,
+    the joined fix, and the other cells the findings name with the field of each (the engine places a grouped
+    finding from these without making it)."""
+    template = grouping.item
+    items: dict[str, None] = {}  # each item said once, in form order
+    cells: list[Cell] = []
+    fields: list[str] = []
+    fixed = False
+    for finding in findings:  # `_places` of each, written out: a grouped rule names a cell per finding
+        items[_item(template, finding.facts)] = None
+        field = finding.field
+        if finding.cell is not None:
+            cells.append(finding.cell)
+            fields.append(field)
+        related = finding.related
+        if related:
+            own = finding.related_fields
+            for index, cell in enumerate(related):
+                cells.append(cell)
+                fields.append(own[index] if index < len(own) else field)
+        if finding.fix is not None:
+            fixed = True
+    if findings[0].cell is not None:  # the finding's own place
+        del cells[0], fields[0]
+    message = grouping.message.format(count=len(items), items=grouping.separator.join(items))
+    fix = _joined_fix([finding.fix for finding in findings]) if fixed else None
+    return message, fix, tuple(cells), tuple(fields)
 
 
 def _item(template: str, facts: Mapping[str, Any] | None) -> str:

@@ -186,8 +186,8 @@ class Engine:
             if form_kind not in kinds:
                 continue
             switch = switches.get(rule.code, "on")
-            if switch == "off" and not group:
-                continue
+            if (switch == "off" or not getattr(KINDS[kind], "FINDS_IN_FORMS", True)) and not group:
+                continue  # off, or a kind whose rules find nothing in a form (the reader's problems)
             severity = self.severity.get(rule.code) or (rule.severity if switch in ("on", "off") else switch)
             table.append(_Step(rule.where, rule.check, None if group else KINDS[kind].run, (rule, severity)))
         outranking = frozenset(code for step in table for code in step.placed[0].suppressed_by)

@@ -276,3 +276,20 @@ def test_value_spots_are_where_each_value_cell_stands_last(rows: list[tuple[Cell
                 expected[id(cell)] = (index, column)
     spots = value_spots(form)
     assert {key: spot for key, spot in spots.items() if key != id(None)} == expected
+
+
+def test_a_kind_that_finds_nothing_in_forms_is_not_run_on_them() -> None:
+    """The input rules (a file's reading problems) find nothing in any form: the engine leaves their steps out
+    of a form's rules, which changes no form's findings."""
+    from goallint.checks import KINDS, input_problem
+
+    engine = make_engine()
+    assert any(rule.kind == "input" for rule in engine.active)
+    for path in sorted((ROOT / "examples").glob("*.txt"))[:5]:
+        for form in read_path(path, str(path)).forms:
+            profile = engine._profile(form)
+            steps, _ = engine._dispatch(form.kind, profile)
+            assert steps and all(step.placed[0].kind != "input" for step in steps)
+            ctx = FormContext(form, profile)
+            assert not any(input_problem.run(rule.check, ctx) for rule in engine.active if rule.kind == "input")
+    assert [kind for kind, module in KINDS.items() if not getattr(module, "FINDS_IN_FORMS", True)] == ["input"]

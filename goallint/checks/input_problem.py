@@ -16,6 +16,10 @@ class Params:
     kind: Literal["input"] = "input"
 
 
+FINDS_IN_FORMS = False
+"""Its rules find nothing in a form (`run` is never called by the engine's per-form loop)."""
+
+
 def run(params: Params, ctx: FormContext) -> tuple[Finding, ...]:
     """Nothing per form: the engine turns a file's problem into this rule's finding."""
     return ()

@@ -292,7 +292,11 @@ class _Roster:
         judged = _judged(cell.raw, ctx)
         known = judged.fired.get(id(row))
         fired = known[1] if known is not None and known[0] is row else judged.fire(row)
-        said = tuple((slot, *_said(case, item, column, cell)) for slot, case, columns in fired if column in columns)
+        said: Said = ()
+        for slot, case, columns in fired:  # most values fire no rule
+            if column in columns:
+                message, facts = _said(case, item, column, cell)
+                said = (*said, (slot, message, facts))
         if len(self.said) >= CACHE_ENTRIES:
             make_room(self.said)
         self.said[key] = said

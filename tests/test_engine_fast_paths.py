@@ -86,7 +86,7 @@ def _cell(text: str | None, line: int) -> Cell | None:
        st.sampled_from(sorted(profiles())))
 def test_resolved_indicators_are_what_their_cells_and_the_profile_say(rows: list[tuple[str | None, ...]],
                                                                       profile_name: str) -> None:
-    """Each twice: the second time from the remembered levels."""
+    """Each twice: the second time from the remembered levels and name."""
     profile = get_profile(profile_name)
     indicators = [Indicator(level1=_cell(a, 1), level2=_cell(b, 2), name=_cell(c, 3), period_value=_cell(d, 4),
                             annual_value=_cell(e, 5)) for a, b, c, d, e in rows]

@@ -250,17 +250,17 @@ def _resolve(form: AnyForm, profile: Profile) -> list[ResolvedIndicator]:
     levels = _LEVELS
     new = object.__new__
     for index, indicator in enumerate(form.indicators):
-        first, second = indicator.level1, indicator.level2
-        key = (id(profile), first.raw if first is not None else None, second.raw if second is not None else None)
+        first, second, name = indicator.level1, indicator.level2, indicator.name
+        key = (id(profile), first.raw if first is not None else None, second.raw if second is not None else None,
+               name.raw if name is not None else None)
         known = levels.get(key)
         if known is None or known[0] is not profile:
             if len(levels) >= CACHE_ENTRIES:
                 make_room(levels)
-            known = levels[key] = (profile, *_levels(profile, first, second))  # the profile kept alive
+            known = levels[key] = (profile, *_levels(profile, first, second),  # the profile kept alive
+                                   name.text if name is not None else "")
         item = new(ResolvedIndicator)
-        item.indicator, item.level1, item.level2, item.index = indicator, known[1], known[2], index
-        name = indicator.name
-        item.name = name.text if name is not None else ""
+        item.indicator, item.level1, item.level2, item.index, item.name = indicator, known[1], known[2], index, known[3]
         item.filled_values = _filled_columns(indicator.period_value, indicator.annual_value)
         item._field = None
         out.append(item)
@@ -284,9 +284,9 @@ _FIELDS: dict[tuple[str | None, str | None, str | None], str] = {}
 """An indicator's path as written (`ResolvedIndicator.field`), by its three labels' raw texts. Bounded."""
 
 
-_LEVELS: dict[tuple[int, str | None, str | None], tuple[Profile, str | None, str | None]] = {}
-"""Resolved levels remembered by the profile's id and the labels' raw texts (the same labels head the rows of
-every form of a template). Bounded."""
+_LEVELS: dict[tuple[int, str | None, str | None, str | None], tuple[Profile, str | None, str | None, str]] = {}
+"""Resolved levels and the 三级 name's text, remembered by the profile's id and the raw texts of the two labels
+and the name (the same rows recur on every form of a template). Bounded."""
 
 
 _PICKS: dict[tuple[object, ...], tuple[Profile, bool]] = {}

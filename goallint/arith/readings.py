@@ -400,16 +400,18 @@ def countable(value: Value, text: str = "") -> list[Amount]:
             if amount.unit.base and amount.unit.base not in NOT_COUNTED]
 
 
-PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-"""A cell that is only a number in ASCII digits (`247658`, `189.32`): how most budgets are written."""
+PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?|[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+"""A cell that is only a number in ASCII digits (`247658`, `189.32`), or one with its thousands separated
+(`1,866,357.00`): how most budgets and budget lines are written."""
 
 
 def read_money(text: str, unit: str = "元", bare: str | None = None) -> Decimal | None:
     """`money_in(amounts(parse_value(text)), unit, bare)`: the one amount of money a cell's text states.
     A plain number (`PLAIN_NUMBER`, every form's budget) is read without the value grammar: it is a bare
-    amount, as the grammar reads it (the normaliser leaves such a text as it is)."""
+    amount, as the grammar reads it (the normaliser leaves such a text as it is, or only drops its thousands
+    separators)."""
     if PLAIN_NUMBER.fullmatch(text) is not None:
-        value = Decimal(text)
+        value = Decimal(text.replace(",", "") if "," in text else text)
         if out_of_range(value):  # as `amounts` leaves it out: no amount
             return None
         return value if bare is None else value * UNIT_FACTOR[bare]

@@ -95,7 +95,7 @@ def _judge(texts: tuple[str, str]) -> _Verdict:
     period, annual = texts
     if not period.strip() or not annual.strip():
         return _FINE
-    left, right = _numeric_items(parse_value(period)), _numeric_items(parse_value(annual))
+    left, right = _ITEMS[period], _ITEMS[annual]
     if not left or not right or len(left) != len(right):
         return _FINE  # compare only values made of numbers item for item
     units = None
@@ -110,6 +110,8 @@ def _judge(texts: tuple[str, str]) -> _Verdict:
     return _FINE if units is None and not exceeds else _Verdict(units, exceeds)
 
 
+_ITEMS: Memo[str, list[facts.Numeric] | None] = Memo(lambda raw: _numeric_items(parse_value(raw)))
+"""`_numeric_items` of a value per raw text (a text is paired with many others)."""
 _VERDICTS = Memo(_judge)
 """`_judge` per pair of value texts (standard values recur)."""
 _UNITS: Memo[tuple[str, str], tuple[bool, bool]] = Memo(
@@ -133,9 +135,11 @@ def run(params: Params, ctx: FormContext) -> list[Finding]:
     out = []
     multi_year: bool | None = None
     for item in ctx.selected():
-        indicator = item.indicator
-        period, annual = indicator.period_value, indicator.annual_value
-        if period is None or annual is None:
+        filled = item.filled_values  # the non-empty ones, period then annual
+        if len(filled) != 2:
+            continue
+        period, annual = filled[0][1], filled[1][1]
+        if period.raw == annual.raw:  # one value twice: the same units, the same target (`_judge` finds nothing)
             continue
         verdict = _VERDICTS[period.raw, annual.raw]
         if verdict is _FINE:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
+from goallint.arith.cells import money_of
 from goallint.arith.money import format_money
 from goallint.arith.readings import (
     Amount,
@@ -19,7 +20,6 @@ from goallint.arith.readings import (
     Resolution,
     Standard,
     Verdict,
-    amounts,
     count_of,
     countable_in,
     judge,
@@ -102,37 +102,6 @@ class Analysis:
     judged: bool = False
     report: Report | None = None
     """The report the verdict belongs to (`outcome`), None without a verdict."""
-
-
-@record(frozen=True, slots=True)
-class CellMoney:
-    """What budget arithmetic reads of one value cell: its amounts (shown as the cell writes them), whether
-    one is money, and whether one is a money rate per something (`600元/人`)."""
-
-    amounts: tuple[Amount, ...]
-    money: bool
-    rate: bool
-
-
-@lru_cache(maxsize=CACHE_ENTRIES)
-def cell_money(raw: str) -> CellMoney:
-    """The `CellMoney` of a cell's raw text."""
-    found = tuple(amounts(parse_value(raw), normalize(raw).text))
-    money = [amount for amount in found if is_money(amount.unit)]
-    return CellMoney(found, bool(money), any(amount.unit.per for amount in money))
-
-
-NO_MONEY = CellMoney((), False, False)
-
-
-@lru_cache(maxsize=CACHE_ENTRIES)
-def money_of(raw: str) -> CellMoney:
-    """The `CellMoney` of a cell's raw text as far as its money goes: the value grammar reads money only from a
-    `元` in the cell's normalised text (`万元` is folded into 元), so a cell without one holds none and is not
-    parsed here (its other amounts, `NO_MONEY` leaves out). Memo by the raw text (asked of every value
-    cell by three rules of every form). No normalisation step writes a `元` (they remove, unwrap and swap
-    symbols), so a raw text without one is answered before its normalised text is asked for."""
-    return cell_money(raw) if "元" in raw and "元" in Cell(raw).text else NO_MONEY
 
 
 @lru_cache(maxsize=CACHE_ENTRIES)

@@ -9,10 +9,21 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from hypothesis import given
 from hypothesis import strategies as st
 
-from goallint.arith.cells import _PER, NO_MONEY, PLAIN_RATE, cell_money, money_of, money_read
+from goallint.arith.cells import NO_MONEY, cell_money, money_of, money_read
 from goallint.arith.interval import Interval
 from goallint.arith.money import format_number
-from goallint.arith.readings import NOT_COUNTED, amounts, countable_in, money_in, read_money, unit_key
+from goallint.arith.readings import (
+    NOT_COUNTED,
+    PER_UNITS,
+    PLAIN_AMOUNT,
+    amounts,
+    countable,
+    countable_in,
+    money_in,
+    read_amounts,
+    read_money,
+    unit_key,
+)
 from goallint.checks import breakdown
 from goallint.checks.goal_counts import _divided_by, _targets_in
 from goallint.model import Cell
@@ -100,26 +111,35 @@ def test_count_readers_by_raw_text_are_the_general_ones(value: str, extra: str) 
     assert _targets_in(raw) == tuple((unit_key(a.unit.base), a) for a in found if a.unit.per in ((), ("年",)))
 
 
-RATES = st.builds(lambda op, number, wan, per, space: f"{op}{space}{number}{space}{wan}元{''.join('/' + part for part in per)}",
+BASES = ["元", "元", "%", "人次", "场次", "人", "名", "个", "次", "场", "期", "户", "份", "家", "宗", "册", "项", "年",
+         "天", "平米", "名党员"]
+RATES = st.builds(lambda op, number, wan, base, per, space: f"{op}{space}{number}{space}{wan}{base}"
+                  + "".join("/" + part for part in per),
                   st.sampled_from(["", "≤", "≥", "<", ">", "＜", "约"]),
                   st.from_regex(r"\A[0-9]{1,17}(\.[0-9]{1,7})?\Z") | st.integers(0, 10**6).map(str)
                   | st.integers(1000, 10**9).map(lambda n: f"{n:,}"),
-                  st.sampled_from(["", "万"]), st.lists(st.sampled_from(_PER.split("|")), max_size=3),
-                  st.sampled_from(["", " "]))
+                  st.sampled_from(["", "万"]), st.sampled_from(BASES),
+                  st.lists(st.sampled_from([*PER_UNITS.split("|"), "平米"]), max_size=3), st.sampled_from(["", " "]))
+"""Amounts written plainly (most take the shortcut), and some the shortcut leaves to the grammar."""
 
 
 @given(RATES | st.sampled_from(["3500元/月/人", "≤263元/人", "5元/人次/天", "0元", "007元/人", "1.50元/场次",
-                                "10.5万元/人/年", "≤ 1627 元/人", "208,086.54元/年", "0.05万元", "1.2345万元"]))
-def test_a_plain_rate_is_read_as_the_grammar_reads_it(raw: str) -> None:
-    """`cell_money` reads a plain rate without the value grammar: the same amounts, to the digit."""
-    fast, slow = cell_money(raw), money_read(raw)
-    assert fast == slow
-    assert [str(a.value) for a in fast.amounts] == [str(a.value) for a in slow.amounts]
+                                "10.5万元/人/年", "≤ 1627 元/人", "208,086.54元/年", "0.05万元", "1.2345万元",
+                                "2025年", "≥95%", "≥ 120 人次", "23名党建组织员"]))
+def test_a_plain_amount_is_read_as_the_grammar_reads_it(raw: str) -> None:
+    """`cell_money` and `countable_in` read a plain amount without the value grammar: the same amounts, shown
+    the same, to the digit."""
+    for fast, slow in ((cell_money(raw).amounts, money_read(raw).amounts),
+                       (countable_in(raw), tuple(countable(parse_value(raw))))):
+        assert fast == slow
+        assert [(str(a.value), a.text) for a in fast] == [(str(a.value), a.text) for a in slow]
+    assert cell_money(raw) == money_read(raw)
 
 
-def test_plain_rates_take_the_shortcut() -> None:
-    for raw in ("3500元/月/人", "≤263元/人", "≥92元/人/次", "46464元/年/村", "12.50元/人", "500元", "<13万元/人/年"):
-        assert PLAIN_RATE.fullmatch(raw) is not None
+def test_plain_amounts_take_the_shortcut() -> None:
+    for raw in ("3500元/月/人", "≤263元/人", "≥92元/人/次", "46464元/年/村", "12.50元/人", "500元", "<13万元/人/年",
+                "≥120份", "500人", "≥95%"):
+        assert PLAIN_AMOUNT.fullmatch(raw) is not None
 
 
 @given(VALUES | RATES)
@@ -127,3 +147,11 @@ def test_a_standards_denominators_are_its_money_units(raw: str) -> None:
     """`goal_counts` reads a cost standard's denominators from the money budget arithmetic read (shared)."""
     assert _divided_by(raw) == frozenset(unit_key(part) for amount in amounts(parse_value(raw))
                                          if is_money(amount.unit) for part in amount.unit.per)
+
+
+@given(RATES | VALUES, st.sampled_from(["raw", "", " padded "]))
+def test_read_amounts_are_the_grammars(raw: str, shown: str) -> None:
+    """`read_amounts` (a cost item's standard in `task_costs`) is `amounts` of the parsed value, shown the same."""
+    text = raw if shown == "raw" else shown
+    fast, slow = read_amounts(raw, text), amounts(parse_value(raw), text)
+    assert fast == slow and [(str(a.value), a.text) for a in fast] == [(str(a.value), a.text) for a in slow]

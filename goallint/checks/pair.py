@@ -96,22 +96,37 @@ def _judge(texts: tuple[str, str]) -> _Verdict:
     if not period.strip() or not annual.strip():
         return _FINE
     left, right = _ITEMS[period], _ITEMS[annual]
-    if not left or not right or len(left) != len(right):
+    if left is None or right is None or len(left.units) != len(right.units):
         return _FINE  # compare only values made of numbers item for item
     units = None
-    for p, a in zip(left, right, strict=True):
-        if _UNITS[p.unit, a.unit][0]:
-            units = (p.unit, a.unit)
+    for p, a in zip(left.units, right.units, strict=True):
+        if _UNITS[p, a][0]:
+            units = (p, a)
             break
     exceeds = False
-    if len(left) == 1 and _UNITS[left[0].unit, right[0].unit][1]:
-        low_period, low_annual = _target(left[0]), _target(right[0])
-        exceeds = low_period is not None and low_annual is not None and low_annual > low_period
+    if len(left.units) == 1 and _UNITS[left.units[0], right.units[0]][1]:
+        exceeds = left.target is not None and right.target is not None and right.target > left.target
     return _FINE if units is None and not exceeds else _Verdict(units, exceeds)
 
 
-_ITEMS: Memo[str, list[facts.Numeric] | None] = Memo(lambda raw: _numeric_items(parse_value(raw)))
-"""`_numeric_items` of a value per raw text (a text is paired with many others)."""
+class _Items(NamedTuple):
+    """What a verdict reads of a value made of numbers: each item's unit, and the target of its one item
+    (`_target`; None with several items)."""
+
+    units: tuple[str, ...]
+    target: Decimal | None
+
+
+def _items_of(raw: str) -> _Items | None:
+    """The `_Items` of a value's raw text, None when it has no item or one is not a number."""
+    items = _numeric_items(parse_value(raw))
+    if not items:
+        return None
+    return _Items(tuple(item.unit for item in items), _target(items[0]) if len(items) == 1 else None)
+
+
+_ITEMS: Memo[str, _Items | None] = Memo(_items_of)
+"""`_items_of` per raw text (a text is paired with many others)."""
 _VERDICTS = Memo(_judge)
 """`_judge` per pair of value texts (standard values recur)."""
 _UNITS: Memo[tuple[str, str], tuple[bool, bool]] = Memo(

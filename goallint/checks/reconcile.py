@@ -39,6 +39,7 @@ from goallint.checks.support.base import (
 )
 from goallint.model import Cell, ProjectForm
 from goallint.plumbing.lazy_regex import on_use
+from goallint.plumbing.memo import Memo
 from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
@@ -139,14 +140,25 @@ def _standards(ctx: FormContext, column: Column) -> list[Standard]:
         if not filled:
             continue
         cell = filled[at][1]
-        found = money_of(cell.raw)
-        if not found.money:
-            continue
-        for amount in found.amounts:
-            if is_money(amount.unit):
-                out.append(Standard(_per_event(amount, item.name), item.name, Located(cell, item),
-                                    _name_counts(item.name)))
+        parts = _STANDARD_PARTS[cell.raw, item.name]
+        if parts:
+            located = Located(cell, item)
+            out.extend([Standard(amount, item.name, located, own) for amount, own in parts])
     return out
+
+
+def _standard_parts(key: tuple[str, str]) -> tuple[tuple[Amount, tuple[Count, ...]], ...]:
+    """The standards a cost indicator's value cell states (by its raw text and the indicator's name): each money
+    amount with its `每X` unit (`_per_event`), and the counts the name states (`_name_counts`)."""
+    raw, name = key
+    found = money_of(raw)
+    if not found.money:
+        return ()
+    return tuple((_per_event(amount, name), _name_counts(name)) for amount in found.amounts if is_money(amount.unit))
+
+
+_STANDARD_PARTS = Memo(_standard_parts)
+"""`_standard_parts` per (raw text, 三级 name): a template's cost rows recur."""
 
 
 COLUMNS: tuple[Column, ...] = ("annual", "period")

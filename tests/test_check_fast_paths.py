@@ -1,6 +1,7 @@
 """Property tests: the smaller check kinds' remembered and one-pass answers are those of the general code
-(a pair verdict per pair of value texts, a names test over the form's shared name keys, the levels index,
-echo and deadline per raw text, the markup detectors' groups and their one search for all patterns)."""
+(a pair verdict from what each value text holds, remembered per text, a names test over the form's shared name
+keys, the levels index, echo and deadline per raw text, the markup detectors' groups and their one search for all
+patterns, and the answers remembered per form labels)."""
 
 from __future__ import annotations
 
@@ -169,16 +170,19 @@ def _with_values(form: ProjectForm, values: list[str]) -> ProjectForm:
 
 
 @settings(max_examples=150, deadline=None)
-@given(forms(), st.lists(st.sampled_from(["5人", "6人", ""]), min_size=7, max_size=7))
-def test_unique_and_names_by_labels_are_the_general_ones(form: ProjectForm, values: list[str]) -> None:
-    """A rule that found nothing on a form's labels is not asked again on forms with the same labels: their
-    answers (with other values: a page break's copy of a row is told by its values) are the general ones."""
+@given(forms(), st.lists(st.sampled_from(["5人", "6人", "", ""]), min_size=7, max_size=7))
+def test_unique_names_levels_by_labels_are_the_general_ones(form: ProjectForm, values: list[str]) -> None:
+    """A rule that found nothing on a form's labels (levels: and its filled rows) is not asked again on forms
+    with the same ones: their answers, with other values (a page break's copy of a row is told by its values,
+    a level's coverage by its filled rows), are the general ones."""
     for variant in (form, _with_values(form, values), form):
         for ctx in _contexts(variant):
             for rule in _rules("unique"):
                 assert list(unique.run(rule.check, ctx)) == _unique_general(rule.check, ctx)
             for rule in _rules("names"):
                 assert list(names.run(rule.check, ctx)) == _names_general(rule.check, ctx), rule.code
+            for rule in _rules("levels"):
+                assert list(levels.run(rule.check, ctx)) == _levels_general(rule.check, ctx), rule.code
 
 
 # -- levels, echo, deadline --------------------------------------------------------------------------------------

@@ -90,14 +90,8 @@ class _Verdict(NamedTuple):
 _FINE = _Verdict(None, False)
 
 
-def _judge(texts: tuple[str, str]) -> _Verdict:
-    """The verdict on two raw values (period, annual)."""
-    period, annual = texts
-    if not period.strip() or not annual.strip():
-        return _FINE
-    left, right = _ITEMS[period], _ITEMS[annual]
-    if left is None or right is None or len(left.units) != len(right.units):
-        return _FINE  # compare only values made of numbers item for item
+def _judge(left: _Items, right: _Items) -> _Verdict:
+    """The verdict on two values made of numbers, item for item (period, annual)."""
     units = None
     for p, a in zip(left.units, right.units, strict=True):
         if _UNITS[p, a][0]:
@@ -126,9 +120,8 @@ def _items_of(raw: str) -> _Items | None:
 
 
 _ITEMS: Memo[str, _Items | None] = Memo(_items_of)
-"""`_items_of` per raw text (a text is paired with many others)."""
-_VERDICTS = Memo(_judge)
-"""`_judge` per pair of value texts (standard values recur)."""
+"""`_items_of` per raw text: what a verdict reads of a value, so that a new pair of texts (most pairs are met
+once) costs a few look-ups."""
 _UNITS: Memo[tuple[str, str], tuple[bool, bool]] = Memo(
     lambda units: (incompatible(*units), _same_count(*units)))
 """(`incompatible`, `_same_count`) per pair of units (a form uses a handful)."""
@@ -149,6 +142,7 @@ def _numeric_items(value: Value) -> list[facts.Numeric] | None:
 def run(params: Params, ctx: FormContext) -> list[Finding]:
     out = []
     multi_year: bool | None = None
+    items = _ITEMS
     for item in ctx.selected():
         filled = item.filled_values  # the non-empty ones, period then annual
         if len(filled) != 2:
@@ -156,7 +150,13 @@ def run(params: Params, ctx: FormContext) -> list[Finding]:
         period, annual = filled[0][1], filled[1][1]
         if period.raw == annual.raw:  # one value twice: the same units, the same target (`_judge` finds nothing)
             continue
-        verdict = _VERDICTS[period.raw, annual.raw]
+        left = items[period.raw]
+        if left is None:
+            continue
+        right = items[annual.raw]
+        if right is None or len(left.units) != len(right.units):
+            continue  # compare only values made of numbers item for item
+        verdict = _judge(left, right)
         if verdict is _FINE:
             continue
         if params.units and verdict.units is not None:

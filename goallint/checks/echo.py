@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Literal
 
 from goallint.checks.support.base import COLUMN_NAMES, Finding, FormContext, check_messages, name_key
-from goallint.checks.support.labels import labels_id
+from goallint.checks.support.labels import LABEL_SETS, labels_id
 from goallint.model import Cell
 from goallint.plumbing.memo import Memo, make_room
 from goallint.plumbing.records import record
-from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
 
 PLACEHOLDERS = {"message": ("name", "column", "value")}
@@ -62,7 +61,7 @@ def _row_keys(ctx: FormContext) -> tuple[tuple[str, str], ...]:
         keys = _KEYS
         known = tuple((name_key(item.name), "" if (level2 := item.indicator.level2) is None else keys[level2.raw])
                       for item in ctx.resolved)
-        if len(_ROWS) >= CACHE_ENTRIES:
+        if len(_ROWS) >= LABEL_SETS:
             make_room(_ROWS)
         _ROWS[labels] = known
     return known

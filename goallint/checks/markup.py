@@ -22,7 +22,7 @@ from goallint.checks.support.base import (
     check_template,
 )
 from goallint.checks.support.fields import FIELD_LABELS
-from goallint.checks.support.labels import labels_id
+from goallint.checks.support.labels import LABEL_SETS, labels_id
 from goallint.model import Cell, Edit, Fix, Task
 from goallint.plumbing.memo import make_room
 from goallint.plumbing.records import record
@@ -166,7 +166,7 @@ def _label_defects(ctx: FormContext) -> frozenset[str]:
             if row.name is not None:
                 names.append(row.name.raw)
         known = frozenset().union(*text.defects_of_each(levels, "levels"), *text.defects_of_each(names, "names"))
-        if len(_LABEL_DEFECTS) >= CACHE_ENTRIES:
+        if len(_LABEL_DEFECTS) >= LABEL_SETS:
             make_room(_LABEL_DEFECTS)
         _LABEL_DEFECTS[labels] = known
     return known

@@ -40,8 +40,13 @@ _NO_ROW = object()
 """What the first row's levels are compared with: no cell is it."""
 
 
+LABEL_SETS = 4096
+"""How many forms' labels (and what is worked out per labels) are remembered: a template's forms share one, and
+each holds a dozen rows of texts, so the per-text bound (`CACHE_ENTRIES`) would let them take far more memory
+on a run whose forms all differ."""
 _IDS: dict[Labels, int] = {}
-"""Each `Labels` met, by the number that names it (numbers are never reused: a forgotten one is new again)."""
+"""Each `Labels` met, by the number that names it (numbers are never reused: a forgotten one is new again).
+Bounded at `LABEL_SETS`."""
 _NEXT = count()
 
 
@@ -52,7 +57,7 @@ def labels_id(ctx: FormContext) -> int:
         labels = form_labels(ctx)
         known = _IDS.get(labels)
         if known is None:
-            if len(_IDS) >= CACHE_ENTRIES:
+            if len(_IDS) >= LABEL_SETS:
                 make_room(_IDS)
             known = _IDS[labels] = next(_NEXT)
         ctx.memo["labels-id"] = known

@@ -1,6 +1,7 @@
 """Property tests: the smaller check kinds' remembered and one-pass answers are those of the general code
-(a pair verdict per pair of value texts, a names test over the form's shared name keys, the levels index,
-echo and deadline per raw text, the markup detectors' groups and their one search for all patterns)."""
+(a pair verdict from what each value text holds, remembered per text, a names test over the form's shared name
+keys, the levels index, echo and deadline per raw text, the markup detectors' groups and their one search for all
+patterns, and the answers remembered per form labels)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from goallint.checks import deadline, echo, levels, names, pair
+from goallint.checks import deadline, echo, levels, names, pair, unique
 from goallint.checks.support import markup_text as text
 from goallint.checks.support import value_facts as facts
 from goallint.checks.support.base import Finding, FormContext, ResolvedIndicator, Selector, name_key
@@ -139,6 +140,49 @@ def test_names_tests_are_each_indicator_asked_on_its_own(form: ProjectForm) -> N
     for ctx in _contexts(form):
         for rule in _rules("names"):
             assert list(names.run(rule.check, ctx)) == _names_general(rule.check, ctx), rule.code
+
+
+# -- unique: what a form's labels alone answer ----------------------------------------------------------------
+def _unique_general(params: unique.Params, ctx: FormContext) -> list[Finding]:
+    seen: dict[tuple[str | None, str], int] = {}
+    out = []
+    for item in ctx.selected():
+        key = name_key(item.name)
+        if not key or item.indicator.name is None:
+            continue
+        group = (item.level1, key)
+        if group not in seen:
+            seen[group] = item.index
+        elif not unique._page_break_copy(ctx.resolved[seen[group]], item):
+            first = ctx.resolved[seen[group]].indicator.name
+            message = (params.message.format(name=item.name, line=first.span.line) if first and first.span
+                       else params.message_unplaced.format(name=item.name))
+            out.append(Finding(message, item.indicator.name, item.field))
+    return out
+
+
+def _with_values(form: ProjectForm, values: list[str]) -> ProjectForm:
+    """The form with the same label cells (carried ones still shared) and other values."""
+    rows = [Indicator(level1=row.level1, level2=row.level2, name=row.name, period_value=_cell(value, 700 + i),
+                      annual_value=_cell(value, 800 + i)) for i, (row, value) in enumerate(zip(form.indicators, values, strict=False))]
+    return ProjectForm(indicators=rows, period_start=form.period_start, period_end=form.period_end,
+                       budget_year=form.budget_year)
+
+
+@settings(max_examples=150, deadline=None)
+@given(forms(), st.lists(st.sampled_from(["5人", "6人", "", ""]), min_size=7, max_size=7))
+def test_unique_names_levels_by_labels_are_the_general_ones(form: ProjectForm, values: list[str]) -> None:
+    """A rule that found nothing on a form's labels (levels: and its filled rows) is not asked again on forms
+    with the same ones: their answers, with other values (a page break's copy of a row is told by its values,
+    a level's coverage by its filled rows), are the general ones."""
+    for variant in (form, _with_values(form, values), form):
+        for ctx in _contexts(variant):
+            for rule in _rules("unique"):
+                assert list(unique.run(rule.check, ctx)) == _unique_general(rule.check, ctx)
+            for rule in _rules("names"):
+                assert list(names.run(rule.check, ctx)) == _names_general(rule.check, ctx), rule.code
+            for rule in _rules("levels"):
+                assert list(levels.run(rule.check, ctx)) == _levels_general(rule.check, ctx), rule.code
 
 
 # -- levels, echo, deadline --------------------------------------------------------------------------------------

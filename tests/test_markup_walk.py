@@ -124,3 +124,29 @@ def test_each_markup_rule_finds_what_looking_at_every_cell_finds(form: ProjectFo
         ctx.where = Selector(columns=["annual"]) if narrowed else Selector()
         assert list(markup.run(params, ctx)) == _one_by_one(params, ctx), rule.code
         assert list(markup.run(params, ctx)) == _one_by_one(params, ctx), rule.code  # remembered: the same
+
+
+def _defects(form: ProjectForm | DepartmentForm, non_empty: bool) -> set[str]:
+    """The defects `defects_in` names for the form's cells, each in its group (only the non-empty ones, which
+    a walk can note, or all)."""
+    groups: list[tuple[str, Cell | None]] = [("header", form.title)]
+    groups += [("header", getattr(form, name, None)) for name in markup.HEADER_FIELDS]
+    groups += [("texts", getattr(form, name, None)) for name in markup.TEXT_FIELDS]
+    if isinstance(form, DepartmentForm):
+        groups += [("tasks", getattr(task, key)) for task in (*form.tasks, *form.other_tasks)
+                   for key in markup.TASK_LABELS]
+    for row in form.indicators:
+        groups += [("levels", row.level1), ("levels", row.level2), ("names", row.name),
+                   ("values", row.period_value), ("values", row.annual_value)]
+    return {defect for group, cell in groups if isinstance(cell, Cell) and (cell.raw.strip() or not non_empty)
+            for defect in text.defects_in(cell.raw, group)}
+
+
+@settings(max_examples=200, deadline=None)
+@given(forms())
+def test_the_defects_a_form_may_have_hold_every_cells(form: ProjectForm | DepartmentForm) -> None:
+    """`_possible` (its labels' part remembered per form labels) names every defect a non-empty cell may have,
+    and no other: a form whose only marked cells are its labels is walked too."""
+    for _ in range(2):
+        found = markup._possible(FormContext(form=form, profile=get_profile("dg2025")))
+        assert _defects(form, non_empty=True) <= found <= _defects(form, non_empty=False)

@@ -49,3 +49,33 @@ def test_the_shortcut_was_taken() -> None:
     for path in FILES:
         test_the_analysis_shortcut_agrees_with_the_scan(path)
     assert len(SHORTCUTS) >= 20 and len(set(SHORTCUTS)) >= 5
+
+
+def _standards_one_by_one(ctx: FormContext, column: str) -> list[tuple[object, ...]]:
+    """Each money amount of each selected cost cell made into a standard on its own (no per-text memo)."""
+    out: list[tuple[object, ...]] = []
+    for item in ctx.selected():
+        filled = item.filled_values
+        if not filled:
+            continue
+        cell = filled[-1 if column == "annual" else 0][1]
+        for amount in reconcile.money_of(cell.raw).amounts:
+            if reconcile.is_money(amount.unit):
+                standard = reconcile.Standard(reconcile._per_event(amount, item.name), item.name, None,
+                                              reconcile._name_counts(item.name))
+                out.append((standard, cell, item))
+    return out
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda path: path.name)
+def test_a_forms_standards_are_each_amount_made_into_one(path: Path) -> None:
+    """`_standards` takes a cost cell's standards from a memo per (raw text, 三级 name): the same as making each."""
+    engine = make_engine()
+    for _ in range(2):  # the second time from the memo
+        for form in read_path(path).forms:
+            ctx = FormContext(form=form, profile=engine._profile(form), vocabularies=engine.vocabularies,
+                              where=reconcile.COST_LEVEL)
+            for column in reconcile.COLUMNS:
+                made = [(standard, standard.ref.cell, standard.ref.item)
+                        for standard in reconcile._standards(ctx, column)]
+                assert made == _standards_one_by_one(ctx, column)

@@ -36,7 +36,7 @@ def test_an_unmarked_text_is_left_as_it_is_by_every_step() -> None:
 @settings(max_examples=600, deadline=None)
 @given(_TEXTS)
 def test_no_normalisation_step_writes_a_yuan(raw: str) -> None:
-    """What lets `reconcile.money_of` answer a raw text without `元` before normalising it."""
+    """What lets `arith.cells.money_of` answer a raw text without `元` before normalising it."""
     for _name, step in STEPS:
         assert step(raw).count("元") <= raw.count("元")
     assert normalize_text(raw)[0].count("元") <= raw.count("元")

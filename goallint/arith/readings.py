@@ -21,7 +21,7 @@ from goallint.arith.interval import Interval, Side, tolerance_for
 from goallint.arith.money import UNIT_FACTOR, WAN, format_money, format_number
 from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES
-from goallint.values import parse_value
+from goallint.values import normalize, parse_value
 from goallint.values.bounds import out_of_range
 from goallint.values.types import Bound, Compound, Quantity, Range, Value
 from goallint.values.units import (
@@ -400,16 +400,18 @@ def countable(value: Value, text: str = "") -> list[Amount]:
             if amount.unit.base and amount.unit.base not in NOT_COUNTED]
 
 
-PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-"""A cell that is only a number in ASCII digits (`247658`, `189.32`): how most budgets are written."""
+PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?|[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+"""A cell that is only a number in ASCII digits (`247658`, `189.32`), or one with its thousands separated
+(`1,866,357.00`): how most budgets and budget lines are written."""
 
 
 def read_money(text: str, unit: str = "元", bare: str | None = None) -> Decimal | None:
     """`money_in(amounts(parse_value(text)), unit, bare)`: the one amount of money a cell's text states.
     A plain number (`PLAIN_NUMBER`, every form's budget) is read without the value grammar: it is a bare
-    amount, as the grammar reads it (the normaliser leaves such a text as it is)."""
+    amount, as the grammar reads it (the normaliser leaves such a text as it is, or only drops its thousands
+    separators)."""
     if PLAIN_NUMBER.fullmatch(text) is not None:
-        value = Decimal(text)
+        value = Decimal(text.replace(",", "") if "," in text else text)
         if out_of_range(value):  # as `amounts` leaves it out: no amount
             return None
         return value if bare is None else value * UNIT_FACTOR[bare]
@@ -419,8 +421,39 @@ def read_money(text: str, unit: str = "元", bare: str | None = None) -> Decimal
 @lru_cache(maxsize=CACHE_ENTRIES)
 def countable_in(raw: str) -> tuple[Amount, ...]:
     """`countable` of a cell's value, remembered by the cell's raw text (the same value is written under many
-    names, form after form): what the count readers (`reconcile`, `goal_counts`) read of a value cell."""
-    return tuple(countable(parse_value(raw)))
+    names, form after form): what the count readers (`reconcile`, `goal_counts`) read of a value cell. A plain
+    amount (`PLAIN_AMOUNT`) is read without the value grammar."""
+    return tuple(amount for amount in read_amounts(raw) if amount.unit.base and amount.unit.base not in NOT_COUNTED)
+
+
+def read_amounts(raw: str, text: str = "") -> list[Amount]:
+    """`amounts(parse_value(raw), text)`: a plain amount (`PLAIN_AMOUNT`) read without the value grammar."""
+    plain = PLAIN_AMOUNT.fullmatch(normalize(raw).text)
+    return amounts(parse_value(raw), text) if plain is None else plain_amounts(plain, text.strip())
+
+
+_BASES = "元|%|人次|场次|人|名|个|次|场|期|户|份|家|处|所|支|台|辆|件|套|间|亩|批|村|宗|册|篇|项|条|本|部"
+PER_UNITS = "人次|场次|季度|人|年|月|村|次|天|日|份|户|场|期|个|名|家|处|所|支|周|台|辆|件|套|间|亩|批"
+PLAIN_AMOUNT = re.compile(
+    rf"([≤≥<>])?([0-9]{{1,15}}(?:\.[0-9]{{1,6}})?)(万)?({_BASES})((?:/(?:{PER_UNITS}))*)")
+"""A normalised text that is one amount written plainly: `3500元/月/人`, `≤263元/人`, `<13万元/人/年`, `≥120份`,
+`500人`: how most standards and targets are written, and every new one would cost a parse. The grammar reads
+it as one amount: the number (`万` folded in) in that unit, with no label or noun."""
+_PLAIN_OPS = {None: "=", "≤": "<=", "≥": ">=", "<": "<", ">": ">"}
+
+
+def plain_amounts(plain: re.Match[str], text: str) -> list[Amount]:
+    """`amounts(parse_value(raw), text)` of a raw text whose normalised text `PLAIN_AMOUNT` matches (`plain`):
+    its one amount (none beyond any amount), shown as `text`, or rendered from the value without one."""
+    value = Decimal(plain.group(2))
+    if plain.group(3) is not None:  # `万` as the grammar folds it: an exact shift of the exponent
+        sign, digits, exponent = value.as_tuple()
+        value = Decimal((sign, digits, int(exponent) + 4))
+    if out_of_range(value):
+        return []
+    op = _PLAIN_OPS[plain.group(1)]
+    unit = plain.group(4) + plain.group(5)
+    return [Amount(op, value, parse_unit(unit), text or render(op, value, unit))]
 
 
 def money_in(found: Sequence[Amount], unit: str = "元", bare: str | None = None) -> Decimal | None:

@@ -24,7 +24,7 @@ from goallint.arith.expr import (
     render,
 )
 from goallint.arith.money import format_number
-from goallint.arith.readings import amounts, money_in
+from goallint.arith.readings import PLAIN_NUMBER, amounts, read_money
 from goallint.checks.support.base import Finding, FormContext, check_messages
 from goallint.model import AnyForm, Cell, DepartmentForm, ProjectForm, Task
 from goallint.plumbing.memo import Memo
@@ -107,11 +107,14 @@ def cell_number(cell: Cell | None, unit: str) -> Decimal | None:
     return _NUMBERS[cell.raw, unit]
 
 
-_NUMBERS: Memo[tuple[str, str], Decimal | None] = Memo(lambda key: money_in(amounts(Cell(key[0]).value), key[1]))
+_NUMBERS: Memo[tuple[str, str], Decimal | None] = Memo(lambda key: read_money(key[0], key[1]))
 """`cell_number` per (raw text, unit): budget lines and task amounts are read by several kinds of every
-department form."""
-_UNIT_STATED: Memo[str, bool] = Memo(lambda raw: bool(amounts(Cell(raw).value)[0].unit.base))
-"""Whether a cell's one amount states its unit, per raw text (asked only of a cell read as one number)."""
+department form (`read_money` is `money_in(amounts(Cell(raw).value), unit)`, a plain number read without the
+value grammar)."""
+_UNIT_STATED: Memo[str, bool] = Memo(
+    lambda raw: PLAIN_NUMBER.fullmatch(raw) is None and bool(amounts(Cell(raw).value)[0].unit.base))
+"""Whether a cell's one amount states its unit, per raw text (asked only of a cell read as one number; a plain
+number states none)."""
 
 
 def _bare_unit(name: str, form: AnyForm, cell: Cell | None) -> str | None:

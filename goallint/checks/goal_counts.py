@@ -21,7 +21,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
-from goallint.arith.readings import Amount, amounts, countable_in, unit_key
+from goallint.arith.cells import money_of
+from goallint.arith.readings import Amount, countable_in, unit_key
 from goallint.checks.support.base import (
     Finding,
     FormContext,
@@ -34,7 +35,6 @@ from goallint.model import Cell
 from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
-from goallint.values import parse_value
 from goallint.values.units import is_money
 
 QUANTITY_LEVEL = Selector(level2=["quantity_level"])
@@ -212,8 +212,9 @@ def _denominators(ctx: FormContext) -> set[str]:
 
 @lru_cache(maxsize=CACHE_ENTRIES)
 def _divided_by(raw: str) -> frozenset[str]:
-    """The units the money amounts of one value cell divide by, remembered by its raw text."""
-    return frozenset(unit_key(part) for amount in amounts(parse_value(raw)) if is_money(amount.unit)
+    """The units the money amounts of one value cell divide by, remembered by its raw text (its money read as
+    budget arithmetic reads it: once for this and `reconcile`)."""
+    return frozenset(unit_key(part) for amount in money_of(raw).amounts if is_money(amount.unit)
                      for part in amount.unit.per)
 
 

@@ -12,6 +12,7 @@ from goallint.checks.support.base import (
     ResolvedIndicator,
     check_messages,
 )
+from goallint.checks.support.labels import labels_id
 from goallint.model import Cell
 from goallint.plumbing.memo import make_room
 from goallint.plumbing.records import record
@@ -90,6 +91,27 @@ def _rows(ctx: FormContext) -> _Rows:
 
 
 def run(params: Params, ctx: FormContext) -> list[Finding]:
+    profile = ctx.profile
+    if ctx.where.columns == _BOTH_COLUMNS:  # the form's labels and which rows are filled decide `_Rows.shape`
+        quiet = (id(profile), params.test, labels_id(ctx), tuple([bool(item.filled_values) for item in ctx.resolved]))
+        said = _QUIET_ROWS.get(quiet)
+        if said is not None and said[0] is profile and said[1]:
+            return []
+        out = _run_rows(params, ctx)
+        if not out:
+            if len(_QUIET_ROWS) >= CACHE_ENTRIES:
+                make_room(_QUIET_ROWS)
+            _QUIET_ROWS[quiet] = (profile, True)  # the profile kept alive: its id is not reused while this is here
+        return out
+    return _run_rows(params, ctx)
+
+
+_QUIET_ROWS: dict[tuple[object, ...], tuple[Profile, bool]] = {}
+"""The (profile, test, form labels, filled rows) a test found nothing on, asked before the form's `_Rows` are
+made (forms of one template fill the same rows). Bounded."""
+
+
+def _run_rows(params: Params, ctx: FormContext) -> list[Finding]:
     profile = ctx.profile
     rows = _rows(ctx)
     key = (id(profile), params.test, rows.shape)

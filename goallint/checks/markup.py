@@ -22,7 +22,8 @@ from goallint.checks.support.base import (
     check_template,
 )
 from goallint.checks.support.fields import FIELD_LABELS
-from goallint.model import AnyForm, Cell, Edit, Fix, Task
+from goallint.checks.support.labels import LABEL_SETS, labels_id
+from goallint.model import Cell, Edit, Fix, Task
 from goallint.plumbing.memo import make_room
 from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES
@@ -124,45 +125,55 @@ def _cells(ctx: FormContext, groups: list[Group], defect: str) -> list[Place]:
 def _form_walk(ctx: FormContext) -> _Walk:
     """The walk the markup rules share (every indicator, both columns), made only for a form where some
     detector may find something: most forms have no such cell, and then no rule has anything to look at."""
-    if not _possible(ctx.form):
+    if not _possible(ctx):
         return _CLEAN
     return _walk(ctx, ALL_GROUPS, _BOTH_COLUMNS)
 
 
-def _possible(form: AnyForm) -> set[str]:
+def _possible(ctx: FormContext) -> set[str]:
     """The defects some detector may find in some cell of the form, where the cell's group lets it look
     (`markup_text.POSSIBLE`): every cell's text asked at once, by groups that allow the same detectors. Empty
-    cells and repeated level cells are asked too, which only makes the answer larger, never wrong."""
+    header cells and repeated level cells are asked too, which only makes the answer larger, never wrong; the
+    indicator labels' answer is remembered per form labels (`labels_id`), and of the values only the non-empty
+    ones are asked (a walk passes over an empty cell)."""
+    form = ctx.form
     plain_fields, has_tasks = _form_fields(type(form))[:2]
     plain = [cell.raw for cell in plain_fields(form) if cell is not None]
     if has_tasks:
         plain += [cell.raw for tasks in (form.tasks, form.other_tasks)  # type: ignore[union-attr]
                   for task in tasks for cell in (task.name, task.content, task.amount, task.expected)
                   if cell is not None]
-    names: list[str] = []
-    values: list[str] = []
-    level, name, value = plain.append, names.append, values.append
-    for row in form.indicators:  # one loop, each cell read once (the form's largest part)
-        cell = row.level1
-        if cell is not None:
-            level(cell.raw)
-        cell = row.level2
-        if cell is not None:
-            level(cell.raw)
-        cell = row.name
-        if cell is not None:
-            name(cell.raw)
-        cell = row.period_value
-        if cell is not None:
-            value(cell.raw)
-        cell = row.annual_value
-        if cell is not None:
-            value(cell.raw)
-    possible: set[str] = set()
-    for raws, group in ((plain, "header"), (names, "names"), (values, "values")):
+    values = [cell.raw for item in ctx.resolved for _column, cell in item.filled_values]
+    possible: set[str] = set(_label_defects(ctx))
+    for raws, group in ((plain, "header"), (values, "values")):
         for found in text.defects_of_each(raws, group):
             possible |= found
     return possible
+
+
+def _label_defects(ctx: FormContext) -> frozenset[str]:
+    """The defects some detector may find in the form's level labels and 三级 names: a function of their texts,
+    remembered per form labels (a template's forms print the same ones)."""
+    labels = labels_id(ctx)
+    known = _LABEL_DEFECTS.get(labels)
+    if known is None:
+        levels: list[str] = []
+        names: list[str] = []
+        for row in ctx.form.indicators:
+            for cell in (row.level1, row.level2):
+                if cell is not None:
+                    levels.append(cell.raw)
+            if row.name is not None:
+                names.append(row.name.raw)
+        known = frozenset().union(*text.defects_of_each(levels, "levels"), *text.defects_of_each(names, "names"))
+        if len(_LABEL_DEFECTS) >= LABEL_SETS:
+            make_room(_LABEL_DEFECTS)
+        _LABEL_DEFECTS[labels] = known
+    return known
+
+
+_LABEL_DEFECTS: dict[int, frozenset[str]] = {}
+"""`_label_defects` per `labels_id` (a number never reused). Bounded."""
 
 
 class _Walk:

@@ -13,6 +13,7 @@ from goallint.checks.support.base import (
     check_messages,
     name_key,
 )
+from goallint.checks.support.labels import Quiet
 from goallint.checks.support.patterns import SafePattern, search
 from goallint.model import Cell, cell_text
 from goallint.plumbing.memo import Memo, make_room
@@ -109,6 +110,21 @@ def _keyed(params: Params, ctx: FormContext) -> list[tuple[ResolvedIndicator, st
 
 
 def run(params: Params, ctx: FormContext) -> list[Finding]:
+    key = _QUIET.key(params, ctx)
+    if _QUIET.said(key, params, ctx):
+        return []
+    out = _found(params, ctx)
+    if not out:
+        _QUIET.note(key, params, ctx)
+    return out
+
+
+_QUIET = Quiet()
+"""The labels a rule found nothing on: what it finds depends on the form's labels alone (with the rule, the
+profile and the vocabularies), and forms of one template repeat them."""
+
+
+def _found(params: Params, ctx: FormContext) -> list[Finding]:
     keyed = _keyed(params, ctx)
     words = _words(ctx, params.vocabulary)
     if params.test == "misplaced":

@@ -90,28 +90,38 @@ class _Verdict(NamedTuple):
 _FINE = _Verdict(None, False)
 
 
-def _judge(texts: tuple[str, str]) -> _Verdict:
-    """The verdict on two raw values (period, annual)."""
-    period, annual = texts
-    if not period.strip() or not annual.strip():
-        return _FINE
-    left, right = _numeric_items(parse_value(period)), _numeric_items(parse_value(annual))
-    if not left or not right or len(left) != len(right):
-        return _FINE  # compare only values made of numbers item for item
+def _judge(left: _Items, right: _Items) -> _Verdict:
+    """The verdict on two values made of numbers, item for item (period, annual)."""
     units = None
-    for p, a in zip(left, right, strict=True):
-        if _UNITS[p.unit, a.unit][0]:
-            units = (p.unit, a.unit)
+    for p, a in zip(left.units, right.units, strict=True):
+        if _UNITS[p, a][0]:
+            units = (p, a)
             break
     exceeds = False
-    if len(left) == 1 and _UNITS[left[0].unit, right[0].unit][1]:
-        low_period, low_annual = _target(left[0]), _target(right[0])
-        exceeds = low_period is not None and low_annual is not None and low_annual > low_period
+    if len(left.units) == 1 and _UNITS[left.units[0], right.units[0]][1]:
+        exceeds = left.target is not None and right.target is not None and right.target > left.target
     return _FINE if units is None and not exceeds else _Verdict(units, exceeds)
 
 
-_VERDICTS = Memo(_judge)
-"""`_judge` per pair of value texts (standard values recur)."""
+class _Items(NamedTuple):
+    """What a verdict reads of a value made of numbers: each item's unit, and the target of its one item
+    (`_target`; None with several items)."""
+
+    units: tuple[str, ...]
+    target: Decimal | None
+
+
+def _items_of(raw: str) -> _Items | None:
+    """The `_Items` of a value's raw text, None when it has no item or one is not a number."""
+    items = _numeric_items(parse_value(raw))
+    if not items:
+        return None
+    return _Items(tuple(item.unit for item in items), _target(items[0]) if len(items) == 1 else None)
+
+
+_ITEMS: Memo[str, _Items | None] = Memo(_items_of)
+"""`_items_of` per raw text: what a verdict reads of a value, so that a new pair of texts (most pairs are met
+once) costs a few look-ups."""
 _UNITS: Memo[tuple[str, str], tuple[bool, bool]] = Memo(
     lambda units: (incompatible(*units), _same_count(*units)))
 """(`incompatible`, `_same_count`) per pair of units (a form uses a handful)."""
@@ -132,12 +142,21 @@ def _numeric_items(value: Value) -> list[facts.Numeric] | None:
 def run(params: Params, ctx: FormContext) -> list[Finding]:
     out = []
     multi_year: bool | None = None
+    items = _ITEMS
     for item in ctx.selected():
-        indicator = item.indicator
-        period, annual = indicator.period_value, indicator.annual_value
-        if period is None or annual is None:
+        filled = item.filled_values  # the non-empty ones, period then annual
+        if len(filled) != 2:
             continue
-        verdict = _VERDICTS[period.raw, annual.raw]
+        period, annual = filled[0][1], filled[1][1]
+        if period.raw == annual.raw:  # one value twice: the same units, the same target (`_judge` finds nothing)
+            continue
+        left = items[period.raw]
+        if left is None:
+            continue
+        right = items[annual.raw]
+        if right is None or len(left.units) != len(right.units):
+            continue  # compare only values made of numbers item for item
+        verdict = _judge(left, right)
         if verdict is _FINE:
             continue
         if params.units and verdict.units is not None:

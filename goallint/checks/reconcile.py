@@ -12,6 +12,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
+from goallint.arith.cells import money_of
 from goallint.arith.money import format_money
 from goallint.arith.readings import (
     Amount,
@@ -19,7 +20,6 @@ from goallint.arith.readings import (
     Resolution,
     Standard,
     Verdict,
-    amounts,
     count_of,
     countable_in,
     judge,
@@ -39,6 +39,7 @@ from goallint.checks.support.base import (
 )
 from goallint.model import Cell, ProjectForm
 from goallint.plumbing.lazy_regex import on_use
+from goallint.plumbing.memo import Memo
 from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
@@ -104,37 +105,6 @@ class Analysis:
     """The report the verdict belongs to (`outcome`), None without a verdict."""
 
 
-@record(frozen=True, slots=True)
-class CellMoney:
-    """What budget arithmetic reads of one value cell: its amounts (shown as the cell writes them), whether
-    one is money, and whether one is a money rate per something (`600元/人`)."""
-
-    amounts: tuple[Amount, ...]
-    money: bool
-    rate: bool
-
-
-@lru_cache(maxsize=CACHE_ENTRIES)
-def cell_money(raw: str) -> CellMoney:
-    """The `CellMoney` of a cell's raw text."""
-    found = tuple(amounts(parse_value(raw), normalize(raw).text))
-    money = [amount for amount in found if is_money(amount.unit)]
-    return CellMoney(found, bool(money), any(amount.unit.per for amount in money))
-
-
-NO_MONEY = CellMoney((), False, False)
-
-
-@lru_cache(maxsize=CACHE_ENTRIES)
-def money_of(raw: str) -> CellMoney:
-    """The `CellMoney` of a cell's raw text as far as its money goes: the value grammar reads money only from a
-    `元` in the cell's normalised text (`万元` is folded into 元), so a cell without one holds none and is not
-    parsed here (its other amounts, `NO_MONEY` leaves out). Memo by the raw text (asked of every value
-    cell by three rules of every form). No normalisation step writes a `元` (they remove, unwrap and swap
-    symbols), so a raw text without one is answered before its normalised text is asked for."""
-    return cell_money(raw) if "元" in raw and "元" in Cell(raw).text else NO_MONEY
-
-
 @lru_cache(maxsize=CACHE_ENTRIES)
 def _counts_of(raw: str, name: str) -> tuple[Count, ...]:
     """`count_of` of a cell's value for an indicator, remembered by the raw text and the indicator's name."""
@@ -170,14 +140,25 @@ def _standards(ctx: FormContext, column: Column) -> list[Standard]:
         if not filled:
             continue
         cell = filled[at][1]
-        found = money_of(cell.raw)
-        if not found.money:
-            continue
-        for amount in found.amounts:
-            if is_money(amount.unit):
-                out.append(Standard(_per_event(amount, item.name), item.name, Located(cell, item),
-                                    _name_counts(item.name)))
+        parts = _STANDARD_PARTS[cell.raw, item.name]
+        if parts:
+            located = Located(cell, item)
+            out.extend([Standard(amount, item.name, located, own) for amount, own in parts])
     return out
+
+
+def _standard_parts(key: tuple[str, str]) -> tuple[tuple[Amount, tuple[Count, ...]], ...]:
+    """The standards a cost indicator's value cell states (by its raw text and the indicator's name): each money
+    amount with its `每X` unit (`_per_event`), and the counts the name states (`_name_counts`)."""
+    raw, name = key
+    found = money_of(raw)
+    if not found.money:
+        return ()
+    return tuple((_per_event(amount, name), _name_counts(name)) for amount in found.amounts if is_money(amount.unit))
+
+
+_STANDARD_PARTS = Memo(_standard_parts)
+"""`_standard_parts` per (raw text, 三级 name): a template's cost rows recur."""
 
 
 COLUMNS: tuple[Column, ...] = ("annual", "period")

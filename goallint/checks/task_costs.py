@@ -21,7 +21,7 @@ from typing import Literal
 
 from goallint.arith.interval import tolerance_for
 from goallint.arith.money import format_money
-from goallint.arith.readings import Amount, Count, Standard, amounts, count_of, readings, resolve
+from goallint.arith.readings import Amount, Count, Standard, countable_in, read_amounts, readings, resolve
 from goallint.checks.support.base import Finding, FormContext, ResolvedIndicator, Selector, check_messages
 from goallint.checks.support.fields import parse_amount
 from goallint.model import Cell, DepartmentForm, Task, cell_text
@@ -29,7 +29,6 @@ from goallint.plumbing.lazy_regex import on_use
 from goallint.plumbing.records import record
 from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.plumbing.validation import STRICT
-from goallint.values import parse_value
 from goallint.values.units import PERSON_UNITS, TIME_FACTORS, Unit, is_money
 
 QUANTITY_LEVEL = Selector(level2=["quantity_level"])
@@ -89,7 +88,7 @@ def core(name: str) -> str:
 def _standard(item: Item) -> Amount | None:
     """The item's cost standard: the one money rate of its first clause, or at least the lowest of several."""
     first = _CLAUSE.split(item.text, maxsplit=1)[0]
-    rates = [a for a in amounts(parse_value(first), first) if is_money(a.unit) and a.op in ("=", ">=", ">")]
+    rates = [a for a in read_amounts(first, first) if is_money(a.unit) and a.op in ("=", ">=", ">")]
     if not rates:
         return None
     if len(rates) == 1:
@@ -115,8 +114,9 @@ def _counts(ctx: FormContext, name: str) -> list[Count]:
 
 @lru_cache(maxsize=CACHE_ENTRIES)
 def _item_counts(item: Item) -> tuple[Count, ...]:
-    """`count_of` of a quantity item's text under its name, remembered by the item."""
-    return tuple(count_of(parse_value(item.text), item.name))
+    """`count_of` of a quantity item's text under its name, remembered by the item (its text's countable
+    amounts remembered by the text)."""
+    return tuple(Count(amount, item.name, amount.noun or amount.label) for amount in countable_in(item.text))
 
 
 def _quantity_items(ctx: FormContext) -> list[tuple[Item, str]]:

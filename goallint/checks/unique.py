@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Literal
 
 from goallint.checks.support.base import Finding, FormContext, ResolvedIndicator, check_messages, name_key
+from goallint.checks.support.labels import Quiet
 from goallint.model import cell_text
 from goallint.plumbing.records import record
 from goallint.plumbing.validation import STRICT
@@ -28,13 +29,18 @@ class Params:
 
 
 def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
+    quiet = _QUIET.key(params, ctx)
+    if _QUIET.said(quiet, params, ctx):
+        return
     seen: dict[tuple[str | None, str], int] = {}
+    repeated = False
     for item in ctx.selected():
         key = name_key(item.name)
         if not key or item.indicator.name is None:
             continue
         group = (item.level1, key)
         if group in seen:
+            repeated = True
             if _page_break_copy(ctx.resolved[seen[group]], item):
                 continue
             first = ctx.resolved[seen[group]].indicator.name
@@ -43,6 +49,13 @@ def run(params: Params, ctx: FormContext) -> Iterator[Finding]:
             yield Finding(message, item.indicator.name, item.field)
         else:
             seen[group] = item.index
+    if not repeated:
+        _QUIET.note(quiet, params, ctx)
+
+
+_QUIET = Quiet()
+"""The labels on which no name repeats under its 一级 (what else the rule reads, the values of a page break's
+copy, is asked only of a repeated name): forms of one template repeat them."""
 
 
 def _page_break_copy(first: ResolvedIndicator, again: ResolvedIndicator) -> bool:

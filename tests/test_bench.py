@@ -37,3 +37,39 @@ def test_bench_runs_every_row_and_compares_the_reports(tmp_path: Path) -> None:
     for report in ("report-j1.txt", "report-j2.txt", "report-yaml.txt", "report-warm.txt"):
         assert (out / report).read_text(encoding="utf-8").count(" GL") > 10, report
     assert "× floor" in done.stdout and "× imports (median)" in done.stdout
+
+
+def _tree(root: Path) -> Path:
+    """A checkout as bench/side_by_side.py expects one: a folder with `.venv/bin/goallint` (this environment's)."""
+    (root / ".venv" / "bin").mkdir(parents=True)
+    (root / ".venv" / "bin" / "goallint").symlink_to(Path(sys.executable).parent / "goallint")
+    return root
+
+
+def test_side_by_side_runs_both_trees_at_once_on_half_the_corpus(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from corpus import make_corpus
+        from side_by_side import half_corpus
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    corpus = tmp_path / "corpus"
+    written = make_corpus(30, corpus, seed=1)
+    half = tmp_path / "half"
+    half.mkdir()
+    half_corpus(corpus, half)
+    assert sorted(path.name for path in half.iterdir()) == sorted(path.name for path in written)[::2]
+    old, new = _tree(tmp_path / "old"), _tree(tmp_path / "new")
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "side_by_side.py"), str(old), str(new),
+                           "--pairs", "2", "--corpus", str(corpus)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    pairs = [line for line in done.stdout.splitlines() if line.startswith("pair ")]
+    assert len(pairs) == 2 and all("new/old" in line for line in pairs)
+    assert "new/old median" in done.stdout
+
+
+def test_side_by_side_names_a_tree_without_goallint(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "side_by_side.py"), str(tmp_path), str(tmp_path)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert f"{tmp_path}: 没有 .venv/bin/goallint" in done.stderr

@@ -524,10 +524,7 @@ def _precedence(found: list[tuple[tuple[Rule, str], list[Finding]]], form_span: 
             spots = places.get(rule.code)
             if spots is None:
                 spots = places[rule.code] = set()
-            for finding in items:  # `_place` of each, written out
-                cell = finding.cell
-                span = cell.span if cell is not None and cell.span is not None else form_span
-                spots.add(span[:4])
+            spots.update([_place(finding, form_span) for finding in items])
     if not places:
         return found
     out = []
@@ -537,15 +534,7 @@ def _precedence(found: list[tuple[tuple[Rule, str], list[Finding]]], form_span: 
         if not taken:
             out.append((placed, items))
             continue
-        left = []
-        for finding in items:
-            cell = finding.cell
-            place = (cell.span if cell is not None and cell.span is not None else form_span)[:4]
-            for spots in taken:
-                if place in spots:
-                    break
-            else:
-                left.append(finding)
+        left = [finding for finding in items if not any(_place(finding, form_span) in spots for spots in taken)]
         if left:
             out.append((placed, left))
     return out

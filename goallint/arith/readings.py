@@ -391,13 +391,22 @@ NOT_COUNTED = MONEY_UNITS | {"%", "‰"}
 def count_of(value: Value, name: str, text: str = "") -> list[Count]:
     """The counts a (non-cost) indicator value offers: numeric items that are not money nor percentages.
     Their text is rendered from the value (`23名党建组织员` shows as `23名`), or is `text` as `amounts` shows it."""
-    return [Count(amount, name, amount.noun or amount.label) for amount in countable(value, text)]
+    return named_counts(countable(value, text), name)
+
+
+def named_counts(found: Iterable[Amount], name: str) -> list[Count]:
+    """Countable amounts given the indicator's name: each a `Count` of what it counts (its noun or label)."""
+    return [Count(amount, name, amount.noun or amount.label) for amount in found]
 
 
 def countable(value: Value, text: str = "") -> list[Amount]:
     """The amounts of `count_of`, before they are given the indicator's name."""
-    return [amount for amount in amounts(value, text)
-            if amount.unit.base and amount.unit.base not in NOT_COUNTED]
+    return _counted(amounts(value, text))
+
+
+def _counted(found: Iterable[Amount]) -> list[Amount]:
+    """The amounts that count something: with a unit, and not money nor a percentage (`NOT_COUNTED`)."""
+    return [amount for amount in found if amount.unit.base and amount.unit.base not in NOT_COUNTED]
 
 
 PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?|[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
@@ -423,7 +432,7 @@ def countable_in(raw: str) -> tuple[Amount, ...]:
     """`countable` of a cell's value, remembered by the cell's raw text (the same value is written under many
     names, form after form): what the count readers (`reconcile`, `goal_counts`) read of a value cell. A plain
     amount (`PLAIN_AMOUNT`) is read without the value grammar."""
-    return tuple(amount for amount in read_amounts(raw) if amount.unit.base and amount.unit.base not in NOT_COUNTED)
+    return tuple(_counted(read_amounts(raw)))
 
 
 def read_amounts(raw: str, text: str = "") -> list[Amount]:

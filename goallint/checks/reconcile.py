@@ -23,6 +23,7 @@ from goallint.arith.readings import (
     count_of,
     countable_in,
     judge,
+    named_counts,
     read_money,
     readings,
     resolve,
@@ -108,7 +109,7 @@ class Analysis:
 @lru_cache(maxsize=CACHE_ENTRIES)
 def _counts_of(raw: str, name: str) -> tuple[Count, ...]:
     """`count_of` of a cell's value for an indicator, remembered by the raw text and the indicator's name."""
-    return tuple(Count(amount, name, amount.noun or amount.label) for amount in countable_in(raw))
+    return tuple(named_counts(countable_in(raw), name))
 
 
 def budget_yuan(form: ProjectForm) -> Decimal | None:

@@ -21,7 +21,16 @@ from typing import Literal
 
 from goallint.arith.interval import tolerance_for
 from goallint.arith.money import format_money
-from goallint.arith.readings import Amount, Count, Standard, countable_in, read_amounts, readings, resolve
+from goallint.arith.readings import (
+    Amount,
+    Count,
+    Standard,
+    countable_in,
+    named_counts,
+    read_amounts,
+    readings,
+    resolve,
+)
 from goallint.checks.support.base import Finding, FormContext, ResolvedIndicator, Selector, check_messages
 from goallint.checks.support.fields import parse_amount
 from goallint.model import Cell, DepartmentForm, Task, cell_text
@@ -116,7 +125,7 @@ def _counts(ctx: FormContext, name: str) -> list[Count]:
 def _item_counts(item: Item) -> tuple[Count, ...]:
     """`count_of` of a quantity item's text under its name, remembered by the item (its text's countable
     amounts remembered by the text)."""
-    return tuple(Count(amount, item.name, amount.noun or amount.label) for amount in countable_in(item.text))
+    return tuple(named_counts(countable_in(item.text), item.name))
 
 
 def _quantity_items(ctx: FormContext) -> list[tuple[Item, str]]:

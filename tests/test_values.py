@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from goallint.cli import main
 from goallint.values import normalize, parse_value
-from goallint.values.normalize import (
+from goallint.values.normalizer import (
     collapse_spaces,
     standardize_symbols,
     strip_html,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from goallint.values.normalize import _STEP_MARKS, STEPS, every_step, normalize_text
+from goallint.values.normalizer import _STEP_MARKS, STEPS, every_step, normalize_text
 
 _MARKED = st.sampled_from(list("0123456789.,%≥≤<>=~-/·*XＸ０％＞＝＜ 　\u00a0\t\n$\\{}&;，；、。：①》《约万元人年月") +
                           ["\\geq", "\\%", "<p>", "</b>", "&nbsp;", "&amp;", "\u200b", "\ufeff", "1,234", ">=",
@@ -143,7 +143,7 @@ def test_values_made_by_their_makers_are_the_constructed_ones(op: str, number: o
 @settings(max_examples=600, deadline=None)
 @given(_TEXTS)
 def test_the_symbol_and_space_steps_answer_as_without_their_shortcuts(raw: str) -> None:
-    from goallint.values.normalize import (
+    from goallint.values.normalizer import (
         collapse_spaces,
         spaces_collapsed,
         standardize_symbols,
@@ -155,7 +155,7 @@ def test_the_symbol_and_space_steps_answer_as_without_their_shortcuts(raw: str) 
 
 
 def test_every_character_the_symbol_table_changes_is_a_symbol_mark() -> None:
-    from goallint.values.normalize import _SYMBOL_CHARS, _SYMBOL_MARKS
+    from goallint.values.normalizer import _SYMBOL_CHARS, _SYMBOL_MARKS
 
     assert all(_SYMBOL_MARKS.search(chr(code)) for code in _SYMBOL_CHARS)
     assert not any(chr(code).translate(_SYMBOL_CHARS) != chr(code) and not _SYMBOL_MARKS.search(chr(code))

@@ -1,7 +1,7 @@
 """Check kind `markup`: text hygiene on every text cell of a form, with safe fixes.
 
 Each rule names one `defect`; detection and fixes use the normaliser's own steps
-(`goallint.values.normalize`), and a fix is offered only when it leaves the cell's meaning unchanged: the
+(`goallint.values.normalizer`), and a fix is offered only when it leaves the cell's meaning unchanged: the
 fixed value parses to the same typed value, and the fixed text normalises to the same text.
 """
 

@@ -8,11 +8,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-# Imported eagerly: the submodule `normalize` must load before the function `normalize` below replaces the
-# package attribute of the same name (`from goallint.values.normalize import strip_html` still works).
 from goallint.model import read_cells_with
 from goallint.plumbing.resources import CACHE_ENTRIES
-from goallint.values.normalize import normalize_text
+from goallint.values.normalizer import normalize_text
 from goallint.values.types import Value
 
 

@@ -17,7 +17,7 @@ from goallint.model import Cell
 from goallint.plumbing.memo import make_room
 from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.values import normalize, parse_value
-from goallint.values.normalize import INVISIBLE, find_invisible, strip_invisible
+from goallint.values.normalizer import INVISIBLE, find_invisible, strip_invisible
 
 
 class Facts(NamedTuple):
@@ -61,7 +61,7 @@ def _checked(group: str, raw: str, fixed: str) -> str | None:
 @cache  # a handful of names
 def _step(name: str) -> Callable[[str], str]:
     """One step of the normaliser (`strip_ocr_markup`, `strip_html`, …), looked up when first used."""
-    step: Callable[[str], str] = getattr(importlib.import_module("goallint.values.normalize"), name)
+    step: Callable[[str], str] = getattr(importlib.import_module("goallint.values.normalizer"), name)
     return step
 
 

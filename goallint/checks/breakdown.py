@@ -121,8 +121,7 @@ def _cells(params: Params, ctx: FormContext) -> Iterator[tuple[Cell, str, str]]:
     if "values" in params.where:
         for item in ctx.selected():
             for _column, cell in item.filled_values:  # `value_cells()` of both columns
-                raw = cell.raw
-                if "(" in raw or "（" in raw or ("其" in raw and "中" in raw):  # `may_break_down`, inlined
+                if may_break_down(cell.raw):
                     yield cell, item.field, ""
 
 

@@ -7,17 +7,23 @@ meaning: a value parses to the same typed value, any text normalises the same. T
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable
-from functools import cache
 from typing import NamedTuple
 
 from goallint.model import Cell
 from goallint.plumbing.memo import make_room
 from goallint.plumbing.resources import CACHE_ENTRIES
 from goallint.values import normalize, parse_value
-from goallint.values.normalizer import INVISIBLE, find_invisible, strip_invisible
+from goallint.values.normalizer import (
+    INVISIBLE,
+    collapse_spaces,
+    find_invisible,
+    standardize_symbols,
+    strip_html,
+    strip_invisible,
+    strip_ocr_markup,
+)
 
 
 class Facts(NamedTuple):
@@ -58,20 +64,13 @@ def _checked(group: str, raw: str, fixed: str) -> str | None:
     return fixed if fixed != raw and keep(raw, fixed) else None
 
 
-@cache  # a handful of names
-def _step(name: str) -> Callable[[str], str]:
-    """One step of the normaliser (`strip_ocr_markup`, `strip_html`, …), looked up when first used."""
-    step: Callable[[str], str] = getattr(importlib.import_module("goallint.values.normalizer"), name)
-    return step
-
-
 def ocr(group: str, cell: Cell) -> Found:
     match = _OCR.search(cell.raw)
     if match is None:
         return None
-    fixed = _step("strip_ocr_markup")(cell.raw)
+    fixed = strip_ocr_markup(cell.raw)
     if group == "values":
-        fixed = _step("collapse_spaces")(fixed)
+        fixed = collapse_spaces(fixed)
     return Facts(clip(match.group()), clip(fixed), _checked(group, cell.raw, fixed))
 
 
@@ -79,7 +78,7 @@ def html(group: str, cell: Cell) -> Found:
     tags = list(dict.fromkeys(_HTML.findall(cell.raw)))
     if not tags:
         return None
-    fixed = _step("strip_html")(cell.raw)
+    fixed = strip_html(cell.raw)
     return Facts("、".join(tags[:4]), clip(fixed), _checked(group, cell.raw, fixed))
 
 
@@ -103,7 +102,7 @@ def symbol(group: str, cell: Cell) -> Found:
     found = list(dict.fromkeys(_SYMBOL.findall(cell.raw)))
     if not found:
         return None
-    fixed = _step("standardize_symbols")(cell.raw)
+    fixed = standardize_symbols(cell.raw)
     marks = "、".join(f"“{mark}”" for mark in found[:4])
     return Facts(marks, clip(fixed), _checked(group, cell.raw, fixed))
 
@@ -112,7 +111,7 @@ def space(group: str, cell: Cell) -> Found:
     spaced = _SPACED.search(cell.raw) if group == "values" else None
     if spaced is None:
         return None
-    fixed = _step("collapse_spaces")(cell.raw)
+    fixed = collapse_spaces(cell.raw)
     only_spaces = _SPACE.sub("", fixed) == _SPACE.sub("", cell.raw)
     return Facts(spaced.group(), fixed.strip(), _checked(group, cell.raw, fixed) if only_spaces else None)
 
